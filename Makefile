@@ -1,0 +1,7 @@
+.PHONY: run test lint
+run:
+	python3 dev.py run
+test:
+	python3 dev.py test
+lint:
+	.venv/bin/ruff check . && .venv/bin/mypy assett/domain

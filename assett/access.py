@@ -1,0 +1,104 @@
+"""Access rules shared by the blueprints: who may see which organisation and territory.
+
+Rules: a resource of another organisation or territory answers 404 (its existence is not
+revealed); a logged-in user without the required role on their own territory gets 403;
+anonymous users are sent to the login page by Flask-Login.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort, g
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .extensions import db
+from .models import Membership, Organisation, Territory, TerritoryRole
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def territory_or_404(slug: str) -> Territory:
+    """Load an active territory by slug and make it the page's branding."""
+    territory = db.session.scalar(
+        select(Territory).where(Territory.slug == slug, Territory.is_active.is_(True))
+    )
+    if territory is None:
+        abort(404)
+    g.territory = territory
+    return territory
+
+
+def is_member(user: Any, organisation_id: int) -> bool:
+    """Whether the user belongs to the organisation."""
+    if not user.is_authenticated:
+        return False
+    return (
+        db.session.scalar(
+            select(Membership.id).where(
+                Membership.user_id == user.id, Membership.organisation_id == organisation_id
+            )
+        )
+        is not None
+    )
+
+
+def member_org_or_404(org_id: int) -> Organisation:
+    """The organisation if the current user is a member; 404 otherwise."""
+    organisation = db.session.get(Organisation, org_id)
+    if organisation is None or not is_member(current_user, org_id):
+        abort(404)
+    g.territory = organisation.territory
+    return organisation
+
+
+def territory_roles(user: Any, territory_id: int) -> set[str]:
+    """The roles ('admin', 'animator') the user holds in a territory."""
+    if not user.is_authenticated:
+        return set()
+    rows = db.session.scalars(
+        select(TerritoryRole.role).where(
+            TerritoryRole.user_id == user.id, TerritoryRole.territory_id == territory_id
+        )
+    )
+    return set(rows)
+
+
+def has_any_territory_role(user: Any) -> bool:
+    """Whether the user is admin or animator somewhere."""
+    return bool(
+        user.is_authenticated
+        and db.session.scalar(select(TerritoryRole.id).where(TerritoryRole.user_id == user.id))
+    )
+
+
+def require_territory_role(slug: str, *roles: str) -> Territory:
+    """The territory if the user holds one of the roles there (platform admins always do).
+
+    Staff of another territory get 404, actors 403.
+    """
+    territory = territory_or_404(slug)
+    if current_user.is_platform_admin:
+        return territory
+    held = territory_roles(current_user, territory.id)
+    if held & set(roles):
+        return territory
+    if has_any_territory_role(current_user):
+        abort(404)
+    abort(403)
+
+
+def platform_admin_required(view: F) -> F:
+    """Only platform admins; others get 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_platform_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]

@@ -1,0 +1,93 @@
+"""Configuration: defaults, then instance/config.py, then ASSETT_* environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+# Environment variables read, with the config key each one sets.
+ENV_KEYS: dict[str, str] = {
+    "ASSETT_SECRET_KEY": "SECRET_KEY",
+    "ASSETT_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "ASSETT_REDIS_URL": "REDIS_URL",
+    "ASSETT_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "ASSETT_SMTP_HOST": "SMTP_HOST",
+    "ASSETT_SMTP_PORT": "SMTP_PORT",
+    "ASSETT_SMTP_USER": "SMTP_USER",
+    "ASSETT_SMTP_PASSWORD": "SMTP_PASSWORD",
+    "ASSETT_SMTP_STARTTLS": "SMTP_STARTTLS",
+    "ASSETT_MAIL_FROM": "MAIL_FROM",
+    "ASSETT_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
+    "ASSETT_BASE_URL": "BASE_URL",
+    "ASSETT_DEFAULT_TERRITORY": "DEFAULT_TERRITORY",
+}
+
+BOOL_KEYS = {"SESSION_COOKIE_SECURE", "SMTP_STARTTLS"}
+INT_KEYS = {"SMTP_PORT"}
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    """Return the default settings, suited to a local SQLite install."""
+    db_path = Path(instance_path) / "assett.db"
+    return {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        "SESSION_COOKIE_NAME": "assett_session",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        # A long questionnaire must never fail on an expired CSRF token.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+        "REDIS_URL": None,
+        "SMTP_HOST": None,
+        "SMTP_PORT": 587,
+        "SMTP_USER": None,
+        "SMTP_PASSWORD": None,
+        "SMTP_STARTTLS": True,
+        "MAIL_FROM": "assett@localhost",
+        "BASE_URL": None,
+        "PASSWORD_RESET_MAX_AGE": 3600,
+        "INVITATION_MAX_AGE_DAYS": 14,
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "DEFAULT_TERRITORY": "demo",
+        "QUESTIONNAIRES_DIR": str(Path(__file__).resolve().parent.parent / "questionnaires"),
+    }
+
+
+def _parse(key: str, value: str) -> Any:
+    if key in BOOL_KEYS:
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if key in INT_KEYS:
+        return int(value)
+    return value
+
+
+def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
+    """Read the ASSETT_* variables that are set."""
+    settings: dict[str, Any] = {}
+    for env_key, key in ENV_KEYS.items():
+        if environ.get(env_key):
+            settings[key] = _parse(key, environ[env_key])
+    if settings.get("REDIS_URL") and "RATELIMIT_STORAGE_URI" not in settings:
+        settings["RATELIMIT_STORAGE_URI"] = settings["REDIS_URL"]
+    return settings
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Read the secret key kept in instance/, creating it on first run."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

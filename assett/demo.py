@@ -1,0 +1,225 @@
+"""Demo data: a territory with about 30 organisations and two to three years of history."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from .auth.passwords import hash_password
+from .domain import scoring
+from .domain.definitions import Question
+from .domain.profile import HEADCOUNT_BRACKETS, naf_section_for
+from .extensions import db
+from .models import (
+    Membership,
+    Organisation,
+    SharingConsent,
+    Territory,
+    TerritoryRole,
+    User,
+)
+
+DEMO_SLUG = "demo"
+DEMO_NAME = "Territoire de démonstration"
+DEMO_PASSWORD = "demo-assett-2026"
+DEMO_LOGINS = {
+    "actor": "acteur@demo.assett.example",
+    "admin": "admin@demo.assett.example",
+    "animator": "animation@demo.assett.example",
+    "platform": "plateforme@demo.assett.example",
+}
+SHARING_WORDING = "2026-11"
+
+# name, legal type, NAF code, INSEE headcount code, postcode, commune, has vehicles
+ORGANISATIONS: list[tuple[str, str, str | None, str, str, str, bool]] = [
+    ("Boulangerie Durand", "entreprise", "10.71C", "02", "76000", "Rouen", True),
+    ("Garage Martin & Fils", "entreprise", "45.20A", "11", "76100", "Rouen", True),
+    ("Menuiserie du Robec", "entreprise", "16.23Z", "12", "76130", "Mont-Saint-Aignan", True),
+    ("Imprimerie Normande", "entreprise", "18.12Z", "21", "76800", "Saint-Étienne-du-Rouvray",
+     True),
+    ("Hôtel des Quais", "entreprise", "55.10Z", "11", "76000", "Rouen", False),
+    ("Restaurant Le Vieux Marché", "entreprise", "56.10A", "03", "76000", "Rouen", False),
+    ("Transports Lefebvre", "entreprise", "49.41A", "22", "76120", "Le Grand-Quevilly", True),
+    ("Laiterie de la Vallée", "entreprise", "10.51C", "31", "76230", "Bois-Guillaume", True),
+    ("Cabinet d'architectes Atelier 3", "entreprise", "71.11Z", "03", "76000", "Rouen", False),
+    ("Agence numérique Pixel Seine", "entreprise", "62.01Z", "12", "76000", "Rouen", False),
+    ("Métallerie Bernard", "entreprise", "25.11Z", "21", "76410", "Cléon", True),
+    ("Supermarché Coop Rive Gauche", "entreprise", "47.11D", "22", "76100", "Rouen", True),
+    ("Plasturgie Seine Aval", "entreprise", "22.29A", "32", "76380", "Canteleu", True),
+    ("Entreprise Paysage Vert", "entreprise", "81.30Z", "11", "76160", "Darnétal", True),
+    ("Clinique vétérinaire des Sapins", "entreprise", "75.00Z", "02", "76230",
+     "Bois-Guillaume", True),
+    ("Ferme du Bois Guillaume", "entreprise", "01.41Z", "01", "76230", "Bois-Guillaume", True),
+    ("Brasserie artisanale Houblon & Co", "entreprise", "11.05Z", "03", "76000", "Rouen", True),
+    ("Bureau d'études Thermique Plus", "entreprise", "71.12B", "12", "76130",
+     "Mont-Saint-Aignan", True),
+    ("Nettoyage Industriel Services", "entreprise", "81.22Z", "31", "76800",
+     "Saint-Étienne-du-Rouvray", True),
+    ("Librairie L'Armitière", "entreprise", "47.61Z", "11", "76000", "Rouen", False),
+    ("Association Les Jardins Partagés", "association", "94.99Z", "00", "76000", "Rouen", False),
+    ("Ressourcerie La Fabrique", "association", "38.32Z", "12", "76100", "Rouen", True),
+    ("Club sportif Rouen Nautique", "association", "93.12Z", "01", "76000", "Rouen", True),
+    ("Centre social Les Sapins", "association", "88.99B", "11", "76000", "Rouen", False),
+    ("Association Vélo Rouen", "association", None, "NN", "76000", "Rouen", False),
+    ("Collège Jean Lecanuet", "etablissement_public", "85.31Z", "21", "76000", "Rouen", True),
+    ("Centre hospitalier du Belvédère", "etablissement_public", "86.10Z", "41", "76130",
+     "Mont-Saint-Aignan", True),
+    ("Office de tourisme métropolitain", "etablissement_public", "79.90Z", "11", "76000",
+     "Rouen", False),
+    ("Syndicat des eaux du plateau", "etablissement_public", "36.00Z", "12", "76230",
+     "Bois-Guillaume", True),
+    ("Théâtre municipal", "etablissement_public", "90.04Z", "12", "76000", "Rouen", False),
+    ("Coopérative agricole Seine-Plateaux", "autre", "46.21Z", "21", "76160", "Darnétal", True),
+]
+
+SIRETS = [
+    "73282932000074", "35600000000048", "55208131766522", "44306184100047", "38012986643097",
+    "40483304800022", "54205118000066", "33320936700011", "41245623900027", "50316437000013",
+]
+
+
+@dataclass
+class DemoReport:
+    created: bool
+    organisations: int
+    assessments: int
+
+
+def _user(email: str, **fields: object) -> User:
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(email=email, password_hash=hash_password(DEMO_PASSWORD), **fields)
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
+def _answer_for(question: Question, level: float, rng: random.Random) -> scoring.Answer:
+    """An answer worth about `level` of the question's maximum, with some noise."""
+    if question.allow_not_applicable and rng.random() < 0.08:
+        return scoring.Answer(not_applicable=True)
+    target = max(0.0, min(1.0, level + rng.uniform(-0.25, 0.25))) * question.maximum
+    if question.type == "multiple_choice":
+        picked: list[str] = []
+        total = 0.0
+        for option in sorted(question.options, key=lambda o: rng.random()):
+            if total + option.points <= target + 0.5:
+                picked.append(option.key)
+                total += option.points
+        return scoring.Answer(value=picked)
+    if question.type == "scale":
+        return scoring.Answer(value=max(0, min(5, round(target))))
+    choices = question.choices()
+    best = min(choices, key=lambda option: (abs(option.points - target), rng.random()))
+    return scoring.Answer(value=best.key)
+
+
+def seed_demo(directory: str) -> DemoReport:
+    """Create the demo territory and its history once; running it again changes nothing."""
+    from .services import assessments
+    from .services.questionnaires import (
+        definition_of,
+        load_platform_definitions,
+        territory_questionnaires,
+    )
+    from .services.territories import create_territory
+
+    load_platform_definitions(directory)
+    territory = db.session.scalar(select(Territory).where(Territory.slug == DEMO_SLUG))
+    if territory is None:
+        territory = create_territory(
+            slug=DEMO_SLUG,
+            name=DEMO_NAME,
+            contact_email="transition@demo.assett.example",
+            welcome_text=(
+                "Entreprises, associations, établissements publics : évaluez où vous en êtes "
+                "de votre transition écologique, trouvez les ressources du territoire pour "
+                "progresser et rejoignez le réseau des acteurs engagés."
+            ),
+        )
+    existing = db.session.scalar(
+        select(func.count(Organisation.id)).where(Organisation.territory_id == territory.id)
+    )
+    if existing:
+        return DemoReport(created=False, organisations=existing, assessments=0)
+
+    rng = random.Random(2026)  # deterministic demo
+    actor = _user(DEMO_LOGINS["actor"], display_name="Claire Durand")
+    admin = _user(DEMO_LOGINS["admin"], display_name="Service transition écologique")
+    animator = _user(DEMO_LOGINS["animator"], display_name="Animatrice réseau CCI")
+    _user(DEMO_LOGINS["platform"], display_name="Administration plateforme",
+          is_platform_admin=True)
+    for user, role in ((admin, "admin"), (animator, "animator")):
+        if not db.session.scalar(
+            select(TerritoryRole.id).where(
+                TerritoryRole.user_id == user.id, TerritoryRole.territory_id == territory.id
+            )
+        ):
+            db.session.add(TerritoryRole(user_id=user.id, territory_id=territory.id, role=role))
+    db.session.commit()
+
+    questionnaires = territory_questionnaires(territory.id)
+    now = datetime.now(UTC).replace(microsecond=0)
+    start = now - timedelta(days=365 * 3 - 30)
+    assessment_count = 0
+    for index, (name, legal, naf, headcount, postcode, commune, vehicles) in enumerate(
+        ORGANISATIONS
+    ):
+        org = Organisation(
+            territory_id=territory.id,
+            name=name,
+            siret=SIRETS[index % len(SIRETS)] if legal == "entreprise" else None,
+            legal_type=legal,
+            naf_code=naf,
+            naf_section=naf_section_for(naf) if naf else None,
+            naf_version="NAF rév. 2" if naf else None,
+            headcount_code=headcount if headcount in HEADCOUNT_BRACKETS else None,
+            postcode=postcode,
+            commune=commune,
+            has_vehicles=vehicles,
+            created_at=start,
+        )
+        sharing = "private" if index % 3 == 2 else ("public" if index % 4 == 0 else "animators")
+        org.sharing = sharing
+        db.session.add(org)
+        db.session.flush()
+        if index == 0:
+            db.session.add(Membership(user_id=actor.id, organisation_id=org.id))
+            org.sharing = "animators"
+        if org.sharing != "private":
+            org.sharing_changed_at = start
+            db.session.add(
+                SharingConsent(organisation_id=org.id, level=org.sharing,
+                               wording_version=SHARING_WORDING, created_at=start)
+            )
+        db.session.commit()
+        # The first organisation (the demo actor's) takes every theme, three times.
+        themes = questionnaires if index == 0 else rng.sample(
+            questionnaires, rng.randint(1, len(questionnaires))
+        )
+        base_level = rng.uniform(0.15, 0.6)
+        for questionnaire in themes:
+            takes = 3 if index == 0 else rng.choice((1, 2, 2, 3))
+            first_day = rng.randint(0, 200)
+            for take in range(takes):
+                submitted_at = start + timedelta(days=first_day + 365 * take + rng.randint(0, 60))
+                if submitted_at > now:
+                    break
+                level = min(0.95, base_level + 0.12 * take + rng.uniform(-0.05, 0.1))
+                assessment = assessments.start_assessment(org, questionnaire, actor)
+                definition = definition_of(assessment.version)
+                profile = assessments.profile_of(org)
+                answers = {
+                    question.key: _answer_for(question, level, rng)
+                    for _category, question in scoring.applicable_questions(definition, profile)
+                }
+                assessments.save_answers(assessment, answers)
+                assessment.created_at = submitted_at - timedelta(days=2)
+                assessments.submit_assessment(assessment, actor, now=submitted_at)
+                assessment_count += 1
+    db.session.commit()
+    return DemoReport(created=True, organisations=len(ORGANISATIONS),
+                      assessments=assessment_count)

@@ -1,0 +1,67 @@
+"""Questionnaires (one per theme and territory) and their versions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._base import JSONType, UTCDateTime, utcnow
+
+VERSION_STATUSES = ("draft", "published", "archived")
+
+
+class Questionnaire(db.Model):  # type: ignore[name-defined,misc]
+    """A theme's questionnaire; territory_id NULL is the platform default."""
+
+    __tablename__ = "questionnaire"
+    __table_args__ = (UniqueConstraint("territory_id", "theme_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    territory_id: Mapped[int | None] = mapped_column(
+        ForeignKey("territory.id", ondelete="CASCADE"), index=True
+    )
+    theme_key: Mapped[str] = mapped_column(String(63))
+    title: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(default=0)
+    enabled: Mapped[bool] = mapped_column(default=True)
+    source_questionnaire_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questionnaire.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    versions: Mapped[list[QuestionnaireVersion]] = relationship(
+        back_populates="questionnaire",
+        order_by="QuestionnaireVersion.number",
+        cascade="all, delete-orphan",
+    )
+
+
+class QuestionnaireVersion(db.Model):  # type: ignore[name-defined,misc]
+    """An immutable definition once published; assessments point to the version they used."""
+
+    __tablename__ = "questionnaire_version"
+    __table_args__ = (UniqueConstraint("questionnaire_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(
+        ForeignKey("questionnaire.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column()
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    definition: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questionnaire_version.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL")
+    )
+
+    questionnaire: Mapped[Questionnaire] = relationship(back_populates="versions")

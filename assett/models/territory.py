@@ -1,0 +1,58 @@
+"""Territories: one space per collectivity in a shared installation."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._base import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from .user import User
+
+TERRITORY_ROLES = ("admin", "animator")
+
+
+class Territory(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "territory"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(63), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    logo_filename: Mapped[str | None] = mapped_column(String(200))
+    main_colour: Mapped[str] = mapped_column(String(7), default="#1b6b4f")
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    welcome_text: Mapped[str] = mapped_column(Text, default="")
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    roles: Mapped[list[TerritoryRole]] = relationship(
+        back_populates="territory", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Territory {self.slug}>"
+
+
+class TerritoryRole(db.Model):  # type: ignore[name-defined,misc]
+    """A user's role in a territory: admin (customises) or animator (watches aggregates)."""
+
+    __tablename__ = "territory_role"
+    __table_args__ = (UniqueConstraint("user_id", "territory_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    territory_id: Mapped[int] = mapped_column(
+        ForeignKey("territory.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    territory: Mapped[Territory] = relationship(back_populates="roles")
+    user: Mapped[User] = relationship(back_populates="territory_roles")
+

@@ -1,0 +1,1 @@
+"""Services: writes as small verb-named functions, queries one per function."""

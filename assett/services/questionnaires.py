@@ -1,0 +1,249 @@
+"""Questionnaires and their versions: load from files, provision territories, look up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ..domain.definitions import ThemeDefinition
+from ..domain.loader import load_directory, validate_definition
+from ..extensions import db
+from ..models import Questionnaire, QuestionnaireVersion, Resource, Territory
+from ..models._base import utcnow
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=512)
+def _parse_definition(version_id: int, content_hash: str, raw: str) -> ThemeDefinition:
+    import json
+
+    return validate_definition(json.loads(raw), f"version {version_id}")
+
+
+def definition_of(version: QuestionnaireVersion) -> ThemeDefinition:
+    """The parsed definition of a version (cached: published versions never change)."""
+    import json
+
+    raw = json.dumps(version.definition, sort_keys=True)
+    return _parse_definition(version.id, version.content_hash, raw)
+
+
+def published_version(questionnaire: Questionnaire) -> QuestionnaireVersion | None:
+    """The version new assessments of this questionnaire use."""
+    return db.session.scalar(
+        select(QuestionnaireVersion)
+        .where(
+            QuestionnaireVersion.questionnaire_id == questionnaire.id,
+            QuestionnaireVersion.status == "published",
+        )
+        .order_by(QuestionnaireVersion.number.desc())
+        .limit(1)
+    )
+
+
+def territory_questionnaires(territory_id: int, enabled_only: bool = True) -> list[Questionnaire]:
+    """A territory's questionnaires in display order."""
+    query = select(Questionnaire).where(Questionnaire.territory_id == territory_id)
+    if enabled_only:
+        query = query.where(Questionnaire.enabled.is_(True))
+    return list(db.session.scalars(query.order_by(Questionnaire.position, Questionnaire.id)))
+
+
+def territory_questionnaire(territory_id: int, theme_key: str) -> Questionnaire | None:
+    """A territory's questionnaire for one theme."""
+    return db.session.scalar(
+        select(Questionnaire).where(
+            Questionnaire.territory_id == territory_id, Questionnaire.theme_key == theme_key
+        )
+    )
+
+
+def platform_questionnaires() -> list[Questionnaire]:
+    """The platform's default questionnaires (copied into each new territory)."""
+    return list(
+        db.session.scalars(
+            select(Questionnaire)
+            .where(Questionnaire.territory_id.is_(None))
+            .order_by(Questionnaire.position, Questionnaire.id)
+        )
+    )
+
+
+def _next_number(questionnaire_id: int) -> int:
+    current = db.session.scalar(
+        select(func.max(QuestionnaireVersion.number)).where(
+            QuestionnaireVersion.questionnaire_id == questionnaire_id
+        )
+    )
+    return (current or 0) + 1
+
+
+def _archive_published(questionnaire_id: int) -> None:
+    for version in db.session.scalars(
+        select(QuestionnaireVersion).where(
+            QuestionnaireVersion.questionnaire_id == questionnaire_id,
+            QuestionnaireVersion.status == "published",
+        )
+    ):
+        version.status = "archived"
+
+
+def without_resources(definition: ThemeDefinition) -> ThemeDefinition:
+    """The definition as versions store it: resources live in the resource base instead."""
+    return definition.model_copy(update={"resources": []})
+
+
+def add_published_version(
+    questionnaire: Questionnaire,
+    definition: ThemeDefinition,
+    user_id: int | None = None,
+    source_version_id: int | None = None,
+) -> QuestionnaireVersion:
+    """Publish a definition as the questionnaire's new version (no commit)."""
+    definition = without_resources(definition)
+    _archive_published(questionnaire.id)
+    now = utcnow()
+    version = QuestionnaireVersion(
+        questionnaire_id=questionnaire.id,
+        number=_next_number(questionnaire.id),
+        status="published",
+        definition=definition.to_data(),
+        content_hash=definition.content_hash(),
+        source_version_id=source_version_id,
+        created_by_id=user_id,
+        published_at=now,
+        published_by_id=user_id,
+    )
+    db.session.add(version)
+    questionnaire.title = definition.title
+    db.session.flush()
+    return version
+
+
+def _resource_values(res: Any, theme_key: str) -> dict[str, Any]:
+    return {
+        "title": res.title,
+        "description": res.description,
+        "url": str(res.url),
+        "provider": res.provider,
+        "offer_type": res.type,
+        "levels": list(res.levels),
+        "needs": list(res.needs),
+        "example": res.example,
+    }
+
+
+def _sync_platform_resources(definition: ThemeDefinition) -> None:
+    """Create or update the platform resources a definition file lists."""
+    for res in definition.resources:
+        values = _resource_values(res, definition.key)
+        existing = db.session.scalar(
+            select(Resource).where(Resource.territory_id.is_(None), Resource.key == res.key)
+        )
+        if existing is None:
+            db.session.add(Resource(territory_id=None, key=res.key, themes=[definition.key],
+                                    **values))
+            continue
+        changed = False
+        for name, value in values.items():
+            if getattr(existing, name) != value:
+                setattr(existing, name, value)
+                changed = True
+        if definition.key not in existing.themes:
+            existing.themes = [*existing.themes, definition.key]
+            changed = True
+        if changed:
+            existing.updated_at = utcnow()
+
+
+def load_platform_definitions(directory: str | Path) -> LoadReport:
+    """Load the theme files as platform defaults: unchanged files create nothing."""
+    definitions = load_directory(directory)
+    report = LoadReport()
+    position = 0
+    for definition in definitions:
+        position += 1
+        questionnaire = db.session.scalar(
+            select(Questionnaire).where(
+                Questionnaire.territory_id.is_(None), Questionnaire.theme_key == definition.key
+            )
+        )
+        if questionnaire is None:
+            questionnaire = Questionnaire(
+                territory_id=None, theme_key=definition.key, title=definition.title,
+                position=position,
+            )
+            db.session.add(questionnaire)
+            db.session.flush()
+            add_published_version(questionnaire, definition)
+            report.created.append(definition.key)
+        else:
+            current = published_version(questionnaire)
+            stored = without_resources(definition).content_hash()
+            if current is not None and current.content_hash == stored:
+                report.unchanged.append(definition.key)
+            else:
+                add_published_version(questionnaire, definition)
+                report.updated.append(definition.key)
+        _sync_platform_resources(definition)
+    db.session.commit()
+    return report
+
+
+def provision_territory(territory: Territory) -> None:
+    """Give a territory its own copy of the platform's questionnaires and resources (no commit)."""
+    for source in platform_questionnaires():
+        if territory_questionnaire(territory.id, source.theme_key) is not None:
+            continue
+        version = published_version(source)
+        if version is None:
+            continue
+        copy = Questionnaire(
+            territory_id=territory.id,
+            theme_key=source.theme_key,
+            title=source.title,
+            position=source.position,
+            enabled=source.enabled,
+            source_questionnaire_id=source.id,
+        )
+        db.session.add(copy)
+        db.session.flush()
+        add_published_version(copy, definition_of(version), source_version_id=version.id)
+    existing_keys = set(
+        db.session.scalars(select(Resource.key).where(Resource.territory_id == territory.id))
+    )
+    for res in db.session.scalars(select(Resource).where(Resource.territory_id.is_(None))):
+        if res.key in existing_keys:
+            continue
+        db.session.add(
+            Resource(
+                territory_id=territory.id,
+                key=res.key,
+                title=res.title,
+                description=res.description,
+                url=res.url,
+                provider=res.provider,
+                offer_type=res.offer_type,
+                themes=list(res.themes),
+                levels=list(res.levels),
+                needs=list(res.needs),
+                headcount_codes=list(res.headcount_codes),
+                legal_types=list(res.legal_types),
+                naf_sections=list(res.naf_sections),
+                valid_from=res.valid_from,
+                valid_until=res.valid_until,
+                example=res.example,
+                source_resource_id=res.id,
+            )
+        )
+    db.session.flush()

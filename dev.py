@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Developer entry point that needs only Python 3.11+: `python3 dev.py run` or `python3 dev.py test`.
+
+It creates `.venv/` next to this file, installs the project into it (again only when
+pyproject.toml changed), then:
+  run   applies the Alembic migrations to SQLite in instance/, loads the default questionnaires
+        and the demo territory (idempotent), prints the URL and demo logins, and serves the app;
+  test  runs the whole test suite (extra arguments go to pytest).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def ensure_venv(extras: str) -> None:
+    """Create the virtualenv and install the project with the given extras, once per change."""
+    if sys.version_info < (3, 11):
+        sys.exit("ASSETT needs Python 3.11 or newer.")
+    if not PYTHON.exists():
+        print(f"Creating the virtual environment in {VENV} …", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
+    marker = VENV / f".installed-{extras or 'base'}-{digest}"
+    if marker.exists():
+        return
+    print("Installing dependencies …", flush=True)
+    pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "--upgrade", "pip"], check=True)
+    target = f".[{extras}]" if extras else "."
+    subprocess.run([*pip, "-e", target], check=True, cwd=ROOT)
+    marker.touch()
+
+
+def flask(*args: str) -> None:
+    subprocess.run([str(PYTHON), "-m", "flask", "--app", "assett", *args], check=True, cwd=ROOT)
+
+
+def run(args: list[str]) -> None:
+    ensure_venv("")
+    host = os.environ.get("ASSETT_HOST", "127.0.0.1")
+    port = os.environ.get("ASSETT_PORT", "5000")
+    flask("db", "upgrade")
+    flask("demo", "--url", f"http://{host}:{port}")
+    print(f"\nServing on http://{host}:{port}/ (Ctrl+C to stop)\n", flush=True)
+    flask("run", "--host", host, "--port", port, *args)
+
+
+def test(args: list[str]) -> None:
+    ensure_venv("dev")
+    result = subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT)
+    sys.exit(result.returncode)
+
+
+def main() -> None:
+    commands = {"run": run, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        sys.exit(f"usage: python3 dev.py {{{'|'.join(commands)}}} [arguments]")
+    try:
+        commands[sys.argv[1]](sys.argv[2:])
+    except KeyboardInterrupt:
+        pass
+    except subprocess.CalledProcessError as error:
+        sys.exit(error.returncode)
+
+
+if __name__ == "__main__":
+    main()
