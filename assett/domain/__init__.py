@@ -1,0 +1,1 @@
+"""Pure domain code: theme definitions, loading, scoring and diffs; no Flask, no database."""

@@ -1,0 +1,402 @@
+"""Theme definitions: the questionnaire format of questionnaires/README.md, validated."""
+
+import hashlib
+import json
+import unicodedata
+from collections.abc import Iterator, Sequence
+from itertools import pairwise
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from assett.domain.profile import LEGAL_TYPES, NAF_SECTIONS, Profile
+
+KEY_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
+SCORE_MAX = 5.0
+SCALE_MAX = 5
+
+
+def _printable(text: str) -> str:
+    """Refuse control characters (NUL, NEL...): invisible, and unsafe in YAML or PostgreSQL."""
+    for char in text:
+        if unicodedata.category(char) == "Cc" and char not in "\t\n\r":
+            raise ValueError(f"caractère de contrôle interdit (U+{ord(char):04X})")
+    return text
+
+
+Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN)]
+FreeText = Annotated[str, AfterValidator(_printable)]
+Text = Annotated[str, StringConstraints(min_length=1), AfterValidator(_printable)]
+Points = Annotated[float, Field(ge=0)]
+QuestionTypeName = Literal["single_choice", "multiple_choice", "yes_no", "scale"]
+ResourceType = Literal[
+    "accompagnement", "financement", "formation", "outil", "retour_experience", "evenement"
+]
+Need = Literal["humaines", "financieres", "techniques"]
+
+Loc = tuple[str | int, ...]
+Problems = list[tuple[Loc, str]]
+
+# The error type that carries several problems; the loader reports each one separately.
+PROBLEMS_ERROR = "definition_problems"
+
+
+def format_path(loc: Loc) -> str:
+    """Render a location as `categories[0].questions[3].options[1].points`."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path.lstrip(".")
+
+
+def format_number(value: float) -> str:
+    """Render a threshold or a number of points the French way: 2.5 -> "2,5", 3.0 -> "3"."""
+    return f"{value:g}".replace(".", ",")
+
+
+def _reject(problems: Problems) -> None:
+    """Raise one validation error carrying every problem found, if any."""
+    if problems:
+        summary = " ; ".join(
+            f"{format_path(loc)}: {message}" if loc else message for loc, message in problems
+        )
+        raise PydanticCustomError(
+            PROBLEMS_ERROR, "{summary}", {"summary": summary, "problems": problems}
+        )
+
+
+def _duplicate_keys(keys: Sequence[str], prefix: Loc, noun: str) -> Problems:
+    """Report every key already used earlier in the same list."""
+    seen: set[str] = set()
+    problems: Problems = []
+    for index, key in enumerate(keys):
+        if key in seen:
+            problems.append(((*prefix, index, "key"), f"{noun} « {key} » en double"))
+        seen.add(key)
+    return problems
+
+
+class _Model(BaseModel):
+    """Strict, frozen, closed: keys are never coerced and unknown fields are refused."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+
+
+class Option(_Model):
+    """One answer a choice question offers."""
+
+    key: Key
+    label: Text
+    points: Points
+
+
+class ScaleLabels(_Model):
+    """Labels of both ends of a 0-5 scale."""
+
+    min: FreeText | None = None
+    max: FreeText | None = None
+
+
+class Conditions(_Model):
+    """When a question applies; every condition given must hold."""
+
+    has_vehicles: bool | None = None
+    headcount_min: Annotated[int, Field(ge=0)] | None = None
+    headcount_max: Annotated[int, Field(ge=0)] | None = None
+    legal_type: Annotated[list[str], Field(min_length=1)] | None = None
+    naf_section: Annotated[list[str], Field(min_length=1)] | None = None
+
+    @model_validator(mode="after")
+    def _check_values(self) -> "Conditions":
+        problems: Problems = []
+        for index, code in enumerate(self.legal_type or []):
+            if code not in LEGAL_TYPES:
+                allowed = ", ".join(LEGAL_TYPES)
+                message = f"statut juridique « {code} » inconnu (valeurs possibles : {allowed})"
+                problems.append((("legal_type", index), message))
+        for index, code in enumerate(self.naf_section or []):
+            if code not in NAF_SECTIONS:
+                message = f"section NAF « {code} » inconnue (une lettre de A à U)"
+                problems.append((("naf_section", index), message))
+        low, high = self.headcount_min, self.headcount_max
+        if low is not None and high is not None and low > high:
+            message = f"headcount_max ({high}) doit être supérieur ou égal à headcount_min ({low})"
+            problems.append((("headcount_max",), message))
+        _reject(problems)
+        return self
+
+    def holds(self, profile: Profile) -> bool:
+        """Tell whether the profile meets every condition; an unknown value meets none."""
+        headcount = profile.headcount_min
+        checks = [
+            self.has_vehicles is None or profile.has_vehicles == self.has_vehicles,
+            self.headcount_min is None
+            or (headcount is not None and headcount >= self.headcount_min),
+            self.headcount_max is None
+            or (headcount is not None and headcount <= self.headcount_max),
+            self.legal_type is None or profile.legal_type in self.legal_type,
+            self.naf_section is None or profile.naf_section in self.naf_section,
+        ]
+        return all(checks)
+
+
+class Question(_Model):
+    """One question of a theme, with its type-specific scoring fields."""
+
+    key: Key
+    text: Text
+    help: FreeText | None = None
+    type: QuestionTypeName
+    required: bool = True
+    allow_not_applicable: bool = False
+    weight: Annotated[float, Field(gt=0)] = 1.0
+    applies_if: Conditions | None = None
+    options: list[Option] = Field(default_factory=list)
+    max_points: Annotated[float, Field(gt=0)] | None = None
+    yes_points: Points = 1.0
+    no_points: Points = 0.0
+    scale_labels: ScaleLabels | None = None
+
+    @model_validator(mode="after")
+    def _check_type_fields(self) -> "Question":
+        problems: Problems = []
+        if self.type in ("single_choice", "multiple_choice"):
+            if len(self.options) < 2:
+                message = f"une question {self.type} doit proposer au moins 2 options"
+                problems.append((("options",), message))
+            problems += _duplicate_keys([o.key for o in self.options], ("options",), "option")
+        elif self.options:
+            message = f"pas d'options pour une question {self.type} : elles sont implicites"
+            problems.append((("options",), message))
+        if self.max_points is not None:
+            total = sum(option.points for option in self.options)
+            if self.type != "multiple_choice":
+                problems.append((("max_points",), "réservé aux questions multiple_choice"))
+            elif self.max_points > total:
+                message = (
+                    f"max_points ({format_number(self.max_points)}) dépasse la somme des points "
+                    f"des options ({format_number(total)})"
+                )
+                problems.append((("max_points",), message))
+        for name in ("yes_points", "no_points"):
+            if name in self.model_fields_set and self.type != "yes_no":
+                problems.append(((name,), "réservé aux questions yes_no"))
+        if self.scale_labels is not None and self.type != "scale":
+            problems.append((("scale_labels",), "réservé aux questions scale"))
+        if not problems and self.maximum <= 0:
+            problems.append(((), "la question ne rapporte aucun point : son maximum doit être > 0"))
+        _reject(problems)
+        return self
+
+    @property
+    def maximum(self) -> float:
+        """The most points an answer can earn."""
+        if self.type == "multiple_choice":
+            if self.max_points is not None:
+                return self.max_points
+            return sum(option.points for option in self.options)
+        return max((option.points for option in self.choices()), default=0.0)
+
+    def choices(self) -> list[Option]:
+        """The options an actor picks from, implicit ones included (yes/no, scale)."""
+        if self.type == "yes_no":
+            return [
+                Option(key="oui", label="Oui", points=self.yes_points),
+                Option(key="non", label="Non", points=self.no_points),
+            ]
+        if self.type == "scale":
+            return [
+                Option(key=str(value), label=str(value), points=float(value))
+                for value in range(SCALE_MAX + 1)
+            ]
+        return list(self.options)
+
+
+class Category(_Model):
+    """A group of questions, shown as one page."""
+
+    key: Key
+    title: Text
+    description: FreeText | None = None
+    questions: list[Question] = Field(min_length=1)
+
+
+class Band(_Model):
+    """A maturity level: scores in [min, max) (max included for the last band)."""
+
+    key: Key
+    label: Text
+    min: float
+    max: float
+    explanation: Text
+
+
+class ResourceDef(_Model):
+    """A resource offered to actors whose score falls in one of `levels`."""
+
+    key: Key
+    title: Text
+    provider: Text
+    type: ResourceType
+    description: Text
+    url: Text
+    levels: Annotated[list[Key], Field(min_length=1)]
+    needs: list[Need] = Field(default_factory=list)
+    example: bool = True
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, url: str) -> str:
+        parts = urlsplit(url)
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.netloc
+            or any(c.isspace() for c in url)
+        ):
+            raise ValueError(
+                f"adresse « {url} » refusée : elle doit commencer par http:// ou https://"
+            )
+        return url
+
+
+def validate_bands(bands: Sequence[Band]) -> list[str]:
+    """Return what is wrong with a list of bands: they must tile 0 to 5 in increasing order."""
+    if not bands:
+        return ["au moins un niveau est requis"]
+    problems: list[str] = []
+    for band in bands:
+        if band.min >= band.max:
+            problems.append(
+                f"le niveau « {band.key} » doit avoir min < max "
+                f"({format_number(band.min)} ≥ {format_number(band.max)})"
+            )
+    ordered = sorted(bands, key=lambda band: band.min)
+    if list(bands) != ordered:
+        problems.append("les niveaux doivent être classés du plus bas au plus haut")
+    cover = f"les niveaux doivent couvrir 0 à {format_number(SCORE_MAX)}"
+    if ordered[0].min != 0:
+        problems.append(f"{cover} : le premier commence à {format_number(ordered[0].min)}")
+    for low, high in pairwise(ordered):
+        between = f"« {low.key} » et « {high.key} »"
+        if high.min > low.max:
+            gap = f"{format_number(low.max)} et {format_number(high.min)}"
+            problems.append(f"{cover} : trou entre {gap} ({between})")
+        elif high.min < low.max:
+            overlap = f"{format_number(high.min)} et {format_number(low.max)}"
+            problems.append(f"{cover} : chevauchement entre {overlap} ({between})")
+    if ordered[-1].max != SCORE_MAX:
+        problems.append(f"{cover} : le dernier s'arrête à {format_number(ordered[-1].max)}")
+    return problems
+
+
+class ThemeDefinition(_Model):
+    """A whole theme: categories of questions, maturity bands and resources."""
+
+    key: Key
+    title: Text
+    description: FreeText | None = None
+    categories: list[Category] = Field(min_length=1)
+    bands: list[Band] = Field(min_length=1)
+    resources: list[ResourceDef] = Field(default_factory=list)
+
+    @field_validator("categories")
+    @classmethod
+    def _check_keys(cls, categories: list[Category]) -> list[Category]:
+        problems = _duplicate_keys([c.key for c in categories], (), "catégorie")
+        owner: dict[str, str] = {}
+        for c_index, category in enumerate(categories):
+            for q_index, question in enumerate(category.questions):
+                if question.key in owner:
+                    message = (
+                        f"question « {question.key} » en double "
+                        f"(déjà dans la catégorie « {owner[question.key]} »)"
+                    )
+                    problems.append(((c_index, "questions", q_index, "key"), message))
+                else:
+                    owner[question.key] = category.key
+        _reject(problems)
+        return categories
+
+    @field_validator("bands")
+    @classmethod
+    def _check_bands(cls, bands: list[Band]) -> list[Band]:
+        problems = _duplicate_keys([band.key for band in bands], (), "niveau")
+        problems += [((), message) for message in validate_bands(bands)]
+        _reject(problems)
+        return bands
+
+    @field_validator("resources")
+    @classmethod
+    def _check_resources(
+        cls, resources: list[ResourceDef], info: ValidationInfo
+    ) -> list[ResourceDef]:
+        problems = _duplicate_keys([r.key for r in resources], (), "ressource")
+        bands: list[Band] | None = info.data.get("bands")
+        if bands is not None:  # else the bands are invalid and already reported
+            band_keys = [band.key for band in bands]
+            for r_index, resource in enumerate(resources):
+                for l_index, level in enumerate(resource.levels):
+                    if level not in band_keys:
+                        message = f"niveau « {level} » inconnu (niveaux : {', '.join(band_keys)})"
+                        problems.append(((r_index, "levels", l_index), message))
+        _reject(problems)
+        return resources
+
+    def iter_questions(self) -> Iterator[tuple[Category, Question]]:
+        """Yield every question with its category, in definition order."""
+        for category in self.categories:
+            for question in category.questions:
+                yield category, question
+
+    def question(self, key: str) -> Question:
+        """Return the question with this key; raise KeyError if there is none."""
+        for _, question in self.iter_questions():
+            if question.key == key:
+                return question
+        raise KeyError(key)
+
+    def band_for(self, score: float | None) -> Band | None:
+        """Return the band a score falls in, or None for no score."""
+        if score is None:
+            return None
+        # Absorb float noise so that a computed 2.4999999999999996 counts as 2.5.
+        score = round(score, 9)
+        for band in self.bands:
+            if band.min <= score < band.max:
+                return band
+        last = self.bands[-1]
+        return last if score == last.max else None
+
+    def to_data(self) -> dict[str, Any]:
+        """Return plain data, defaults left out, that validates back to this definition."""
+        data: dict[str, Any] = _tidy(self.model_dump(exclude_defaults=True))
+        return data
+
+    def content_hash(self) -> str:
+        """Return the sha256 of the canonical JSON of `to_data()`."""
+        canonical = json.dumps(
+            self.to_data(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _tidy(value: Any) -> Any:
+    """Write whole floats as ints (points: 1, not 1.0) throughout nested data."""
+    if isinstance(value, dict):
+        return {key: _tidy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_tidy(item) for item in value]
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value

@@ -1,0 +1,317 @@
+"""Load theme definitions from YAML safely, reporting every error at once."""
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Protocol
+
+import yaml
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from assett.domain.definitions import (
+    PROBLEMS_ERROR,
+    Loc,
+    ThemeDefinition,
+    format_number,
+    format_path,
+)
+
+MAX_FILE_BYTES = 1_000_000
+# A theme nests about 8 levels deep; PyYAML scans deep nesting in quadratic time.
+MAX_DEPTH = 20
+
+# Plain French for the pydantic errors a definition author meets; {name} comes from the context.
+_REASONS = {
+    "missing": "champ obligatoire manquant",
+    "extra_forbidden": "champ inconnu",
+    "string_too_short": "ne doit pas être vide",
+    "string_pattern_mismatch": (
+        "identifiant « {input} » invalide : lettres minuscules sans accent, chiffres, « _ » "
+        "et « - » seulement, 63 caractères au plus, sans commencer par « _ » ou « - »"
+    ),
+    "float_type": "doit être un nombre",
+    "int_type": "doit être un nombre entier",
+    "bool_type": "doit valoir true ou false",
+    "list_type": "doit être une liste",
+    "model_type": "doit être un bloc « clé: valeur »",
+    "dict_type": "doit être un bloc « clé: valeur »",
+    "finite_number": "doit être un nombre fini",
+    "too_short": "doit contenir au moins {min_length} élément(s)",
+    "greater_than": "doit être strictement supérieur à {gt}",
+    "greater_than_equal": "doit être supérieur ou égal à {ge}",
+    "less_than": "doit être strictement inférieur à {lt}",
+    "less_than_equal": "doit être inférieur ou égal à {le}",
+    "literal_error": "valeur « {input} » inconnue ; valeurs possibles : {expected}",
+}
+
+
+class DefinitionError(Exception):
+    """A definition that cannot be loaded; `errors` lists every reason."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+def parse_definition_text(text: str, source: str) -> ThemeDefinition:
+    """Parse and validate the YAML text of one theme; `source` names it in errors."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise DefinitionError([_too_big(source, size)])
+    try:
+        refused = _event_errors(text, source)
+        if refused:
+            raise DefinitionError(refused)
+        root, data = _safe_load_with_nodes(text)
+    except yaml.YAMLError as error:
+        raise DefinitionError([_syntax_error(error, source)]) from error
+    duplicates = _duplicate_key_errors(root, source)
+    try:
+        definition = _validate(data, source, root)
+    except DefinitionError as error:
+        raise DefinitionError(duplicates + error.errors) from error
+    if duplicates:
+        raise DefinitionError(duplicates)
+    return definition
+
+
+def validate_definition(data: object, source: str) -> ThemeDefinition:
+    """Validate already-parsed data; raise DefinitionError listing every problem."""
+    return _validate(data, source, None)
+
+
+def load_definition_file(path: str | Path) -> ThemeDefinition:
+    """Load one YAML file, refusing it before reading it all if it is over the size limit."""
+    path = Path(path)
+    source = str(path)
+    try:
+        with path.open("rb") as file:
+            content = file.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise DefinitionError([f"{source}: lecture impossible ({error.strerror})"]) from error
+    if len(content) > MAX_FILE_BYTES:
+        raise DefinitionError([_too_big(source, path.stat().st_size)])
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DefinitionError([f"{source}: le fichier doit être encodé en UTF-8"]) from error
+    return parse_definition_text(text, source)
+
+
+def dump_definition_yaml(defn: ThemeDefinition) -> str:
+    """Write a definition as YAML that parses back to an equal definition."""
+    return yaml.safe_dump(defn.to_data(), allow_unicode=True, sort_keys=False, width=100)
+
+
+def load_directory(path: str | Path) -> list[ThemeDefinition]:
+    """Load every *.yaml file of a directory; raise DefinitionError with all files' errors."""
+    directory = Path(path)
+    if not directory.is_dir():
+        raise DefinitionError([f"{directory}: dossier introuvable"])
+    files = sorted(
+        file for file in directory.iterdir() if file.suffix in (".yaml", ".yml") and file.is_file()
+    )
+    definitions: list[ThemeDefinition] = []
+    errors: list[str] = []
+    origin: dict[str, Path] = {}
+    for file in files:
+        try:
+            definition = load_definition_file(file)
+        except DefinitionError as error:
+            errors += error.errors
+            continue
+        if definition.key in origin:
+            errors.append(
+                f"{file}: key: thème « {definition.key} » déjà défini dans {origin[definition.key]}"
+            )
+            continue
+        origin[definition.key] = file
+        definitions.append(definition)
+    if errors:
+        raise DefinitionError(errors)
+    return definitions
+
+
+def _too_big(source: str, size: int) -> str:
+    return f"{source}: fichier trop volumineux ({size} octets, {MAX_FILE_BYTES} au plus)"
+
+
+class _Mark(Protocol):
+    line: int
+
+
+def _line(mark: _Mark | None) -> int:
+    return mark.line + 1 if mark is not None else 0
+
+
+def _syntax_error(error: yaml.YAMLError, source: str) -> str:
+    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
+        details = error.problem or str(error)
+        if error.context and error.context_mark is not None:
+            details = f"{error.context} (ligne {_line(error.context_mark)}) : {details}"
+        return f"{source}: ligne {_line(error.problem_mark)}: YAML invalide ({details})"
+    return f"{source}: YAML invalide ({error})"
+
+
+def _event_errors(text: str, source: str) -> list[str]:
+    """Refuse anchors and aliases ("billion laughs") and deep nesting (slow to scan)."""
+    errors = []
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        where = f"{source}: ligne {_line(event.start_mark)}"
+        if isinstance(event, yaml.AliasEvent):
+            errors.append(f"{where}: alias YAML « *{event.anchor} » refusé (ni ancre ni alias)")
+        elif isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            errors.append(f"{where}: ancre YAML « &{event.anchor} » refusée (ni ancre ni alias)")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return [
+                    *errors,
+                    f"{where}: structure YAML trop imbriquée ({MAX_DEPTH} niveaux au plus)",
+                ]
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return errors
+
+
+def _safe_load_with_nodes(text: str) -> tuple[yaml.Node | None, object]:
+    """Do what yaml.safe_load does, keeping the node tree for line numbers."""
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        return root, loader.construct_document(root) if root is not None else None
+    finally:
+        loader.dispose()
+
+
+def _duplicate_key_errors(root: yaml.Node | None, source: str) -> list[str]:
+    """Report keys repeated in one mapping, which YAML would silently collapse."""
+    found: list[tuple[int, str]] = []
+    pending = [root] if root is not None else []
+    while pending:
+        node = pending.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    if key_node.value in seen:
+                        line = _line(key_node.start_mark)
+                        message = f"{source}: ligne {line}: clé « {key_node.value} » répétée"
+                        found.append((line, message))
+                    seen.add(key_node.value)
+                pending += [key_node, value_node]
+        elif isinstance(node, yaml.SequenceNode):
+            pending += node.value
+    return [message for _, message in sorted(found)]
+
+
+def _line_of(root: yaml.Node, loc: Loc) -> int:
+    """Return the line of the deepest YAML node along an error's location."""
+    node = root
+    for part in loc:
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if k.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            child = node.value[part] if 0 <= part < len(node.value) else None
+        if child is None:
+            break
+        node = child
+    return _line(node.start_mark)
+
+
+def _validate(data: object, source: str, root: yaml.Node | None) -> ThemeDefinition:
+    if not isinstance(data, dict):
+        message = "le fichier doit décrire un thème : un bloc « clé: valeur » au premier niveau"
+        raise DefinitionError([f"{source}: {message}"])
+    try:
+        return ThemeDefinition.model_validate(data)
+    except ValidationError as error:
+        found = []
+        for loc, reason in _problems(error):
+            where = f"{source}: {format_path(loc)}" if loc else source
+            if root is None:
+                found.append((0, f"{where}: {reason}"))
+            else:
+                line = _line_of(root, loc)
+                found.append((line, f"{where}: {reason} (ligne {line})"))
+        found.sort(key=lambda item: item[0])  # stable: same line keeps pydantic's order
+        raise DefinitionError([message for _, message in found]) from error
+
+
+def _problems(error: ValidationError) -> Iterator[tuple[Loc, str]]:
+    """Yield (location, French reason) for each error, unpacking the grouped ones."""
+    for detail in error.errors():
+        if detail["type"] == PROBLEMS_ERROR:
+            for sub_loc, message in detail.get("ctx", {})["problems"]:
+                yield (*detail["loc"], *sub_loc), message
+        else:
+            yield detail["loc"], _reason(detail)
+
+
+def _reason(detail: ErrorDetails) -> str:
+    """Say what is wrong in plain French, keeping pydantic's text for rare errors."""
+    kind = detail["type"]
+    ctx: dict[str, Any] = detail.get("ctx", {})
+    value = detail["input"]
+    if kind == "value_error":
+        return str(ctx["error"])
+    if kind.endswith("_type") and value is None:
+        return "valeur manquante"
+    if kind == "string_type":
+        return _not_text(value)
+    template = _REASONS.get(kind)
+    if template is None:
+        return detail["msg"]
+    context = {name: _show(item) for name, item in ctx.items()}
+    context["input"] = _show(value)
+    context["expected"] = context.get("expected", "").replace(" or ", " ou ")
+    return template.format(**context)
+
+
+def _not_text(value: object) -> str:
+    if isinstance(value, bool):
+        return (
+            "doit être du texte, or YAML l'a lu comme un booléen (no, yes, on, off...) : "
+            'écrivez la valeur entre guillemets, par exemple key: "no"'
+        )
+    if isinstance(value, int | float):
+        return (
+            "doit être du texte, or YAML l'a lu comme un nombre : "
+            'écrivez la valeur entre guillemets, par exemple key: "010"'
+        )
+    return "doit être du texte"
+
+
+def _show(value: object) -> str:
+    """Show a value as written in YAML: true, 2,5, texte."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return format_number(value)
+    return str(value)
+
+
+def main(paths: list[str]) -> int:
+    """Validate the given files; print OK or every error; return the exit status."""
+    if not paths:
+        print("usage : python -m assett.domain.loader FICHIER.yaml...", file=sys.stderr)
+        return 2
+    status = 0
+    for path in paths:
+        try:
+            definition = load_definition_file(path)
+        except DefinitionError as error:
+            status = 1
+            for message in error.errors:
+                print(message, file=sys.stderr)
+            continue
+        count = sum(1 for _ in definition.iter_questions())
+        print(f"{path}: OK (thème « {definition.key} », {count} questions)")
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
