@@ -1,0 +1,7 @@
+"""Sign up, log in, log out, password reset, account."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from . import views  # noqa: E402, F401
