@@ -1,0 +1,194 @@
+"""Forms of the orgs blueprint: they parse and render; the services validate the profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    Field,
+    Form,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import InputRequired, Length, Optional
+
+from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_VERSION
+from ..services.organisations import SHARING_WORDING
+
+
+class MarkRequired:
+    """Mark a field as required in the page (asterisk) while the service does the checking."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form: Form, field: Field) -> None:
+        return None
+
+
+def _choices(pairs: Any) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _legal_type_choices() -> list[SelectChoice]:
+    return _choices([("", _l("— Choisir —")), *LEGAL_TYPES.items()])
+
+
+def _headcount_choices() -> list[SelectChoice]:
+    return _choices(
+        [("", _l("Non renseigné"))]
+        + [(code, label) for code, (label, _lower) in HEADCOUNT_BRACKETS.items()]
+    )
+
+
+class ProfileForm(FlaskForm):
+    """An organisation's profile."""
+
+    name = StringField(
+        _l("Nom de l'organisation"),
+        validators=[MarkRequired()],
+        render_kw={"maxlength": 200, "autocomplete": "organization"},
+    )
+    legal_type = SelectField(
+        _l("Type de structure"),
+        choices=_legal_type_choices(),
+        validate_choice=False,
+        validators=[MarkRequired()],
+    )
+    siret = StringField(
+        _l("SIRET"),
+        description=_l(
+            "14 chiffres, espaces acceptés. Obligatoire pour une entreprise, facultatif pour "
+            "une association, un établissement public ou une autre structure."
+        ),
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 20},
+    )
+    naf_code = StringField(
+        _l("Code d'activité (NAF / APE)"),
+        description=_l(
+            "Code de la nomenclature %(version)s, par exemple 10.71C (« 1071C » est accepté). "
+            "La section d'activité en est déduite. La nomenclature NAF 2025 s'appliquera à "
+            "partir du 1er janvier 2027.",
+            version=NAF_VERSION,
+        ),
+        render_kw={"autocomplete": "off", "maxlength": 10},
+    )
+    headcount_code = SelectField(
+        _l("Tranche d'effectif salarié"),
+        choices=_headcount_choices(),
+        validate_choice=False,
+        description=_l("Les tranches de l'Insee."),
+    )
+    postcode = StringField(
+        _l("Code postal"),
+        validators=[MarkRequired()],
+        render_kw={"inputmode": "numeric", "autocomplete": "postal-code", "maxlength": 5},
+    )
+    commune = StringField(
+        _l("Commune"),
+        validators=[MarkRequired()],
+        render_kw={"autocomplete": "address-level2", "maxlength": 120},
+    )
+    has_vehicles = RadioField(
+        _l("Votre organisation utilise-t-elle des véhicules (flotte, véhicules de service) ?"),
+        choices=_choices([("oui", _l("Oui")), ("non", _l("Non"))]),
+        validate_choice=False,
+        validators=[MarkRequired()],
+    )
+
+    def profile_data(self) -> dict[str, Any]:
+        """The submitted values, as the service reads them."""
+        return {
+            "name": self.name.data,
+            "legal_type": self.legal_type.data,
+            "siret": self.siret.data,
+            "naf_code": self.naf_code.data,
+            "headcount_code": self.headcount_code.data,
+            "postcode": self.postcode.data,
+            "commune": self.commune.data,
+            "has_vehicles": self.has_vehicles.data,
+        }
+
+
+class InvitationForm(FlaskForm):
+    """Create an invitation link, optionally mailed."""
+
+    email = StringField(
+        _l("Adresse e-mail de la personne invitée (facultatif)"),
+        description=_l(
+            "Si vous l'indiquez, le lien lui est envoyé par e-mail. Sinon, copiez le lien et "
+            "transmettez-le vous-même."
+        ),
+        validators=[Optional(), Length(max=254)],
+        render_kw={"type": "email", "autocomplete": "off"},
+    )
+
+
+class EmptyForm(FlaskForm):
+    """A form with only the CSRF token, for POST buttons."""
+
+
+class SharingForm(FlaskForm):
+    """The organisation's sharing choice."""
+
+    level = RadioField(
+        _l("Qui peut voir les résultats de votre organisation ?"),
+        choices=_choices(SHARING_WORDING.items()),
+        validate_choice=False,
+        validators=[MarkRequired()],
+    )
+
+
+LAST_MEMBER_CHOICES = _choices(
+    [
+        ("delete", _l("Supprimer l'organisation et toutes ses données")),
+        (
+            "keep",
+            _l(
+                "Conserver l'organisation sans membre (ses évaluations restent dans les "
+                "statistiques du territoire)"
+            ),
+        ),
+    ]
+)
+
+
+class LeaveForm(FlaskForm):
+    """Leave an organisation; the last member says what becomes of it."""
+
+    fate = RadioField(
+        _l("Que faire de l'organisation après votre départ ?"),
+        choices=LAST_MEMBER_CHOICES,
+        validate_choice=False,
+    )
+
+
+def delete_account_form(organisations: list[Any], formdata: Any = None) -> FlaskForm:
+    """The account deletion form, with one question per organisation left without members."""
+
+    class DeleteAccountForm(FlaskForm):
+        password = PasswordField(
+            _l("Votre mot de passe, pour confirmer"),
+            validators=[InputRequired(message=_l("Saisissez votre mot de passe."))],
+            render_kw={"autocomplete": "current-password"},
+        )
+
+    for organisation in organisations:
+        setattr(
+            DeleteAccountForm,
+            f"org_{organisation.id}",
+            RadioField(
+                _l(
+                    "Que faire de « %(name)s », dont vous êtes le dernier membre ?",
+                    name=organisation.name,
+                ),
+                choices=LAST_MEMBER_CHOICES,
+                validate_choice=False,
+                validators=[MarkRequired()],
+            ),
+        )
+    return DeleteAccountForm(formdata=formdata) if formdata is not None else DeleteAccountForm()

@@ -1,0 +1,5 @@
+"""Views of the orgs blueprint, one module per use case."""
+
+from __future__ import annotations
+
+from . import data, members, profile, sharing  # noqa: F401
