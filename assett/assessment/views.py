@@ -1,0 +1,199 @@
+"""Views of the assessment blueprint: start or resume, fill page by page, review and submit."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from ..access import member_org_or_404
+from ..extensions import db
+from ..models import Assessment, Organisation
+from ..services import assessments as service
+from ..services.errors import ServiceError
+from ..services.questionnaires import published_version, territory_questionnaire
+from . import bp
+from .forms import initial_data, page_form_class
+
+
+def _assessment_or_404(org: Organisation, assessment_id: int) -> Assessment:
+    """The organisation's assessment, or 404 (another organisation's is never revealed)."""
+    assessment = db.session.scalar(
+        select(Assessment).where(
+            Assessment.id == assessment_id, Assessment.organisation_id == org.id
+        )
+    )
+    if assessment is None:
+        abort(404)
+    return assessment
+
+
+def _not_a_draft(org: Organisation, assessment: Assessment) -> Response:
+    """A submitted assessment is frozen: reading goes to its results, writing is refused."""
+    if request.method == "POST":
+        abort(
+            400,
+            description=_(
+                "Cette évaluation a déjà été envoyée : elle ne peut plus être "
+                "modifiée. Commencez une nouvelle évaluation pour la refaire."
+            ),
+        )
+    return redirect(url_for("results.assessment", org_id=org.id, assessment_id=assessment.id))
+
+
+def _newer_version_number(assessment: Assessment) -> int | None:
+    """The draft's own version number if a newer version was published since it started."""
+    published = published_version(assessment.questionnaire)
+    if published is not None and published.id != assessment.version_id:
+        return assessment.version.number
+    return None
+
+
+@bp.post("/o/<int:org_id>/diagnostic/<theme_key>/commencer")
+@login_required
+def start(org_id: int, theme_key: str) -> Response:
+    """Start a theme's assessment, or resume its draft."""
+    org = member_org_or_404(org_id)
+    questionnaire = territory_questionnaire(org.territory_id, theme_key)
+    if questionnaire is None or not questionnaire.enabled:
+        abort(404)
+    try:
+        assessment = service.start_assessment(org, questionnaire, current_user)
+    except ServiceError as error:
+        flash(error.message, "error")
+        return redirect(url_for("orgs.dashboard", org_id=org.id))
+    return redirect(
+        url_for(
+            ".fill",
+            org_id=org.id,
+            assessment_id=assessment.id,
+            page=service.resume_page(assessment),
+        )
+    )
+
+
+@bp.route(
+    "/o/<int:org_id>/evaluations/<int:assessment_id>/categorie/<int:page>",
+    methods=["GET", "POST"],
+)
+@login_required
+def fill(org_id: int, assessment_id: int, page: int) -> Response | tuple[str, int] | str:
+    """One category of a draft: show its questions, save the answers, move on."""
+    org = member_org_or_404(org_id)
+    assessment = _assessment_or_404(org, assessment_id)
+    if assessment.status != "draft":
+        return _not_a_draft(org, assessment)
+    defn = service.definition_for(assessment)
+    pages = service.pages_of(defn, service.profile_of(org))
+    if not pages:
+        return redirect(url_for(".review", org_id=org.id, assessment_id=assessment.id))
+    if not 1 <= page <= len(pages):
+        abort(404)
+    category, questions = pages[page - 1]
+    form_class = page_form_class(questions)
+    status = 200
+    if request.method == "POST":
+        form = form_class()
+        if form.validate():
+            try:
+                service.save_answers(assessment, form.parsed, page=page)
+            except ServiceError as error:
+                form.form_errors.append(error.message)
+                status = 400
+            else:
+                return _after_save(org, assessment, page, len(pages))
+        else:
+            status = 400
+    else:
+        form = form_class(
+            formdata=None, data=initial_data(questions, service.answers_of(assessment))
+        )
+    answered, applicable = service.progress_of(assessment)
+    html = render_template(
+        "assessment/fill.html",
+        org=org,
+        assessment=assessment,
+        definition=defn,
+        category=category,
+        questions=questions,
+        form=form,
+        page=page,
+        page_count=len(pages),
+        answered=answered,
+        applicable=applicable,
+        ratio=answered / applicable if applicable else 1.0,
+        older_version=_newer_version_number(assessment),
+    )
+    return html, status
+
+
+def _after_save(org: Organisation, assessment: Assessment, page: int, page_count: int) -> Response:
+    """Follow the button the actor pressed once the page is saved."""
+    action = request.form.get("action", "next")
+    if action == "previous" and page > 1:
+        target = page - 1
+    elif action == "save":
+        flash(
+            _(
+                "Vos réponses sont enregistrées. Vous pourrez reprendre depuis la page de "
+                "votre organisation."
+            ),
+            "success",
+        )
+        return redirect(url_for("orgs.dashboard", org_id=org.id))
+    elif action == "review" or page >= page_count:
+        return redirect(url_for(".review", org_id=org.id, assessment_id=assessment.id))
+    else:
+        target = page + 1
+    return redirect(url_for(".fill", org_id=org.id, assessment_id=assessment.id, page=target))
+
+
+@bp.route("/o/<int:org_id>/evaluations/<int:assessment_id>/envoyer", methods=["GET", "POST"])
+@login_required
+def review(org_id: int, assessment_id: int) -> Response | tuple[str, int]:
+    """List the required questions left unanswered, and submit the draft."""
+    org = member_org_or_404(org_id)
+    assessment = _assessment_or_404(org, assessment_id)
+    if assessment.status != "draft":
+        return _not_a_draft(org, assessment)
+    status = 200
+    error = None
+    if request.method == "POST":
+        try:
+            service.submit_assessment(assessment, current_user)
+        except ServiceError as refusal:
+            error = refusal.message
+            status = 400
+        else:
+            title = assessment.questionnaire.title
+            flash(
+                _("Votre évaluation « %(theme)s » est envoyée : voici vos résultats.", theme=title),
+                "success",
+            )
+            return redirect(
+                url_for("results.overview", org_id=org.id, _anchor=f"theme-{assessment.theme_key}")
+            )
+    defn = service.definition_for(assessment)
+    pages = service.pages_of(defn, service.profile_of(org))
+    page_of = {category.key: number for number, (category, _q) in enumerate(pages, start=1)}
+    missing = [
+        (category, question, page_of.get(category.key, 1))
+        for category, question in service.missing_questions(assessment)
+    ]
+    answered, applicable = service.progress_of(assessment)
+    html = render_template(
+        "assessment/review.html",
+        org=org,
+        assessment=assessment,
+        definition=defn,
+        pages=pages,
+        missing=missing,
+        answered=answered,
+        applicable=applicable,
+        ratio=answered / applicable if applicable else 1.0,
+        error=error,
+        older_version=_newer_version_number(assessment),
+    )
+    return html, status

@@ -1,0 +1,115 @@
+"""Views of the results blueprint: latest results, one assessment in detail, progress."""
+
+from __future__ import annotations
+
+from flask import abort, render_template
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+
+from .. import charts
+from ..access import member_org_or_404
+from ..extensions import db
+from ..models import Assessment, Organisation
+from ..services import results as service
+from ..services.assessments import definition_for
+from ..services.resources import OFFER_TYPE_LABELS
+from . import bp
+
+RadarRow = tuple[str, float | None, float | None]
+# Below three axes a radar is a dot or a line: the theme sections say it better.
+RADAR_MIN_THEMES = 3
+
+
+def _submitted_or_404(org: Organisation, assessment_id: int) -> Assessment:
+    """The organisation's submitted assessment, or 404."""
+    assessment = db.session.scalar(
+        select(Assessment).where(
+            Assessment.id == assessment_id,
+            Assessment.organisation_id == org.id,
+            Assessment.status == "submitted",
+        )
+    )
+    if assessment is None:
+        abort(404)
+    return assessment
+
+
+def _radar(overview: service.Overview) -> tuple[str | None, list[RadarRow], bool]:
+    """The radar's JSON and its data table: latest against previous score per theme."""
+    rows: list[RadarRow] = [
+        (theme.title, theme.score, theme.previous.score if theme.previous else None)
+        for theme in overview.themes
+    ]
+    has_previous = any(theme.previous is not None for theme in overview.themes)
+    if len(rows) < RADAR_MIN_THEMES:
+        return None, rows, has_previous
+    figure = charts.radar_figure(
+        [row[0] for row in rows],
+        [row[1] for row in rows],
+        [row[2] for row in rows] if has_previous else None,
+        title=_("Vos scores par thème"),
+        latest_label=_("Dernière évaluation"),
+        previous_label=_("Évaluation précédente"),
+    )
+    return charts.figure_json(figure), rows, has_previous
+
+
+@bp.get("/o/<int:org_id>/resultats")
+@login_required
+def overview(org_id: int) -> str:
+    """« Résultats de l'auto-évaluation »: the mean, then each theme's latest result."""
+    org = member_org_or_404(org_id)
+    summary = service.overview(org)
+    radar_json, radar_rows, has_previous = _radar(summary)
+    return render_template(
+        "results/overview.html",
+        org=org,
+        overview=summary,
+        radar_json=radar_json,
+        radar_rows=radar_rows,
+        has_previous=has_previous,
+        offer_types=OFFER_TYPE_LABELS,
+    )
+
+
+@bp.get("/o/<int:org_id>/evaluations/<int:assessment_id>")
+@login_required
+def assessment(org_id: int, assessment_id: int) -> str:
+    """A submitted assessment in detail: every question, the answer, the points."""
+    org = member_org_or_404(org_id)
+    submitted = _submitted_or_404(org, assessment_id)
+    return render_template(
+        "results/assessment.html",
+        org=org,
+        assessment=submitted,
+        definition=definition_for(submitted),
+        summary=service.theme_summary(org, submitted),
+        categories=service.assessment_detail(submitted),
+        offer_types=OFFER_TYPE_LABELS,
+    )
+
+
+@bp.get("/o/<int:org_id>/progression")
+@login_required
+def progress(org_id: int) -> str:
+    """Each theme's score over time: a line chart and its data table."""
+    org = member_org_or_404(org_id)
+    series = service.progress_series(org)
+    titles = service.theme_titles(org)
+    named = {titles.get(key, key): points for key, points in series.items()}
+    figure_json = None
+    if named:
+        figure = charts.progress_figure(
+            {name: [(p.submitted_at, p.score) for p in points] for name, points in named.items()},
+            title=_("Évolution de vos scores"),
+            x_title=_("Date d'envoi"),
+            y_title=_("Score sur 5"),
+        )
+        figure_json = charts.figure_json(figure)
+    return render_template(
+        "results/progress.html",
+        org=org,
+        series=named,
+        figure_json=figure_json,
+    )

@@ -1,0 +1,417 @@
+"""Assessments: start or resume a draft, save answers page by page, submit and freeze."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ..domain import scoring
+from ..domain.definitions import Category, Question, ThemeDefinition
+from ..domain.profile import HEADCOUNT_BRACKETS, Profile
+from ..extensions import db
+from ..models import Answer, Assessment, Organisation, OrgThemeStatus, Questionnaire, User
+from ..models._base import utcnow
+from .errors import ServiceError
+from .questionnaires import definition_of, published_version, territory_questionnaires
+
+
+@dataclass
+class ThemeStatus:
+    """Where an organisation stands on one theme: draft in progress, latest result, count."""
+
+    questionnaire: Questionnaire
+    draft: Assessment | None
+    latest: Assessment | None
+    submitted_count: int
+
+
+def profile_of(org: Organisation) -> Profile:
+    """The organisation's profile as questionnaire conditions see it."""
+    bracket = HEADCOUNT_BRACKETS.get(org.headcount_code or "")
+    return Profile(
+        legal_type=org.legal_type or None,
+        naf_section=org.naf_section or None,
+        headcount_min=bracket[1] if bracket else None,
+        has_vehicles=org.has_vehicles,
+    )
+
+
+def profile_from_snapshot(snapshot: Mapping[str, Any] | None) -> Profile:
+    """The profile an assessment was scored with."""
+    data = snapshot or {}
+    return Profile(
+        legal_type=data.get("legal_type"),
+        naf_section=data.get("naf_section"),
+        headcount_min=data.get("headcount_min"),
+        has_vehicles=data.get("has_vehicles"),
+    )
+
+
+def definition_for(assessment: Assessment) -> ThemeDefinition:
+    """The definition of the version the assessment was started on."""
+    return definition_of(assessment.version)
+
+
+def answers_of(assessment: Assessment) -> dict[str, scoring.Answer]:
+    """The assessment's stored answers, as scoring reads them."""
+    return {
+        row.question_key: scoring.Answer(value=row.value, not_applicable=row.not_applicable)
+        for row in assessment.answers
+    }
+
+
+def pages_of(defn: ThemeDefinition, profile: Profile) -> list[tuple[Category, list[Question]]]:
+    """The pages shown to this profile: each category with its applicable questions, if any."""
+    applicable = {question.key for _, question in scoring.applicable_questions(defn, profile)}
+    pages = []
+    for category in defn.categories:
+        questions = [q for q in category.questions if q.key in applicable]
+        if questions:
+            pages.append((category, questions))
+    return pages
+
+
+def resume_page(assessment: Assessment) -> int:
+    """The 1-based page a draft resumes at."""
+    return assessment.current_category + 1
+
+
+def draft_for(org_id: int, theme_key: str) -> Assessment | None:
+    """The organisation's draft on a theme, if one is in progress."""
+    return db.session.scalar(
+        select(Assessment)
+        .where(
+            Assessment.organisation_id == org_id,
+            Assessment.theme_key == theme_key,
+            Assessment.status == "draft",
+        )
+        .order_by(Assessment.id)
+        .limit(1)
+    )
+
+
+def latest_submitted(org_id: int, theme_key: str) -> Assessment | None:
+    """The organisation's most recent submitted assessment of a theme."""
+    return db.session.scalar(
+        select(Assessment)
+        .where(
+            Assessment.organisation_id == org_id,
+            Assessment.theme_key == theme_key,
+            Assessment.status == "submitted",
+        )
+        .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
+        .limit(1)
+    )
+
+
+def submitted_history(org_id: int) -> list[Assessment]:
+    """Every submitted assessment of the organisation, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Assessment)
+            .where(Assessment.organisation_id == org_id, Assessment.status == "submitted")
+            .order_by(Assessment.submitted_at, Assessment.id)
+        )
+    )
+
+
+def theme_statuses(org: Organisation) -> list[ThemeStatus]:
+    """The territory's enabled themes with the organisation's draft, latest result and count."""
+    statuses = []
+    for questionnaire in territory_questionnaires(org.territory_id):
+        key = questionnaire.theme_key
+        count = db.session.scalar(
+            select(func.count(Assessment.id)).where(
+                Assessment.organisation_id == org.id,
+                Assessment.theme_key == key,
+                Assessment.status == "submitted",
+            )
+        )
+        statuses.append(
+            ThemeStatus(
+                questionnaire=questionnaire,
+                draft=draft_for(org.id, key),
+                latest=latest_submitted(org.id, key),
+                submitted_count=count or 0,
+            )
+        )
+    return statuses
+
+
+def _lock_organisation(org_id: int) -> None:
+    """Serialise writes on one organisation's assessments (a row lock on PostgreSQL)."""
+    db.session.execute(select(Organisation.id).where(Organisation.id == org_id).with_for_update())
+
+
+def _still_valid(question: Question, answer: scoring.Answer) -> scoring.Answer | None:
+    """The answer if the question (maybe from a newer version) still accepts it."""
+    try:
+        parsed = scoring.parse_answer(question, answer.value, answer.not_applicable)
+    except scoring.AnswerError:
+        return None
+    if not parsed.not_applicable and parsed.value is None:
+        return None
+    return parsed
+
+
+def _prefill(assessment: Assessment, defn: ThemeDefinition, previous: Assessment) -> None:
+    """Copy the previous answers the new version still accepts into the new draft."""
+    categories = {question.key: category.key for category, question in defn.iter_questions()}
+    for row in previous.answers:
+        if row.question_key not in categories:
+            continue
+        old = scoring.Answer(value=row.value, not_applicable=row.not_applicable)
+        parsed = _still_valid(defn.question(row.question_key), old)
+        if parsed is None:
+            continue
+        assessment.answers.append(
+            Answer(
+                question_key=row.question_key,
+                category_key=categories[row.question_key],
+                value=parsed.value,
+                not_applicable=parsed.not_applicable,
+            )
+        )
+
+
+def start_assessment(org: Organisation, questionnaire: Questionnaire, user: User) -> Assessment:
+    """Resume the theme's draft, or start one pre-filled from the latest submitted assessment."""
+    if questionnaire.territory_id != org.territory_id or not questionnaire.enabled:
+        raise ServiceError("Ce thème n'est pas proposé sur votre territoire.", field="theme")
+    _lock_organisation(org.id)
+    existing = draft_for(org.id, questionnaire.theme_key)
+    if existing is not None:
+        db.session.commit()
+        return existing
+    version = published_version(questionnaire)
+    if version is None:
+        db.session.rollback()
+        raise ServiceError(
+            "Ce questionnaire n'est pas encore publié : revenez un peu plus tard.", field="theme"
+        )
+    previous = latest_submitted(org.id, questionnaire.theme_key)
+    now = utcnow()
+    assessment = Assessment(
+        organisation_id=org.id,
+        territory_id=org.territory_id,
+        questionnaire_id=questionnaire.id,
+        version_id=version.id,
+        theme_key=questionnaire.theme_key,
+        status="draft",
+        previous_id=previous.id if previous else None,
+        started_by_id=user.id if user else None,
+        created_at=now,
+        updated_at=now,
+        current_category=0,
+    )
+    db.session.add(assessment)
+    if previous is not None:
+        _prefill(assessment, definition_of(version), previous)
+    org.last_activity_at = now
+    db.session.commit()
+    return assessment
+
+
+def _require_draft(assessment: Assessment) -> None:
+    if assessment.status != "draft":
+        raise ServiceError(
+            "Cette évaluation a déjà été envoyée : elle ne peut plus être modifiée.",
+            field="assessment",
+        )
+
+
+def save_answers(
+    assessment: Assessment, answers: Mapping[str, scoring.Answer], page: int | None = None
+) -> None:
+    """Validate and store a draft's answers; an empty answer clears the question.
+
+    `page` is the 1-based page saved: the draft resumes there (current_category = page - 1).
+    """
+    _require_draft(assessment)
+    defn = definition_for(assessment)
+    categories = {question.key: category.key for category, question in defn.iter_questions()}
+    parsed: dict[str, scoring.Answer] = {}
+    for key, answer in answers.items():
+        if key not in categories:
+            raise ServiceError(f"La question « {key} » n'existe pas dans ce questionnaire.", key)
+        try:
+            parsed[key] = scoring.parse_answer(
+                defn.question(key), answer.value, answer.not_applicable
+            )
+        except scoring.AnswerError as error:
+            raise ServiceError(str(error), field=key) from error
+    rows = {row.question_key: row for row in assessment.answers}
+    for key, answer in parsed.items():
+        row = rows.get(key)
+        if answer.value is None and not answer.not_applicable:
+            if row is not None:
+                assessment.answers.remove(row)
+            continue
+        if row is None:
+            row = Answer(question_key=key, category_key=categories[key])
+            assessment.answers.append(row)
+        row.category_key = categories[key]
+        row.value = None if answer.not_applicable else answer.value
+        row.not_applicable = answer.not_applicable
+    now = utcnow()
+    if page is not None:
+        page_count = max(1, len(pages_of(defn, profile_of(assessment.organisation))))
+        assessment.current_category = max(0, min(page - 1, page_count - 1))
+    assessment.updated_at = now
+    assessment.organisation.last_activity_at = now
+    db.session.commit()
+
+
+def progress_of(assessment: Assessment) -> tuple[int, int]:
+    """(answered, applicable) questions of a draft, « Non concerné » counting as answered."""
+    defn = definition_for(assessment)
+    applicable = scoring.applicable_questions(defn, profile_of(assessment.organisation))
+    answers = answers_of(assessment)
+    answered = sum(
+        1
+        for _, question in applicable
+        if (answer := answers.get(question.key)) is not None
+        and _still_valid(question, answer) is not None
+    )
+    return answered, len(applicable)
+
+
+def missing_questions(assessment: Assessment) -> list[tuple[Category, Question]]:
+    """The applicable required questions of a draft still without an answer."""
+    return scoring.missing_required(
+        definition_for(assessment), answers_of(assessment), profile_of(assessment.organisation)
+    )
+
+
+def _category_scores(result: scoring.ThemeResult) -> dict[str, dict[str, Any]]:
+    return {
+        category.key: {
+            "score": category.score,
+            "earned": category.earned,
+            "maximum": category.maximum,
+            "counted": category.counted,
+        }
+        for category in result.categories
+    }
+
+
+def _record_status(assessment: Assessment, submitted_at: datetime) -> None:
+    """Keep the organisation's per-theme summary (first, latest, count) in step."""
+    status = db.session.get(
+        OrgThemeStatus,
+        {"organisation_id": assessment.organisation_id, "theme_key": assessment.theme_key},
+    )
+    if status is None:
+        db.session.add(
+            OrgThemeStatus(
+                organisation_id=assessment.organisation_id,
+                theme_key=assessment.theme_key,
+                territory_id=assessment.territory_id,
+                latest_assessment_id=assessment.id,
+                latest_score=assessment.score,
+                latest_band_key=assessment.band_key,
+                latest_submitted_at=submitted_at,
+                first_assessment_id=assessment.id,
+                first_score=assessment.score,
+                first_submitted_at=submitted_at,
+                assessment_count=1,
+            )
+        )
+        return
+    if submitted_at >= status.latest_submitted_at:
+        status.latest_assessment_id = assessment.id
+        status.latest_score = assessment.score
+        status.latest_band_key = assessment.band_key
+        status.latest_submitted_at = submitted_at
+    if submitted_at < status.first_submitted_at:
+        status.first_assessment_id = assessment.id
+        status.first_score = assessment.score
+        status.first_submitted_at = submitted_at
+    status.assessment_count += 1
+
+
+def submit_assessment(
+    assessment: Assessment, user: User, now: datetime | None = None
+) -> Assessment:
+    """Score a complete draft and freeze it, with the organisation's summary, in one commit."""
+    _lock_organisation(assessment.organisation_id)
+    db.session.refresh(assessment)
+    _require_draft(assessment)
+    org = assessment.organisation
+    defn = definition_for(assessment)
+    profile = profile_of(org)
+    answers = answers_of(assessment)
+    missing = scoring.missing_required(defn, answers, profile)
+    if missing:
+        db.session.rollback()
+        count = len(missing)
+        noun = "question obligatoire" if count == 1 else "questions obligatoires"
+        raise ServiceError(
+            f"Il reste {count} {noun} sans réponse : répondez-y avant d'envoyer.",
+            field="assessment",
+        )
+    result = scoring.score_theme(defn, answers, profile)
+    submitted_at = now or utcnow()
+    if submitted_at.tzinfo is None:
+        submitted_at = submitted_at.replace(tzinfo=UTC)
+    try:
+        assessment.score = result.score
+        assessment.band_key = result.band.key if result.band else None
+        assessment.band_label = result.band.label if result.band else None
+        assessment.earned = result.earned
+        assessment.maximum = result.maximum
+        assessment.counted = result.counted
+        assessment.not_applicable = result.not_applicable
+        assessment.category_scores = _category_scores(result)
+        assessment.profile_snapshot = {
+            **asdict(profile),
+            "headcount_code": org.headcount_code,
+            "naf_code": org.naf_code,
+        }
+        for row in assessment.answers:
+            question_result = result.questions.get(row.question_key)
+            if question_result is None:
+                row.counted = False
+                continue
+            row.earned = question_result.earned
+            row.maximum = question_result.maximum
+            row.weight = question_result.weight
+            row.counted = question_result.counted
+        assessment.status = "submitted"
+        assessment.submitted_at = submitted_at
+        assessment.submitted_by_id = user.id if user else None
+        assessment.updated_at = submitted_at
+        db.session.flush()
+        _record_status(assessment, submitted_at)
+        org.last_activity_at = max(submitted_at, org.last_activity_at or submitted_at)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return assessment
+
+
+def previous_submitted(assessment: Assessment) -> Assessment | None:
+    """The submitted assessment of the same theme just before this one."""
+    if assessment.submitted_at is None:
+        return None
+    return db.session.scalar(
+        select(Assessment)
+        .where(
+            Assessment.organisation_id == assessment.organisation_id,
+            Assessment.theme_key == assessment.theme_key,
+            Assessment.status == "submitted",
+            Assessment.id != assessment.id,
+            (Assessment.submitted_at < assessment.submitted_at)
+            | (
+                (Assessment.submitted_at == assessment.submitted_at)
+                & (Assessment.id < assessment.id)
+            ),
+        )
+        .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
+        .limit(1)
+    )

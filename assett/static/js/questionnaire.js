@@ -1,0 +1,38 @@
+// Questionnaire pages, progressive enhancement only (the form works without it):
+// « Non concerné » greys out the question's choices; « Aucune de ces réponses » unticks the others.
+(function () {
+  "use strict";
+  var NONE = "_aucune";
+
+  function choicesOf(question) {
+    return Array.prototype.slice.call(
+      question.querySelectorAll(".choices input, .scale input")
+    );
+  }
+
+  function syncNotApplicable(question, box) {
+    choicesOf(question).forEach(function (input) {
+      input.disabled = box.checked;
+    });
+  }
+
+  document.querySelectorAll(".question").forEach(function (question) {
+    var box = question.querySelector(".not-applicable input[type=checkbox]");
+    if (box) {
+      syncNotApplicable(question, box);
+      box.addEventListener("change", function () { syncNotApplicable(question, box); });
+    }
+    var checkboxes = choicesOf(question).filter(function (input) {
+      return input.type === "checkbox";
+    });
+    checkboxes.forEach(function (input) {
+      input.addEventListener("change", function () {
+        if (!input.checked) { return; }
+        checkboxes.forEach(function (other) {
+          if (other === input) { return; }
+          if (input.value === NONE || other.value === NONE) { other.checked = false; }
+        });
+      });
+    });
+  });
+})();

@@ -1,0 +1,110 @@
+"""A live server on a migrated SQLite database, and a headless Debian Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from assett import create_app
+from assett.extensions import db
+
+from ..conftest import FAST_ARGON2
+
+CHROMIUM = os.environ.get("ASSETT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _browser_available() -> bool:
+    return Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None
+
+
+@dataclass
+class LiveServer:
+    app: Flask
+    url: str
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The app on a real port, on a SQLite database built by the migrations, with the defaults."""
+    from assett.services.questionnaires import load_platform_definitions
+    from assett.services.territories import create_territory
+
+    path = tmp_path_factory.mktemp("live")
+    app = create_app(
+        {
+            "TESTING": False,
+            "SECRET_KEY": "browser-test-secret",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path / 'live.db'}",
+            "RATELIMIT_ENABLED": False,
+            "ARGON2_PARAMETERS": FAST_ARGON2,
+        }
+    )
+    with app.app_context():
+        upgrade()
+        load_platform_definitions(app.config["QUESTIONNAIRES_DIR"])
+        create_territory(slug="demo", name="Territoire de démonstration")
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}")
+    server.shutdown()
+    thread.join(timeout=10)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not _browser_available():
+        if os.environ.get("ASSETT_REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium not found at {CHROMIUM} (ASSETT_REQUIRE_BROWSER is set)")
+        pytest.skip(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, tmp_path: Path) -> Iterator[Any]:
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: errors.append(message.text) if message.type == "error" else None,
+    )
+    page.js_errors = errors
+    yield page
+    context.close()
+
+
+def screenshot(page: Any, name: str) -> None:
+    """Keep a screenshot for humans to look at (test-results/, ignored by git)."""
+    folder = Path(__file__).resolve().parents[2] / "test-results"
+    folder.mkdir(exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)

@@ -1,0 +1,89 @@
+"""The chart builders: plain data in, plotly figure dicts out, no Flask."""
+
+from __future__ import annotations
+
+import ast
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import plotly.graph_objects as go
+
+from assett import charts
+
+THEMES = ["Énergie", "Déchets", "Eau", "Mobilité"]
+
+
+def test_the_radar_draws_the_latest_against_the_previous_assessment():
+    figure = charts.radar_figure(THEMES, [2.5, 3.0, None, 4.0], [1.5, 2.0, 1.0, None])
+
+    previous, latest = figure["data"]
+    assert latest["name"] == "Dernière évaluation"
+    assert previous["name"] == "Évaluation précédente"
+    assert latest["r"] == [2.5, 3.0, None, 4.0, 2.5]  # closed on the first theme
+    assert latest["theta"] == [*THEMES, "Énergie"]
+    assert previous["r"] == [1.5, 2.0, 1.0, None, 1.5]
+    assert figure["layout"]["polar"]["radialaxis"]["range"] == [0, 5]
+
+
+def test_the_radar_without_a_previous_assessment_has_one_trace():
+    figure = charts.radar_figure(THEMES, [2.5, 3.0, 1.0, 4.0], [None, None, None, None])
+
+    assert [trace["name"] for trace in figure["data"]] == ["Dernière évaluation"]
+
+
+def test_the_progress_chart_has_one_line_per_theme_on_a_fixed_scale():
+    figure = charts.progress_figure(
+        {
+            "Énergie": [(datetime(2024, 1, 5, tzinfo=UTC), 1.5), (date(2025, 1, 5), 2.5)],
+            "Mobilité": [(date(2025, 2, 1), None)],
+        }
+    )
+
+    assert [trace["name"] for trace in figure["data"]] == ["Énergie", "Mobilité"]
+    energy = figure["data"][0]
+    assert energy["x"] == ["2024-01-05 00:00:00", "2025-01-05"]
+    assert energy["y"] == [1.5, 2.5]
+    assert figure["layout"]["yaxis"]["range"] == [0, 5]
+    assert figure["layout"]["xaxis"]["type"] == "date"
+
+
+def test_charts_use_french_separators_and_distinct_styles():
+    figure = charts.progress_figure({name: [(date(2025, 1, 1), 1.0)] for name in THEMES})
+
+    assert figure["layout"]["separators"] == ", "
+    traces = figure["data"]
+    styles = {(t["line"]["color"], t["line"]["dash"], t["marker"]["symbol"]) for t in traces}
+    assert len(styles) == len(THEMES)
+    assert all(t["line"]["color"] in charts.PALETTE for t in figure["data"])
+
+
+def test_figures_are_valid_for_plotly():
+    go.Figure(charts.radar_figure(THEMES, [1, 2, 3, 4], [0, 1, 2, None]))
+    go.Figure(charts.progress_figure({"Énergie": [(date(2025, 1, 1), 2.5)]}))
+
+
+def test_figure_json_is_strict_json_with_the_text_unchanged():
+    text = charts.figure_json(charts.radar_figure(THEMES, [1, 2, 3, None]))
+
+    data = json.loads(text)
+    assert data["data"][0]["theta"][0] == "Énergie"
+    assert "NaN" not in text
+
+
+def test_the_hover_text_does_not_embed_theme_names():
+    figure = charts.progress_figure({"<b onmouseover=x>": [(date(2025, 1, 1), 2.5)]})
+
+    assert "<b" not in figure["data"][0]["hovertemplate"]
+
+
+def test_charts_import_neither_flask_nor_the_database():
+    tree = ast.parse(Path(charts.__file__).read_text(encoding="utf-8"))
+    modules = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            modules.add(node.module or "")
+    assert not {m for m in modules if m.split(".")[0] in {"flask", "flask_babel", "sqlalchemy"}}
+    assert not any(m.startswith(".") or m.startswith("assett") for m in modules)
