@@ -4,4 +4,4 @@ run:
 test:
 	python3 dev.py test
 lint:
-	.venv/bin/ruff check . && .venv/bin/mypy assett/domain
+	.venv/bin/ruff check . && .venv/bin/mypy --follow-imports=silent assett/domain

@@ -7,4 +7,4 @@ import click
 # Commands attached directly to `flask` (not to a group): appended by the modules below.
 TOP_LEVEL: list[click.Command] = []
 
-from . import demo, questionnaires, territories  # noqa: E402, F401
+from . import demo, questionnaires, synthetic, territories, users  # noqa: E402, F401
