@@ -86,6 +86,8 @@ def require_territory_role(slug: str, *roles: str) -> Territory:
     held = territory_roles(current_user, territory.id)
     if held & set(roles):
         return territory
+    if held:  # staff of this territory without the role needed here (an animator on admin pages)
+        abort(403)
     if has_any_territory_role(current_user):
         abort(404)
     abort(403)

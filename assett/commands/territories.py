@@ -1,4 +1,4 @@
-"""`flask territory create|list`: territories from the command line."""
+"""`flask territory create|list|appoint`: territories from the command line."""
 
 from __future__ import annotations
 
@@ -44,3 +44,35 @@ def list_command() -> None:
     """List the territories."""
     for territory in db.session.scalars(select(Territory).order_by(Territory.slug)):
         click.echo(f"{territory.slug}\t{territory.name}")
+
+
+@territory_cli.command("appoint")
+@click.argument("slug")
+@click.argument("email")
+@click.option(
+    "--role",
+    type=click.Choice(["admin", "animator"]),
+    default="admin",
+    show_default=True,
+    help="Rôle confié : administration (admin) ou animation (animator).",
+)
+def appoint_command(slug: str, email: str, role: str) -> None:
+    """Invite someone by e-mail to be admin or animator of a territory; print the link."""
+    from flask import current_app
+
+    from ..services.platform import appoint
+
+    territory = db.session.scalar(select(Territory).where(Territory.slug == slug))
+    if territory is None:
+        click.echo(f"Territoire inconnu : {slug}", err=True)
+        sys.exit(1)
+    base_url = current_app.config.get("BASE_URL") or "http://127.0.0.1:5000"
+    # Links are built as in a request to the configured address.
+    with current_app.test_request_context("/", base_url=base_url):
+        try:
+            link = appoint(territory, role, email, None)
+        except ServiceError as error:
+            click.echo(error.message, err=True)
+            sys.exit(1)
+    click.echo(f"Invitation créée pour {email} ({role}) sur {territory.name}.")
+    click.echo(f"Lien (valable une fois) : {link}")

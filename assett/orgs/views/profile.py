@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from ...access import member_org_or_404, territory_or_404
 from ...domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES
 from ...services import assessments
+from ...services import charter as charter_service
 from ...services import organisations as service
 from ...services.errors import ServiceError
 from .. import bp
@@ -42,6 +43,7 @@ def create(slug: str) -> Page:
 def dashboard(org_id: int) -> str:
     """The actor's home: the themes and where the organisation stands on each."""
     organisation = member_org_or_404(org_id)
+    charter = charter_service.current_charter(organisation.territory_id)
     return render_template(
         "orgs/dashboard.html",
         org=organisation,
@@ -49,6 +51,8 @@ def dashboard(org_id: int) -> str:
         sharing_label=service.SHARING_SHORT_LABELS.get(organisation.sharing),
         member_count=service.member_count(organisation.id),
         naf_section=service.naf_section_label(organisation.naf_section),
+        charter=charter,
+        charter_signed=charter is not None and charter_service.has_signed(organisation, charter),
     )
 
 

@@ -1,0 +1,7 @@
+"""Platform admin: territories, appointments, side-by-side view."""
+
+from flask import Blueprint
+
+bp = Blueprint("platform", __name__)
+
+from . import views  # noqa: E402, F401

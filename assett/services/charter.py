@@ -1,0 +1,263 @@
+"""The charter of engaged actors: versioned text per territory, signed by organisations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import CharterSignature, CharterVersion, Organisation, Territory, User
+from ..models._base import utcnow
+from .errors import ServiceError
+
+TITLE_MAX = 200
+TEXT_MAX = 50_000
+
+
+def versions(territory: Territory) -> list[CharterVersion]:
+    """Every version of the territory's charter, newest first."""
+    return list(
+        db.session.scalars(
+            select(CharterVersion)
+            .where(CharterVersion.territory_id == territory.id)
+            .order_by(CharterVersion.number.desc())
+        )
+    )
+
+
+def current_charter(territory_id: int) -> CharterVersion | None:
+    """The charter in force: the latest published version."""
+    return db.session.scalar(
+        select(CharterVersion)
+        .where(CharterVersion.territory_id == territory_id, CharterVersion.status == "published")
+        .order_by(CharterVersion.number.desc())
+        .limit(1)
+    )
+
+
+def draft_of(territory: Territory) -> CharterVersion | None:
+    """The version being written, if any."""
+    return db.session.scalar(
+        select(CharterVersion).where(
+            CharterVersion.territory_id == territory.id, CharterVersion.status == "draft"
+        )
+    )
+
+
+def _clean(title: str, text: str) -> tuple[str, str]:
+    title = (title or "").strip()
+    text = (text or "").strip().replace("\r\n", "\n")
+    if not title:
+        raise ServiceError(_("Le titre de la charte est obligatoire."), "title")
+    if len(title) > TITLE_MAX:
+        raise ServiceError(
+            _("Le titre est trop long (%(n)s caractères au plus).", n=TITLE_MAX), "title"
+        )
+    if not text:
+        raise ServiceError(_("Le texte de la charte est obligatoire."), "text")
+    if len(text) > TEXT_MAX:
+        raise ServiceError(
+            _("Le texte est trop long (%(n)s caractères au plus).", n=TEXT_MAX), "text"
+        )
+    return title, text
+
+
+def save_draft(territory: Territory, title: str, text: str) -> CharterVersion:
+    """Write the draft; with the charter published, this starts a new version."""
+    title, text = _clean(title, text)
+    draft = draft_of(territory)
+    if draft is None:
+        number = db.session.scalar(
+            select(func.max(CharterVersion.number)).where(
+                CharterVersion.territory_id == territory.id
+            )
+        )
+        draft = CharterVersion(
+            territory_id=territory.id,
+            number=(number or 0) + 1,
+            status="draft",
+            title=title,
+            text=text,
+        )
+        db.session.add(draft)
+    else:
+        draft.title = title
+        draft.text = text
+    db.session.commit()
+    return draft
+
+
+def publish_draft(territory: Territory, user: User, now: datetime | None = None) -> CharterVersion:
+    """Make the draft the charter in force; organisations may then sign it."""
+    draft = draft_of(territory)
+    if draft is None:
+        raise ServiceError(_("Il n'y a pas de brouillon à publier."), None)
+    draft.status = "published"
+    draft.published_at = now or utcnow()
+    draft.published_by_id = user.id
+    db.session.commit()
+    return draft
+
+
+def discard_draft(territory: Territory) -> None:
+    """Drop the draft; the charter in force does not change."""
+    draft = draft_of(territory)
+    if draft is not None:
+        db.session.delete(draft)
+        db.session.commit()
+
+
+def has_signed(org: Organisation, version: CharterVersion) -> bool:
+    """Whether the organisation signed this version."""
+    return (
+        db.session.scalar(
+            select(CharterSignature.id).where(
+                CharterSignature.organisation_id == org.id,
+                CharterSignature.charter_version_id == version.id,
+            )
+        )
+        is not None
+    )
+
+
+def sign_charter(org: Organisation, user: User, now: datetime | None = None) -> CharterSignature:
+    """Sign the charter in force for the organisation (once per version)."""
+    charter = current_charter(org.territory_id)
+    if charter is None:
+        raise ServiceError(_("Le territoire n'a pas encore publié de charte."), None)
+    if has_signed(org, charter):
+        raise ServiceError(
+            _(
+                "Votre organisation a déjà signé la version %(number)s de la charte.",
+                number=charter.number,
+            ),
+            None,
+        )
+    signature = CharterSignature(
+        organisation_id=org.id,
+        charter_version_id=charter.id,
+        user_id=user.id,
+        signed_at=now or utcnow(),
+    )
+    db.session.add(signature)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two members clicked at once: the other signature stands.
+        db.session.rollback()
+        raise ServiceError(
+            _(
+                "Votre organisation a déjà signé la version %(number)s de la charte.",
+                number=charter.number,
+            ),
+            None,
+        ) from None
+    return signature
+
+
+@dataclass(frozen=True)
+class SignatureLine:
+    """A signature as pages show it."""
+
+    version_number: int
+    version_title: str
+    signed_at: datetime
+    signed_by: str | None
+
+
+def signatures_of(org: Organisation) -> list[SignatureLine]:
+    """Who signed which version for the organisation, newest first."""
+    rows = db.session.execute(
+        select(CharterSignature, CharterVersion, User)
+        .join(CharterVersion, CharterVersion.id == CharterSignature.charter_version_id)
+        .outerjoin(User, User.id == CharterSignature.user_id)
+        .where(CharterSignature.organisation_id == org.id)
+        .order_by(CharterSignature.signed_at.desc(), CharterSignature.id.desc())
+    )
+    return [
+        SignatureLine(
+            version_number=version.number,
+            version_title=version.title,
+            signed_at=signature.signed_at,
+            signed_by=(user.display_name or user.email) if user is not None else None,
+        )
+        for signature, version, user in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """A signing organisation, for the territory's staff."""
+
+    organisation_id: int
+    name: str
+    version_number: int
+    signed_at: datetime
+    signs_current: bool
+
+
+@dataclass(frozen=True)
+class Signatories:
+    """The territory's signatories: the sharing ones by name, the others counted."""
+
+    named: list[Signatory]
+    unshared_count: int
+    current_count: int
+
+    @property
+    def total(self) -> int:
+        """All signing organisations."""
+        return len(self.named) + self.unshared_count
+
+
+def signatories(territory: Territory) -> Signatories:
+    """Organisations that signed any version, with their latest signature."""
+    current = current_charter(territory.id)
+    latest = (
+        select(
+            CharterSignature.organisation_id.label("org_id"),
+            func.max(CharterVersion.number).label("number"),
+            func.max(CharterSignature.signed_at).label("signed_at"),
+        )
+        .join(CharterVersion, CharterVersion.id == CharterSignature.charter_version_id)
+        .where(CharterVersion.territory_id == territory.id)
+        .group_by(CharterSignature.organisation_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Organisation, latest.c.number, latest.c.signed_at)
+        .join(latest, latest.c.org_id == Organisation.id)
+        .where(Organisation.territory_id == territory.id)
+        .order_by(func.lower(Organisation.name), Organisation.id)
+    )
+    named: list[Signatory] = []
+    unshared = 0
+    current_count = 0
+    for org, number, signed_at in rows:
+        signs_current = current is not None and number == current.number
+        current_count += int(signs_current)
+        if org.sharing == "private":
+            unshared += 1
+            continue
+        named.append(Signatory(org.id, org.name, number, signed_at, signs_current))
+    return Signatories(named=named, unshared_count=unshared, current_count=current_count)
+
+
+def paragraphs(text: str) -> list[str]:
+    """The charter text split into paragraphs at blank lines."""
+    return [part.strip() for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
+
+
+def publisher_names(charter_versions: list[CharterVersion]) -> dict[int, str]:
+    """Who published each version (name or e-mail), by user id."""
+    ids = {v.published_by_id for v in charter_versions if v.published_by_id is not None}
+    if not ids:
+        return {}
+    return {
+        user.id: user.display_name or user.email
+        for user in db.session.scalars(select(User).where(User.id.in_(ids)))
+    }

@@ -1,0 +1,395 @@
+"""Factories and personas for the tests: build rows directly, no HTTP."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from flask.testing import FlaskClient
+from sqlalchemy import delete
+
+from assett.auth.passwords import hash_password
+from assett.extensions import db
+from assett.models import Membership, Organisation, Territory, TerritoryRole, User, UserSession
+
+PASSWORD = "correct-horse-battery"
+
+
+def empty_database() -> None:
+    """Delete every row, children first, so the next test starts clean."""
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(delete(table))
+    db.session.commit()
+
+
+def make_territory(slug: str = "demo", name: str = "Territoire de démonstration") -> Territory:
+    territory = Territory(slug=slug, name=name)
+    db.session.add(territory)
+    db.session.commit()
+    return territory
+
+
+def make_user(email: str, password: str = PASSWORD, **fields: Any) -> User:
+    user = User(email=email, password_hash=hash_password(password), **fields)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_org(
+    territory: Territory,
+    name: str = "Boulangerie Durand",
+    members: tuple[User, ...] = (),
+    **fields: Any,
+) -> Organisation:
+    values: dict[str, Any] = {
+        "legal_type": "entreprise",
+        "naf_code": "10.71C",
+        "naf_section": "C",
+        "naf_version": "NAF rév. 2",
+        "headcount_code": "11",
+        "postcode": "76000",
+        "commune": "Rouen",
+        "has_vehicles": True,
+    }
+    values.update(fields)
+    organisation = Organisation(territory_id=territory.id, name=name, **values)
+    db.session.add(organisation)
+    db.session.flush()
+    for user in members:
+        db.session.add(Membership(user_id=user.id, organisation_id=organisation.id))
+    db.session.commit()
+    return organisation
+
+
+def give_role(user: User, territory: Territory, role: str) -> None:
+    db.session.add(TerritoryRole(user_id=user.id, territory_id=territory.id, role=role))
+    db.session.commit()
+
+
+def log_in(client: FlaskClient, user: User) -> None:
+    """Open a server-side session for the user and put its id in the client's cookie."""
+    record = UserSession(id=secrets.token_urlsafe(32), user_id=user.id)
+    db.session.add(record)
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = record.id
+        session["_fresh"] = True
+
+
+@dataclass
+class World:
+    territory: Territory
+    other_territory: Territory
+    actor: User
+    other_actor: User
+    admin: User
+    animator: User
+    outsider: User
+    platform_admin: User
+    org: Organisation
+    other_org: Organisation
+    foreign_org: Organisation
+
+
+def make_world() -> World:
+    """Personas: an actor and another actor on the demo territory, its admin and animator,
+    a user with no organisation, a platform admin, and an organisation on another territory."""
+    territory = make_territory()
+    other_territory = make_territory("autre", "Autre territoire")
+    actor = make_user("actrice@example.org")
+    other_actor = make_user("autre.acteur@example.org")
+    admin = make_user("admin@example.org")
+    animator = make_user("animateur@example.org")
+    outsider = make_user("visiteur@example.org")
+    platform_admin = make_user("plateforme@example.org", is_platform_admin=True)
+    foreign_actor = make_user("etranger@example.org")
+    give_role(admin, territory, "admin")
+    give_role(animator, territory, "animator")
+    org = make_org(territory, "Boulangerie Durand", members=(actor,))
+    other_org = make_org(territory, "Garage Martin", members=(other_actor,), naf_code="45.20A",
+                         naf_section="G")
+    foreign_org = make_org(other_territory, "Scierie du Val", members=(foreign_actor,))
+    return World(territory, other_territory, actor, other_actor, admin, animator, outsider,
+                 platform_admin, org, other_org, foreign_org)
+
+
+# Organisations engineer: questionnaire versions and assessment rows built directly.
+
+SMALL_DEFINITION: dict[str, Any] = {
+    "key": "energie",
+    "title": "Énergie",
+    "categories": [
+        {
+            "key": "connaissance",
+            "title": "Connaissance des consommations",
+            "questions": [
+                {"key": "suivi_factures", "text": "Suivez-vous vos factures ?", "type": "yes_no"},
+                {
+                    "key": "maturite_pilotage",
+                    "text": "Où en est le pilotage énergétique ?",
+                    "type": "scale",
+                },
+            ],
+        }
+    ],
+    "bands": [
+        {"key": "premiers_pas", "label": "Premiers pas", "min": 0, "max": 2.5,
+         "explanation": "À lancer."},
+        {"key": "avance", "label": "Avancé", "min": 2.5, "max": 5, "explanation": "Continuez."},
+    ],
+}
+
+
+def make_published_version(
+    territory: Territory | None, theme_key: str = "energie", title: str = "Énergie"
+) -> Any:
+    """A questionnaire of the territory with one published version of a small definition."""
+    from assett.domain.loader import validate_definition
+    from assett.models import Questionnaire, QuestionnaireVersion
+
+    definition = validate_definition(
+        {**SMALL_DEFINITION, "key": theme_key, "title": title}, "factory"
+    )
+    questionnaire = Questionnaire(
+        territory_id=territory.id if territory is not None else None,
+        theme_key=theme_key,
+        title=title,
+    )
+    db.session.add(questionnaire)
+    db.session.flush()
+    version = QuestionnaireVersion(
+        questionnaire_id=questionnaire.id,
+        number=1,
+        status="published",
+        definition=definition.to_data(),
+        content_hash=definition.content_hash(),
+    )
+    db.session.add(version)
+    db.session.commit()
+    return version
+
+
+def make_assessment_row(
+    organisation: Organisation,
+    version: Any,
+    user: User | None = None,
+    status: str = "submitted",
+    answers: dict[str, Any] | None = None,
+    score: float | None = 2.5,
+) -> Any:
+    """An assessment row with its answers, frozen as if submitted (no scoring involved)."""
+    from assett.models import Answer, Assessment, OrgThemeStatus
+    from assett.models._base import utcnow
+
+    now = utcnow()
+    submitted = status == "submitted"
+    assessment = Assessment(
+        organisation_id=organisation.id,
+        territory_id=organisation.territory_id,
+        questionnaire_id=version.questionnaire_id,
+        version_id=version.id,
+        theme_key=version.questionnaire.theme_key,
+        status=status,
+        started_by_id=user.id if user is not None else None,
+        submitted_by_id=user.id if user is not None and submitted else None,
+        submitted_at=now if submitted else None,
+        score=score if submitted else None,
+        band_key=("avance" if (score or 0) >= 2.5 else "premiers_pas") if submitted else None,
+        band_label=("Avancé" if (score or 0) >= 2.5 else "Premiers pas") if submitted else None,
+        category_scores={"connaissance": {"score": score, "earned": 3.0, "maximum": 6.0}}
+        if submitted
+        else None,
+    )
+    db.session.add(assessment)
+    db.session.flush()
+    values = {"suivi_factures": "oui", "maturite_pilotage": 2} if answers is None else answers
+    for key, value in values.items():
+        db.session.add(
+            Answer(
+                assessment_id=assessment.id,
+                question_key=key,
+                category_key="connaissance",
+                value=value,
+                earned=(1.0 if value == "oui" else float(value) if isinstance(value, int) else 0.0)
+                if submitted
+                else None,
+                maximum=(1.0 if key == "suivi_factures" else 5.0) if submitted else None,
+                weight=1.0 if submitted else None,
+                counted=submitted,
+            )
+        )
+    if submitted:
+        summary = db.session.get(OrgThemeStatus, (organisation.id, assessment.theme_key))
+        if summary is None:
+            db.session.add(
+                OrgThemeStatus(
+                    organisation_id=organisation.id,
+                    theme_key=assessment.theme_key,
+                    territory_id=organisation.territory_id,
+                    latest_assessment_id=assessment.id,
+                    first_assessment_id=assessment.id,
+                    latest_score=score,
+                    latest_band_key=assessment.band_key,
+                    latest_submitted_at=now,
+                    first_score=score,
+                    first_submitted_at=now,
+                )
+            )
+        else:
+            summary.latest_assessment_id = assessment.id
+            summary.latest_score = score
+            summary.latest_band_key = assessment.band_key
+            summary.latest_submitted_at = now
+            summary.assessment_count += 1
+    db.session.commit()
+    return assessment
+
+
+# Assessment engineer: themes published from YAML, assessments taken through the services.
+
+
+def publish_theme(territory: Territory | None, yaml_text_or_path: Any) -> Any:
+    """Publish a theme (YAML text or file path) as a questionnaire of the territory.
+
+    Publishing the same theme key again adds a new published version (the earlier one is
+    archived), as an admin's edit would.
+    """
+    from pathlib import Path
+
+    from sqlalchemy import func, select
+
+    from assett.domain.loader import load_definition_file, parse_definition_text
+    from assett.models import Questionnaire
+    from assett.services.questionnaires import add_published_version
+
+    if isinstance(yaml_text_or_path, Path) or (
+        isinstance(yaml_text_or_path, str) and "\n" not in yaml_text_or_path
+    ):
+        definition = load_definition_file(yaml_text_or_path)
+    else:
+        definition = parse_definition_text(yaml_text_or_path, "test")
+    territory_id = territory.id if territory is not None else None
+    questionnaire = db.session.scalar(
+        select(Questionnaire).where(
+            Questionnaire.territory_id.is_(None)
+            if territory_id is None
+            else Questionnaire.territory_id == territory_id,
+            Questionnaire.theme_key == definition.key,
+        )
+    )
+    if questionnaire is None:
+        position = db.session.scalar(
+            select(func.count(Questionnaire.id)).where(
+                Questionnaire.territory_id == territory_id
+            )
+        )
+        questionnaire = Questionnaire(
+            territory_id=territory_id,
+            theme_key=definition.key,
+            title=definition.title,
+            position=(position or 0) + 1,
+        )
+        db.session.add(questionnaire)
+        db.session.flush()
+    add_published_version(questionnaire, definition)
+    db.session.commit()
+    return questionnaire
+
+
+def make_assessment(
+    org: Organisation,
+    theme_key: str,
+    answers: dict[str, Any],
+    submitted_at: Any = None,
+    user: User | None = None,
+) -> Any:
+    """Take a theme through the services: start, answer, submit (submitted_at=False: a draft).
+
+    `answers` maps question keys to a value ("oui", "mensuel", ["a", "b"], 3) or to
+    None for « Non concerné ».
+    """
+    from sqlalchemy import select
+
+    from assett.domain.scoring import Answer as Reply
+    from assett.services import assessments
+    from assett.services.questionnaires import territory_questionnaire
+
+    questionnaire = territory_questionnaire(org.territory_id, theme_key)
+    if questionnaire is None:
+        raise LookupError(f"no questionnaire {theme_key!r} on territory {org.territory_id}")
+    if user is None:
+        membership = db.session.scalar(
+            select(Membership).where(Membership.organisation_id == org.id).limit(1)
+        )
+        user = membership.user if membership is not None else None
+    assessment = assessments.start_assessment(org, questionnaire, user)  # type: ignore[arg-type]
+    replies = {
+        key: Reply(not_applicable=True) if value is None else Reply(value=value)
+        for key, value in answers.items()
+    }
+    assessments.save_answers(assessment, replies)
+    if submitted_at is False:
+        return assessment
+    return assessments.submit_assessment(assessment, user, now=submitted_at)  # type: ignore[arg-type]
+
+
+# Resource-base engineer: default questionnaires copied into territories, resources, charters.
+
+
+def provision_defaults(*territories: Territory) -> None:
+    """Load questionnaires/*.yaml as platform defaults and give each territory its own copy."""
+    from flask import current_app
+
+    from assett.services.questionnaires import load_platform_definitions, provision_territory
+
+    load_platform_definitions(current_app.config["QUESTIONNAIRES_DIR"])
+    for territory in territories:
+        provision_territory(territory)
+    db.session.commit()
+
+
+def make_resource(territory: Territory, title: str = "Diagnostic énergie", **fields: Any) -> Any:
+    """A resource of the territory; by default for every theme, level « avance », everyone."""
+    from assett.models import Resource
+
+    values: dict[str, Any] = {
+        "key": f"res-{secrets.token_hex(4)}",
+        "description": "Un accompagnement pour réduire vos consommations.",
+        "url": "https://example.org/ressource",
+        "provider": "ADEME",
+        "offer_type": "accompagnement",
+        "themes": [],
+        "levels": ["avance"],
+        "needs": [],
+    }
+    values.update(fields)
+    resource = Resource(territory_id=territory.id, title=title, **values)
+    db.session.add(resource)
+    db.session.commit()
+    return resource
+
+
+def make_charter(
+    territory: Territory,
+    number: int = 1,
+    status: str = "published",
+    title: str = "Charte des acteurs engagés",
+    text: str = "Nous nous engageons à nous auto-évaluer chaque année.",
+) -> Any:
+    """A version of the territory's charter (published by default)."""
+    from assett.models import CharterVersion
+    from assett.models._base import utcnow
+
+    version = CharterVersion(
+        territory_id=territory.id,
+        number=number,
+        status=status,
+        title=title,
+        text=text,
+        published_at=utcnow() if status == "published" else None,
+    )
+    db.session.add(version)
+    db.session.commit()
+    return version
