@@ -51,8 +51,13 @@ def radar_figure(
     title: str = "Vos scores par thème",
     latest_label: str = "Dernière évaluation",
     previous_label: str = "Évaluation précédente",
+    overlays: Sequence[tuple[str, Sequence[float | None]]] = (),
 ) -> Figure:
-    """A radar of the latest score of each theme against the previous one (0 to 5)."""
+    """A radar of the latest score of each theme against the previous one (0 to 5).
+
+    `overlays` adds (name, values) traces drawn unfilled under the latest one, e.g. medians
+    of comparable organisations; a None value leaves a gap.
+    """
     labels = list(themes)
     closed = [*labels, labels[0]] if labels else []
 
@@ -76,6 +81,9 @@ def radar_figure(
     data = []
     if previous is not None and any(value is not None for value in previous):
         data.append(trace(previous, previous_label, 1))
+    for offset, (name, values) in enumerate(overlays):
+        if any(value is not None for value in values):
+            data.append(trace(values, name, 2 + offset))
     data.append(trace(latest, latest_label, 0))
     # The latest assessment is drawn last (on top) but keeps the first style.
     layout = _base_layout(title)
@@ -143,3 +151,197 @@ def progress_figure(
 def figure_json(figure: Figure) -> str:
     """The figure as JSON for a data-plotly attribute (the template escapes it)."""
     return json.dumps(figure, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def add_version_markers(
+    figure: Figure, markers: Sequence[tuple[date | datetime, str]]
+) -> Figure:
+    """Mark each questionnaire version change with a dotted vertical line and its label."""
+    layout = figure.setdefault("layout", {})
+    shapes = layout.setdefault("shapes", [])
+    annotations = layout.setdefault("annotations", [])
+    for moment, label in markers:
+        x = _iso(moment)
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": x,
+                "x1": x,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": "#555555", "width": 1, "dash": "dot"},
+            }
+        )
+        annotations.append(
+            {
+                "x": x,
+                "xref": "x",
+                "y": 1,
+                "yref": "paper",
+                "yanchor": "bottom",
+                "text": label,
+                "showarrow": False,
+                "font": {"size": 12, "color": "#555555"},
+            }
+        )
+    return figure
+
+
+# Animator dashboard: aggregates of the network (suppressed values arrive as None and stay
+# gaps: a figure never carries a value the page does not show).
+
+# Bars also differ by their fill pattern, so that levels never rely on colour alone.
+PATTERNS = ("", "/", ".", "x", "\\", "+", "-")
+# Levels from the first to the last, light to dark enough to read the white text on them.
+LEVEL_COLOURS = ("#E69F00", "#56B4E9", "#0072B2", "#009E73", "#CC79A7", "#D55E00", "#000000")
+
+
+def funnel_figure(
+    labels: Sequence[str], counts: Sequence[int], *, title: str = "Participation"
+) -> Figure:
+    """The engagement funnel: one bar per stage, widest first."""
+    layout = _base_layout(title)
+    layout["margin"] = {"l": 30, "r": 30, "t": 60, "b": 40}
+    layout["yaxis"] = {"automargin": True}
+    layout["showlegend"] = False
+    return {
+        "data": [
+            {
+                "type": "funnel",
+                "y": list(labels),
+                "x": list(counts),
+                "textinfo": "value+percent initial",
+                "marker": {"color": PALETTE[0]},
+                "connector": {"line": {"color": "#c8c8c8"}},
+                "hovertemplate": "%{y} : %{x}<extra></extra>",
+            }
+        ],
+        "layout": layout,
+    }
+
+
+def score_bars_figure(
+    themes: Sequence[str],
+    series: Mapping[str, Sequence[float | None]],
+    *,
+    title: str = "Scores moyens par thème",
+    y_title: str = "Score sur 5",
+) -> Figure:
+    """Grouped bars on the 0..5 scale: one group per theme, one bar per series."""
+    data = []
+    for index, (name, values) in enumerate(series.items()):
+        colour, _, _ = _style(index)
+        data.append(
+            {
+                "type": "bar",
+                "name": name,
+                "x": list(themes),
+                "y": list(values),
+                "marker": {
+                    "color": colour,
+                    "pattern": {"shape": PATTERNS[index % len(PATTERNS)]},
+                },
+                "hovertemplate": "%{x} : %{y:.1f}/5<extra>%{fullData.name}</extra>",
+            }
+        )
+    layout = _base_layout(title)
+    layout["barmode"] = "group"
+    layout["yaxis"] = {
+        "title": {"text": y_title},
+        "range": SCORE_RANGE,
+        "tickvals": [0, 1, 2, 3, 4, 5],
+        "gridcolor": "#e0e0e0",
+    }
+    return {"data": data, "layout": layout}
+
+
+def band_stack_figure(
+    themes: Sequence[str],
+    bands: Sequence[tuple[str, str]],
+    shares: Mapping[str, Sequence[float | None]],
+    *,
+    title: str = "Répartition par niveau",
+    x_title: str = "Part des organisations évaluées (%)",
+) -> Figure:
+    """Stacked horizontal bars: per theme, the share of organisations in each level.
+
+    `bands` are (key, label) in level order; `shares[key]` gives one share (0..1) per theme,
+    None where the theme's figure is suppressed.
+    """
+    data = []
+    for index, (key, label) in enumerate(bands):
+        values = [None if share is None else round(share * 100, 1) for share in shares[key]]
+        data.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": label,
+                "y": list(themes),
+                "x": values,
+                "marker": {
+                    "color": LEVEL_COLOURS[index % len(LEVEL_COLOURS)],
+                    "pattern": {"shape": PATTERNS[index % len(PATTERNS)]},
+                    "line": {"color": "#ffffff", "width": 1},
+                },
+                "hovertemplate": "%{y} : %{x:.0f} %<extra>%{fullData.name}</extra>",
+            }
+        )
+    layout = _base_layout(title)
+    layout["barmode"] = "stack"
+    layout["margin"] = {"l": 30, "r": 30, "t": 60, "b": 80}
+    layout["xaxis"] = {
+        "title": {"text": x_title},
+        "range": [0, 100],
+        "ticksuffix": " %",
+        "gridcolor": "#e0e0e0",
+    }
+    layout["yaxis"] = {"autorange": "reversed", "automargin": True}
+    layout["legend"] = {"orientation": "h", "y": -0.35, "traceorder": "normal"}
+    return {"data": data, "layout": layout}
+
+
+def quarterly_figure(
+    series: Mapping[str, Sequence[tuple[str, float | None]]],
+    *,
+    title: str = "Score moyen par trimestre",
+    x_title: str = "Trimestre",
+    y_title: str = "Score moyen sur 5",
+) -> Figure:
+    """One line per theme across quarters ("2025 T3"); None leaves a gap."""
+    quarters: list[str] = sorted({quarter for points in series.values() for quarter, _ in points})
+    data = []
+    for index, (name, points) in enumerate(series.items()):
+        colour, dash, symbol = _style(index)
+        by_quarter = dict(points)
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": name,
+                "x": quarters,
+                "y": [by_quarter.get(quarter) for quarter in quarters],
+                "line": {"color": colour, "dash": dash, "width": 3},
+                "marker": {"symbol": symbol, "size": 9, "color": colour},
+                "connectgaps": False,
+                "hovertemplate": "%{x} : %{y:.1f}/5<extra>%{fullData.name}</extra>",
+            }
+        )
+    layout = _base_layout(title)
+    layout["xaxis"] = {
+        "title": {"text": x_title},
+        "type": "category",
+        "categoryorder": "array",
+        "categoryarray": quarters,
+        "gridcolor": "#e0e0e0",
+    }
+    layout["legend"] = {"orientation": "h", "y": -0.3}
+    layout["yaxis"] = {
+        "title": {"text": y_title},
+        "range": SCORE_RANGE,
+        "tickvals": [0, 1, 2, 3, 4, 5],
+        "gridcolor": "#e0e0e0",
+        "zeroline": False,
+    }
+    return {"data": data, "layout": layout}

@@ -11,8 +11,10 @@ from .. import charts
 from ..access import member_org_or_404
 from ..extensions import db
 from ..models import Assessment, Organisation
+from ..services import benchmark as benchmark_service
 from ..services import results as service
 from ..services.assessments import definition_for
+from ..services.drafts import VersionSwitch, version_switches
 from ..services.resources import OFFER_TYPE_LABELS
 from . import bp
 
@@ -35,7 +37,10 @@ def _submitted_or_404(org: Organisation, assessment_id: int) -> Assessment:
     return assessment
 
 
-def _radar(overview: service.Overview) -> tuple[str | None, list[RadarRow], bool]:
+def _radar(
+    overview: service.Overview,
+    overlays: list[tuple[str, list[float | None]]] | None = None,
+) -> tuple[str | None, list[RadarRow], bool]:
     """The radar's JSON and its data table: latest against previous score per theme."""
     rows: list[RadarRow] = [
         (theme.title, theme.score, theme.previous.score if theme.previous else None)
@@ -51,6 +56,7 @@ def _radar(overview: service.Overview) -> tuple[str | None, list[RadarRow], bool
         title=_("Vos scores par thème"),
         latest_label=_("Dernière évaluation"),
         previous_label=_("Évaluation précédente"),
+        overlays=overlays or (),
     )
     return charts.figure_json(figure), rows, has_previous
 
@@ -61,7 +67,11 @@ def overview(org_id: int) -> str:
     """« Résultats de l'auto-évaluation »: the mean, then each theme's latest result."""
     org = member_org_or_404(org_id)
     summary = service.overview(org)
-    radar_json, radar_rows, has_previous = _radar(summary)
+    benchmarks = benchmark_service.benchmark_for(org)
+    radar_json, radar_rows, has_previous = _radar(
+        summary,
+        benchmark_service.radar_overlays([t.theme_key for t in summary.themes], benchmarks),
+    )
     return render_template(
         "results/overview.html",
         org=org,
@@ -70,6 +80,8 @@ def overview(org_id: int) -> str:
         radar_rows=radar_rows,
         has_previous=has_previous,
         offer_types=OFFER_TYPE_LABELS,
+        benchmarks=benchmarks,
+        comparable_label=benchmark_service.comparable_label(org),
     )
 
 
@@ -98,6 +110,7 @@ def progress(org_id: int) -> str:
     series = service.progress_series(org)
     titles = service.theme_titles(org)
     named = {titles.get(key, key): points for key, points in series.items()}
+    version_notes = version_switches(org.id)  # where a theme's questionnaire changed
     figure_json = None
     if named:
         figure = charts.progress_figure(
@@ -106,10 +119,19 @@ def progress(org_id: int) -> str:
             x_title=_("Date d'envoi"),
             y_title=_("Score sur 5"),
         )
+        charts.add_version_markers(
+            figure, [(s.submitted_at, _version_label(titles, s)) for s in version_notes]
+        )
         figure_json = charts.figure_json(figure)
     return render_template(
         "results/progress.html",
         org=org,
         series=named,
         figure_json=figure_json,
+        version_notes=[(s, _version_label(titles, s)) for s in version_notes],
     )
+
+
+def _version_label(titles: dict[str, str], switch: VersionSwitch) -> str:
+    """« Énergie v2 »: the marker of a questionnaire version change."""
+    return f"{titles.get(switch.theme_key, switch.theme_key)} v{switch.number}"

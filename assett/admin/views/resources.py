@@ -114,12 +114,15 @@ def resource_edit(slug: str, resource_id: int) -> Page:
                 url_for("admin.resource_edit", slug=territory.slug, resource_id=resource.id)
             )
     reached = resource_base.organisations_reached(resource)
+    # Being reached reveals a band: only organisations that share their results are named.
+    named = [org for org in reached if org.sharing != "private"]
     return _render_form(
         territory,
         form,
         resource,
-        reached=reached[:REACHED_NAMES_SHOWN],
+        reached=named[:REACHED_NAMES_SHOWN],
         reached_count=len(reached),
+        reached_private=len(reached) - len(named),
         opened_count=resource_base.opened_by_count(resource),
     )
 

@@ -1,0 +1,390 @@
+"""Forms of the questionnaire editor: themes, categories, questions, options, bands, files."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    Field,
+    FieldList,
+    Form,
+    FormField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+
+from ..domain.definitions import format_number
+from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
+from ..services.editor import BandFields, OptionFields, QuestionFields
+
+QUESTION_TYPE_LABELS = {
+    "single_choice": _l("Choix unique (une réponse parmi plusieurs)"),
+    "multiple_choice": _l("Choix multiple (points des réponses cochées additionnés)"),
+    "yes_no": _l("Oui / non"),
+    "scale": _l("Échelle de 0 à 5"),
+}
+QUESTION_TYPE_SHORT = {
+    "single_choice": _l("Choix unique"),
+    "multiple_choice": _l("Choix multiple"),
+    "yes_no": _l("Oui / non"),
+    "scale": _l("Échelle 0 à 5"),
+}
+OPTION_ROWS = 4
+
+
+def _choices(pairs: Any) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class MarkRequired:
+    """Flag a field as required (asterisk, `required` attribute); the loader's rules check it."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form: Form, field: Field) -> None:
+        """Nothing to check here: the service reports an empty value next to the field."""
+
+
+class DecimalField(Field):
+    """A number typed the French way ("1,5") or not ("1.5"); empty means none."""
+
+    widget = TextInput()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Read "1,5", "1.5" or "" (none)."""
+        if not valuelist:
+            return
+        raw = str(valuelist[0]).strip().replace("\u202f", "").replace(" ", "").replace(",", ".")
+        if not raw:
+            self.data = None
+            return
+        try:
+            value = float(raw)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            self.data = None
+            raise ValueError(_l("Saisissez un nombre, par exemple 1,5."))
+        self.data = value
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        if self.data is None:
+            return ""
+        return format_number(float(self.data))
+
+
+class WholeNumberField(Field):
+    """A whole number, or empty for none."""
+
+    widget = TextInput()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("render_kw", {"inputmode": "numeric", "autocomplete": "off"})
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Read "50" or "" (none)."""
+        if not valuelist:
+            return
+        raw = str(valuelist[0]).strip().replace("\u202f", "").replace(" ", "")
+        if not raw:
+            self.data = None
+            return
+        try:
+            self.data = int(raw)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Saisissez un nombre entier, par exemple 50.")) from None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return "" if self.data is None else str(self.data)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ThemeForm(FlaskForm):
+    """A new theme."""
+
+    title = StringField(_l("Titre du thème"), validators=[MarkRequired()], filters=[_strip])
+    key = StringField(
+        _l("Identifiant (facultatif)"),
+        description=_l(
+            "Lettres minuscules sans accent, chiffres, « _ » ou « - ». Laissé vide, il est "
+            "tiré du titre. Il ne pourra plus changer : il relie les évaluations entre elles."
+        ),
+        filters=[_strip],
+    )
+    description = TextAreaField(
+        _l("Présentation (facultative)"),
+        description=_l("Affichée aux acteurs sur la première page du thème."),
+    )
+
+
+class ThemeTitleForm(FlaskForm):
+    """The theme's title and introduction."""
+
+    title = StringField(_l("Titre du thème"), validators=[MarkRequired()], filters=[_strip])
+    description = TextAreaField(
+        _l("Présentation (facultative)"),
+        description=_l("Affichée aux acteurs sur la première page du thème."),
+    )
+
+
+class CategoryForm(FlaskForm):
+    """A category: one page of the questionnaire."""
+
+    title = StringField(_l("Titre de la catégorie"), validators=[MarkRequired()], filters=[_strip])
+    description = TextAreaField(
+        _l("Présentation (facultative)"), description=_l("Affichée en haut de la page.")
+    )
+
+
+class OptionRowForm(Form):
+    """One option typed in the question form."""
+
+    label = StringField(_l("Libellé"), filters=[_strip])
+    points = DecimalField(_l("Points"))
+
+
+class QuestionForm(FlaskForm):
+    """A question: wording, type, scoring and the profiles it applies to."""
+
+    text = TextAreaField(
+        _l("Intitulé de la question"),
+        validators=[MarkRequired()],
+        filters=[_strip],
+        render_kw={"rows": 2},
+    )
+    help = TextAreaField(
+        _l("Aide (facultative)"),
+        description=_l("Une précision affichée sous la question."),
+        render_kw={"rows": 2},
+    )
+    type = RadioField(
+        _l("Type de réponse"),
+        choices=_choices(QUESTION_TYPE_LABELS.items()),
+        default="single_choice",
+    )
+    category = SelectField(_l("Catégorie"), choices=[])
+    required = BooleanField(_l("Réponse obligatoire pour envoyer l'évaluation"), default=True)
+    allow_not_applicable = BooleanField(_l("Proposer la réponse « Non concerné »"))
+    weight = DecimalField(
+        _l("Poids"),
+        description=_l("1 par défaut ; 2 compte double dans le score du thème."),
+        default=1,
+    )
+    max_points = DecimalField(
+        _l("Plafond de points (choix multiple)"),
+        description=_l("Laissé vide : la somme des points de toutes les options."),
+    )
+    yes_points = DecimalField(_l("Points pour « Oui »"), default=1)
+    no_points = DecimalField(_l("Points pour « Non »"), default=0)
+    scale_min = StringField(_l("Libellé du 0 (facultatif)"), filters=[_strip])
+    scale_max = StringField(_l("Libellé du 5 (facultatif)"), filters=[_strip])
+    options = FieldList(FormField(OptionRowForm), label=_l("Réponse"), min_entries=OPTION_ROWS)
+    has_vehicles = RadioField(
+        _l("Véhicules"),
+        choices=_choices(
+            [
+                ("", _l("Toutes les organisations")),
+                ("oui", _l("Seulement celles qui déclarent des véhicules")),
+                ("non", _l("Seulement celles qui n'en déclarent pas")),
+            ]
+        ),
+        default="",
+    )
+    headcount_min = WholeNumberField(
+        _l("Effectif minimum"),
+        description=_l(
+            "Borne basse de la tranche d'effectif, par exemple 50 pour « 50 à 99 salariés ». "
+            "Laissé vide : pas de minimum."
+        ),
+    )
+    headcount_max = WholeNumberField(
+        _l("Effectif maximum"),
+        description=_l(
+            "Borne basse de la dernière tranche concernée, par exemple 200 pour « 200 à 249 "
+            "salariés ». Laissé vide : pas de maximum."
+        ),
+    )
+    legal_type = MultiCheckboxField(
+        _l("Statuts juridiques concernés"),
+        choices=_choices(LEGAL_TYPES.items()),
+        description=_l("Aucun coché : tous les statuts."),
+    )
+    naf_section = MultiCheckboxField(
+        _l("Secteurs d'activité concernés (sections NAF)"),
+        choices=_choices((code, f"{code} – {label}") for code, label in NAF_SECTIONS.items()),
+        description=_l("Aucun coché : tous les secteurs."),
+    )
+
+    def question_fields(self) -> QuestionFields:
+        """The question as the editor service takes it."""
+        vehicles = {"oui": True, "non": False}.get(self.has_vehicles.data or "")
+        return QuestionFields(
+            text=self.text.data or "",
+            type=self.type.data or "",
+            help=self.help.data,
+            required=bool(self.required.data),
+            allow_not_applicable=bool(self.allow_not_applicable.data),
+            weight=self.weight.data,
+            max_points=self.max_points.data,
+            yes_points=self.yes_points.data,
+            no_points=self.no_points.data,
+            scale_min=self.scale_min.data,
+            scale_max=self.scale_max.data,
+            has_vehicles=vehicles,
+            headcount_min=self.headcount_min.data,
+            headcount_max=self.headcount_max.data,
+            legal_type=list(self.legal_type.data or []),
+            naf_section=list(self.naf_section.data or []),
+        )
+
+    def option_rows(self) -> list[OptionFields]:
+        """The options typed in the form's rows (blank ones included, the service skips them)."""
+        return [
+            OptionFields(label=entry.form.label.data or "", points=entry.form.points.data)
+            for entry in self.options.entries
+        ]
+
+
+def question_form_data(fields: QuestionFields) -> dict[str, Any]:
+    """A stored question as the form's initial data."""
+    vehicles = {True: "oui", False: "non"}.get(fields.has_vehicles, "")  # type: ignore[arg-type]
+    return {
+        "text": fields.text,
+        "help": fields.help or "",
+        "type": fields.type,
+        "required": fields.required,
+        "allow_not_applicable": fields.allow_not_applicable,
+        "weight": fields.weight,
+        "max_points": fields.max_points,
+        "yes_points": fields.yes_points if fields.yes_points is not None else 1,
+        "no_points": fields.no_points if fields.no_points is not None else 0,
+        "scale_min": fields.scale_min or "",
+        "scale_max": fields.scale_max or "",
+        "has_vehicles": vehicles,
+        "headcount_min": fields.headcount_min,
+        "headcount_max": fields.headcount_max,
+        "legal_type": fields.legal_type,
+        "naf_section": fields.naf_section,
+    }
+
+
+class OptionForm(FlaskForm):
+    """An option of a choice question."""
+
+    label = StringField(_l("Libellé de la réponse"), validators=[MarkRequired()], filters=[_strip])
+    points = DecimalField(
+        _l("Points"),
+        validators=[MarkRequired()],
+        description=_l("0 ou plus ; la meilleure réponse rapporte le plus de points."),
+    )
+
+    def option_fields(self) -> OptionFields:
+        """The option as the editor service takes it."""
+        return OptionFields(label=self.label.data or "", points=self.points.data)
+
+
+class BandRowForm(Form):
+    """One maturity level."""
+
+    label = StringField(_l("Libellé"), validators=[MarkRequired()], filters=[_strip])
+    min = DecimalField(_l("À partir de (inclus)"), validators=[MarkRequired()])
+    max = DecimalField(_l("Jusqu'à (exclu, sauf 5)"), validators=[MarkRequired()])
+    explanation = TextAreaField(
+        _l("Explication affichée avec le score"),
+        validators=[MarkRequired()],
+        render_kw={"rows": 3},
+    )
+
+
+class BandsForm(FlaskForm):
+    """Every maturity level of a theme at once."""
+
+    bands = FieldList(FormField(BandRowForm), label=_l("Niveau"))
+
+    def band_fields(self) -> list[BandFields]:
+        """The levels as the editor service takes them."""
+        return [
+            BandFields(
+                label=entry.form.label.data or "",
+                min=entry.form.min.data,
+                max=entry.form.max.data,
+                explanation=entry.form.explanation.data or "",
+            )
+            for entry in self.bands.entries
+        ]
+
+
+class ImportForm(FlaskForm):
+    """A theme file to import."""
+
+    file = FileField(
+        _l("Fichier YAML du thème"),
+        validators=[FileRequired(_l("Choisissez un fichier."))],
+        description=_l("Au format des fichiers questionnaires/ ; 1 Mo au plus."),
+        render_kw={"accept": ".yaml,.yml,text/yaml,application/yaml"},
+    )
+
+
+class PreviewProfileForm(FlaskForm):
+    """A pretend profile for the preview: which questions such an organisation would see."""
+
+    class Meta:
+        csrf = False
+
+    has_vehicles = SelectField(
+        _l("Véhicules"),
+        choices=_choices([("", _l("Non renseigné")), ("oui", _l("Oui")), ("non", _l("Non"))]),
+        default="",
+    )
+    headcount = SelectField(
+        _l("Tranche d'effectif"),
+        choices=_choices(
+            [("", _l("Non renseignée"))]
+            + [(code, label) for code, (label, _) in HEADCOUNT_BRACKETS.items()]
+        ),
+        default="",
+    )
+    legal_type = SelectField(
+        _l("Statut juridique"),
+        choices=_choices([("", _l("Non renseigné")), *LEGAL_TYPES.items()]),
+        default="",
+    )
+    naf_section = SelectField(
+        _l("Secteur (section NAF)"),
+        choices=_choices(
+            [("", _l("Non renseigné"))]
+            + [(code, f"{code} – {label}") for code, label in NAF_SECTIONS.items()]
+        ),
+        default="",
+    )

@@ -1,0 +1,221 @@
+"""Questionnaires as YAML files: export a version with its resources, import a file as a draft."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+from sqlalchemy import func, select
+
+from ..domain.definitions import ResourceDef, ThemeDefinition, format_path
+from ..domain.loader import (
+    MAX_FILE_BYTES,
+    DefinitionError,
+    dump_definition_yaml,
+    parse_definition_text,
+)
+from ..extensions import db
+from ..models import Questionnaire, QuestionnaireVersion, Resource, Territory, User
+from ..models._base import utcnow
+from .drafts import (
+    draft_version,
+    lock_questionnaire,
+    next_version_number,
+    parse_definition,
+    questionnaire_is_new,
+    storage_problems,
+)
+from .questionnaires import territory_questionnaire, without_resources
+
+Data = dict[str, Any]
+
+
+def _user_id(user: User | None) -> int | None:
+    return user.id if user is not None else None
+
+
+def _resource_data(resource: Resource, band_keys: Sequence[str]) -> Data | None:
+    """A resource row as a definition file writes it, or None if it cannot be written."""
+    levels = [level for level in resource.levels or [] if level in band_keys]
+    if not levels:
+        return None
+    data: Data = {
+        "key": resource.key,
+        "title": resource.title,
+        "provider": resource.provider,
+        "type": resource.offer_type,
+        "description": resource.description,
+        "url": resource.url,
+        "levels": levels,
+        "needs": list(resource.needs or []),
+        "example": resource.example,
+    }
+    try:
+        ResourceDef.model_validate(data)
+    except ValidationError:
+        return None
+    return data
+
+
+def theme_resources(territory_id: int | None, theme_key: str) -> list[Resource]:
+    """The territory's active resources listed under a theme, in creation order."""
+    rows = db.session.scalars(
+        select(Resource)
+        .where(Resource.territory_id == territory_id, Resource.is_active.is_(True))
+        .order_by(Resource.id)
+    )
+    return [row for row in rows if theme_key in (row.themes or [])]
+
+
+def export_filename(version: QuestionnaireVersion) -> str:
+    """The download's name: <theme_key>-v<N>.yaml."""
+    return f"{version.questionnaire.theme_key}-v{version.number}.yaml"
+
+
+def export_yaml(version: QuestionnaireVersion) -> str:
+    """A version as a file of questionnaires/, with the territory's resources for the theme."""
+    questionnaire = version.questionnaire
+    data = copy.deepcopy(version.definition)
+    band_keys = [str(band.get("key")) for band in data.get("bands", []) if isinstance(band, dict)]
+    resources = []
+    skipped = []
+    for row in theme_resources(questionnaire.territory_id, questionnaire.theme_key):
+        entry = _resource_data(row, band_keys)
+        if entry is None:
+            skipped.append(row.key)
+        else:
+            resources.append(entry)
+    if resources:
+        data["resources"] = resources
+    status = {"draft": "brouillon", "published": "publiée", "archived": "archivée"}
+    # Only keys in comments: a title may hold a line break that would end the comment.
+    header = [
+        f"# Thème {questionnaire.theme_key}, version {version.number} "
+        f"({status.get(version.status, version.status)}), exporté d'ASSETT.",
+        "# Format : questionnaires/README.md.",
+    ]
+    if skipped:
+        header.append(
+            "# Ressources non exportées (niveau ou champ invalide) : " + ", ".join(skipped) + "."
+        )
+    definition = parse_definition(data)
+    if definition is not None:
+        body = dump_definition_yaml(definition)
+    else:  # a draft still being filled: written as it is, the import will say what is missing
+        body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    return "\n".join(header) + "\n" + body
+
+
+def decode_upload(content: bytes, source: str) -> str:
+    """The text of an uploaded file, refused if over 1 MB or not UTF-8."""
+    if len(content) > MAX_FILE_BYTES:
+        raise DefinitionError(
+            [f"{source}: fichier trop volumineux ({MAX_FILE_BYTES} octets au plus)"]
+        )
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DefinitionError([f"{source}: le fichier doit être encodé en UTF-8"]) from error
+
+
+def _sync_resources(territory: Territory, definition: ThemeDefinition) -> None:
+    """Create or update the file's resources in the territory's base, by key."""
+    for res in definition.resources:
+        values: Data = {
+            "title": res.title,
+            "description": res.description,
+            "url": res.url,
+            "provider": res.provider,
+            "offer_type": res.type,
+            "levels": list(res.levels),
+            "needs": list(res.needs),
+            "example": res.example,
+            "is_active": True,
+        }
+        row = db.session.scalar(
+            select(Resource).where(Resource.territory_id == territory.id, Resource.key == res.key)
+        )
+        if row is None:
+            db.session.add(
+                Resource(territory_id=territory.id, key=res.key, themes=[definition.key], **values)
+            )
+            continue
+        for name, value in values.items():
+            setattr(row, name, value)
+        if definition.key not in (row.themes or []):
+            row.themes = [*(row.themes or []), definition.key]
+        row.updated_at = utcnow()
+
+
+def import_yaml(
+    territory: Territory,
+    text: str,
+    user: User | None,
+    questionnaire: Questionnaire | None = None,
+    source: str = "fichier",
+) -> QuestionnaireVersion:
+    """Make a YAML theme file the draft (of `questionnaire`, or of a new theme); all or nothing.
+
+    Raises DefinitionError listing every problem, each with its path; nothing changes then.
+    """
+    definition = parse_definition_text(text, source)
+    problems = storage_problems(definition.to_data())
+    if problems:
+        raise DefinitionError([f"{source}: {format_path(p.path)}: {p.message}" for p in problems])
+    if questionnaire is not None and definition.key != questionnaire.theme_key:
+        raise DefinitionError(
+            [
+                f"{source}: key: le fichier décrit le thème « {definition.key} », "
+                f"pas « {questionnaire.theme_key} » : importez-le depuis la liste des thèmes "
+                "pour en faire un nouveau thème"
+            ]
+        )
+    if questionnaire is None and territory_questionnaire(territory.id, definition.key):
+        raise DefinitionError(
+            [
+                f"{source}: key: le thème « {definition.key} » existe déjà : importez le "
+                "fichier depuis sa page pour en faire le brouillon"
+            ]
+        )
+    stored = without_resources(definition)
+    try:
+        if questionnaire is None:
+            position = db.session.scalar(
+                select(func.max(Questionnaire.position)).where(
+                    Questionnaire.territory_id == territory.id
+                )
+            )
+            questionnaire = Questionnaire(
+                territory_id=territory.id,
+                theme_key=definition.key,
+                title=definition.title,
+                position=(position or 0) + 1,
+                enabled=False,
+            )
+            db.session.add(questionnaire)
+            db.session.flush()
+        lock_questionnaire(questionnaire)
+        draft = draft_version(questionnaire)
+        if draft is None:
+            draft = QuestionnaireVersion(
+                questionnaire_id=questionnaire.id,
+                number=next_version_number(questionnaire.id),
+                status="draft",
+                created_by_id=_user_id(user),
+                created_at=utcnow(),
+            )
+            db.session.add(draft)
+        draft.definition = stored.to_data()
+        draft.content_hash = stored.content_hash()
+        if questionnaire_is_new(questionnaire):
+            questionnaire.title = definition.title
+        _sync_resources(territory, definition)
+        db.session.flush()
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return draft
