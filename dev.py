@@ -58,6 +58,9 @@ def run(args: list[str]) -> None:
 
 def test(args: list[str]) -> None:
     ensure_venv("dev")
+    # One worker per core unless the caller chose (-n 0 runs everything in one process).
+    if not any(arg == "-n" or arg.startswith(("-n", "--numprocesses")) for arg in args):
+        args = ["-n", "auto", *args]
     result = subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT)
     sys.exit(result.returncode)
 

@@ -18,6 +18,30 @@ from assett.extensions import db, limiter
 from . import factories
 
 TEST_DATABASE_URL = os.environ.get("ASSETT_TEST_DATABASE_URL")
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+
+
+def _worker_database_url(url: str | None) -> str | None:
+    """With pytest-xdist on PostgreSQL, give each worker a database of its own."""
+    if not url or not XDIST_WORKER or not url.startswith("postgresql"):
+        return url
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{XDIST_WORKER}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).scalar()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+TEST_DATABASE_URL = _worker_database_url(TEST_DATABASE_URL)
 
 # The same examples on every run: a property test must not fail at random in CI.
 settings.register_profile("assett", derandomize=True, deadline=None)

@@ -128,12 +128,23 @@ MATRIX: dict[str, str] = {
     "admin.charter_publish": "login 403 403 - 403 404 -",
     "admin.charter_discard": "login 403 403 - 403 404 -",
     "admin.charter_signatories": "login 403 403 200 200 404 200",
+    "admin.cohorts": "login 403 403 200 403 404 200",
+    "admin.cohort_new": "login 403 403 200 403 404 200",
+    "admin.cohort_edit": "login 403 403 200 403 404 200",
+    "admin.cohort_add_member": "login 403 403 - 403 404 -",
+    "admin.cohort_remove_member": "login 403 403 - 403 404 -",
+    "admin.cohort_delete": "login 403 403 200 403 404 200",
+    # dashboard: the territory's animators and admins (and platform admins)
+    "dashboard.overview": "login 403 403 200 200 404 200",
+    "dashboard.organisations": "login 403 403 200 200 404 200",
+    "dashboard.export": "login 403 403 200 200 404 200",
     # platform: platform admins only
     "platform.index": "login 403 403 403 403 403 200",
     "platform.territory_new": "login 403 403 403 403 403 200",
     "platform.territory_edit": "login 403 403 403 403 403 200",
     "platform.territory_roles": "login 403 403 403 403 403 200",
     "platform.role_remove": "login 403 403 403 403 403 -",
+    "platform.compare": "login 403 403 403 403 403 200",
 }
 
 # Where an endpoint needs other URL arguments than the defaults of the world below.
@@ -223,6 +234,7 @@ def url_values(world: factories.World, instance: Path) -> dict[str, Any]:
         "reset_token": make_reset_token(world.actor),
         "fmt": "json",
         "filename": "css/assett.css",
+        "cohort_id": factories.make_cohort(world.territory, members=(world.org,)).id,
     }
 
 

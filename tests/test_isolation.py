@@ -102,7 +102,16 @@ def _values(territory: Territory) -> dict[str, Any]:
         "question_key": question.key,
         "option_key": question.options[0].key,
         "resource_id": resource.id,
+        "cohort_id": _cohort_id(territory),
     }
+
+
+def _cohort_id(territory: Territory) -> int:
+    """A cohort of the territory (made on first use)."""
+    from assett.models import Cohort
+
+    cohort = db.session.query(Cohort).filter_by(territory_id=territory.id).first()
+    return int((cohort or factories.make_cohort(territory)).id)
 
 
 def _admin_rules(app: Flask) -> list[Rule]:

@@ -345,6 +345,8 @@ def test_the_resource_page_shows_who_it_reaches_and_how_many_opened_it(
 ) -> None:
     factories.make_assessment_row(world.org, energie, score=4.0)
     factories.make_assessment_row(world.other_org, energie, score=1.0)
+    world.org.sharing = "animators"
+    db.session.commit()
     resource = factories.make_resource(world.territory, "Diagnostic énergie")
 
     client = login_as(world.actor)
@@ -363,3 +365,16 @@ def test_the_resource_page_shows_who_it_reaches_and_how_many_opened_it(
     assert "<li>Boulangerie Durand</li>" in text
     assert "<li>Garage Martin</li>" not in text
     assert "organisations l'ont ouverte" in text
+
+
+def test_the_resource_page_does_not_name_a_reached_organisation_that_keeps_results_private(
+    world: factories.World, login_as: Any, energie: Any
+) -> None:
+    factories.make_assessment_row(world.org, energie, score=4.0)
+    resource = factories.make_resource(world.territory, "Diagnostic énergie")
+
+    page = login_as(world.admin).get(f"/t/demo/admin/ressources/{resource.id}")
+    text = page.get_data(as_text=True)
+
+    assert "Boulangerie Durand" not in text
+    assert "1 organisation qui ne partage pas ses résultats n'est pas nommée." in text

@@ -5,3 +5,4 @@ from flask import Blueprint
 bp = Blueprint("platform", __name__)
 
 from . import views  # noqa: E402, F401
+from .compare_views import compare  # noqa: E402, F401

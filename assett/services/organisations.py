@@ -33,6 +33,7 @@ from ..models import (
     User,
 )
 from ..models._base import utcnow
+from . import aggregates
 from .errors import ServiceError
 
 NAME_MAX = 200
@@ -261,6 +262,7 @@ def delete_organisation(organisation: Organisation) -> None:
 
     No commit: the caller owns the transaction.
     """
+    aggregates.forget_organisation(organisation.id)  # the dashboard's territory sums
     db.session.execute(
         delete(Organisation)
         .where(Organisation.id == organisation.id)
