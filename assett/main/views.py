@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..access import territory_or_404
 from ..extensions import db
-from ..models import Membership, Organisation, Territory, TerritoryRole
+from ..models import Membership, Territory, TerritoryRole
 from . import bp
 
 PLOTLY_DIR = Path(plotly.__file__).resolve().parent / "package_data"
@@ -72,8 +72,20 @@ def home() -> WerkzeugResponse | str:
     ).all()
     if len(memberships) == 1 and not roles and not current_user.is_platform_admin:
         return redirect(url_for("orgs.dashboard", org_id=memberships[0].organisation_id))
-    organisations = [db.session.get(Organisation, m.organisation_id) for m in memberships]
-    return render_template("main/home.html", organisations=organisations, roles=roles)
+    organisations = [m.organisation for m in memberships]
+    held: dict[int, set[str]] = {}
+    for role in roles:
+        held.setdefault(role.territory_id, set()).add(role.role)
+    by_territory = [(db.session.get(Territory, tid), names) for tid, names in held.items()]
+    territories = db.session.scalars(
+        select(Territory).where(Territory.is_active.is_(True)).order_by(Territory.name)
+    ).all()
+    return render_template(
+        "main/home.html",
+        organisations=organisations,
+        roles=by_territory,
+        territories=territories if not (organisations or by_territory) else [],
+    )
 
 
 @bp.get("/assets/plotly.min.js")
