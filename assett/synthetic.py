@@ -37,6 +37,18 @@ from .models import (
     TerritoryRole,
     User,
 )
+from .services.aggregates import (
+    PotentialDelta,
+    QuarterDelta,
+    add_losses,
+    add_quarter,
+    apply_potential,
+    apply_quarters,
+    bump_version,
+    losses_from,
+    quarter_of,
+    refresh_theme,
+)
 from .services.errors import ServiceError
 
 # Every synthetic account shares this published password: benchmark data, never real users.
@@ -634,6 +646,33 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "first_submitted_at",
         "assessment_count",
     ),
+    # The animator dashboard's maintained tables (models/aggregates.py).
+    "org_potential": (
+        "organisation_id",
+        "theme_key",
+        "kind",
+        "key",
+        "territory_id",
+        "assessment_id",
+        "weighted_lost",
+        "weighted_max",
+    ),
+    "org_quarter_score": (
+        "organisation_id",
+        "theme_key",
+        "quarter",
+        "territory_id",
+        "assessment_id",
+        "submitted_at",
+        "score",
+    ),
+    "org_participation": (
+        "organisation_id",
+        "territory_id",
+        "first_submitted_at",
+        "last_submitted_at",
+        "reassessed",
+    ),
 }
 # Tables whose ids are allocated here, in insertion order (parents first).
 ID_TABLES = (
@@ -673,6 +712,9 @@ class _Generator:
         self.first_organisation_id = 0
         self.showcase_email = ""
         self.rows: dict[str, list[Row]] = {name: [] for name in COLUMNS}
+        # Territory sums of the dashboard's per-organisation rows, written after the load.
+        self.network_potential: PotentialDelta = {}
+        self.network_quarters: QuarterDelta = {}
         self.report_counts = {name: 0 for name in COLUMNS}
         themes = len(plans) or 1
         # Mean takes of a regular theme so that the whole network averages `per_theme` takes
@@ -901,6 +943,7 @@ class _Generator:
         slope = rng.uniform(-0.03, 0.2)  # level gained per year
         earliest = created_at + timedelta(days=1)
         span = (self.now - earliest).total_seconds()
+        takes_by_theme: list[int] = []
         for plan in self._themes(kind):
             takes = self._takes(kind)
             profile_plan = plan.for_profile(profile)
@@ -920,10 +963,14 @@ class _Generator:
             previous: tuple[int, datetime] | None = None
             first: tuple[int, float | None, datetime] | None = None
             latest: tuple[int, float | None, str | None, datetime] | None = None
+            last_of_quarter: dict[int, tuple[int, datetime, float | None]] = {}
+            takes_by_theme.append(len(moments))
+            answers_begin = 0
             for moment in moments:
                 years = (moment - created_at).total_seconds() / (365.25 * 86400)
                 level = base + offset + slope * years + rng.uniform(-0.04, 0.04)
                 assessment_id = self.new_id("assessment")
+                answers_begin = len(self.rows["answer"])
                 score, band_key = self.assessment(
                     assessment_id,
                     org_id,
@@ -941,6 +988,11 @@ class _Generator:
                 latest = (assessment_id, score, band_key, moment)
                 previous = (assessment_id, moment)
                 submitted.append(moment)
+                last_of_quarter[quarter_of(moment)] = (assessment_id, moment, score)
+            if latest is not None:
+                self.dashboard_rows(
+                    org_id, plan.theme_key, latest[0], answers_begin, last_of_quarter
+                )
             if first is not None and latest is not None:
                 self.add(
                     "org_theme_status",
@@ -958,7 +1010,70 @@ class _Generator:
                         len(moments),
                     ),
                 )
+        if submitted:
+            self.add(
+                "org_participation",
+                (
+                    org_id,
+                    self.territory.id,
+                    self._time(min(submitted)),
+                    self._time(max(submitted)),
+                    self.encode[("org_participation", "reassessed")](
+                        any(count >= 2 for count in takes_by_theme)
+                    ),
+                ),
+            )
         return submitted
+
+    def dashboard_rows(
+        self,
+        org_id: int,
+        theme_key: str,
+        latest_id: int,
+        answers_begin: int,
+        last_of_quarter: dict[int, tuple[int, datetime, float | None]],
+    ) -> None:
+        """The dashboard's rows of one organisation and theme, as record_submission keeps them.
+
+        `answers_begin` is where the latest assessment's answers start in this chunk's rows.
+        """
+        territory_id = self.territory.id
+        losses = losses_from(
+            (key, category_key, weight, maximum, earned)
+            for _, _, key, category_key, _, _, earned, maximum, weight, _ in self.rows["answer"][
+                answers_begin:
+            ]
+            if earned is not None
+        )
+        for loss in losses:
+            self.add(
+                "org_potential",
+                (
+                    org_id,
+                    theme_key,
+                    loss.kind,
+                    loss.key,
+                    territory_id,
+                    latest_id,
+                    loss.weighted_lost,
+                    loss.weighted_max,
+                ),
+            )
+        add_losses(self.network_potential, theme_key, losses, +1)
+        for quarter, (assessment_id, moment, score) in last_of_quarter.items():
+            self.add(
+                "org_quarter_score",
+                (
+                    org_id,
+                    theme_key,
+                    quarter,
+                    territory_id,
+                    assessment_id,
+                    self._time(moment),
+                    score,
+                ),
+            )
+            add_quarter(self.network_quarters, theme_key, quarter, score, +1)
 
     def assessment(
         self,
@@ -1170,6 +1285,11 @@ def _load(
                     generator.flush()
                     if progress is not None:
                         progress(size)
+                apply_potential(territory.id, generator.network_potential, connection)
+                apply_quarters(territory.id, generator.network_quarters, connection)
+                for plan in plans:
+                    refresh_theme(territory.id, plan.theme_key, connection)
+                bump_version(territory.id, connection)
                 _after_load(connection)
                 committed = time.perf_counter()
             writer.seconds["commit"] = time.perf_counter() - committed

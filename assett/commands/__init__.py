@@ -8,3 +8,4 @@ import click
 TOP_LEVEL: list[click.Command] = []
 
 from . import demo, questionnaires, synthetic, territories, users  # noqa: E402, F401
+from . import dashboard  # noqa: E402, F401  (animator dashboard)

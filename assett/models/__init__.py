@@ -1,5 +1,14 @@
 """Typed SQLAlchemy 2.0 models, one module per area."""
 
+from .aggregates import (
+    NetworkPotential,
+    NetworkQuarter,
+    NetworkTheme,
+    NetworkVersion,
+    OrgParticipation,
+    OrgPotential,
+    OrgQuarterScore,
+)
 from .assessment import Answer, Assessment, OrgThemeStatus
 from .network import CharterSignature, CharterVersion, Cohort, CohortMember
 from .organisation import SHARING_LEVELS, Invitation, Membership, Organisation, SharingConsent
@@ -22,7 +31,14 @@ __all__ = [
     "CohortMember",
     "Invitation",
     "Membership",
+    "NetworkPotential",
+    "NetworkQuarter",
+    "NetworkTheme",
+    "NetworkVersion",
     "OrgThemeStatus",
+    "OrgQuarterScore",
+    "OrgParticipation",
+    "OrgPotential",
     "Organisation",
     "Questionnaire",
     "QuestionnaireVersion",

@@ -15,6 +15,7 @@ from ..domain.profile import HEADCOUNT_BRACKETS, Profile
 from ..extensions import db
 from ..models import Answer, Assessment, Organisation, OrgThemeStatus, Questionnaire, User
 from ..models._base import utcnow
+from . import aggregates
 from .errors import ServiceError
 from .questionnaires import definition_of, published_version, territory_questionnaires
 
@@ -387,6 +388,7 @@ def submit_assessment(
         assessment.updated_at = submitted_at
         db.session.flush()
         _record_status(assessment, submitted_at)
+        aggregates.record_submission(assessment)  # the dashboard's tables, same transaction
         org.last_activity_at = max(submitted_at, org.last_activity_at or submitted_at)
         db.session.commit()
     except Exception:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 13:04:14.758243
+Create Date: 2026-11-24 14:36:13.719993
 
 """
 from alembic import op
@@ -75,6 +75,51 @@ def upgrade():
     with op.batch_alter_table('cohort', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cohort_territory_id'), ['territory_id'], unique=False)
 
+    op.create_table('network_potential',
+    sa.Column('territory_id', sa.Integer(), nullable=False),
+    sa.Column('theme_key', sa.String(length=63), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('key', sa.String(length=63), nullable=False),
+    sa.Column('weighted_lost', sa.Double(), nullable=False),
+    sa.Column('weighted_max', sa.Double(), nullable=False),
+    sa.Column('n_orgs', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['territory_id'], ['territory.id'], name=op.f('fk_network_potential_territory_id_territory'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('territory_id', 'theme_key', 'kind', 'key', name=op.f('pk_network_potential'))
+    )
+    op.create_table('network_quarter',
+    sa.Column('territory_id', sa.Integer(), nullable=False),
+    sa.Column('theme_key', sa.String(length=63), nullable=False),
+    sa.Column('quarter', sa.Integer(), nullable=False),
+    sa.Column('score_sum', sa.Double(), nullable=False),
+    sa.Column('n_scored', sa.Integer(), nullable=False),
+    sa.Column('n_orgs', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['territory_id'], ['territory.id'], name=op.f('fk_network_quarter_territory_id_territory'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('territory_id', 'theme_key', 'quarter', name=op.f('pk_network_quarter'))
+    )
+    op.create_table('network_theme',
+    sa.Column('territory_id', sa.Integer(), nullable=False),
+    sa.Column('theme_key', sa.String(length=63), nullable=False),
+    sa.Column('n_status', sa.Integer(), nullable=False),
+    sa.Column('n_scored', sa.Integer(), nullable=False),
+    sa.Column('score_sum', sa.Double(), nullable=False),
+    sa.Column('median_score', sa.Double(), nullable=True),
+    sa.Column('band_counts', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('n_pairs', sa.Integer(), nullable=False),
+    sa.Column('first_sum', sa.Double(), nullable=False),
+    sa.Column('latest_sum', sa.Double(), nullable=False),
+    sa.Column('median_change', sa.Double(), nullable=True),
+    sa.Column('improved', sa.Integer(), nullable=False),
+    sa.Column('declined', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['territory_id'], ['territory.id'], name=op.f('fk_network_theme_territory_id_territory'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('territory_id', 'theme_key', name=op.f('pk_network_theme'))
+    )
+    op.create_table('network_version',
+    sa.Column('territory_id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=32), nullable=False),
+    sa.Column('changed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['territory_id'], ['territory.id'], name=op.f('fk_network_version_territory_id_territory'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('territory_id', name=op.f('pk_network_version'))
+    )
     op.create_table('organisation',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('territory_id', sa.Integer(), nullable=False),
@@ -96,7 +141,11 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organisation'))
     )
     with op.batch_alter_table('organisation', schema=None) as batch_op:
+        batch_op.create_index('ix_organisation_territory_headcount', ['territory_id', 'headcount_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_organisation_territory_id'), ['territory_id'], unique=False)
+        batch_op.create_index('ix_organisation_territory_legal', ['territory_id', 'legal_type'], unique=False)
+        batch_op.create_index('ix_organisation_territory_naf', ['territory_id', 'naf_section'], unique=False)
+        batch_op.create_index('ix_organisation_territory_postcode', ['territory_id', 'postcode', 'commune'], unique=False)
         batch_op.create_index('ix_organisation_territory_sharing', ['territory_id', 'sharing'], unique=False)
 
     op.create_table('questionnaire',
@@ -187,6 +236,7 @@ def upgrade():
     )
     with op.batch_alter_table('charter_signature', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_charter_signature_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index('ix_charter_signature_version_organisation', ['charter_version_id', 'organisation_id'], unique=False)
 
     op.create_table('cohort_member',
     sa.Column('cohort_id', sa.Integer(), nullable=False),
@@ -233,6 +283,19 @@ def upgrade():
     with op.batch_alter_table('membership', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_membership_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_membership_user_id'), ['user_id'], unique=False)
+
+    op.create_table('org_participation',
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('territory_id', sa.Integer(), nullable=False),
+    sa.Column('first_submitted_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_submitted_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('reassessed', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_org_participation_organisation_id_organisation'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['territory_id'], ['territory.id'], name=op.f('fk_org_participation_territory_id_territory'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('organisation_id', name=op.f('pk_org_participation'))
+    )
+    with op.batch_alter_table('org_participation', schema=None) as batch_op:
+        batch_op.create_index('ix_org_participation_territory', ['territory_id', 'last_submitted_at', 'reassessed'], unique=False)
 
     op.create_table('questionnaire_version',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -320,6 +383,7 @@ def upgrade():
     with op.batch_alter_table('assessment', schema=None) as batch_op:
         batch_op.create_index('ix_assessment_latest', ['organisation_id', 'theme_key', 'status', 'submitted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_assessment_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index('ix_assessment_period', ['territory_id', 'status', 'organisation_id', 'theme_key', 'submitted_at'], unique=False)
         batch_op.create_index('ix_assessment_territory_submitted', ['territory_id', 'theme_key', 'submitted_at'], unique=False)
 
     op.create_table('answer',
@@ -337,6 +401,41 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_answer')),
     sa.UniqueConstraint('assessment_id', 'question_key', name=op.f('uq_answer_assessment_id_question_key'))
     )
+    op.create_table('org_potential',
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('theme_key', sa.String(length=63), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('key', sa.String(length=63), nullable=False),
+    sa.Column('territory_id', sa.Integer(), nullable=False),
+    sa.Column('assessment_id', sa.Integer(), nullable=False),
+    sa.Column('weighted_lost', sa.Double(), nullable=False),
+    sa.Column('weighted_max', sa.Double(), nullable=False),
+    sa.ForeignKeyConstraint(['assessment_id'], ['assessment.id'], name=op.f('fk_org_potential_assessment_id_assessment'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_org_potential_organisation_id_organisation'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['territory_id'], ['territory.id'], name=op.f('fk_org_potential_territory_id_territory'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('organisation_id', 'theme_key', 'kind', 'key', name=op.f('pk_org_potential'))
+    )
+    with op.batch_alter_table('org_potential', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_org_potential_assessment_id'), ['assessment_id'], unique=False)
+        batch_op.create_index('ix_org_potential_cover', ['organisation_id', 'theme_key', 'kind', 'key', 'weighted_lost', 'weighted_max'], unique=False)
+
+    op.create_table('org_quarter_score',
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('theme_key', sa.String(length=63), nullable=False),
+    sa.Column('quarter', sa.Integer(), nullable=False),
+    sa.Column('territory_id', sa.Integer(), nullable=False),
+    sa.Column('assessment_id', sa.Integer(), nullable=False),
+    sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('score', sa.Double(), nullable=True),
+    sa.ForeignKeyConstraint(['assessment_id'], ['assessment.id'], name=op.f('fk_org_quarter_score_assessment_id_assessment'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_org_quarter_score_organisation_id_organisation'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['territory_id'], ['territory.id'], name=op.f('fk_org_quarter_score_territory_id_territory'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('organisation_id', 'theme_key', 'quarter', name=op.f('pk_org_quarter_score'))
+    )
+    with op.batch_alter_table('org_quarter_score', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_org_quarter_score_assessment_id'), ['assessment_id'], unique=False)
+        batch_op.create_index('ix_org_quarter_score_cover', ['organisation_id', 'theme_key', 'quarter', 'score'], unique=False)
+
     op.create_table('org_theme_status',
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('theme_key', sa.String(length=63), nullable=False),
@@ -356,6 +455,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('organisation_id', 'theme_key', name=op.f('pk_org_theme_status'))
     )
     with op.batch_alter_table('org_theme_status', schema=None) as batch_op:
+        batch_op.create_index('ix_org_theme_status_dashboard', ['territory_id', 'theme_key', 'latest_score', 'latest_band_key', 'first_score', 'assessment_count', 'latest_submitted_at'], unique=False)
+        batch_op.create_index('ix_org_theme_status_score', ['territory_id', 'theme_key', 'latest_score'], unique=False)
         batch_op.create_index('ix_org_theme_status_territory', ['territory_id', 'theme_key'], unique=False)
 
     # ### end Alembic commands ###
@@ -365,11 +466,24 @@ def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('org_theme_status', schema=None) as batch_op:
         batch_op.drop_index('ix_org_theme_status_territory')
+        batch_op.drop_index('ix_org_theme_status_score')
+        batch_op.drop_index('ix_org_theme_status_dashboard')
 
     op.drop_table('org_theme_status')
+    with op.batch_alter_table('org_quarter_score', schema=None) as batch_op:
+        batch_op.drop_index('ix_org_quarter_score_cover')
+        batch_op.drop_index(batch_op.f('ix_org_quarter_score_assessment_id'))
+
+    op.drop_table('org_quarter_score')
+    with op.batch_alter_table('org_potential', schema=None) as batch_op:
+        batch_op.drop_index('ix_org_potential_cover')
+        batch_op.drop_index(batch_op.f('ix_org_potential_assessment_id'))
+
+    op.drop_table('org_potential')
     op.drop_table('answer')
     with op.batch_alter_table('assessment', schema=None) as batch_op:
         batch_op.drop_index('ix_assessment_territory_submitted')
+        batch_op.drop_index('ix_assessment_period')
         batch_op.drop_index(batch_op.f('ix_assessment_organisation_id'))
         batch_op.drop_index('ix_assessment_latest')
 
@@ -386,6 +500,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_questionnaire_version_questionnaire_id'))
 
     op.drop_table('questionnaire_version')
+    with op.batch_alter_table('org_participation', schema=None) as batch_op:
+        batch_op.drop_index('ix_org_participation_territory')
+
+    op.drop_table('org_participation')
     with op.batch_alter_table('membership', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_membership_user_id'))
         batch_op.drop_index(batch_op.f('ix_membership_organisation_id'))
@@ -398,6 +516,7 @@ def downgrade():
     op.drop_table('invitation')
     op.drop_table('cohort_member')
     with op.batch_alter_table('charter_signature', schema=None) as batch_op:
+        batch_op.drop_index('ix_charter_signature_version_organisation')
         batch_op.drop_index(batch_op.f('ix_charter_signature_organisation_id'))
 
     op.drop_table('charter_signature')
@@ -420,9 +539,17 @@ def downgrade():
     op.drop_table('questionnaire')
     with op.batch_alter_table('organisation', schema=None) as batch_op:
         batch_op.drop_index('ix_organisation_territory_sharing')
+        batch_op.drop_index('ix_organisation_territory_postcode')
+        batch_op.drop_index('ix_organisation_territory_naf')
+        batch_op.drop_index('ix_organisation_territory_legal')
         batch_op.drop_index(batch_op.f('ix_organisation_territory_id'))
+        batch_op.drop_index('ix_organisation_territory_headcount')
 
     op.drop_table('organisation')
+    op.drop_table('network_version')
+    op.drop_table('network_theme')
+    op.drop_table('network_quarter')
+    op.drop_table('network_potential')
     with op.batch_alter_table('cohort', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cohort_territory_id'))
 

@@ -67,7 +67,7 @@ def home(slug: str) -> str:
         sections=_sections(slug),
         published=sum(1 for row in rows if row.published and row.questionnaire.enabled),
         drafts=sum(1 for row in rows if row.draft),
-        dashboard=url_for("dashboard.index", slug=slug)
-        if "dashboard.index" in current_app.view_functions
+        dashboard=url_for("dashboard.overview", slug=slug)
+        if "dashboard.overview" in current_app.view_functions
         else None,
     )

@@ -1,0 +1,7 @@
+"""Animator cockpit: aggregated maturity of the territory's network."""
+
+from flask import Blueprint
+
+bp = Blueprint("dashboard", __name__)
+
+from . import views  # noqa: E402, F401
