@@ -14,8 +14,12 @@ from .domain.definitions import Question
 from .domain.profile import HEADCOUNT_BRACKETS, naf_section_for
 from .extensions import db
 from .models import (
+    Cohort,
+    CohortMember,
     Membership,
     Organisation,
+    Resource,
+    ResourceOpen,
     SharingConsent,
     Territory,
     TerritoryRole,
@@ -24,7 +28,7 @@ from .models import (
 
 DEMO_SLUG = "demo"
 DEMO_NAME = "Territoire de démonstration"
-DEMO_PASSWORD = "demo-assett-2026"
+DEMO_PASSWORD = "demo-assett-2026"  # noqa: S105  (printed for the demo on purpose)
 DEMO_LOGINS = {
     "actor": "acteur@demo.assett.example",
     "admin": "admin@demo.assett.example",
@@ -38,8 +42,15 @@ ORGANISATIONS: list[tuple[str, str, str | None, str, str, str, bool]] = [
     ("Boulangerie Durand", "entreprise", "10.71C", "02", "76000", "Rouen", True),
     ("Garage Martin & Fils", "entreprise", "45.20A", "11", "76100", "Rouen", True),
     ("Menuiserie du Robec", "entreprise", "16.23Z", "12", "76130", "Mont-Saint-Aignan", True),
-    ("Imprimerie Normande", "entreprise", "18.12Z", "21", "76800", "Saint-Étienne-du-Rouvray",
-     True),
+    (
+        "Imprimerie Normande",
+        "entreprise",
+        "18.12Z",
+        "21",
+        "76800",
+        "Saint-Étienne-du-Rouvray",
+        True,
+    ),
     ("Hôtel des Quais", "entreprise", "55.10Z", "11", "76000", "Rouen", False),
     ("Restaurant Le Vieux Marché", "entreprise", "56.10A", "03", "76000", "Rouen", False),
     ("Transports Lefebvre", "entreprise", "49.41A", "22", "76120", "Le Grand-Quevilly", True),
@@ -50,14 +61,35 @@ ORGANISATIONS: list[tuple[str, str, str | None, str, str, str, bool]] = [
     ("Supermarché Coop Rive Gauche", "entreprise", "47.11D", "22", "76100", "Rouen", True),
     ("Plasturgie Seine Aval", "entreprise", "22.29A", "32", "76380", "Canteleu", True),
     ("Entreprise Paysage Vert", "entreprise", "81.30Z", "11", "76160", "Darnétal", True),
-    ("Clinique vétérinaire des Sapins", "entreprise", "75.00Z", "02", "76230",
-     "Bois-Guillaume", True),
+    (
+        "Clinique vétérinaire des Sapins",
+        "entreprise",
+        "75.00Z",
+        "02",
+        "76230",
+        "Bois-Guillaume",
+        True,
+    ),
     ("Ferme du Bois Guillaume", "entreprise", "01.41Z", "01", "76230", "Bois-Guillaume", True),
     ("Brasserie artisanale Houblon & Co", "entreprise", "11.05Z", "03", "76000", "Rouen", True),
-    ("Bureau d'études Thermique Plus", "entreprise", "71.12B", "12", "76130",
-     "Mont-Saint-Aignan", True),
-    ("Nettoyage Industriel Services", "entreprise", "81.22Z", "31", "76800",
-     "Saint-Étienne-du-Rouvray", True),
+    (
+        "Bureau d'études Thermique Plus",
+        "entreprise",
+        "71.12B",
+        "12",
+        "76130",
+        "Mont-Saint-Aignan",
+        True,
+    ),
+    (
+        "Nettoyage Industriel Services",
+        "entreprise",
+        "81.22Z",
+        "31",
+        "76800",
+        "Saint-Étienne-du-Rouvray",
+        True,
+    ),
     ("Librairie L'Armitière", "entreprise", "47.61Z", "11", "76000", "Rouen", False),
     ("Association Les Jardins Partagés", "association", "94.99Z", "00", "76000", "Rouen", False),
     ("Ressourcerie La Fabrique", "association", "38.32Z", "12", "76100", "Rouen", True),
@@ -65,19 +97,48 @@ ORGANISATIONS: list[tuple[str, str, str | None, str, str, str, bool]] = [
     ("Centre social Les Sapins", "association", "88.99B", "11", "76000", "Rouen", False),
     ("Association Vélo Rouen", "association", None, "NN", "76000", "Rouen", False),
     ("Collège Jean Lecanuet", "etablissement_public", "85.31Z", "21", "76000", "Rouen", True),
-    ("Centre hospitalier du Belvédère", "etablissement_public", "86.10Z", "41", "76130",
-     "Mont-Saint-Aignan", True),
-    ("Office de tourisme métropolitain", "etablissement_public", "79.90Z", "11", "76000",
-     "Rouen", False),
-    ("Syndicat des eaux du plateau", "etablissement_public", "36.00Z", "12", "76230",
-     "Bois-Guillaume", True),
+    (
+        "Centre hospitalier du Belvédère",
+        "etablissement_public",
+        "86.10Z",
+        "41",
+        "76130",
+        "Mont-Saint-Aignan",
+        True,
+    ),
+    (
+        "Office de tourisme métropolitain",
+        "etablissement_public",
+        "79.90Z",
+        "11",
+        "76000",
+        "Rouen",
+        False,
+    ),
+    (
+        "Syndicat des eaux du plateau",
+        "etablissement_public",
+        "36.00Z",
+        "12",
+        "76230",
+        "Bois-Guillaume",
+        True,
+    ),
     ("Théâtre municipal", "etablissement_public", "90.04Z", "12", "76000", "Rouen", False),
     ("Coopérative agricole Seine-Plateaux", "autre", "46.21Z", "21", "76160", "Darnétal", True),
 ]
 
 SIRETS = [
-    "73282932000074", "35600000000048", "55208131766522", "44306184100047", "38012986643097",
-    "40483304800022", "54205118000066", "33320936700011", "41245623900027", "50316437000013",
+    "73282932000074",
+    "35600000000048",
+    "55208131766522",
+    "44306184100047",
+    "38012986643097",
+    "40483304800022",
+    "54205118000066",
+    "33320936700011",
+    "41245623900027",
+    "50316437000013",
 ]
 
 
@@ -150,8 +211,7 @@ def seed_demo(directory: str) -> DemoReport:
     actor = _user(DEMO_LOGINS["actor"], display_name="Claire Durand")
     admin = _user(DEMO_LOGINS["admin"], display_name="Service transition écologique")
     animator = _user(DEMO_LOGINS["animator"], display_name="Animatrice réseau CCI")
-    _user(DEMO_LOGINS["platform"], display_name="Administration plateforme",
-          is_platform_admin=True)
+    _user(DEMO_LOGINS["platform"], display_name="Administration plateforme", is_platform_admin=True)
     for user, role in ((admin, "admin"), (animator, "animator")):
         if not db.session.scalar(
             select(TerritoryRole.id).where(
@@ -192,13 +252,19 @@ def seed_demo(directory: str) -> DemoReport:
         if org.sharing != "private":
             org.sharing_changed_at = start
             db.session.add(
-                SharingConsent(organisation_id=org.id, level=org.sharing,
-                               wording_version=SHARING_WORDING, created_at=start)
+                SharingConsent(
+                    organisation_id=org.id,
+                    level=org.sharing,
+                    wording_version=SHARING_WORDING,
+                    created_at=start,
+                )
             )
         db.session.commit()
         # The first organisation (the demo actor's) takes every theme, three times.
-        themes = questionnaires if index == 0 else rng.sample(
-            questionnaires, rng.randint(1, len(questionnaires))
+        themes = (
+            questionnaires
+            if index == 0
+            else rng.sample(questionnaires, rng.randint(1, len(questionnaires)))
         )
         base_level = rng.uniform(0.15, 0.6)
         for questionnaire in themes:
@@ -221,5 +287,60 @@ def seed_demo(directory: str) -> DemoReport:
                 assessments.submit_assessment(assessment, actor, now=submitted_at)
                 assessment_count += 1
     db.session.commit()
-    return DemoReport(created=True, organisations=len(ORGANISATIONS),
-                      assessments=assessment_count)
+    _seed_network(territory, admin, actor, rng, start)
+    return DemoReport(created=True, organisations=len(ORGANISATIONS), assessments=assessment_count)
+
+
+CHARTER_TEXT = "\n\n".join(
+    [
+        "En signant cette charte, notre organisation s'engage à :",
+        "1. réaliser l'auto-diagnostic de sa transition écologique au moins une fois par an "
+        "et à suivre ses progrès ;\n"
+        "2. engager au moins une action de progrès par an sur l'un des thèmes évalués ;\n"
+        "3. partager ses retours d'expérience avec les autres acteurs engagés du territoire ;\n"
+        "4. participer, dans la mesure de ses moyens, aux ateliers et actions collectives "
+        "du réseau.",
+        "La collectivité et ses partenaires s'engagent à accompagner les signataires, à faire "
+        "connaître leurs démarches et à animer le réseau des acteurs engagés.",
+    ]
+)
+
+
+def _seed_network(
+    territory: Territory, admin: User, actor: User, rng: random.Random, start: datetime
+) -> None:
+    """A published charter with signatories, a cohort of pioneers and some resource openings."""
+    from .services import charter
+
+    charter.save_draft(territory, "Charte des acteurs engagés", CHARTER_TEXT)
+    charter.publish_draft(territory, admin, now=start + timedelta(days=20))
+    organisations = db.session.scalars(
+        select(Organisation)
+        .where(Organisation.territory_id == territory.id)
+        .order_by(Organisation.id)
+    ).all()
+    for index, org in enumerate(organisations):
+        if index % 3 != 1:
+            charter.sign_charter(org, actor, now=start + timedelta(days=30 + 20 * index))
+    cohort = Cohort(
+        territory_id=territory.id,
+        name="Promotion 2024 des acteurs pionniers",
+        description="Les premières organisations engagées dans la démarche.",
+    )
+    db.session.add(cohort)
+    db.session.flush()
+    for org in organisations[:10]:
+        db.session.add(CohortMember(cohort_id=cohort.id, organisation_id=org.id))
+    resources = db.session.scalars(
+        select(Resource).where(Resource.territory_id == territory.id).order_by(Resource.id)
+    ).all()
+    for org in organisations:
+        for resource in rng.sample(resources, k=min(len(resources), rng.randint(0, 4))):
+            db.session.add(
+                ResourceOpen(
+                    resource_id=resource.id,
+                    organisation_id=org.id,
+                    first_opened_at=start + timedelta(days=400),
+                )
+            )
+    db.session.commit()

@@ -546,3 +546,21 @@ def test_the_organisations_list_is_paged_and_pages_keep_the_filters(
     assert "Nouvelle Pousse" in second
     assert "Brasserie Morin" not in second
     assert "page=2&section=C" in first or "section=C&page=2" in first
+
+
+def test_the_dashboard_counts_distinct_organisations_that_opened_each_resource(
+    world: factories.World, login_as: Any
+) -> None:
+    resource = factories.make_resource(world.territory, "Diagnostic énergie ADEME")
+    factories.make_resource(world.territory, "Ressource jamais ouverte")
+    for user, org in ((world.actor, world.org), (world.other_actor, world.other_org)):
+        client = login_as(user)
+        client.get(f"/r/{resource.id}?org={org.id}")
+        client.get(f"/r/{resource.id}?org={org.id}")  # the same organisation counts once
+
+    text = login_as(world.animator).get("/t/demo/animation/").get_data(as_text=True)
+
+    section = text[text.index("Ressources les plus consultées"):]
+    assert "Diagnostic énergie ADEME</th>" in section
+    assert '<td class="num">2</td>' in section
+    assert "Ressource jamais ouverte" not in section

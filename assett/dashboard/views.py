@@ -16,6 +16,7 @@ from ..models import Territory
 from ..models._base import utcnow
 from ..services import dashboard as service
 from ..services import dashboard_exports as tables
+from ..services import resource_base
 from ..services.aggregates import LOCAL_TIMEZONE
 from ..services.exports import to_csv_bytes, to_xlsx_bytes
 from . import bp
@@ -94,6 +95,7 @@ def overview(slug: str) -> tuple[str, int] | str:
         funnel_labels=labels,
         figures=figures_of(data, labels),
         band_columns=band_columns(data.themes),
+        most_opened=resource_base.most_opened(territory),
     )
 
 

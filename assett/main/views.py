@@ -102,6 +102,8 @@ def healthz() -> tuple[dict[str, str], int]:
 
 
 def _is_hex_colour(value: str) -> bool:
-    return len(value) == 7 and value.startswith("#") and all(
-        c in "0123456789abcdefABCDEF" for c in value[1:]
+    return (
+        len(value) == 7
+        and value.startswith("#")
+        and all(c in "0123456789abcdefABCDEF" for c in value[1:])
     )

@@ -343,6 +343,20 @@ def open_counts(territory: Territory) -> dict[int, int]:
     return {resource_id: int(count) for resource_id, count in rows}
 
 
+def most_opened(territory: Territory, limit: int = 10) -> list[tuple[Resource, int]]:
+    """The territory's resources opened by the most distinct organisations."""
+    opened = func.count(ResourceOpen.id).label("opened")
+    rows = db.session.execute(
+        select(Resource, opened)
+        .join(ResourceOpen, ResourceOpen.resource_id == Resource.id)
+        .where(Resource.territory_id == territory.id)
+        .group_by(Resource.id)
+        .order_by(opened.desc(), Resource.title)
+        .limit(limit)
+    )
+    return [(resource, int(count)) for resource, count in rows]
+
+
 def organisations_reached(resource: Resource, today: date | None = None) -> list[Organisation]:
     """The territory's organisations whose latest results and profile make the resource match."""
     if resource.territory_id is None or not resource.is_active:
