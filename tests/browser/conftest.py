@@ -1,4 +1,4 @@
-"""A live server on a migrated SQLite database, and a headless Debian Chromium driven by Playwright."""
+"""A live server on a migrated SQLite database, and a headless Debian Chromium (Playwright)."""
 
 from __future__ import annotations
 
@@ -43,9 +43,9 @@ class LiveServer:
     url: str
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The app on a real port, on a SQLite database built by the migrations, with the defaults."""
+def serve(tmp_path_factory: pytest.TempPathFactory, demo: bool) -> Iterator[LiveServer]:
+    """The app on a real port, on a SQLite database built by the migrations."""
+    from assett.demo import seed_demo
     from assett.services.questionnaires import load_platform_definitions
     from assett.services.territories import create_territory
 
@@ -61,8 +61,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     )
     with app.app_context():
         upgrade()
-        load_platform_definitions(app.config["QUESTIONNAIRES_DIR"])
-        create_territory(slug="demo", name="Territoire de démonstration")
+        if demo:
+            seed_demo(app.config["QUESTIONNAIRES_DIR"])
+        else:
+            load_platform_definitions(app.config["QUESTIONNAIRES_DIR"])
+            create_territory(slug="demo", name="Territoire de démonstration")
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -72,6 +75,27 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     thread.join(timeout=10)
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A fresh installation: the default questionnaires and an empty demo territory."""
+    yield from serve(tmp_path_factory, demo=False)
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The installation `python3 dev.py run` gives: the demo territory with its history."""
+    yield from serve(tmp_path_factory, demo=True)
+
+
+def log_in(page: Any, base: str, email: str, password: str) -> None:
+    """Log in through the login form."""
+    page.goto(f"{base}/connexion")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
 
 
 @pytest.fixture(scope="module")
