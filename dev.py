@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Developer entry point that needs only Python 3.11+: `python3 dev.py run` or `python3 dev.py test`.
+"""Developer entry point needing only Python 3.11+: `python3 dev.py run` or `python3 dev.py test`.
 
 It creates `.venv/` next to this file, installs the project into it (again only when
 pyproject.toml changed), then:
@@ -25,7 +25,7 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 
 def ensure_venv(extras: str) -> None:
     """Create the virtualenv and install the project with the given extras, once per change."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036  (this script may be run by an older python3)
         sys.exit("ASSETT needs Python 3.11 or newer.")
     if not PYTHON.exists():
         print(f"Creating the virtual environment in {VENV} …", flush=True)

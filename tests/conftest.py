@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import settings
 from flask import Flask, g
 from flask.testing import FlaskClient
+from hypothesis import settings
 
 from assett import create_app
 from assett.extensions import db, limiter

@@ -12,6 +12,7 @@ import json
 import re
 from datetime import UTC, date, datetime
 from html import unescape
+from typing import Any
 
 import pytest
 from flask import Flask

@@ -35,7 +35,8 @@ def test_the_demo_builds_a_territory_with_history_and_prints_the_logins(app: Fla
     ):
         assert email in result.output
     territory = db.session.scalar(select(Territory).where(Territory.slug == "demo"))
-    assert territory is not None and territory.name == "Territoire de démonstration"
+    assert territory is not None
+    assert territory.name == "Territoire de démonstration"
     assert 25 <= count(Organisation) <= 35
     roles = {role.role for role in db.session.scalars(select(TerritoryRole))}
     assert roles == {"admin", "animator"}
@@ -51,7 +52,8 @@ def test_the_demo_builds_a_territory_with_history_and_prints_the_logins(app: Fla
         .where(Organisation.name == "Boulangerie Durand")
         .distinct()
     ).all()
-    assert actor is not None and len(themes) == 4
+    assert actor is not None
+    assert len(themes) == 4
 
 
 def test_running_the_demo_twice_duplicates_nothing(app: Flask) -> None:

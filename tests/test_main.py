@@ -57,7 +57,9 @@ def test_an_unknown_territory_is_not_found(world: factories.World, client: Any) 
     assert client.get("/t/inconnu/").status_code == 404
 
 
-def test_the_territory_colour_is_served_as_a_stylesheet(world: factories.World, client: Any) -> None:
+def test_the_territory_colour_is_served_as_a_stylesheet(
+    world: factories.World, client: Any
+) -> None:
     world.territory.main_colour = "#aa3300"
     response = client.get("/t/demo/theme.css")
     assert response.mimetype == "text/css"

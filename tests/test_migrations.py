@@ -1,4 +1,4 @@
-"""The Alembic migrations build exactly the models' schema, and undo it, on SQLite and PostgreSQL."""
+"""The Alembic migrations build exactly the models' schema and undo it, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

@@ -7,5 +7,11 @@ import click
 # Commands attached directly to `flask` (not to a group): appended by the modules below.
 TOP_LEVEL: list[click.Command] = []
 
-from . import demo, questionnaires, synthetic, territories, users  # noqa: E402, F401
-from . import dashboard  # noqa: E402, F401  (animator dashboard)
+from . import (  # noqa: E402, F401
+    dashboard,  # noqa: E402, F401  (animator dashboard)
+    demo,
+    questionnaires,
+    synthetic,
+    territories,
+    users,
+)
