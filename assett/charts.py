@@ -31,6 +31,17 @@ def _style(index: int) -> tuple[str, str, str]:
     )
 
 
+def _score_axis(title: str) -> dict[str, Any]:
+    """A vertical axis for scores: 0 to 5, one tick per point."""
+    return {
+        "title": {"text": title},
+        "range": SCORE_RANGE,
+        "tickvals": [0, 1, 2, 3, 4, 5],
+        "gridcolor": "#e0e0e0",
+        "zeroline": False,
+    }
+
+
 def _base_layout(title: str) -> dict[str, Any]:
     return {
         "title": {"text": title},
@@ -138,13 +149,7 @@ def progress_figure(
     }
     # Below the axis title, which the default legend position overlaps.
     layout["legend"] = {"orientation": "h", "y": -0.3}
-    layout["yaxis"] = {
-        "title": {"text": y_title},
-        "range": SCORE_RANGE,
-        "tickvals": [0, 1, 2, 3, 4, 5],
-        "gridcolor": "#e0e0e0",
-        "zeroline": False,
-    }
+    layout["yaxis"] = _score_axis(y_title)
     return {"data": data, "layout": layout}
 
 
@@ -248,12 +253,7 @@ def score_bars_figure(
         )
     layout = _base_layout(title)
     layout["barmode"] = "group"
-    layout["yaxis"] = {
-        "title": {"text": y_title},
-        "range": SCORE_RANGE,
-        "tickvals": [0, 1, 2, 3, 4, 5],
-        "gridcolor": "#e0e0e0",
-    }
+    layout["yaxis"] = _score_axis(y_title)
     return {"data": data, "layout": layout}
 
 
@@ -337,11 +337,5 @@ def quarterly_figure(
         "gridcolor": "#e0e0e0",
     }
     layout["legend"] = {"orientation": "h", "y": -0.3}
-    layout["yaxis"] = {
-        "title": {"text": y_title},
-        "range": SCORE_RANGE,
-        "tickvals": [0, 1, 2, 3, 4, 5],
-        "gridcolor": "#e0e0e0",
-        "zeroline": False,
-    }
+    layout["yaxis"] = _score_axis(y_title)
     return {"data": data, "layout": layout}
