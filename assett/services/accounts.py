@@ -13,11 +13,11 @@ from sqlalchemy.exc import IntegrityError
 
 from ..auth import passwords
 from ..auth.mail import send_mail
-from ..auth.sessions import end_all_sessions, end_other_sessions
 from ..extensions import db
 from ..models import Membership, Organisation, Territory, TerritoryRole, User
 from ..models._base import utcnow
 from .errors import ServiceError
+from .sessions import end_all_sessions, end_other_sessions
 
 RESET_SALT = "assett.password-reset"
 
