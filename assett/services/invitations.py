@@ -140,7 +140,7 @@ def create_role_invitation(
 
 
 def _send(to: str, subject: str, body: str) -> None:
-    from ..auth.mail import send_mail
+    from .mail import send_mail
 
     send_mail(to, subject, body)
 
