@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from ..domain.definitions import TITLE_MAX, URL_MAX
 from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
 from ..extensions import db
 from ..models import (
@@ -50,9 +51,7 @@ NEED_LABELS = {
 }
 
 LIST_FIELDS = ("themes", "levels", "needs", "headcount_codes", "legal_types", "naf_sections")
-TITLE_MAX = 200
-PROVIDER_MAX = 200
-URL_MAX = 500
+PROVIDER_MAX = TITLE_MAX
 
 
 @dataclass(frozen=True)
