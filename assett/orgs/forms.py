@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -182,7 +183,9 @@ def delete_account_form(organisations: list[Any], formdata: Any = None) -> Flask
             DeleteAccountForm,
             f"org_{organisation.id}",
             RadioField(
-                _l(
+                # gettext, not lazy_gettext: a lazy string renders as Markup, so a name
+                # carried in it would reach the page unescaped.
+                _(
                     "Que faire de « %(name)s », dont vous êtes le dernier membre ?",
                     name=organisation.name,
                 ),
