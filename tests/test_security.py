@@ -13,13 +13,18 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import TimestampSigner
+from sqlalchemy import select
+from werkzeug.routing import IntegerConverter, Rule
 
 from assett import create_app
 from assett.extensions import db
+from assett.models import Organisation, Territory
 from tests.conftest import test_config as make_config
 
 from . import factories
 from .factories import PASSWORD
+from .test_access_matrix import OVERRIDES, MatrixWorld, _rules, _url
+from .test_access_matrix import matrix_world as matrix_world  # noqa: F401  (fixture)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "assett" / "templates"
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -269,3 +274,91 @@ def test_no_template_has_an_inline_script_or_event_handler() -> None:
         if inline_script.search(source := path.read_text("utf-8")) or handler.search(source)
     ]
     assert offenders == []
+
+
+# --- Hostile input: line breaks, huge ids ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "field", "message"),
+    [
+        ("/t/demo/organisations/nouvelle", "name", "Le nom de l'organisation doit tenir"),
+        ("/t/demo/organisations/nouvelle", "commune", "La commune doit tenir"),
+        ("/o/{org}/profil", "name", "Le nom de l'organisation doit tenir"),
+    ],
+)
+def test_a_line_break_in_a_one_line_field_is_refused_next_to_the_field(
+    world: factories.World, login_as: Any, url: str, field: str, message: str
+) -> None:
+    before = {o.id: (o.name, o.commune) for o in db.session.scalars(select(Organisation))}
+    data = {
+        "name": "Boulangerie Durand",
+        "legal_type": "association",
+        "postcode": "76000",
+        "commune": "Rouen",
+        "has_vehicles": "non",
+        field: "Ligne un\r\nBcc: victime@example.org",
+    }
+
+    response = login_as(world.actor).post(url.format(org=world.org.id), data=data)
+
+    assert response.status_code == 400
+    assert message in text(response)
+    db.session.expire_all()
+    after = {o.id: (o.name, o.commune) for o in db.session.scalars(select(Organisation))}
+    assert after == before
+
+
+def test_a_territory_name_with_a_line_break_is_refused(
+    world: factories.World, login_as: Any
+) -> None:
+    response = login_as(world.platform_admin).post(
+        "/plateforme/territoires/nouveau",
+        data={"slug": "pays-de-caux", "name": "Caux\nBcc: x@example.org", "main_colour": "#1b6b4f"},
+    )
+
+    assert response.status_code == 400
+    assert "Le nom du territoire doit tenir sur une seule ligne." in text(response)
+    assert db.session.scalar(select(Territory).where(Territory.slug == "pays-de-caux")) is None
+
+
+SENTINEL = 7654321
+HUGE_IDS = ["2147483648", "9999999999999999999999999", "9" * 5000, "٣", "²"]
+
+
+def _int_arguments(rule: Rule) -> list[str]:
+    return [name for name, conv in rule._converters.items() if isinstance(conv, IntegerConverter)]
+
+
+def test_every_id_in_a_url_beyond_the_database_range_is_not_found(
+    app: Flask, matrix_world: MatrixWorld
+) -> None:
+    platform_admin = matrix_world.clients["platform_admin"]
+    actor = matrix_world.clients["actor"]
+    answers = []
+    rules = [rule for rule in _rules(app) if _int_arguments(rule)]
+    for rule in rules:
+        for argument in _int_arguments(rule):
+            values = {**matrix_world.values}
+            values[OVERRIDES.get(rule.endpoint, {}).get(argument, argument)] = SENTINEL
+            template = _url(rule, values)
+            for huge in HUGE_IDS:
+                url = template.replace(str(SENTINEL), huge)
+                for client in (platform_admin, actor):
+                    send = client.get if "GET" in (rule.methods or ()) else client.post
+                    response = send(url)
+                    answers.append((rule.endpoint, argument, huge[:30], response.status_code))
+                    response.close()
+
+    assert len(rules) >= 20
+    wrong = [answer for answer in answers if answer[3] != 404]
+    assert not wrong, "\n".join(map(str, wrong))
+
+
+def test_the_largest_id_the_database_holds_is_an_ordinary_not_found(
+    world: factories.World, login_as: Any
+) -> None:
+    client = login_as(world.platform_admin)
+
+    assert client.get("/o/2147483647/").status_code == 404
+    assert client.get("/plateforme/territoires/2147483647").status_code == 404

@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
+from ..auth.validators import SingleLine
 from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_VERSION
 from ..services.organisations import SHARING_WORDING
 
@@ -51,7 +52,10 @@ class ProfileForm(FlaskForm):
 
     name = StringField(
         _l("Nom de l'organisation"),
-        validators=[MarkRequired()],
+        validators=[
+            MarkRequired(),
+            SingleLine(_l("Le nom de l'organisation doit tenir sur une seule ligne.")),
+        ],
         render_kw={"maxlength": 200, "autocomplete": "organization"},
     )
     legal_type = SelectField(
@@ -91,7 +95,7 @@ class ProfileForm(FlaskForm):
     )
     commune = StringField(
         _l("Commune"),
-        validators=[MarkRequired()],
+        validators=[MarkRequired(), SingleLine(_l("La commune doit tenir sur une seule ligne."))],
         render_kw={"autocomplete": "address-level2", "maxlength": 120},
     )
     has_vehicles = RadioField(
