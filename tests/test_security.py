@@ -17,6 +17,7 @@ from sqlalchemy import select
 from werkzeug.routing import IntegerConverter, Rule
 
 from assett import create_app
+from assett.config import ConfigurationError
 from assett.extensions import db
 from assett.models import Organisation, Territory
 from tests.conftest import test_config as make_config
@@ -218,6 +219,16 @@ def test_secure_cookies_can_be_required_from_the_environment(
     assert from_environment({"ASSETT_SECURE_COOKIES": "1"})["SESSION_COOKIE_SECURE"] is True
 
 
+def test_with_secure_cookies_browsers_are_told_to_keep_to_https(
+    app: Flask, client: FlaskClient
+) -> None:
+    assert "Strict-Transport-Security" not in client.get("/").headers
+
+    app.config["SESSION_COOKIE_SECURE"] = True
+
+    assert client.get("/").headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
 # --- Login required --------------------------------------------------------------------------
 
 
@@ -362,3 +373,93 @@ def test_the_largest_id_the_database_holds_is_an_ordinary_not_found(
 
     assert client.get("/o/2147483647/").status_code == 404
     assert client.get("/plateforme/territoires/2147483647").status_code == 404
+
+
+# --- Host header, base URL, reverse proxy ----------------------------------------------------
+
+
+@pytest.fixture
+def public_app(app: Flask, _database: Path) -> Iterator[Flask]:
+    """The app as deployed: a public base URL, not in testing mode."""
+    fresh = create_app(
+        make_config(
+            _database,
+            TESTING=False,
+            BASE_URL="https://assett.example.fr/",
+            TRUSTED_HOSTS=["localhost"],
+        )
+    )
+    yield fresh
+    with fresh.app_context():
+        db.engine.dispose()
+
+
+def test_the_app_refuses_to_start_in_production_without_a_base_url(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="ASSETT_BASE_URL n'est pas défini"):
+        create_app(make_config(tmp_path, TESTING=False))
+
+
+@pytest.mark.parametrize("value", ["assett.example.fr", "ftp://assett.example.fr", "https://"])
+def test_a_malformed_base_url_is_refused_at_start(tmp_path: Path, value: str) -> None:
+    with pytest.raises(ConfigurationError, match="n'est pas une adresse valide"):
+        create_app(make_config(tmp_path, TESTING=False, BASE_URL=value))
+
+
+def test_debug_and_tests_start_without_a_base_url(tmp_path: Path) -> None:
+    assert create_app(make_config(tmp_path, TESTING=False, DEBUG=True)).config["BASE_URL"] is None
+    assert create_app(make_config(tmp_path)).config["TRUSTED_HOSTS"] is None
+
+
+def test_the_base_url_and_extra_hosts_come_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSETT_BASE_URL", "https://assett.example.fr")
+    monkeypatch.setenv("ASSETT_TRUSTED_HOSTS", "assett.internal, 10.0.0.5")
+    monkeypatch.setenv("ASSETT_PROXIES", "1")
+
+    config = create_app(make_config(tmp_path, TESTING=False)).config
+
+    assert config["BASE_URL"] == "https://assett.example.fr"
+    assert config["TRUSTED_HOSTS"] == ["assett.example.fr", "assett.internal", "10.0.0.5"]
+    assert config["PROXIES"] == 1
+
+
+def test_a_request_for_another_host_is_refused_and_sends_no_mail(
+    public_app: Flask, world: factories.World, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("WARNING", logger="assett.mail"):
+        response = public_app.test_client().post(
+            "/mot-de-passe-oublie",
+            data={"email": "actrice@example.org"},
+            headers={"Host": "attaquant.example.com"},
+        )
+
+    assert response.status_code == 400
+    assert "ne correspond pas au site" in response.get_data(as_text=True)
+    assert "reinitialiser" not in caplog.text
+
+
+def test_the_reset_link_is_built_on_the_base_url_whatever_the_host(
+    public_app: Flask, world: factories.World, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("WARNING", logger="assett.mail"):
+        public_app.test_client().post(
+            "/mot-de-passe-oublie",
+            data={"email": "actrice@example.org"},
+            headers={"Host": "localhost"},
+        )
+
+    links = re.findall(r"https?://\S+/reinitialiser/\S+", caplog.text)
+    assert links
+    assert all(link.startswith("https://assett.example.fr/reinitialiser/") for link in links)
+
+
+def test_the_invitation_link_is_built_on_the_base_url_whatever_the_host(
+    public_app: Flask, world: factories.World
+) -> None:
+    client = public_app.test_client()
+    factories.log_in(client, world.actor)
+
+    response = client.post(f"/o/{world.org.id}/membres", data={"email": ""})
+
+    assert 'value="https://assett.example.fr/invitation/' in response.get_data(as_text=True)

@@ -8,11 +8,20 @@ import ssl
 import unicodedata
 from email.message import EmailMessage
 
-from flask import current_app
+from flask import current_app, url_for
 
 logger = logging.getLogger("assett.mail")
 
 TIMEOUT_SECONDS = 15
+
+
+def absolute_url(endpoint: str, **values: str) -> str:
+    """A link for an e-mail, on the configured BASE_URL: never on the request's Host header."""
+    base = current_app.config.get("BASE_URL")
+    if base:
+        return str(base).rstrip("/") + url_for(endpoint, **values)
+    # Only in debug and tests, where BASE_URL may be unset.
+    return url_for(endpoint, _external=True, **values)
 
 
 def header_text(value: str) -> str:

@@ -10,7 +10,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
@@ -45,12 +45,10 @@ def _expiry(now: datetime) -> datetime:
 
 
 def invitation_url(token: str) -> str:
-    """The full link to send (BASE_URL when configured, else this request's host)."""
-    path = url_for("orgs.accept_invitation", token=token)
-    base = current_app.config.get("BASE_URL")
-    if base:
-        return base.rstrip("/") + path
-    return url_for("orgs.accept_invitation", token=token, _external=True)
+    """The full link to send, on the configured base URL."""
+    from ..auth.mail import absolute_url
+
+    return absolute_url("orgs.accept_invitation", token=token)
 
 
 def _clean_email(email: str | None) -> str | None:
