@@ -199,7 +199,8 @@ def start_assessment(org: Organisation, questionnaire: Questionnaire, user: User
     """
     if questionnaire.territory_id != org.territory_id or not questionnaire.enabled:
         raise ServiceError("Ce thème n'est pas proposé sur votre territoire.", field="theme")
-    org_id, theme_key = org.id, questionnaire.theme_key
+    # Read before the transaction: on SQLite it starts by reloading every object.
+    org_id, territory_id, theme_key = org.id, org.territory_id, questionnaire.theme_key
     with transaction():
         _lock_organisation(org_id)
         existing = draft_for(org_id, theme_key)
@@ -215,7 +216,7 @@ def start_assessment(org: Organisation, questionnaire: Questionnaire, user: User
         now = utcnow()
         assessment = Assessment(
             organisation_id=org_id,
-            territory_id=org.territory_id,
+            territory_id=territory_id,
             questionnaire_id=questionnaire.id,
             version_id=version.id,
             theme_key=theme_key,
@@ -395,9 +396,14 @@ def submit_assessment(
     submitted_at = now or utcnow()
     if submitted_at.tzinfo is None:
         submitted_at = submitted_at.replace(tzinfo=UTC)
+    # Read before the transaction: on SQLite it starts by reloading every object.
+    assessment_id, org_id = assessment.id, assessment.organisation_id
     with transaction():
-        _lock_organisation(assessment.organisation_id)
-        db.session.refresh(assessment)
+        _lock_organisation(org_id)
+        found = db.session.get(Assessment, assessment_id, populate_existing=True)
+        if found is None:  # pragma: no cover - assessments go only with their organisation
+            raise ServiceError("Cette évaluation n'existe plus.", field="assessment")
+        assessment = found
         if assessment.status != "draft":
             return assessment
         org = assessment.organisation
