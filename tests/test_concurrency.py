@@ -286,3 +286,24 @@ def test_sharing_changed_during_a_submission_keeps_both(app: Flask, org: dict[st
     assert status is not None
     assert status.assessment_count == 1
     assert_dashboard_matches_a_rebuild(org["territory"])
+
+
+def test_sending_a_page_opened_before_the_organisation_was_deleted_says_so(
+    app: Flask, org: dict[str, int]
+) -> None:
+    draft_id = _draft(org)
+    draft = db.session.get(Assessment, draft_id)
+    user = db.session.get(User, org["actor"])
+    assert draft is not None
+    assert user is not None
+    deleted = race(app, leaver(org))
+
+    with pytest.raises(ServiceError) as refusal:
+        assessments.submit_assessment(draft, user)
+
+    assert deleted == [True]
+    assert refusal.value.field == "organisation"
+    assert "supprimée" in refusal.value.message
+    db.session.remove()
+    assert _count(Assessment) == 0
+    assert _count(OrgThemeStatus) == 0
