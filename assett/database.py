@@ -39,7 +39,10 @@ def _sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing.get() else "BEGIN")
+    # On the driver's connection: BEGIN is no query, and query counters must not see it.
+    connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+        "BEGIN IMMEDIATE" if _writing.get() else "BEGIN"
+    )
 
 
 def is_writing() -> bool:

@@ -7,6 +7,7 @@ the rows a user would see.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -30,6 +31,7 @@ from assett.models import (
 )
 from assett.services import aggregates, assessments, organisations
 from assett.services.errors import ServiceError
+from assett.services.unit_of_work import transaction
 
 from . import factories
 from .own_database import own_app, own_database
@@ -307,3 +309,41 @@ def test_sending_a_page_opened_before_the_organisation_was_deleted_says_so(
     db.session.remove()
     assert _count(Assessment) == 0
     assert _count(OrgThemeStatus) == 0
+
+
+def _sqlite_path() -> str:
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's database-wide write lock only")
+    return str(db.engine.url.database)
+
+
+def test_a_write_transaction_holds_sqlites_write_lock_from_its_first_read(
+    app: Flask, org: dict[str, int]
+) -> None:
+    other = sqlite3.connect(_sqlite_path(), timeout=0, isolation_level=None)
+
+    with transaction():
+        db.session.get(Organisation, org["org"])  # a read: the lock is already taken
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+
+    other.execute("BEGIN IMMEDIATE")  # released at commit
+    other.execute("ROLLBACK")
+    other.close()
+
+
+def test_a_read_only_transaction_leaves_the_write_lock_to_others(
+    app: Flask, org: dict[str, int]
+) -> None:
+    other = sqlite3.connect(_sqlite_path(), timeout=0, isolation_level=None)
+
+    assert db.session.get(Organisation, org["org"]) is not None  # a read transaction is open
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("UPDATE organisation SET name = 'Boulangerie Martin'")
+    other.execute("COMMIT")
+    other.close()
+
+    db.session.remove()
+    organisation = db.session.get(Organisation, org["org"])
+    assert organisation is not None
+    assert organisation.name == "Boulangerie Martin"

@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
+from ..domain.vocabulary import INVITATION_KINDS
 from ..extensions import db
 from ..models import (
     TERRITORY_ROLES,
@@ -28,7 +29,7 @@ from ..models._base import utcnow
 from .errors import ServiceError
 from .mail import absolute_url
 
-KINDS = ("organisation", "territory_role")
+KINDS = INVITATION_KINDS
 
 
 def hash_token(token: str) -> str:
