@@ -48,8 +48,18 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # A sliding window: no burst of twice the limit across a window's edge.
+        "RATELIMIT_STRATEGY": "moving-window",
         "RATELIMIT_HEADERS_ENABLED": True,
-        "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+        # Failed logins only: per account, and per address (a workshop shares one address).
+        "LOGIN_ACCOUNT_RATE_LIMIT": "5 per minute;20 per hour",
+        "LOGIN_ADDRESS_RATE_LIMIT": "30 per minute;200 per hour",
+        "SIGNUP_RATE_LIMIT": "30 per hour;100 per day",
+        "PASSWORD_RESET_RATE_LIMIT": "20 per hour;100 per day",
+        # Sign-up and reset e-mails sent to one address, so nobody can flood a mailbox.
+        "MAIL_PER_RECIPIENT_RATE_LIMIT": "3 per hour;10 per day",
+        "INVITATION_RATE_LIMIT": "30 per hour;100 per day",
+        "SIGNUP_LINK_MAX_AGE": 24 * 3600,
         "REDIS_URL": None,
         "SMTP_HOST": None,
         "SMTP_PORT": 587,

@@ -63,6 +63,7 @@ MATRIX: dict[str, str] = {
     "static": "200 200 200 200 200 200 200",
     # auth
     "auth.signup": "200 302 302 302 302 302 302",
+    "auth.signup_confirm": "400 302 302 302 302 302 302",
     "auth.login": "200 302 302 302 302 302 302",
     "auth.logout": "302 - - - - - -",
     "auth.forgot_password": "200 200 200 200 200 200 200",

@@ -11,6 +11,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from ..access import platform_admin_required
+from ..auth.limits import invitations_per_user
 from ..models import Territory
 from ..services import platform as platform_service
 from ..services.errors import ServiceError
@@ -108,6 +109,7 @@ def territory_edit(territory_id: int) -> Page:
 
 @bp.route("/plateforme/territoires/<int:territory_id>/roles", methods=["GET", "POST"])
 @platform_admin_required
+@invitations_per_user
 def territory_roles(territory_id: int) -> Page:
     """The territory's admins and animators; invite one by e-mail."""
     territory = _territory_or_404(territory_id)

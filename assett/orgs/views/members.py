@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ...access import is_member, member_org_or_404
+from ...auth.limits import invitations_per_user
 from ...extensions import db
 from ...models import Organisation, Territory
 from ...services import invitations
@@ -35,6 +36,7 @@ def _render_members(
 
 @bp.route("/o/<int:org_id>/membres", methods=["GET", "POST"])
 @login_required
+@invitations_per_user
 def members(org_id: int) -> Page:
     """The members, the pending invitations, and a form to create an invitation link."""
     organisation = member_org_or_404(org_id)
