@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..models._base import utcnow
 from .errors import ServiceError
+from .unit_of_work import transaction, transactional
 
 KINDS = ("organisation", "territory_role")
 
@@ -77,8 +78,8 @@ def create_org_invitation(
         created_at=now,
         expires_at=_expiry(now),
     )
-    db.session.add(invitation)
-    db.session.commit()
+    with transaction() as session:
+        session.add(invitation)
     if email:
         _send(
             email,
@@ -118,8 +119,8 @@ def create_role_invitation(
         created_at=now,
         expires_at=_expiry(now),
     )
-    db.session.add(invitation)
-    db.session.commit()
+    with transaction() as session:
+        session.add(invitation)
     _send(
         clean,
         _("Invitation sur le territoire %(name)s", name=territory.name),
@@ -194,6 +195,7 @@ def _already_joined(invitation: Invitation, user: User) -> bool:
     return db.session.scalar(query) is not None
 
 
+@transactional
 def accept_invitation(token: str, user: User, now: datetime | None = None) -> Invitation:
     """Use a link: join the organisation or take the territory role; the link is then spent."""
     now = now or utcnow()
@@ -230,7 +232,6 @@ def accept_invitation(token: str, user: User, now: datetime | None = None) -> In
         .execution_options(synchronize_session=False)
     )
     if spent.rowcount != 1:  # type: ignore[attr-defined]
-        db.session.rollback()
         raise ServiceError(
             _(
                 "Ce lien d'invitation a déjà été utilisé. Chaque lien ne sert qu'une fois : "
@@ -246,7 +247,6 @@ def accept_invitation(token: str, user: User, now: datetime | None = None) -> In
                 user_id=user.id, territory_id=invitation.territory_id, role=invitation.role
             )
         )
-    db.session.commit()
     return invitation
 
 
@@ -255,8 +255,8 @@ def revoke_invitation(invitation: Invitation) -> None:
     if invitation.accepted_at is not None:
         raise ServiceError(_("Cette invitation a déjà été utilisée."), "invitation")
     if invitation.revoked_at is None:
-        invitation.revoked_at = utcnow()
-        db.session.commit()
+        with transaction():
+            invitation.revoked_at = utcnow()
 
 
 def pending_invitations(
