@@ -476,13 +476,14 @@ def test_forgot_password_answers_the_same_whether_the_account_exists_or_not(
     assert text(known) == text(unknown)
 
 
-def test_without_smtp_the_reset_email_is_in_the_server_log(
+def test_without_smtp_the_reset_link_is_in_the_server_log_with_the_account_number(
     client: FlaskClient, world: factories.World, caplog: pytest.LogCaptureFixture
 ) -> None:
     request_reset(client, "ACTRICE@example.org", caplog)
     record = next(r for r in caplog.records if r.name == "assett.mail")
     assert record.levelno == logging.WARNING
-    assert "actrice@example.org" in caplog.text
+    assert f"Destinataire : compte n°{world.actor.id}" in caplog.text
+    assert "actrice@example.org" not in caplog.text.lower()
     assert "Réinitialisation de votre mot de passe" in caplog.text
     assert reset_path_from_log(caplog).startswith("/reinitialiser/")
 

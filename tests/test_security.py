@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+import logging
 import re
+import smtplib
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +21,7 @@ from werkzeug.routing import IntegerConverter, Rule
 from assett import create_app
 from assett.config import ConfigurationError
 from assett.extensions import db
-from assett.models import Organisation, Territory
+from assett.models import Organisation, Territory, User
 from tests.conftest import test_config as make_config
 
 from . import factories
@@ -463,3 +465,51 @@ def test_the_invitation_link_is_built_on_the_base_url_whatever_the_host(
     response = client.post(f"/o/{world.org.id}/membres", data={"email": ""})
 
     assert 'value="https://assett.example.fr/invitation/' in response.get_data(as_text=True)
+
+
+# --- Logs keep no e-mail address -------------------------------------------------------------
+
+
+def test_a_deleted_account_leaves_no_email_address_in_the_logs(
+    app: Flask,
+    client: FlaskClient,
+    world: factories.World,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    address = "Efface.Moi@example.org"
+    client.post("/t/demo/inscription", data={"email": address})
+    path = re.search(r"http://localhost(/t/demo/inscription/\S+)", caplog.text)
+    assert path is not None
+    password = "une phrase de passe solide"
+    client.post(path.group(1), data={"password": password, "confirm": password})
+    user = db.session.scalar(select(User).where(User.email == address.lower()))
+    assert user is not None
+    client.post("/t/demo/inscription", data={"email": address})  # already has an account
+    client.post("/mot-de-passe-oublie", data={"email": address})
+    organisation = factories.make_org(world.territory, "Atelier Efface", members=(user,))
+    client.post(f"/o/{organisation.id}/membres", data={"email": "collegue@example.org"})
+    admin = app.test_client()
+    factories.log_in(admin, world.platform_admin)
+    admin.post(
+        f"/plateforme/territoires/{world.territory.id}/roles",
+        data={"email": address, "role": "animator"},
+    )
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise smtplib.SMTPRecipientsRefused({address: (550, b"5.1.1 unknown " + address.encode())})
+
+    monkeypatch.setattr(smtplib, "SMTP", refuse)
+    app.config["SMTP_HOST"] = "smtp.example.org"
+    client.post("/mot-de-passe-oublie", data={"email": address})
+    response = client.post(
+        "/compte/supprimer", data={"password": password, f"org_{organisation.id}": "delete"}
+    )
+
+    assert response.status_code == 302
+    assert db.session.scalar(select(User).where(User.email == address.lower())) is None
+    mail_records = [record for record in caplog.records if record.name == "assett.mail"]
+    assert len(mail_records) >= 5
+    assert f"compte n°{user.id}" in caplog.text
+    assert "efface.moi" not in caplog.text.lower()
