@@ -513,3 +513,57 @@ def test_a_deleted_account_leaves_no_email_address_in_the_logs(
     assert len(mail_records) >= 5
     assert f"compte n°{user.id}" in caplog.text
     assert "efface.moi" not in caplog.text.lower()
+
+
+# --- Territory colour keeps the header readable ----------------------------------------------
+
+BRANDING = {
+    "name": "Pays de Caux",
+    "slug": "pays-de-caux",
+    "contact_email": "transition@caux.example.fr",
+    "welcome_text": "Bienvenue.",
+}
+
+
+@pytest.mark.parametrize(("colour", "ratio"), [("#ffff66", "1,1"), ("#777777", "4,5")])
+def test_a_colour_too_light_for_the_white_header_text_is_refused_next_to_its_field(
+    world: factories.World, login_as: Any, colour: str, ratio: str
+) -> None:
+    response = login_as(world.platform_admin).post(
+        "/plateforme/territoires/nouveau", data={**BRANDING, "main_colour": colour}
+    )
+
+    assert response.status_code == 400
+    body = text(response)
+    assert f"La couleur principale {colour} est trop claire" in body
+    assert f"contraste {ratio}:1, il faut au moins 4,5:1" in body
+    assert 'id="main_colour-error"' in body
+    assert db.session.scalar(select(Territory).where(Territory.slug == "pays-de-caux")) is None
+
+
+def test_an_existing_territory_keeps_its_colour_when_a_light_one_is_refused(
+    world: factories.World, login_as: Any
+) -> None:
+    world.territory.main_colour = "#1b6b4f"
+    db.session.commit()
+
+    response = login_as(world.platform_admin).post(
+        f"/plateforme/territoires/{world.territory.id}",
+        data={**BRANDING, "main_colour": "#FFFF66", "is_active": "y"},
+    )
+
+    assert response.status_code == 400
+    assert "La couleur principale #ffff66 est trop claire" in text(response)
+    db.session.expire_all()
+    assert db.session.get(Territory, world.territory.id).main_colour == "#1b6b4f"
+
+
+def test_a_dark_enough_colour_is_accepted(world: factories.World, login_as: Any) -> None:
+    response = login_as(world.platform_admin).post(
+        "/plateforme/territoires/nouveau", data={**BRANDING, "main_colour": "#767676"}
+    )
+
+    assert response.status_code == 302
+    territory = db.session.scalar(select(Territory).where(Territory.slug == "pays-de-caux"))
+    assert territory is not None
+    assert territory.main_colour == "#767676"

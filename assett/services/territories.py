@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..domain.contrast import HEADER_TEXT, MIN_CONTRAST, contrast_ratio
 from ..extensions import db
 from ..models import Territory
 from .errors import ServiceError
@@ -30,6 +31,21 @@ def check_territory_fields(slug: str, name: str, main_colour: str | None = None)
     if main_colour is not None and not COLOUR_PATTERN.match(main_colour):
         raise ServiceError(
             "La couleur doit être au format #rrggbb, par exemple #1b6b4f.", field="main_colour"
+        )
+    if main_colour is not None:
+        check_readable_colour(main_colour)
+
+
+def check_readable_colour(colour: str) -> None:
+    """Refuse a main colour on which the white header text would not be readable."""
+    ratio = contrast_ratio(colour, HEADER_TEXT)
+    if ratio < MIN_CONTRAST:
+        shown = f"{ratio:.1f}".replace(".", ",")
+        raise ServiceError(
+            f"La couleur principale {colour} est trop claire : le texte blanc des bandeaux et "
+            f"des boutons n'y serait pas lisible (contraste {shown}:1, il faut au moins 4,5:1). "
+            "Choisissez une couleur plus foncée.",
+            field="main_colour",
         )
 
 
