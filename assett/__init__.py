@@ -81,7 +81,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = None  # server-side sessions do the job
-    from .auth.sessions import load_user_from_session
+    from .services.sessions import load_user_from_session
 
     login_manager.user_loader(load_user_from_session)
 

@@ -16,10 +16,9 @@ from flask.testing import FlaskClient
 from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
-from assett.auth import passwords
 from assett.extensions import db
 from assett.models import User, UserSession
-from assett.services import accounts
+from assett.services import accounts, passwords
 
 from . import factories
 from .factories import PASSWORD

@@ -10,10 +10,12 @@ from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from .. import rate_limits as limits
 from ..access import territory_or_404
 from ..services import accounts
 from ..services.errors import ServiceError
-from . import bp, limits
+from ..services.sessions import end_session, start_session
+from . import bp
 from .forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -22,7 +24,6 @@ from .forms import (
     SignupConfirmForm,
     SignupForm,
 )
-from .sessions import end_session, start_session
 
 Page = str | tuple[str, int] | Response
 

@@ -11,8 +11,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from ..access import platform_admin_required
-from ..auth.limits import invitations_per_user
 from ..models import Territory
+from ..rate_limits import invitations_per_user
 from ..services import platform as platform_service
 from ..services.errors import ServiceError
 from ..services.invitations import role_label

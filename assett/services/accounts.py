@@ -11,13 +11,13 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..auth import passwords
-from ..auth.mail import absolute_url, send_mail
-from ..auth.sessions import end_all_sessions, end_other_sessions
 from ..extensions import db
 from ..models import Membership, Organisation, Territory, TerritoryRole, User
 from ..models._base import utcnow
+from . import passwords
 from .errors import ServiceError
+from .mail import absolute_url, send_mail
+from .sessions import end_all_sessions, end_other_sessions
 from .unit_of_work import transaction
 
 RESET_SALT = "assett.password-reset"

@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..models._base import utcnow
 from .errors import ServiceError
+from .mail import absolute_url
 from .unit_of_work import transaction, transactional
 
 KINDS = ("organisation", "territory_role")
@@ -47,8 +48,6 @@ def _expiry(now: datetime) -> datetime:
 
 def invitation_url(token: str) -> str:
     """The full link to send, on the configured base URL."""
-    from ..auth.mail import absolute_url
-
     return absolute_url("orgs.accept_invitation", token=token)
 
 
@@ -139,7 +138,7 @@ def create_role_invitation(
 
 
 def _send(to: str, subject: str, body: str) -> None:
-    from ..auth.mail import send_mail
+    from .mail import send_mail
 
     send_mail(to, subject, body)
 

@@ -16,7 +16,7 @@ from flask_limiter import RouteLimit
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ..extensions import limiter
+from .extensions import limiter
 
 
 def _setting(name: str) -> Callable[[], str]:
