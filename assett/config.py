@@ -24,11 +24,13 @@ ENV_KEYS: dict[str, str] = {
     "ASSETT_BASE_URL": "BASE_URL",
     "ASSETT_TRUSTED_HOSTS": "TRUSTED_HOSTS",
     "ASSETT_PROXIES": "PROXIES",
+    "ASSETT_SESSION_IDLE_TIMEOUT": "SESSION_IDLE_TIMEOUT",
+    "ASSETT_SESSION_MAX_AGE": "SESSION_MAX_AGE",
     "ASSETT_DEFAULT_TERRITORY": "DEFAULT_TERRITORY",
 }
 
 BOOL_KEYS = {"SESSION_COOKIE_SECURE", "SMTP_STARTTLS"}
-INT_KEYS = {"SMTP_PORT", "PROXIES"}
+INT_KEYS = {"SMTP_PORT", "PROXIES", "SESSION_IDLE_TIMEOUT", "SESSION_MAX_AGE"}
 LIST_KEYS = {"TRUSTED_HOSTS"}
 
 
@@ -43,6 +45,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": False,
         "SESSION_COOKIE_NAME": "assett_session",
         "REMEMBER_COOKIE_HTTPONLY": True,
+        # Server-side login sessions end after this many seconds without a request, and this
+        # many seconds after login however active (a cookie left in a shared browser dies).
+        "SESSION_IDLE_TIMEOUT": 8 * 3600,
+        "SESSION_MAX_AGE": 30 * 24 * 3600,
         # A long questionnaire must never fail on an expired CSRF token.
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "fr",

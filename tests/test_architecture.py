@@ -4,6 +4,7 @@ through services and access checks."""
 from __future__ import annotations
 
 import ast
+import logging
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -56,9 +57,18 @@ def database_uses(source: str) -> list[str]:
 
 
 def test_the_import_contracts_are_kept(capsys: pytest.CaptureFixture[str]) -> None:
-    exit_code = lint_imports(
-        config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True
-    )
+    # import-linter calls logging.config.dictConfig, which disables every logger already
+    # created (the app's mail log among them): put them back for the tests that follow.
+    loggers = [value for value in logging.root.manager.loggerDict.values()]
+    enabled = [logger for logger in loggers if isinstance(logger, logging.Logger)]
+    enabled = [logger for logger in enabled if not logger.disabled]
+    try:
+        exit_code = lint_imports(
+            config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True
+        )
+    finally:
+        for logger in enabled:
+            logger.disabled = False
     assert exit_code == 0, capsys.readouterr().out
 
 

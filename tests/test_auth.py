@@ -7,6 +7,7 @@ import logging
 import re
 import smtplib
 import time
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from sqlalchemy import func, select
 
 from assett.extensions import db
 from assett.models import User, UserSession
+from assett.models._base import utcnow
 from assett.services import accounts, passwords
 
 from . import factories
@@ -399,6 +401,81 @@ def test_the_login_page_offers_sign_up_on_the_default_territory(
     body = text(client.get("/connexion"))
     assert 'href="/t/demo/inscription"' in body
     assert 'href="/mot-de-passe-oublie"' in body
+
+
+# --- Session lifetime ------------------------------------------------------------------------
+
+
+def the_only_session(user: User) -> UserSession:
+    db.session.expire_all()
+    return db.session.scalars(select(UserSession).where(UserSession.user_id == user.id)).one()
+
+
+def age_session(user: User, *, idle: timedelta, age: timedelta | None = None) -> None:
+    """Pretend the user's session was opened `age` ago and last used `idle` ago."""
+    record = the_only_session(user)
+    now = utcnow()
+    record.last_seen_at = now - idle
+    record.created_at = now - (age or idle)
+    db.session.commit()
+
+
+def test_a_session_left_idle_past_the_timeout_is_ended_on_the_server(
+    client: FlaskClient, world: factories.World
+) -> None:
+    log_in_with_form(client, "actrice@example.org")
+    age_session(world.actor, idle=timedelta(hours=8, minutes=6))
+
+    response = client.get("/compte")
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/connexion?next=")
+    assert session_count(world.actor) == 0
+
+
+def test_a_session_used_within_the_idle_timeout_stays_open_and_is_touched(
+    client: FlaskClient, world: factories.World
+) -> None:
+    log_in_with_form(client, "actrice@example.org")
+    age_session(world.actor, idle=timedelta(hours=7, minutes=50))
+
+    assert client.get("/compte").status_code == 200
+    assert utcnow() - the_only_session(world.actor).last_seen_at < timedelta(minutes=1)
+
+
+def test_an_active_session_ends_thirty_days_after_login(
+    client: FlaskClient, world: factories.World
+) -> None:
+    log_in_with_form(client, "actrice@example.org")
+    age_session(world.actor, idle=timedelta(minutes=1), age=timedelta(days=30, minutes=1))
+
+    assert client.get("/compte").status_code == 302
+    assert session_count(world.actor) == 0
+
+
+def test_a_session_of_twenty_nine_days_still_works(
+    client: FlaskClient, world: factories.World
+) -> None:
+    log_in_with_form(client, "actrice@example.org")
+    age_session(world.actor, idle=timedelta(minutes=1), age=timedelta(days=29))
+
+    assert client.get("/compte").status_code == 200
+
+
+def test_the_session_lifetimes_are_configurable(
+    app: Flask, client: FlaskClient, world: factories.World
+) -> None:
+    from assett.config import from_environment
+
+    app.config.update(SESSION_IDLE_TIMEOUT=600, SESSION_MAX_AGE=3600)
+    log_in_with_form(client, "actrice@example.org")
+    age_session(world.actor, idle=timedelta(minutes=16))
+
+    assert client.get("/compte").status_code == 302
+    settings = from_environment(
+        {"ASSETT_SESSION_IDLE_TIMEOUT": "1800", "ASSETT_SESSION_MAX_AGE": "86400"}
+    )
+    assert (settings["SESSION_IDLE_TIMEOUT"], settings["SESSION_MAX_AGE"]) == (1800, 86400)
 
 
 # --- Log-out ---------------------------------------------------------------------------------

@@ -91,6 +91,25 @@ def test_a_login_post_with_the_token_of_the_form_is_accepted(
     assert client.get("/compte").status_code == 200
 
 
+def test_logging_in_gives_a_new_csrf_token_and_the_one_seen_before_no_longer_works(
+    csrf_app: Flask, world: factories.World
+) -> None:
+    client = csrf_app.test_client()
+    before = csrf_token_from(client, "/connexion")
+    client.post(
+        "/connexion",
+        data={"email": "actrice@example.org", "password": PASSWORD, "csrf_token": before},
+    )
+
+    after = csrf_token_from(client, "/compte")
+    stale = client.post("/deconnexion", data={"csrf_token": before})
+
+    assert after != before
+    assert stale.status_code == 400
+    assert CSRF_MESSAGE in text(stale)
+    assert client.post("/deconnexion", data={"csrf_token": after}).status_code == 302
+
+
 def test_a_wrong_csrf_token_is_refused(csrf_app: Flask, world: factories.World) -> None:
     client = csrf_app.test_client()
     csrf_token_from(client, "/connexion")

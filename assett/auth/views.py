@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from .. import rate_limits as limits
 from ..access import territory_or_404
+from ..models import User
 from ..services import accounts
 from ..services.errors import ServiceError
 from ..services.sessions import end_session, start_session
@@ -26,6 +27,14 @@ from .forms import (
 )
 
 Page = str | tuple[str, int] | Response
+
+
+def _log_in(user: User) -> None:
+    """Open the session and give the browser a new CSRF token (one seen before login dies)."""
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(field, None)
+    g.pop(field, None)
+    start_session(user)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -98,7 +107,7 @@ def signup_confirm(slug: str, token: str) -> Page:
         except ServiceError as error:
             _add_error(form, error)
         else:
-            start_session(user)
+            _log_in(user)
             flash(_("Votre compte est créé. Bienvenue !"), "success")
             return redirect(safe_next(next_url) or url_for("orgs.create", slug=territory.slug))
     return _render("auth/signup_confirm.html", form, territory=territory, address=address)
@@ -116,7 +125,7 @@ def login() -> Page:
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
-            start_session(user)
+            _log_in(user)
             return redirect(next_url or url_for("main.home"))
         form.form_errors.append(_("Adresse e-mail ou mot de passe incorrect."))
     return _render(
