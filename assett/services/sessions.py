@@ -12,6 +12,7 @@ from sqlalchemy import delete
 from ..extensions import db
 from ..models import User, UserSession
 from ..models._base import utcnow
+from .unit_of_work import transaction, transactional
 
 TOUCH_EVERY = timedelta(minutes=5)
 
@@ -23,8 +24,8 @@ def load_user_from_session(session_id: str) -> User | None:
         return None
     now = utcnow()
     if now - record.last_seen_at > TOUCH_EVERY:
-        record.last_seen_at = now
-        db.session.commit()
+        with transaction():
+            record.last_seen_at = now
     user = record.user
     user.current_session_id = record.id
     return user
@@ -37,9 +38,9 @@ def start_session(user: User) -> None:
         user_id=user.id,
         user_agent=(request.user_agent.string or "")[:255],
     )
-    db.session.add(record)
-    user.last_login_at = utcnow()
-    db.session.commit()
+    with transaction() as session:
+        session.add(record)
+        user.last_login_at = utcnow()
     user.current_session_id = record.id
     login_user(user)
 
@@ -47,23 +48,23 @@ def start_session(user: User) -> None:
 def end_session(user: User) -> None:
     """Delete the server-side session so a copied cookie is refused, then log out."""
     if user.current_session_id:
-        record = db.session.get(UserSession, user.current_session_id)
-        if record is not None:
-            db.session.delete(record)
-            db.session.commit()
+        with transaction() as session:
+            record = session.get(UserSession, user.current_session_id)
+            if record is not None:
+                session.delete(record)
     logout_user()
 
 
+@transactional
 def end_all_sessions(user: User) -> None:
     """Delete every session of a user (password reset, account deletion)."""
     db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
-    db.session.commit()
 
 
+@transactional
 def end_other_sessions(user: User) -> None:
     """Delete the user's sessions except the current one (password change)."""
     query = delete(UserSession).where(UserSession.user_id == user.id)
     if user.current_session_id:
         query = query.where(UserSession.id != user.current_session_id)
     db.session.execute(query)
-    db.session.commit()
