@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, delete, func, or_, select
@@ -59,7 +60,7 @@ def cohort_choices(territory_id: int) -> list[tuple[int, str]]:
     return [(int(cohort_id), name) for cohort_id, name in rows]
 
 
-def member_ids(cohort_id: int) -> Select[tuple[int]]:
+def member_ids(cohort_id: int) -> Select[Any]:
     """A subquery of the cohort's organisation ids, to filter aggregates with `.in_()`."""
     return select(CohortMember.organisation_id).where(CohortMember.cohort_id == cohort_id)
 
