@@ -58,7 +58,7 @@ CHUNK_ORGANISATIONS = 250
 HISTORY_DAYS = 3 * 365
 PERSONAS = {"animator": "animation", "admin": "admin"}
 
-# Share of organisations per sharing level (issue 4: about 40 % / 40 % / 20 %).
+# Share of organisations per sharing level (about 40 % / 40 % / 20 %).
 SHARING_WEIGHTS = {"private": 40, "animators": 40, "public": 20}
 LEGAL_WEIGHTS = {"entreprise": 72, "association": 16, "etablissement_public": 7, "autre": 5}
 HEADCOUNT_WEIGHTS = {

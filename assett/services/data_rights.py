@@ -44,6 +44,7 @@ from .organisations import (
     organisations_left_without_members,
     sharing_history,
 )
+from .unit_of_work import transaction
 
 EXPORT_FORMAT_VERSION = 1
 LIST_SEPARATOR = "|"
@@ -451,13 +452,13 @@ def delete_account(user: User, decisions: Mapping[int, str]) -> list[int]:
                 f"org_{organisation.id}",
             )
     deleted = []
-    for organisation in orphaned:
-        if decisions[organisation.id] == "delete":
-            deleted.append(organisation.id)
-            delete_organisation(organisation)
-    db.session.execute(
-        delete(User).where(User.id == user.id).execution_options(synchronize_session="fetch")
-    )
-    db.session.commit()
+    with transaction() as session:
+        for organisation in orphaned:
+            if decisions[organisation.id] == "delete":
+                deleted.append(organisation.id)
+                delete_organisation(organisation)
+        session.execute(
+            delete(User).where(User.id == user.id).execution_options(synchronize_session="fetch")
+        )
     db.session.expire_all()
     return deleted

@@ -16,6 +16,7 @@ import smtplib
 import ssl
 import unicodedata
 from email.message import EmailMessage
+from typing import Any
 
 from flask import current_app, url_for
 from sqlalchemy import func, select
@@ -26,7 +27,7 @@ TIMEOUT_SECONDS = 15
 LINK = re.compile(r"https?://\S+")
 
 
-def absolute_url(endpoint: str, **values: str) -> str:
+def absolute_url(endpoint: str, **values: Any) -> str:
     """A link for an e-mail, on the configured BASE_URL: never on the request's Host header."""
     base = current_app.config.get("BASE_URL")
     if base:

@@ -16,7 +16,7 @@ from sqlalchemy import delete
 from ..extensions import db
 from ..models import User, UserSession
 from ..models._base import utcnow
-from .unit_of_work import transaction
+from .unit_of_work import transaction, transactional
 
 # last_seen_at is written at most this often: one write per active user every few minutes.
 TOUCH_EVERY = timedelta(minutes=5)
@@ -70,23 +70,23 @@ def start_session(user: User) -> None:
 def end_session(user: User) -> None:
     """Delete the server-side session so a copied cookie is refused, then log out."""
     if user.current_session_id:
-        record = db.session.get(UserSession, user.current_session_id)
-        if record is not None:
-            with transaction() as session:
+        with transaction() as session:
+            record = session.get(UserSession, user.current_session_id)
+            if record is not None:
                 session.delete(record)
     logout_user()
 
 
+@transactional
 def end_all_sessions(user: User) -> None:
     """Delete every session of a user (password reset, account deletion)."""
-    with transaction() as session:
-        session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
 
 
+@transactional
 def end_other_sessions(user: User) -> None:
     """Delete the user's sessions except the current one (password change)."""
     query = delete(UserSession).where(UserSession.user_id == user.id)
     if user.current_session_id:
         query = query.where(UserSession.id != user.current_session_id)
-    with transaction() as session:
-        session.execute(query)
+    db.session.execute(query)

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import Territory
 from .errors import ServiceError
 from .questionnaires import provision_territory
+from .unit_of_work import transactional
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
 COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -49,6 +50,7 @@ def check_readable_colour(colour: str) -> None:
         )
 
 
+@transactional
 def create_territory(slug: str, name: str, **fields: Any) -> Territory:
     """Create a territory with its own copy of the default questionnaires and resources."""
     check_territory_fields(slug, name, fields.get("main_colour"))
@@ -58,5 +60,4 @@ def create_territory(slug: str, name: str, **fields: Any) -> Territory:
     db.session.add(territory)
     db.session.flush()
     provision_territory(territory)
-    db.session.commit()
     return territory
