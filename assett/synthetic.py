@@ -1199,16 +1199,18 @@ class _Generator:
 def _bulk_session(connection: Connection) -> Callable[[], None]:
     """Per-connection settings for the load; returns what restores them."""
     if connection.dialect.name == "sqlite":
-        synchronous = connection.exec_driver_sql("PRAGMA synchronous").scalar()
-        cache_size = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-        connection.exec_driver_sql("PRAGMA synchronous=OFF")
-        connection.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MiB
-        connection.commit()
+        # SQLite refuses these pragmas inside a transaction, and every statement run through
+        # SQLAlchemy begins one: run them on the driver's connection, between transactions.
+        raw = connection.connection.driver_connection
+        synchronous = raw.execute("PRAGMA synchronous").fetchone()[0]
+        cache_size = raw.execute("PRAGMA cache_size").fetchone()[0]
+        raw.execute("PRAGMA synchronous=OFF")
+        raw.execute("PRAGMA cache_size=-262144")  # 256 MiB
 
         def restore() -> None:
-            connection.exec_driver_sql(f"PRAGMA synchronous={int(synchronous or 1)}")
-            connection.exec_driver_sql(f"PRAGMA cache_size={int(cache_size or -2000)}")
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            raw.execute(f"PRAGMA synchronous={int(synchronous or 1)}")
+            raw.execute(f"PRAGMA cache_size={int(cache_size or -2000)}")
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
         return restore
     return lambda: None
@@ -1340,6 +1342,9 @@ def generate_territory(
         password_hash,
         progress,
     )
+    # The session read the territory while the load ran on its own connection: end that read
+    # transaction, or SQLite would keep showing the session the database as it was before.
+    db.session.commit()
     analysed = time.perf_counter()
     _analyze(COLUMNS)
     counts = generator.report_counts

@@ -440,25 +440,26 @@ def delete_account(user: User, decisions: Mapping[int, str]) -> list[int]:
     rows with the user's reference set to NULL (ON DELETE SET NULL). Returns the ids of the
     organisations deleted.
     """
-    orphaned = organisations_left_without_members(user)
-    for organisation in orphaned:
-        choice = decisions.get(organisation.id)
-        if choice not in LAST_MEMBER_CHOICES:
-            raise ServiceError(
-                _(
-                    "Dites ce que deviendra « %(name)s » après votre départ.",
-                    name=organisation.name,
-                ),
-                f"org_{organisation.id}",
-            )
-    deleted = []
-    with transaction() as session:
+    user_id = user.id
+    with transaction():
+        orphaned = organisations_left_without_members(user)
+        for organisation in orphaned:
+            choice = decisions.get(organisation.id)
+            if choice not in LAST_MEMBER_CHOICES:
+                raise ServiceError(
+                    _(
+                        "Dites ce que deviendra « %(name)s » après votre départ.",
+                        name=organisation.name,
+                    ),
+                    f"org_{organisation.id}",
+                )
+        deleted = []
         for organisation in orphaned:
             if decisions[organisation.id] == "delete":
                 deleted.append(organisation.id)
                 delete_organisation(organisation)
-        session.execute(
-            delete(User).where(User.id == user.id).execution_options(synchronize_session="fetch")
+        db.session.execute(
+            delete(User).where(User.id == user_id).execution_options(synchronize_session="fetch")
         )
     db.session.expire_all()
     return deleted

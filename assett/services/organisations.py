@@ -35,7 +35,7 @@ from ..models import (
 from ..models._base import utcnow
 from . import aggregates
 from .errors import ServiceError
-from .unit_of_work import transactional
+from .unit_of_work import transaction, transactional
 
 NAME_MAX = 200
 COMMUNE_MAX = 120
@@ -268,6 +268,10 @@ def delete_organisation(organisation: Organisation) -> None:
 
     A helper: the caller's transaction commits it.
     """
+    # The organisation's row first, as a submission locks it first: one order, no deadlock.
+    db.session.execute(
+        select(Organisation.id).where(Organisation.id == organisation.id).with_for_update()
+    )
     aggregates.forget_organisation(organisation.id)  # the dashboard's territory sums
     db.session.execute(
         delete(Organisation)
@@ -276,18 +280,18 @@ def delete_organisation(organisation: Organisation) -> None:
     )
 
 
-@transactional
 def leave_organisation(organisation: Organisation, user: User, delete_if_last: bool) -> bool:
     """Remove the user from the organisation; return True if the organisation was deleted."""
-    last = is_last_member(organisation, user)
-    if last and delete_if_last:
-        delete_organisation(organisation)
-        return True
-    db.session.execute(
-        delete(Membership).where(
-            Membership.organisation_id == organisation.id, Membership.user_id == user.id
+    with transaction():
+        last = is_last_member(organisation, user)
+        if last and delete_if_last:
+            delete_organisation(organisation)
+            return True
+        db.session.execute(
+            delete(Membership).where(
+                Membership.organisation_id == organisation.id, Membership.user_id == user.id
+            )
         )
-    )
     return False
 
 
@@ -299,19 +303,20 @@ def set_sharing(organisation: Organisation, level: str, user: User) -> SharingCo
     """Record a sharing choice; return the consent row, or None if nothing changed."""
     if level not in SHARING_LEVELS:
         raise ServiceError(_("Choisissez l'un des niveaux de partage proposés."), "level")
-    if level == organisation.sharing:
-        return None
-    now = utcnow()
-    organisation.sharing = level
-    organisation.sharing_changed_at = now
-    consent = SharingConsent(
-        organisation_id=organisation.id,
-        level=level,
-        wording_version=SHARING_WORDING_VERSION,
-        user_id=user.id,
-        created_at=now,
-    )
-    db.session.add(consent)
+    with transaction():
+        if level == organisation.sharing:
+            return None
+        now = utcnow()
+        organisation.sharing = level
+        organisation.sharing_changed_at = now
+        consent = SharingConsent(
+            organisation_id=organisation.id,
+            level=level,
+            wording_version=SHARING_WORDING_VERSION,
+            user_id=user.id,
+            created_at=now,
+        )
+        db.session.add(consent)
     return consent
 
 
