@@ -43,7 +43,9 @@ from .drafts import (
     unique_key,
 )
 from .errors import ServiceError
-from .questionnaires import published_version
+from .questionnaire_files import apply_resources
+from .questionnaires import published_version, without_resources
+from .unit_of_work import transaction
 
 CHOICE_TYPES = ("single_choice", "multiple_choice")
 QUESTION_TYPES = ("single_choice", "multiple_choice", "yes_no", "scale")
@@ -160,7 +162,7 @@ def _edit(
     questionnaire: Questionnaire, user: User | None, change: Callable[[Data], _Target]
 ) -> Any:
     """Apply one change to the theme's draft; save it only if the result is valid."""
-    try:
+    with transaction():
         lock_questionnaire(questionnaire)
         version = _ensure_draft(questionnaire, user)
         data = copy.deepcopy(version.definition)
@@ -171,10 +173,6 @@ def _edit(
         _store(version, data)
         if questionnaire_is_new(questionnaire) and isinstance(data.get("title"), str):
             questionnaire.title = data["title"]
-    except Exception:
-        db.session.rollback()
-        raise
-    db.session.commit()
     return target.result
 
 
@@ -252,30 +250,32 @@ def add_theme(
     problems = definition_problems(data, draft=True)
     if problems:
         raise EditorError(_map_problems(problems, _Target((), _plain_fields)))
-    position = db.session.scalar(
-        select(func.max(Questionnaire.position)).where(Questionnaire.territory_id == territory.id)
-    )
-    questionnaire = Questionnaire(
-        territory_id=territory.id,
-        theme_key=key,
-        title=title,
-        position=(position or 0) + 1,
-        enabled=False,  # until its first publication
-    )
-    db.session.add(questionnaire)
-    db.session.flush()
-    db.session.add(
-        QuestionnaireVersion(
-            questionnaire_id=questionnaire.id,
-            number=1,
-            status="draft",
-            definition=data,
-            content_hash=canonical_hash(data),
-            created_by_id=_user_id(user),
-            created_at=utcnow(),
+    with transaction() as session:
+        position = session.scalar(
+            select(func.max(Questionnaire.position)).where(
+                Questionnaire.territory_id == territory.id
+            )
         )
-    )
-    db.session.commit()
+        questionnaire = Questionnaire(
+            territory_id=territory.id,
+            theme_key=key,
+            title=title,
+            position=(position or 0) + 1,
+            enabled=False,  # until its first publication
+        )
+        session.add(questionnaire)
+        session.flush()
+        session.add(
+            QuestionnaireVersion(
+                questionnaire_id=questionnaire.id,
+                number=1,
+                status="draft",
+                definition=data,
+                content_hash=canonical_hash(data),
+                created_by_id=_user_id(user),
+                created_at=utcnow(),
+            )
+        )
     return questionnaire
 
 
@@ -296,25 +296,25 @@ def move_theme(questionnaire: Questionnaire, direction: str) -> None:
     """Move a theme up or down the territory's list."""
     if questionnaire.territory_id is None:
         raise ServiceError("Seuls les thèmes d'un territoire se réordonnent ici.")
-    ordered = list(
-        db.session.scalars(
-            select(Questionnaire)
-            .where(Questionnaire.territory_id == questionnaire.territory_id)
-            .order_by(Questionnaire.position, Questionnaire.id)
-            .with_for_update()
+    with transaction() as session:
+        ordered = list(
+            session.scalars(
+                select(Questionnaire)
+                .where(Questionnaire.territory_id == questionnaire.territory_id)
+                .order_by(Questionnaire.position, Questionnaire.id)
+                .with_for_update()
+            )
         )
-    )
-    index = next(i for i, item in enumerate(ordered) if item.id == questionnaire.id)
-    _move(ordered, index, direction)
-    for position, item in enumerate(ordered, start=1):
-        item.position = position
-    db.session.commit()
+        index = next(i for i, item in enumerate(ordered) if item.id == questionnaire.id)
+        _move(ordered, index, direction)
+        for position, item in enumerate(ordered, start=1):
+            item.position = position
 
 
 def disable_theme(questionnaire: Questionnaire) -> None:
     """Hide the theme from new assessments; its history stays."""
-    questionnaire.enabled = False
-    db.session.commit()
+    with transaction():
+        questionnaire.enabled = False
 
 
 def enable_theme(questionnaire: Questionnaire) -> None:
@@ -324,8 +324,8 @@ def enable_theme(questionnaire: Questionnaire) -> None:
             "Ce thème n'a jamais été publié : publiez-le pour le proposer aux acteurs.",
             field="theme",
         )
-    questionnaire.enabled = True
-    db.session.commit()
+    with transaction():
+        questionnaire.enabled = True
 
 
 # --- Categories ---------------------------------------------------------------------------
@@ -726,23 +726,19 @@ def edit_bands(
 
 def discard_draft(questionnaire: Questionnaire) -> bool:
     """Drop the pending edits; a theme never published disappears. True if the theme is gone."""
-    lock_questionnaire(questionnaire)
-    draft = draft_version(questionnaire)
-    if draft is None:
-        db.session.commit()
-        return False
-    gone = questionnaire_is_new(questionnaire)
-    if gone:
-        db.session.delete(questionnaire)
-    else:
-        db.session.delete(draft)
-    db.session.commit()
+    with transaction() as session:
+        lock_questionnaire(questionnaire)
+        draft = draft_version(questionnaire)
+        if draft is None:
+            return False
+        gone = questionnaire_is_new(questionnaire)
+        session.delete(questionnaire if gone else draft)
     return gone
 
 
 def publish_draft(questionnaire: Questionnaire, user: User | None) -> QuestionnaireVersion:
     """Make the draft the version new assessments use; the previous one is archived."""
-    try:
+    with transaction() as session:
         lock_questionnaire(questionnaire)
         problems = publish_problems(questionnaire)
         if problems:
@@ -758,19 +754,17 @@ def publish_draft(questionnaire: Questionnaire, user: User | None) -> Questionna
             )
         if current is not None:
             current.status = "archived"
-            db.session.flush()
+            session.flush()
         definition = validate_definition(draft.definition, DRAFT_SOURCE)
-        now = utcnow()
-        draft.definition = definition.to_data()
-        draft.content_hash = definition.content_hash()
+        # Resources an import left in the draft reach the live base only now.
+        apply_resources(questionnaire.territory_id, definition)
+        stored = without_resources(definition)
+        draft.definition = stored.to_data()
+        draft.content_hash = stored.content_hash()
         draft.status = "published"
-        draft.published_at = now
+        draft.published_at = utcnow()
         draft.published_by_id = _user_id(user)
         questionnaire.title = definition.title
         if current is None:
             questionnaire.enabled = True  # a new theme goes live with its first version
-    except Exception:
-        db.session.rollback()
-        raise
-    db.session.commit()
     return draft
