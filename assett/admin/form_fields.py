@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -43,7 +44,8 @@ class DecimalField(Field):
             self.data = None
             return
         try:
-            value = float(raw)
+            # float() would also read « ٣ » and « 1_5 »: only ASCII digits, a dot, an exponent.
+            value = float(raw) if re.fullmatch(r"[0-9.eE+-]{1,40}", raw) else math.nan
         except ValueError:
             value = math.nan
         if not math.isfinite(value):
@@ -76,11 +78,11 @@ class WholeNumberField(Field):
         if not raw:
             self.data = None
             return
-        try:
-            self.data = int(raw)
-        except ValueError:
+        # ASCII digits only: int() would also read « ٣ », « 1_000 » and choke on 4,301 digits.
+        if not re.fullmatch(r"-?[0-9]{1,9}", raw):
             self.data = None
-            raise ValueError(_l("Saisissez un nombre entier, par exemple 50.")) from None
+            raise ValueError(_l("Saisissez un nombre entier, par exemple 50."))
+        self.data = int(raw)
 
     def _value(self) -> str:
         if self.raw_data:

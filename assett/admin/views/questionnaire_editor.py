@@ -11,13 +11,13 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from ...access import require_territory_role
+from ...domain.definitions import BANDS_MAX
 from ...models import Questionnaire, QuestionnaireVersion
 from ...services import drafts
 from ...services import editor as service
 from ...services.errors import ServiceError
 from ...services.questionnaires import published_version
 from .. import bp
-from ...domain.definitions import BANDS_MAX
 from ..questionnaire_forms import (
     QUESTION_TYPE_SHORT,
     BandsForm,
