@@ -491,3 +491,35 @@ def test_a_weight_of_1e308_is_refused_by_the_editor_and_the_import(client, login
     assert edited.status_code == 400
     assert "inférieur ou égal à 1000" in edited.get_data(as_text=True)
     assert snapshot() == before
+
+
+# --- The format, explained on the import page ------------------------------------------------
+
+
+def test_the_import_page_explains_the_format_and_links_the_commented_example(
+    client, login_as, world, theme
+):
+    login_as(world.admin)
+
+    page = client.get(f"{BASE}/importer").get_data(as_text=True).replace("&#39;", "'")
+
+    assert "Le format du fichier, en bref" in page
+    assert "exclusive: true" in page
+    assert f'href="{BASE}/exemple-theme.yaml"' in page
+    assert "questionnaires/README.md" not in page
+
+
+def test_the_commented_example_downloads_and_imports_as_a_new_theme(client, login_as, world, theme):
+    login_as(world.admin)
+
+    example = client.get(f"{BASE}/exemple-theme.yaml")
+
+    assert example.status_code == 200
+    assert "attachment" in example.headers["Content-Disposition"]
+    text = example.get_data(as_text=True)
+    assert text.count("#") > 30  # commented line by line
+    definition = parse_definition_text(text, "exemple-theme.yaml")
+    assert any(o.exclusive for _, q in definition.iter_questions() for o in q.options)
+    imported = upload(client, f"{BASE}/importer", example.get_data(), "exemple-theme.yaml")
+    assert imported.status_code == 302
+    assert territory_questionnaire(world.territory.id, definition.key) is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
+from importlib import resources
 from typing import Any
 
 import yaml
@@ -113,6 +114,14 @@ def export_yaml(version: QuestionnaireVersion) -> str:
     else:  # a draft still being filled: written as it is, the import will say what is missing
         body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
     return "\n".join(header) + "\n" + body
+
+
+EXAMPLE_FILENAME = "exemple-theme.yaml"
+
+
+def example_yaml() -> str:
+    """The commented example theme file shipped with the app, for the import page."""
+    return resources.files("assett").joinpath(f"data/{EXAMPLE_FILENAME}").read_text("utf-8")
 
 
 def decode_upload(content: bytes, source: str) -> str:

@@ -48,7 +48,10 @@ from ...services.errors import ServiceError
 from ...services.questionnaires import published_version
 from .. import bp
 from ..questionnaire_forms import ImportForm, PreviewProfileForm, ThemeForm
-from . import questionnaire_editor  # noqa: F401  # registers the draft editor's routes
+from . import (
+    questionnaire_editor,  # noqa: F401  # registers the draft editor's routes
+    theme_files,  # noqa: F401  # registers the example file's route
+)
 from ._editor_helpers import (
     Page,
     all_messages,
