@@ -402,6 +402,8 @@ def _candidates(question: Question) -> list[tuple[Any, float]]:
         found = []
         for size in range(1, len(options) + 1):
             for subset in combinations(options, size):
+                if size > 1 and any(option.exclusive for option in subset):
+                    continue  # « Aucune de ces actions » is never ticked with an action
                 earned = min(math.fsum(option.points for option in subset), question.maximum)
                 found.append(([option.key for option in subset], earned))
         return found

@@ -97,6 +97,7 @@ MATRIX: dict[str, str] = {
     "admin.questionnaires": "login 403 403 200 403 404 200",
     "admin.questionnaire_add": "login 403 403 200 403 404 200",
     "admin.questionnaire_import": "login 403 403 200 403 404 200",
+    "admin.questionnaire_example": "login 403 403 200 403 404 200",
     "admin.questionnaire_edit": "login 403 403 200 403 404 200",
     "admin.questionnaire_rename": "login 403 403 200 403 404 200",
     "admin.questionnaire_move": "login 403 403 - 403 404 -",
