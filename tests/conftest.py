@@ -101,14 +101,6 @@ def test_config(tmp_path: Path, **overrides: Any) -> dict[str, Any]:
 test_config.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers",
-        "real_commits: the test's commits are real (own app, tables emptied after); "
-        "see tests/conftest.py",
-    )
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _definitions_parsed_once() -> Iterator[None]:
     """Parse each questionnaire text once per worker: most fixtures load the same four files.
