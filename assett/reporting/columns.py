@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
@@ -67,6 +68,7 @@ class Suppressed:
 SUPPRESSED = Suppressed()
 
 
+@lru_cache(maxsize=65536)  # scores take few distinct values: each is rounded once
 def rounded(value: float, decimals: int) -> float:
     """Round half up as the page does (2.45 → 2.5), not to the nearest even."""
     step = Decimal(1).scaleb(-decimals)
@@ -88,7 +90,15 @@ class Column:
     getter: Callable[[Any], Any]
     format: Format = TEXT
     hidden: Callable[[Any], bool] | None = None
-    labels: Mapping[str, Any] | None = None
+    labels: Mapping[Any, Any] | None = None
+
+    def __post_init__(self) -> None:
+        # Translate the labels once per table, not once per cell.
+        labels = self.labels
+        if self.format is YES_NO and labels is None:
+            labels = {True: _("oui"), False: _("non")}
+        if labels is not None:
+            object.__setattr__(self, "labels", {key: str(text) for key, text in labels.items()})
 
     def value(self, row: Any) -> Any:
         """The typed value written in every export: rounded, labelled, or SUPPRESSED."""
@@ -99,7 +109,7 @@ class Column:
             return None
         fmt = self.format
         if fmt is LABEL and self.labels is not None:
-            return str(self.labels.get(value, value))
+            return self.labels.get(value, str(value))
         if fmt is DATE:
             return local_day(value)
         if fmt is YES_NO:
@@ -122,8 +132,8 @@ class Column:
         if value is SUPPRESSED or isinstance(value, str):
             return str(value)
         fmt = self.format
-        if fmt is YES_NO:
-            return _("oui") if value else _("non")
+        if fmt is YES_NO and self.labels is not None:
+            return str(self.labels[bool(value)])
         if fmt is DATE:
             return f"{value:%d/%m/%Y}"
         if fmt is PERCENT:

@@ -1,8 +1,8 @@
 """CSV and XLSX of any dashboard table, written from its column spec, row by row.
 
-Both stream: the CSV is yielded in chunks of rows; the workbook is written by XlsxWriter in
-`constant_memory` mode (each row goes to a temporary file as it is written) into a temporary
-file that the response then reads in chunks. Memory stays flat whatever the network's size.
+Both stream: the CSV is yielded in chunks of rows; the workbook (reporting.xlsx) is written
+row by row into a temporary file that the response then reads in chunks. Memory stays flat
+whatever the network's size.
 
 Text cells and headers go through `neutralise_cell`, so that a name an organisation typed
 (« =HYPERLINK(…) ») is never run as a formula; figures stay typed numbers and dates with the
@@ -18,15 +18,15 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date, datetime, time
+from datetime import date
 from typing import IO, Any
 
-import xlsxwriter
 from flask_babel import gettext as _
 
 from ..domain.aggregation import SUPPRESSED_LABEL, neutralise_cell
 from ..services.exports import sheet_title, xlsx_text
-from .columns import DATE, SUPPRESSED, Column, Suppressed, Table
+from .columns import SUPPRESSED, Column, Suppressed, Table
+from .xlsx import SheetColumn, Workbook
 
 CSV_SEPARATOR = ";"
 CSV_CHUNK_ROWS = 500
@@ -114,64 +114,38 @@ def _width(column: Column, sample: Sequence[Any]) -> int:
     return max(MIN_WIDTH, min(MAX_WIDTH, max(longest, header, column.format.width) + 2))
 
 
-def _write_sheet(workbook: Any, table: Table, title: str, styles: dict[str, Any]) -> None:
-    sheet = workbook.add_worksheet(title)
-    rows = iter(table.rows)
-    sample = list(itertools.islice(rows, WIDTH_SAMPLE_ROWS))
-    columns = list(table.columns)
-    for index, column in enumerate(columns):
-        style = styles.get(column.format.number_format or "")
-        sheet.set_column(index, index, _width(column, sample), style)
-    sheet.freeze_panes(1, 0)
-    sheet.set_row(0, 45)  # three lines of a wrapped header
-    for index, column in enumerate(columns):
-        sheet.write_string(0, index, xlsx_text(str(column.label)), styles["header"])
-    number = 0
-    date_style = styles[DATE.number_format or ""]
-    for number, row in enumerate(itertools.chain(sample, rows), start=1):
-        for index, column in enumerate(columns):
+def _cells(table: Table, rows: Iterable[Any]) -> Iterator[list[Any]]:
+    """Each row as typed cells: numbers, dates, texts neutralised; None for an empty cell."""
+    for row in rows:
+        cells: list[Any] = []
+        for column in table.columns:
             value = column.value(row)
-            if value is None:
-                continue
             if isinstance(value, str | Suppressed):
-                sheet.write_string(number, index, xlsx_text(str(value)))
-            elif isinstance(value, bool):
-                sheet.write_string(number, index, column.text(value))
-            elif isinstance(value, date):
-                sheet.write_datetime(number, index, datetime.combine(value, time()), date_style)
-            else:
-                sheet.write_number(number, index, value)
-    sheet.autofilter(0, 0, max(number, 1), max(len(columns) - 1, 0))
+                value = xlsx_text(str(value))
+            elif value is True or value is False:
+                value = column.text(value)
+            cells.append(value)
+        yield cells
 
 
 def write_xlsx(tables: Sequence[Table], target: IO[bytes]) -> None:
     """Write the tables as a workbook, one sheet each: bold frozen header, typed figures."""
     if not tables:
         raise ValueError("un classeur doit avoir au moins une feuille")
-    workbook = xlsxwriter.Workbook(
-        target,
-        {
-            "constant_memory": True,
-            # Never turn a text into a formula, a link or a number: it is shown as typed.
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
-    styles: dict[str, Any] = {
-        "header": workbook.add_format(
-            {"bold": True, "text_wrap": True, "valign": "top", "bottom": 1}
-        )
-    }
-    formats = {c.format.number_format for t in tables for c in t.columns} | {DATE.number_format}
-    for number_format in formats:
-        if number_format:
-            styles[number_format] = workbook.add_format({"num_format": number_format})
+    workbook = Workbook(target)
     taken: set[str] = set()
     for table in tables:
         title = sheet_title(str(table.title), taken)
         taken.add(title.casefold())
-        _write_sheet(workbook, table, title, styles)
+        rows = iter(table.rows)
+        sample = list(itertools.islice(rows, WIDTH_SAMPLE_ROWS))
+        columns = [
+            SheetColumn(
+                xlsx_text(str(column.label)), _width(column, sample), column.format.number_format
+            )
+            for column in table.columns
+        ]
+        workbook.add_sheet(title, columns, _cells(table, itertools.chain(sample, rows)))
     workbook.close()
 
 
