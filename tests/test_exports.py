@@ -75,9 +75,7 @@ def _table(rows: list[dict[str, object]] | None = None) -> Table:
             Column("Score sur 5", lambda row: row["score"], SCORE, small),
             Column("Évaluations", lambda row: row["n"], INTEGER),
             Column("Part", lambda row: row["share"], PERCENT, small),
-            Column(
-                "Statut", lambda row: row["legal"], LABEL, labels={"entreprise": "Entreprise"}
-            ),
+            Column("Statut", lambda row: row["legal"], LABEL, labels={"entreprise": "Entreprise"}),
             Column("Envoyée le", lambda row: row["day"], DATE),
             Column("Évolution", lambda row: row["change"], CHANGE, small),
             Column("=Due", lambda row: row["due"], YES_NO),
