@@ -25,7 +25,6 @@ from sqlalchemy import JSON, func, insert, select, text
 from sqlalchemy.engine import Connection, Dialect
 from stdnum import luhn
 
-from .auth.passwords import hash_password
 from .domain.definitions import SCORE_MAX, Question, ThemeDefinition
 from .domain.profile import HEADCOUNT_BRACKETS, NAF_VERSION, Profile, naf_section_for
 from .extensions import db
@@ -50,6 +49,7 @@ from .services.aggregates import (
     refresh_theme,
 )
 from .services.errors import ServiceError
+from .services.passwords import hash_password
 
 # Every synthetic account shares this published password: benchmark data, never real users.
 SYNTHETIC_PASSWORD = "synthetique-assett-2026"  # noqa: S105
