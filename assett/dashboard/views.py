@@ -32,7 +32,7 @@ FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 WHATS = {"aggregates": "agregats", "organisations": "organisations"}
-EXPORT_PAGE_SIZE = 1000
+EXPORT_PAGE_SIZE = 2500
 
 
 def _filter_form(
