@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
+from operator import attrgetter
 from typing import Any
 
 from flask_babel import gettext as _
@@ -195,8 +196,20 @@ def maturity(themes: Sequence[ThemeView]) -> Table:
     )
 
 
-def _band(theme: ThemeView, key: str) -> Any:
-    return next((band for band in theme.bands if band.key == key), None)
+def _of(
+    find: Callable[[Any], Any], read: Callable[[Any], Any], missing: Any = None
+) -> Callable[[Any], Any]:
+    """A getter reading the part of a row that `find` picks, or `missing` when there is none."""
+
+    def getter(row: Any) -> Any:
+        found = find(row)
+        return missing if found is None else read(found)
+
+    return getter
+
+
+def _band(key: str) -> Callable[[ThemeView], Any]:
+    return lambda theme: next((band for band in theme.bands if band.key == key), None)
 
 
 def bands(themes: Sequence[ThemeView]) -> Table:
@@ -210,13 +223,13 @@ def bands(themes: Sequence[ThemeView]) -> Table:
         columns += [
             Column(
                 label,
-                lambda t, k=key: getattr(_band(t, k), "count", None),
+                _of(_band(key), attrgetter("count")),
                 INTEGER,
                 lambda t: t.summary.suppressed,
             ),
             Column(
                 _("%(level)s (part)", level=label),
-                lambda t, k=key: getattr(_band(t, k), "share", None),
+                _of(_band(key), attrgetter("share")),
                 PERCENT,
                 lambda t: t.summary.suppressed,
             ),
@@ -248,25 +261,26 @@ def paired(themes: Sequence[ThemeView]) -> Table:
     )
 
 
+def _quarter_point(points: Mapping[tuple[str, str], Any], key: str, quarter: str) -> Any:
+    return points.get((key, quarter))
+
+
 def quarterly(overview: Overview) -> Table:
     """The mean score per quarter: one row per quarter, a score and a count per theme."""
     points = {(t.key, p.quarter): p for t in overview.themes for p in t.quarters}
     columns = [Column(_("Trimestre"), lambda q: q)]
     for theme in overview.themes:
-
-        def point(quarter: str, key: str = theme.key) -> Any:
-            return points.get((key, quarter))
-
+        point = partial(_quarter_point, points, theme.key)
         columns += [
             Column(
                 _("%(theme)s : score moyen", theme=theme.title),
-                lambda q, p=point: getattr(p(q), "mean", None),
+                _of(point, attrgetter("mean")),
                 SCORE,
-                lambda q, p=point: getattr(p(q), "suppressed", False),
+                _of(point, attrgetter("suppressed"), False),
             ),
             Column(
                 _("%(theme)s : organisations", theme=theme.title),
-                lambda q, p=point: getattr(p(q), "n_orgs", None),
+                _of(point, attrgetter("n_orgs")),
                 INTEGER,
             ),
         ]
@@ -397,11 +411,15 @@ def progressors(rows: Sequence[Progressor], titles: Mapping[str, str]) -> Table:
 
 
 def _change_since_first(result: Any) -> float | None:
-    if result is None or result.assessment_count < 2:
+    if result.assessment_count < 2:
         return None
     if result.score is None or result.first_score is None:
         return None
     return float(result.score - result.first_score)
+
+
+def _theme_result(key: str, row: SharingOrganisation) -> Any:
+    return row.results.get(key)
 
 
 def organisations(rows: Iterable[SharingOrganisation], themes: Sequence[ThemeInfo]) -> Table:
@@ -424,42 +442,39 @@ def organisations(rows: Iterable[SharingOrganisation], themes: Sequence[ThemeInf
         Column(_("Dernière activité"), lambda r: r.organisation.last_activity_at, DATE),
     ]
     for info in themes:
-
-        def result(row: SharingOrganisation, key: str = info.key) -> Any:
-            return row.results.get(key)
-
+        result = partial(_theme_result, info.key)
         band_labels = {band.key: band.label for band in info.bands}
         title = info.title
         columns += [
             Column(
                 _("%(theme)s : score sur 5", theme=title),
-                lambda r, f=result: getattr(f(r), "score", None),
+                _of(result, attrgetter("score")),
                 SCORE,
             ),
             Column(
                 _("%(theme)s : niveau", theme=title),
-                lambda r, f=result: getattr(f(r), "band_key", None),
+                _of(result, attrgetter("band_key")),
                 LABEL,
                 labels=band_labels,
             ),
             Column(
                 _("%(theme)s : évolution depuis la première", theme=title),
-                lambda r, f=result: _change_since_first(f(r)),
+                _of(result, _change_since_first),
                 CHANGE,
             ),
             Column(
                 _("%(theme)s : auto-évaluations", theme=title),
-                lambda r, f=result: getattr(f(r), "assessment_count", 0),
+                _of(result, attrgetter("assessment_count"), 0),
                 INTEGER,
             ),
             Column(
                 _("%(theme)s : dernière auto-évaluation", theme=title),
-                lambda r, f=result: getattr(f(r), "submitted_at", None),
+                _of(result, attrgetter("submitted_at")),
                 DATE,
             ),
             Column(
                 _("%(theme)s : réévaluation due", theme=title),
-                lambda r, f=result: None if f(r) is None else f(r).reassessment_due,
+                _of(result, attrgetter("reassessment_due")),
                 YES_NO,
             ),
         ]
