@@ -376,7 +376,7 @@ def test_the_dashboard_answers_the_animators_questions(world, network, login_as,
     assert "Organisations inscrites" in html
     assert "2,6" in html  # mean 2.64 of the latest « energie » scores
     assert "Organisations réévaluées" in html
-    assert "+0,70" in html  # mean change of the reassessed
+    assert "+0,7" in html  # mean change of the reassessed, one decimal
     assert "Où en est le suivi de vos consommations ?" in html
     assert "data-plotly=" in html
     assert html.count("<table") >= 5  # every chart has its data table
