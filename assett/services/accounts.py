@@ -165,8 +165,8 @@ def reset_password(token: str, new: str, confirm: str) -> User:
 
 def _duration(seconds: int) -> str:
     if seconds >= 7200:
-        return _("%(count)s heures", count=seconds // 3600)
-    return _("%(count)s minutes", count=max(1, seconds // 60))
+        return str(_("%(count)s heures", count=seconds // 3600))
+    return str(_("%(count)s minutes", count=max(1, seconds // 60)))
 
 
 def _signup_serializer() -> URLSafeTimedSerializer:
@@ -288,7 +288,7 @@ def territory_roles_of(user: User) -> list[TerritoryRole]:
 def signup_territory() -> Territory | None:
     """The territory a visitor without an invitation signs up on, if there is an obvious one."""
     active = select(Territory).where(Territory.is_active.is_(True))
-    default = db.session.scalar(
+    default: Territory | None = db.session.scalar(
         active.where(Territory.slug == current_app.config.get("DEFAULT_TERRITORY"))
     )
     if default is not None:

@@ -145,9 +145,8 @@ def _send(to: str, subject: str, body: str) -> None:
 
 def role_label(role: str | None) -> str:
     """French name of a territory role."""
-    return {"admin": _("administrateur·rice"), "animator": _("animateur·rice")}.get(
-        role or "", role or ""
-    )
+    labels = {"admin": str(_("administrateur·rice")), "animator": str(_("animateur·rice"))}
+    return labels.get(role or "", role or "")
 
 
 def find_invitation(token: str) -> Invitation | None:
@@ -160,21 +159,29 @@ def find_invitation(token: str) -> Invitation | None:
 def invitation_problem(invitation: Invitation | None, now: datetime | None = None) -> str | None:
     """Why a link can no longer be used, in French, or None if it can."""
     if invitation is None:
-        return _("Ce lien d'invitation n'est pas valide. Vérifiez qu'il a été copié en entier.")
+        return str(
+            _("Ce lien d'invitation n'est pas valide. Vérifiez qu'il a été copié en entier.")
+        )
     if invitation.revoked_at is not None:
-        return _(
-            "Cette invitation a été annulée. Demandez un nouveau lien à la personne qui "
-            "vous l'a envoyé."
+        return str(
+            _(
+                "Cette invitation a été annulée. Demandez un nouveau lien à la personne qui "
+                "vous l'a envoyé."
+            )
         )
     if invitation.accepted_at is not None:
-        return _(
-            "Ce lien d'invitation a déjà été utilisé. Chaque lien ne sert qu'une fois : "
-            "demandez-en un nouveau si besoin."
+        return str(
+            _(
+                "Ce lien d'invitation a déjà été utilisé. Chaque lien ne sert qu'une fois : "
+                "demandez-en un nouveau si besoin."
+            )
         )
     if invitation.expires_at <= (now or utcnow()):
-        return _(
-            "Ce lien d'invitation a expiré. Demandez un nouveau lien à la personne qui "
-            "vous l'a envoyé."
+        return str(
+            _(
+                "Ce lien d'invitation a expiré. Demandez un nouveau lien à la personne qui "
+                "vous l'a envoyé."
+            )
         )
     return None
 
