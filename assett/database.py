@@ -51,7 +51,7 @@ def is_writing() -> bool:
 
 
 @contextmanager
-def writing(session: Session | scoped_session[Session]) -> Iterator[None]:
+def writing(session: Session | scoped_session[Any]) -> Iterator[None]:
     """Run the block in a transaction that holds SQLite's write lock from its first statement.
 
     A read-only transaction the session has open (the view loaded the objects it passes in) is

@@ -58,7 +58,7 @@ CHUNK_ORGANISATIONS = 250
 HISTORY_DAYS = 3 * 365
 PERSONAS = {"animator": "animation", "admin": "admin"}
 
-# Share of organisations per sharing level (issue 4: about 40 % / 40 % / 20 %).
+# Share of organisations per sharing level (about 40 % / 40 % / 20 %).
 SHARING_WEIGHTS = {"private": 40, "animators": 40, "public": 20}
 LEGAL_WEIGHTS = {"entreprise": 72, "association": 16, "etablissement_public": 7, "autre": 5}
 HEADCOUNT_WEIGHTS = {
@@ -402,6 +402,8 @@ def _candidates(question: Question) -> list[tuple[Any, float]]:
         found = []
         for size in range(1, len(options) + 1):
             for subset in combinations(options, size):
+                if size > 1 and any(option.exclusive for option in subset):
+                    continue  # « Aucune de ces actions » is never ticked with an action
                 earned = min(math.fsum(option.points for option in subset), question.maximum)
                 found.append(([option.key for option in subset], earned))
         return found

@@ -34,6 +34,9 @@ from assett.services.errors import ServiceError
 from assett.services.questionnaires import definition_of
 from assett.synthetic import NAF_CODES, SyntheticReport, generate_territory
 
+# The generator writes on a connection of its own.
+pytestmark = pytest.mark.real_commits
+
 SLUG = "synthetique"
 
 

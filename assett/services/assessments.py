@@ -382,7 +382,7 @@ def _mark_submitted(
         )
         .execution_options(synchronize_session=False)
     )
-    return bool(changed.rowcount)
+    return bool(changed.rowcount)  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
 
 
 def submit_assessment(

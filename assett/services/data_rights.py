@@ -20,6 +20,7 @@ import pandas as pd
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
+from ..domain.profile import LEGAL_TYPES
 from ..extensions import db
 from ..models import (
     Answer,
@@ -40,6 +41,7 @@ from ..models._base import utcnow
 from .errors import ServiceError
 from .exports import to_csv_bytes
 from .organisations import (
+    SHARING_SHORT_LABELS,
     delete_organisation,
     organisations_left_without_members,
     sharing_history,
@@ -338,7 +340,8 @@ def export_csv_files(organisation: Organisation) -> dict[str, bytes]:
         "id": profile["id"],
         "nom": profile["name"],
         "territoire": profile["territory_name"],
-        "type_structure": profile["legal_type"],
+        # Labels, as the pages show them; the JSON export keeps the codes for machines.
+        "type_structure": LEGAL_TYPES.get(profile["legal_type"], profile["legal_type"]),
         "siret": profile["siret"],
         "code_naf": profile["naf_code"],
         "section_naf": profile["naf_section"],
@@ -347,7 +350,7 @@ def export_csv_files(organisation: Organisation) -> dict[str, bytes]:
         "code_postal": profile["postcode"],
         "commune": profile["commune"],
         "vehicules": profile["has_vehicles"],
-        "partage": profile["sharing"],
+        "partage": str(SHARING_SHORT_LABELS.get(profile["sharing"], profile["sharing"])),
         "partage_modifie_le": profile["sharing_changed_at"],
         "cree_le": profile["created_at"],
         "membres": [m["email"] for m in data["members"]],
@@ -361,7 +364,7 @@ def export_csv_files(organisation: Organisation) -> dict[str, bytes]:
                 "theme": a["theme_key"],
                 "theme_titre": a["theme_title"],
                 "version_questionnaire": a["questionnaire_version"],
-                "statut": a["status"],
+                "statut": _("Envoyée") if a["status"] == "submitted" else _("Brouillon"),
                 "commencee_le": a["created_at"],
                 "modifiee_le": a["updated_at"],
                 "envoyee_le": a["submitted_at"],

@@ -28,6 +28,7 @@ from ..models import (
 from ..models._base import utcnow
 from .errors import ServiceError
 from .mail import absolute_url
+from .unit_of_work import transaction, transactional
 
 KINDS = INVITATION_KINDS
 
@@ -77,8 +78,8 @@ def create_org_invitation(
         created_at=now,
         expires_at=_expiry(now),
     )
-    db.session.add(invitation)
-    db.session.commit()
+    with transaction() as session:
+        session.add(invitation)
     if email:
         _send(
             email,
@@ -118,8 +119,8 @@ def create_role_invitation(
         created_at=now,
         expires_at=_expiry(now),
     )
-    db.session.add(invitation)
-    db.session.commit()
+    with transaction() as session:
+        session.add(invitation)
     _send(
         clean,
         _("Invitation sur le territoire %(name)s", name=territory.name),
@@ -145,9 +146,8 @@ def _send(to: str, subject: str, body: str) -> None:
 
 def role_label(role: str | None) -> str:
     """French name of a territory role."""
-    return {"admin": _("administrateur·rice"), "animator": _("animateur·rice")}.get(
-        role or "", role or ""
-    )
+    labels = {"admin": str(_("administrateur·rice")), "animator": str(_("animateur·rice"))}
+    return labels.get(role or "", role or "")
 
 
 def find_invitation(token: str) -> Invitation | None:
@@ -160,21 +160,29 @@ def find_invitation(token: str) -> Invitation | None:
 def invitation_problem(invitation: Invitation | None, now: datetime | None = None) -> str | None:
     """Why a link can no longer be used, in French, or None if it can."""
     if invitation is None:
-        return _("Ce lien d'invitation n'est pas valide. Vérifiez qu'il a été copié en entier.")
+        return str(
+            _("Ce lien d'invitation n'est pas valide. Vérifiez qu'il a été copié en entier.")
+        )
     if invitation.revoked_at is not None:
-        return _(
-            "Cette invitation a été annulée. Demandez un nouveau lien à la personne qui "
-            "vous l'a envoyé."
+        return str(
+            _(
+                "Cette invitation a été annulée. Demandez un nouveau lien à la personne qui "
+                "vous l'a envoyé."
+            )
         )
     if invitation.accepted_at is not None:
-        return _(
-            "Ce lien d'invitation a déjà été utilisé. Chaque lien ne sert qu'une fois : "
-            "demandez-en un nouveau si besoin."
+        return str(
+            _(
+                "Ce lien d'invitation a déjà été utilisé. Chaque lien ne sert qu'une fois : "
+                "demandez-en un nouveau si besoin."
+            )
         )
     if invitation.expires_at <= (now or utcnow()):
-        return _(
-            "Ce lien d'invitation a expiré. Demandez un nouveau lien à la personne qui "
-            "vous l'a envoyé."
+        return str(
+            _(
+                "Ce lien d'invitation a expiré. Demandez un nouveau lien à la personne qui "
+                "vous l'a envoyé."
+            )
         )
     return None
 
@@ -194,6 +202,7 @@ def _already_joined(invitation: Invitation, user: User) -> bool:
     return db.session.scalar(query) is not None
 
 
+@transactional
 def accept_invitation(token: str, user: User, now: datetime | None = None) -> Invitation:
     """Use a link: join the organisation or take the territory role; the link is then spent."""
     now = now or utcnow()
@@ -230,7 +239,6 @@ def accept_invitation(token: str, user: User, now: datetime | None = None) -> In
         .execution_options(synchronize_session=False)
     )
     if spent.rowcount != 1:  # type: ignore[attr-defined]
-        db.session.rollback()
         raise ServiceError(
             _(
                 "Ce lien d'invitation a déjà été utilisé. Chaque lien ne sert qu'une fois : "
@@ -246,7 +254,6 @@ def accept_invitation(token: str, user: User, now: datetime | None = None) -> In
                 user_id=user.id, territory_id=invitation.territory_id, role=invitation.role
             )
         )
-    db.session.commit()
     return invitation
 
 
@@ -255,8 +262,8 @@ def revoke_invitation(invitation: Invitation) -> None:
     if invitation.accepted_at is not None:
         raise ServiceError(_("Cette invitation a déjà été utilisée."), "invitation")
     if invitation.revoked_at is None:
-        invitation.revoked_at = utcnow()
-        db.session.commit()
+        with transaction():
+            invitation.revoked_at = utcnow()
 
 
 def pending_invitations(

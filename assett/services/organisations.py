@@ -35,7 +35,7 @@ from ..models import (
 from ..models._base import utcnow
 from . import aggregates
 from .errors import ServiceError
-from .unit_of_work import transaction
+from .unit_of_work import transaction, transactional
 
 NAME_MAX = 200
 COMMUNE_MAX = 120
@@ -163,6 +163,7 @@ def clean_profile(data: Mapping[str, Any]) -> dict[str, Any]:
     return clean
 
 
+@transactional
 def create_organisation(territory: Territory, user: User, data: Mapping[str, Any]) -> Organisation:
     """Create an organisation on a territory with its creator as first member."""
     values = clean_profile(data)
@@ -170,16 +171,15 @@ def create_organisation(territory: Territory, user: User, data: Mapping[str, Any
     db.session.add(organisation)
     db.session.flush()
     db.session.add(Membership(user_id=user.id, organisation_id=organisation.id))
-    db.session.commit()
     return organisation
 
 
+@transactional
 def update_profile(organisation: Organisation, data: Mapping[str, Any]) -> Organisation:
     """Replace an organisation's profile with validated values."""
     values = clean_profile(data)
     for key, value in values.items():
         setattr(organisation, key, value)
-    db.session.commit()
     return organisation
 
 
@@ -266,7 +266,7 @@ def organisations_left_without_members(user: User) -> list[Organisation]:
 def delete_organisation(organisation: Organisation) -> None:
     """Delete an organisation and, through the database's ON DELETE CASCADE, all its data.
 
-    No commit: the caller owns the transaction.
+    A helper: the caller's transaction commits it.
     """
     # The organisation's row first, as a submission locks it first: one order, no deadlock.
     db.session.execute(
@@ -298,6 +298,7 @@ def leave_organisation(organisation: Organisation, user: User, delete_if_last: b
 # Sharing
 
 
+@transactional
 def set_sharing(organisation: Organisation, level: str, user: User) -> SharingConsent | None:
     """Record a sharing choice; return the consent row, or None if nothing changed."""
     if level not in SHARING_LEVELS:

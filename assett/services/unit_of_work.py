@@ -7,7 +7,8 @@ from contextlib import contextmanager
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from sqlalchemy.orm import Session, scoped_session
+from flask_sqlalchemy.session import Session
+from sqlalchemy.orm import scoped_session
 
 from ..database import writing
 from ..extensions import db
