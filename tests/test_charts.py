@@ -93,8 +93,8 @@ def test_chart_pages_load_plotly_and_charts_js_from_files_only(client, login_as,
 
     for url in (f"/o/{world.org.id}/resultats", f"/o/{world.org.id}/progression"):
         page = client.get(url).get_data(as_text=True)
-        assert '<script src="/assets/plotly.min.js"></script>' in page
-        assert '<script src="/static/js/charts.js"></script>' in page
+        assert re.search(r'<script src="/assets/plotly\.min\.js\?v=[0-9a-f]{12}"></script>', page)
+        assert re.search(r'<script src="/static/js/charts\.js\?v=[0-9a-f]{12}"></script>', page)
         assert not SCRIPT_WITHOUT_SRC.search(page)
 
 
