@@ -101,6 +101,7 @@ def progress(org_id: int) -> str:
             title=_("Évolution de vos scores"),
             x_title=_("Date d'envoi"),
             y_title=_("Score sur 5"),
+            order_label=_("n°{n}"),
         )
         charts.add_version_markers(
             figure, [(s.submitted_at, _version_label(titles, s)) for s in version_notes]
