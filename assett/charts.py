@@ -110,6 +110,13 @@ def radar_figure(
     return {"data": data, "layout": layout}
 
 
+def radar_series(figure: Figure) -> list[tuple[str, list[float | None]]]:
+    """Every series the radar draws, latest first: the columns of its data table."""
+    series = [(trace["name"], list(trace["r"][:-1])) for trace in figure["data"]]
+    # The latest is drawn last, on top; a table reads it first.
+    return series[-1:] + series[:-1]
+
+
 def _iso(moment: date | datetime) -> str:
     if isinstance(moment, datetime):
         return moment.strftime("%Y-%m-%d %H:%M:%S")

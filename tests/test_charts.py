@@ -140,3 +140,16 @@ def test_submissions_on_one_day_show_their_date_once_in_submission_order(client,
     lines = {trace["name"]: trace for trace in figure["data"]}
     assert lines["Déchets"]["customdata"] == ["01/12/2026 (n°1)", "01/12/2026 (n°3)"]
     assert lines["Mobilité"]["customdata"] == ["01/12/2026 (n°2)"]
+
+
+def test_the_radar_table_has_a_column_for_every_series_drawn(client, login_as, world, history):
+    login_as(world.actor)
+
+    page = client.get(f"/o/{world.org.id}/resultats").get_data(as_text=True)
+
+    (radar,) = figures(page)
+    table = page.split('<details class="data-table"', 1)[1].split("</details>", 1)[0]
+    head = table.split("</thead>", 1)[0]
+    for trace in radar["data"]:
+        assert f'<th scope="col" class="num">{html.escape(trace["name"])}</th>' in head
+    assert head.index("Dernière évaluation") < head.index("Évaluation précédente")
