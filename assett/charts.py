@@ -110,10 +110,50 @@ def radar_figure(
     return {"data": data, "layout": layout}
 
 
+def radar_series(figure: Figure) -> list[tuple[str, list[float | None]]]:
+    """Every series the radar draws, latest first: the columns of its data table."""
+    series = [(trace["name"], list(trace["r"][:-1])) for trace in figure["data"]]
+    # The latest is drawn last, on top; a table reads it first.
+    return series[-1:] + series[:-1]
+
+
 def _iso(moment: date | datetime) -> str:
     if isinstance(moment, datetime):
         return moment.strftime("%Y-%m-%d %H:%M:%S")
     return moment.isoformat()
+
+
+def _day(moment: date | datetime) -> date:
+    return moment.date() if isinstance(moment, datetime) else moment
+
+
+def _timeline(
+    moments: Sequence[date | datetime], order_label: str
+) -> tuple[list[str], list[str], dict[str, str]]:
+    """Positions, tick labels and hover labels: each date once, numbered where several share it.
+
+    Six submissions on one day would give six identical date ticks on a date axis; here they
+    are six positions in submission order, the date written under the first one only.
+    """
+    ordered = sorted({_iso(moment): moment for moment in moments}.items())
+    per_day: dict[date, int] = {}
+    for _, moment in ordered:
+        per_day[_day(moment)] = per_day.get(_day(moment), 0) + 1
+    positions, ticks, hovers = [], [], {}
+    rank: dict[date, int] = {}
+    for iso, moment in ordered:
+        day = _day(moment)
+        rank[day] = rank.get(day, 0) + 1
+        text = day.strftime("%d/%m/%Y")
+        positions.append(iso)
+        if per_day[day] == 1:
+            ticks.append(text)
+            hovers[iso] = text
+        else:
+            number = order_label.format(n=rank[day])
+            ticks.append(f"{text}<br>{number}" if rank[day] == 1 else f"<br>{number}")
+            hovers[iso] = f"{text} ({number})"
+    return positions, ticks, hovers
 
 
 def progress_figure(
@@ -122,33 +162,44 @@ def progress_figure(
     title: str = "Évolution de vos scores",
     x_title: str = "Date d'envoi",
     y_title: str = "Score sur 5",
+    order_label: str = "n°{n}",
 ) -> Figure:
-    """One line per theme: x the submission date, y the score from 0 to 5."""
+    """One line per theme: x the submission (in order, dated), y the score from 0 to 5."""
+    moments = [moment for points in series.values() for moment, _ in points]
+    positions, ticks, hovers = _timeline(moments, order_label)
     data = []
     for index, (name, points) in enumerate(series.items()):
         colour, dash, symbol = _style(index)
+        xs = [_iso(moment) for moment, _ in points]
         data.append(
             {
                 "type": "scatter",
                 "mode": "lines+markers",
                 "name": name,
-                "x": [_iso(moment) for moment, _ in points],
+                "x": xs,
                 "y": [score for _, score in points],
+                "customdata": [hovers[x] for x in xs],
                 "line": {"color": colour, "dash": dash, "width": 3},
                 "marker": {"symbol": symbol, "size": 9, "color": colour},
                 "connectgaps": False,
-                "hovertemplate": "%{x|%d/%m/%Y} : %{y:.1f}/5<extra>%{fullData.name}</extra>",
+                "hovertemplate": "%{customdata} : %{y:.1f}/5<extra>%{fullData.name}</extra>",
             }
         )
     layout = _base_layout(title)
+    # A category axis in submission order: dates coinciding stay apart and in order.
     layout["xaxis"] = {
         "title": {"text": x_title},
-        "type": "date",
-        "tickformat": "%d/%m/%Y",
+        "type": "category",
+        "categoryorder": "array",
+        "categoryarray": positions,
+        "tickmode": "array",
+        "tickvals": positions,
+        "ticktext": ticks,
+        "tickangle": 0,
         "gridcolor": "#e0e0e0",
     }
     # Below the axis title, which the default legend position overlaps.
-    layout["legend"] = {"orientation": "h", "y": -0.3}
+    layout["legend"] = {"orientation": "h", "y": -0.35}
     layout["yaxis"] = _score_axis(y_title)
     return {"data": data, "layout": layout}
 
@@ -158,9 +209,7 @@ def figure_json(figure: Figure) -> str:
     return json.dumps(figure, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
-def add_version_markers(
-    figure: Figure, markers: Sequence[tuple[date | datetime, str]]
-) -> Figure:
+def add_version_markers(figure: Figure, markers: Sequence[tuple[date | datetime, str]]) -> Figure:
     """Mark each questionnaire version change with a dotted vertical line and its label."""
     layout = figure.setdefault("layout", {})
     shapes = layout.setdefault("shapes", [])

@@ -9,6 +9,7 @@ from flask import Flask, g
 from flask_babel import format_date, format_datetime
 
 from .domain.scoring import format_score
+from .main.assets import register as register_assets
 
 
 def score_filter(value: float | None) -> str:
@@ -46,6 +47,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["percent"] = percent_filter
     app.jinja_env.filters["number"] = number_filter
     app.jinja_env.filters["frdate"] = date_filter
+    register_assets(app)
 
     @app.context_processor
     def inject_branding() -> dict[str, Any]:

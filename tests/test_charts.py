@@ -93,8 +93,8 @@ def test_chart_pages_load_plotly_and_charts_js_from_files_only(client, login_as,
 
     for url in (f"/o/{world.org.id}/resultats", f"/o/{world.org.id}/progression"):
         page = client.get(url).get_data(as_text=True)
-        assert '<script src="/assets/plotly.min.js"></script>' in page
-        assert '<script src="/static/js/charts.js"></script>' in page
+        assert re.search(r'<script src="/assets/plotly\.min\.js\?v=[0-9a-f]{12}"></script>', page)
+        assert re.search(r'<script src="/static/js/charts\.js\?v=[0-9a-f]{12}"></script>', page)
         assert not SCRIPT_WITHOUT_SRC.search(page)
 
 
@@ -122,3 +122,34 @@ def test_the_progress_page_without_assessments_has_no_chart(client, login_as, wo
 
     assert "data-plotly" not in page
     assert "/assets/plotly.min.js" not in page
+
+
+def test_submissions_on_one_day_show_their_date_once_in_submission_order(client, login_as, world):
+    factories.publish_theme(world.territory, small_theme("dechets", "Déchets"))
+    factories.publish_theme(world.territory, small_theme("mobilite", "Mobilité"))
+    for hour, key in ((9, "dechets"), (10, "mobilite"), (11, "dechets")):
+        moment = datetime(2026, 12, 1, hour, tzinfo=UTC)
+        factories.make_assessment(world.org, key, {"niveau": hour - 8}, submitted_at=moment)
+    login_as(world.actor)
+
+    page = client.get(f"/o/{world.org.id}/progression").get_data(as_text=True)
+
+    (figure,) = figures(page)
+    ticks = figure["layout"]["xaxis"]["ticktext"]
+    assert ticks == ["01/12/2026<br>n°1", "<br>n°2", "<br>n°3"]
+    lines = {trace["name"]: trace for trace in figure["data"]}
+    assert lines["Déchets"]["customdata"] == ["01/12/2026 (n°1)", "01/12/2026 (n°3)"]
+    assert lines["Mobilité"]["customdata"] == ["01/12/2026 (n°2)"]
+
+
+def test_the_radar_table_has_a_column_for_every_series_drawn(client, login_as, world, history):
+    login_as(world.actor)
+
+    page = client.get(f"/o/{world.org.id}/resultats").get_data(as_text=True)
+
+    (radar,) = figures(page)
+    table = page.split('<details class="data-table"', 1)[1].split("</details>", 1)[0]
+    head = table.split("</thead>", 1)[0]
+    for trace in radar["data"]:
+        assert f'<th scope="col" class="num">{html.escape(trace["name"])}</th>' in head
+    assert head.index("Dernière évaluation") < head.index("Évaluation précédente")

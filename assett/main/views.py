@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import plotly
 from flask import (
     Response,
     abort,
     current_app,
     redirect,
     render_template,
+    request,
     send_from_directory,
     url_for,
 )
@@ -20,8 +20,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from ..access import territory_or_404
 from ..services.spaces import active_territories, database_answers, user_space
 from . import bp
-
-PLOTLY_DIR = Path(plotly.__file__).resolve().parent / "package_data"
+from .assets import IMMUTABLE, PLOTLY_DIR, PLOTLY_FILE, send_asset, theme_css_digest
 
 
 @bp.get("/")
@@ -47,7 +46,8 @@ def territory_theme(slug: str) -> Response:
     colour = territory.main_colour if _is_hex_colour(territory.main_colour) else "#1b6b4f"
     css = f":root {{ --brand: {colour}; --brand-dark: {colour}; }}\n"
     response = Response(css, mimetype="text/css")
-    response.headers["Cache-Control"] = "public, max-age=300"
+    fresh = request.args.get("v") == theme_css_digest(territory.main_colour)
+    response.headers["Cache-Control"] = IMMUTABLE if fresh else "public, max-age=300"
     return response
 
 
@@ -80,8 +80,8 @@ def home() -> WerkzeugResponse | str:
 
 @bp.get("/assets/plotly.min.js")
 def plotly_js() -> Response:
-    """plotly.js as shipped by the plotly Python package: no CDN."""
-    return send_from_directory(PLOTLY_DIR, "plotly.min.js", max_age=86400)
+    """plotly.js as shipped by the plotly Python package (no CDN), gzipped and cached."""
+    return send_asset(PLOTLY_DIR, PLOTLY_FILE)
 
 
 @bp.get("/healthz")

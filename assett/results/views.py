@@ -15,7 +15,7 @@ from ..services.drafts import VersionSwitch, version_switches
 from ..services.resources import OFFER_TYPE_LABELS
 from . import bp
 
-RadarRow = tuple[str, float | None, float | None]
+RadarColumn = tuple[str, list[float | None]]
 # Below three axes a radar is a dot or a line: the theme sections say it better.
 RADAR_MIN_THEMES = 3
 
@@ -23,25 +23,24 @@ RADAR_MIN_THEMES = 3
 def _radar(
     overview: service.Overview,
     overlays: list[tuple[str, list[float | None]]] | None = None,
-) -> tuple[str | None, list[RadarRow], bool]:
-    """The radar's JSON and its data table: latest against previous score per theme."""
-    rows: list[RadarRow] = [
-        (theme.title, theme.score, theme.previous.score if theme.previous else None)
-        for theme in overview.themes
-    ]
+) -> tuple[str | None, list[str], list[RadarColumn]]:
+    """The radar's JSON and its data table: one column per series drawn, one row per theme."""
+    themes = [theme.title for theme in overview.themes]
+    if len(themes) < RADAR_MIN_THEMES:
+        return None, themes, []
     has_previous = any(theme.previous is not None for theme in overview.themes)
-    if len(rows) < RADAR_MIN_THEMES:
-        return None, rows, has_previous
     figure = charts.radar_figure(
-        [row[0] for row in rows],
-        [row[1] for row in rows],
-        [row[2] for row in rows] if has_previous else None,
+        themes,
+        [theme.score for theme in overview.themes],
+        [theme.previous.score if theme.previous else None for theme in overview.themes]
+        if has_previous
+        else None,
         title=_("Vos scores par thème"),
         latest_label=_("Dernière évaluation"),
         previous_label=_("Évaluation précédente"),
         overlays=overlays or (),
     )
-    return charts.figure_json(figure), rows, has_previous
+    return charts.figure_json(figure), themes, charts.radar_series(figure)
 
 
 @bp.get("/o/<int:org_id>/resultats")
@@ -51,7 +50,7 @@ def overview(org_id: int) -> str:
     org = member_org_or_404(org_id)
     summary = service.overview(org)
     benchmarks = benchmark_service.benchmark_for(org)
-    radar_json, radar_rows, has_previous = _radar(
+    radar_json, radar_themes, radar_columns = _radar(
         summary,
         benchmark_service.radar_overlays([t.theme_key for t in summary.themes], benchmarks),
     )
@@ -60,8 +59,8 @@ def overview(org_id: int) -> str:
         org=org,
         overview=summary,
         radar_json=radar_json,
-        radar_rows=radar_rows,
-        has_previous=has_previous,
+        radar_themes=radar_themes,
+        radar_columns=radar_columns,
         offer_types=OFFER_TYPE_LABELS,
         benchmarks=benchmarks,
         comparable_label=benchmark_service.comparable_label(org),
@@ -101,6 +100,7 @@ def progress(org_id: int) -> str:
             title=_("Évolution de vos scores"),
             x_title=_("Date d'envoi"),
             y_title=_("Score sur 5"),
+            order_label=_("n°{n}"),
         )
         charts.add_version_markers(
             figure, [(s.submitted_at, _version_label(titles, s)) for s in version_notes]

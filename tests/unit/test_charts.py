@@ -45,7 +45,29 @@ def test_the_progress_chart_has_one_line_per_theme_on_a_fixed_scale():
     assert energy["x"] == ["2024-01-05 00:00:00", "2025-01-05"]
     assert energy["y"] == [1.5, 2.5]
     assert figure["layout"]["yaxis"]["range"] == [0, 5]
-    assert figure["layout"]["xaxis"]["type"] == "date"
+    assert figure["layout"]["xaxis"]["ticktext"] == ["05/01/2024", "05/01/2025", "01/02/2025"]
+
+
+def test_several_submissions_on_one_day_show_the_date_once_and_their_order():
+    day = [datetime(2026, 12, 1, hour, tzinfo=UTC) for hour in (9, 10, 11)]
+    figure = charts.progress_figure(
+        {
+            "Énergie": [(day[0], 1.0), (day[2], 3.0)],
+            "Déchets": [(day[1], 2.0), (datetime(2026, 12, 4, tzinfo=UTC), 2.5)],
+        }
+    )
+
+    axis = figure["layout"]["xaxis"]
+    assert axis["categoryarray"] == [
+        "2026-12-01 09:00:00",
+        "2026-12-01 10:00:00",
+        "2026-12-01 11:00:00",
+        "2026-12-04 00:00:00",
+    ]
+    assert axis["tickvals"] == axis["categoryarray"]
+    assert axis["ticktext"] == ["01/12/2026<br>n°1", "<br>n°2", "<br>n°3", "04/12/2026"]
+    assert " ".join(axis["ticktext"]).count("01/12/2026") == 1
+    assert figure["data"][1]["customdata"] == ["01/12/2026 (n°2)", "04/12/2026"]
 
 
 def test_charts_use_french_separators_and_distinct_styles():

@@ -1,0 +1,118 @@
+"""Static files served compressed and cached for a year, their URL carrying a content hash.
+
+`asset_url("css/assett.css")` gives `/static/css/assett.css?v=<hash>`: the hash changes with
+the file, so a browser may keep each version for good (`immutable`) and a new release is
+fetched at once. Files are gzipped once per process and kept in memory (plotly.js goes from
+4.8 MB to about 1.4 MB), and sent gzipped to every browser that accepts it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import mimetypes
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import plotly
+from flask import Flask, Response, abort, current_app, request, url_for
+from werkzeug.security import safe_join
+
+PLOTLY_DIR = Path(plotly.__file__).resolve().parent / "package_data"
+PLOTLY_FILE = "plotly.min.js"
+ONE_YEAR = 365 * 24 * 3600
+IMMUTABLE = f"public, max-age={ONE_YEAR}, immutable"
+# A request without the current hash (an old page, a hand-typed URL) must not pin a version.
+REVALIDATE = "public, max-age=0, must-revalidate"
+# Below this size gzip's header costs more than it saves.
+MIN_COMPRESSED_SIZE = 1024
+COMPRESSIBLE = ("text/", "application/javascript", "image/svg+xml", "application/json")
+
+
+@dataclass(frozen=True)
+class Asset:
+    """One file's bytes, gzipped bytes and content hash."""
+
+    body: bytes
+    gzipped: bytes | None
+    digest: str
+    mimetype: str
+
+
+@lru_cache(maxsize=64)
+def _load(path: str, mtime_ns: int, size: int) -> Asset:
+    """Read, hash and compress a file; cached until the file changes."""
+    body = Path(path).read_bytes()
+    mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    if mimetype == "text/javascript":
+        mimetype = "application/javascript"
+    gzipped = None
+    if len(body) >= MIN_COMPRESSED_SIZE and mimetype.startswith(COMPRESSIBLE):
+        # mtime=0 makes the gzipped bytes the same on every worker and every start.
+        gzipped = gzip.compress(body, compresslevel=9, mtime=0)
+    digest = hashlib.sha256(body).hexdigest()[:12]
+    return Asset(body=body, gzipped=gzipped, digest=digest, mimetype=mimetype)
+
+
+def _asset(folder: Path | str, filename: str) -> Asset:
+    path = safe_join(str(folder), filename)
+    if path is None or not Path(path).is_file():
+        abort(404)
+    stat = Path(path).stat()
+    return _load(path, stat.st_mtime_ns, stat.st_size)
+
+
+def _static_folder() -> str:
+    folder = current_app.static_folder
+    if folder is None:  # pragma: no cover - the app always has one
+        abort(404)
+    return folder
+
+
+def asset_url(filename: str) -> str:
+    """The URL of a static file (or plotly.js) with its content hash."""
+    if filename == PLOTLY_FILE:
+        return url_for("main.plotly_js", v=_asset(PLOTLY_DIR, PLOTLY_FILE).digest)
+    return url_for("static", filename=filename, v=_asset(_static_folder(), filename).digest)
+
+
+def theme_css_digest(colour: str) -> str:
+    """The hash of a territory's stylesheet, which only its colour changes."""
+    return hashlib.sha256(colour.encode()).hexdigest()[:12]
+
+
+def theme_css_url(slug: str, colour: str) -> str:
+    """The URL of a territory's stylesheet with its hash."""
+    return url_for("main.territory_theme", slug=slug, v=theme_css_digest(colour))
+
+
+def send_asset(folder: Path | str, filename: str) -> Response:
+    """The file, gzipped if the browser accepts it, cached for a year if the URL has its hash."""
+    asset = _asset(folder, filename)
+    fresh = request.args.get("v") == asset.digest
+    etag = f'"{asset.digest}"'
+    accepts_gzip = asset.gzipped is not None and request.accept_encodings["gzip"] > 0
+    if request.if_none_match.contains(asset.digest):
+        response = Response(status=304)
+    else:
+        body = asset.gzipped if accepts_gzip and asset.gzipped is not None else asset.body
+        response = Response(body, mimetype=asset.mimetype)
+        if accepts_gzip:
+            response.headers["Content-Encoding"] = "gzip"
+    response.headers["ETag"] = etag
+    response.headers["Cache-Control"] = IMMUTABLE if fresh else REVALIDATE
+    response.headers["Vary"] = "Accept-Encoding"
+    return response
+
+
+def serve_static(filename: str) -> Response:
+    """The app's static folder, served by `send_asset`."""
+    return send_asset(_static_folder(), filename)
+
+
+def register(app: Flask) -> None:
+    """Serve the static folder through `send_asset` and offer `asset_url` to templates."""
+    app.view_functions["static"] = serve_static
+    app.jinja_env.globals["asset_url"] = asset_url
+    app.jinja_env.globals["theme_css_url"] = theme_css_url
