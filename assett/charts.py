@@ -158,7 +158,9 @@ def figure_json(figure: Figure) -> str:
     return json.dumps(figure, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
-def add_version_markers(figure: Figure, markers: Sequence[tuple[date | datetime, str]]) -> Figure:
+def add_version_markers(
+    figure: Figure, markers: Sequence[tuple[date | datetime, str]]
+) -> Figure:
     """Mark each questionnaire version change with a dotted vertical line and its label."""
     layout = figure.setdefault("layout", {})
     shapes = layout.setdefault("shapes", [])
