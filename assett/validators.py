@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import LazyString
+from flask_babel import gettext as _
 from wtforms import Field, Form
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, ValidationError
 
 LINE_BREAKS = frozenset("\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 
@@ -23,3 +24,21 @@ class SingleLine:
     def __call__(self, form: Form, field: Field) -> None:
         if isinstance(field.data, str) and has_line_break(field.data):
             raise ValidationError(str(self.message))
+
+
+class MaxLength(Length):
+    """`Length(max=…)` whose default message names the field; the page gets `maxlength`."""
+
+    def __init__(self, max: int, message: str | LazyString | None = None) -> None:
+        super().__init__(max=max, message=message)
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if self.message is None and len(field.data or "") > self.max:
+            raise ValidationError(
+                _(
+                    "« %(label)s » ne doit pas dépasser %(max)s caractères.",
+                    label=field.label.text,
+                    max=self.max,
+                )
+            )
+        super().__call__(form, field)

@@ -6,13 +6,13 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, RadioField, SelectChoice, SelectMultipleField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..domain import scoring
 from ..domain.definitions import SCALE_MAX, Question
+from ..forms import BaseForm
 
 # Ticking « Aucune de ces réponses » is an answer (nothing applies); ticking nothing is none.
 NONE_OF_THESE = "_aucune"
@@ -158,7 +158,7 @@ class AnswerValidator:
             raise ValidationError(str(error)) from error
 
 
-class PageForm(FlaskForm):
+class PageForm(BaseForm):
     """Base of the generated page forms; `questions` lists the page's questions in order."""
 
     questions: Sequence[Question] = ()

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired
 
+from ..forms import BaseForm
 from ..services.passwords import MIN_LENGTH
+from ..validators import MaxLength
+
+# Long enough for any pass phrase, short enough that hashing it costs nothing unusual.
+PASSWORD_MAX = 1000
 
 EMAIL_REQUIRED = _l("Indiquez votre adresse e-mail.")
 PASSWORD_REQUIRED = _l("Indiquez votre mot de passe.")
@@ -22,7 +26,7 @@ NEW_PASSWORD_HELP = _l(
 def _email_field(autocomplete: str = "email") -> EmailField:
     return EmailField(
         _l("Adresse e-mail"),
-        validators=[InputRequired(EMAIL_REQUIRED), Length(max=254)],
+        validators=[InputRequired(EMAIL_REQUIRED), MaxLength(254)],
         render_kw={"autocomplete": autocomplete, "spellcheck": "false"},
     )
 
@@ -30,47 +34,53 @@ def _email_field(autocomplete: str = "email") -> EmailField:
 def _new_password_fields(label: LazyString) -> tuple[PasswordField, PasswordField]:
     password = PasswordField(
         label,
-        validators=[InputRequired(_l("Choisissez un mot de passe."))],
+        validators=[InputRequired(_l("Choisissez un mot de passe.")), MaxLength(PASSWORD_MAX)],
         description=NEW_PASSWORD_HELP,
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         _l("Confirmation du mot de passe"),
-        validators=[InputRequired(_l("Saisissez à nouveau le mot de passe."))],
+        validators=[
+            InputRequired(_l("Saisissez à nouveau le mot de passe.")),
+            MaxLength(PASSWORD_MAX),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
     return password, confirm
 
 
-class SignupForm(FlaskForm):
+class SignupForm(BaseForm):
     email = _email_field()
 
 
-class SignupConfirmForm(FlaskForm):
+class SignupConfirmForm(BaseForm):
     password, confirm = _new_password_fields(_l("Mot de passe"))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = _email_field("username")
     password = PasswordField(
         _l("Mot de passe"),
-        validators=[InputRequired(PASSWORD_REQUIRED)],
+        validators=[InputRequired(PASSWORD_REQUIRED), MaxLength(PASSWORD_MAX)],
         render_kw={"autocomplete": "current-password"},
     )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(BaseForm):
     email = _email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(BaseForm):
     password, confirm = _new_password_fields(_l("Nouveau mot de passe"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current_password = PasswordField(
         _l("Mot de passe actuel"),
-        validators=[InputRequired(_l("Indiquez votre mot de passe actuel."))],
+        validators=[
+            InputRequired(_l("Indiquez votre mot de passe actuel.")),
+            MaxLength(PASSWORD_MAX),
+        ],
         render_kw={"autocomplete": "current-password"},
     )
     password, confirm = _new_password_fields(_l("Nouveau mot de passe"))

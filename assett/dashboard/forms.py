@@ -7,18 +7,19 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import Field, SelectField, StringField
 from wtforms.validators import ValidationError
 
 from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
+from ..forms import BaseForm
 from ..models import Cohort
 from ..services.dashboard import Filters, ThemeInfo
+from ..validators import MaxLength
 
 ALL = ""
 
 
-class FilterForm(FlaskForm):
+class FilterForm(BaseForm):
     """Theme, profile, cohort and period; every field optional."""
 
     class Meta:
@@ -33,11 +34,13 @@ class FilterForm(FlaskForm):
     # Plain text fields read as dates here, so that a wrong date gets a French message.
     start = StringField(
         _l("Auto-évaluations envoyées depuis le"),
+        [MaxLength(10)],
         description=_l("Date incluse (jj/mm/aaaa)."),
         render_kw={"type": "date"},
     )
     end = StringField(
         _l("Auto-évaluations envoyées jusqu'au"),
+        [MaxLength(10)],
         description=_l("Date incluse (jj/mm/aaaa)."),
         render_kw={"type": "date"},
     )

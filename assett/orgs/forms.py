@@ -6,7 +6,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     Field,
     Form,
@@ -16,11 +15,13 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
+from ..auth.forms import PASSWORD_MAX
 from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_VERSION
+from ..forms import BaseForm
 from ..services.organisations import SHARING_WORDING
-from ..validators import SingleLine
+from ..validators import MaxLength, SingleLine
 
 
 class MarkRequired:
@@ -47,7 +48,7 @@ def _headcount_choices() -> list[SelectChoice]:
     )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(BaseForm):
     """An organisation's profile."""
 
     name = StringField(
@@ -55,8 +56,9 @@ class ProfileForm(FlaskForm):
         validators=[
             MarkRequired(),
             SingleLine(_l("Le nom de l'organisation doit tenir sur une seule ligne.")),
+            MaxLength(200, _l("Le nom ne doit pas dépasser 200 caractères.")),
         ],
-        render_kw={"maxlength": 200, "autocomplete": "organization"},
+        render_kw={"autocomplete": "organization"},
     )
     legal_type = SelectField(
         _l("Type de structure"),
@@ -70,7 +72,9 @@ class ProfileForm(FlaskForm):
             "14 chiffres, espaces acceptés. Obligatoire pour une entreprise, facultatif pour "
             "une association, un établissement public ou une autre structure."
         ),
-        render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 20},
+        # Typed with spaces (« 123 456 789 00012 »); stored as its 14 digits.
+        validators=[MaxLength(20)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
     )
     naf_code = StringField(
         _l("Code d'activité (NAF / APE)"),
@@ -80,7 +84,9 @@ class ProfileForm(FlaskForm):
             "partir du 1er janvier 2027.",
             version=NAF_VERSION,
         ),
-        render_kw={"autocomplete": "off", "maxlength": 10},
+        # Typed as « 10.71 C » or « 1071C »; stored as « 10.71C ».
+        validators=[MaxLength(10)],
+        render_kw={"autocomplete": "off"},
     )
     headcount_code = SelectField(
         _l("Tranche d'effectif salarié"),
@@ -90,13 +96,17 @@ class ProfileForm(FlaskForm):
     )
     postcode = StringField(
         _l("Code postal"),
-        validators=[MarkRequired()],
-        render_kw={"inputmode": "numeric", "autocomplete": "postal-code", "maxlength": 5},
+        validators=[MarkRequired(), MaxLength(5)],
+        render_kw={"inputmode": "numeric", "autocomplete": "postal-code"},
     )
     commune = StringField(
         _l("Commune"),
-        validators=[MarkRequired(), SingleLine(_l("La commune doit tenir sur une seule ligne."))],
-        render_kw={"autocomplete": "address-level2", "maxlength": 120},
+        validators=[
+            MarkRequired(),
+            SingleLine(_l("La commune doit tenir sur une seule ligne.")),
+            MaxLength(120),
+        ],
+        render_kw={"autocomplete": "address-level2"},
     )
     has_vehicles = RadioField(
         _l("Votre organisation utilise-t-elle des véhicules (flotte, véhicules de service) ?"),
@@ -119,7 +129,7 @@ class ProfileForm(FlaskForm):
         }
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(BaseForm):
     """Create an invitation link, optionally mailed."""
 
     email = StringField(
@@ -128,16 +138,16 @@ class InvitationForm(FlaskForm):
             "Si vous l'indiquez, le lien lui est envoyé par e-mail. Sinon, copiez le lien et "
             "transmettez-le vous-même."
         ),
-        validators=[Optional(), Length(max=254)],
+        validators=[Optional(), MaxLength(254)],
         render_kw={"type": "email", "autocomplete": "off"},
     )
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(BaseForm):
     """A form with only the CSRF token, for POST buttons."""
 
 
-class SharingForm(FlaskForm):
+class SharingForm(BaseForm):
     """The organisation's sharing choice."""
 
     level = RadioField(
@@ -162,7 +172,7 @@ LAST_MEMBER_CHOICES = _choices(
 )
 
 
-class LeaveForm(FlaskForm):
+class LeaveForm(BaseForm):
     """Leave an organisation; the last member says what becomes of it."""
 
     fate = RadioField(
@@ -172,13 +182,16 @@ class LeaveForm(FlaskForm):
     )
 
 
-def delete_account_form(organisations: list[Any], formdata: Any = None) -> FlaskForm:
+def delete_account_form(organisations: list[Any], formdata: Any = None) -> BaseForm:
     """The account deletion form, with one question per organisation left without members."""
 
-    class DeleteAccountForm(FlaskForm):
+    class DeleteAccountForm(BaseForm):
         password = PasswordField(
             _l("Votre mot de passe, pour confirmer"),
-            validators=[InputRequired(message=_l("Saisissez votre mot de passe."))],
+            validators=[
+                InputRequired(message=_l("Saisissez votre mot de passe.")),
+                MaxLength(PASSWORD_MAX),
+            ],
             render_kw={"autocomplete": "current-password"},
         )
 

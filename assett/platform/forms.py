@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import ColorInput
 
 from ..admin.resource_forms import Required
+from ..forms import BaseForm
 from ..services.errors import ServiceError
-from ..validators import SingleLine
+from ..services.platform import WELCOME_MAX
+from ..validators import MaxLength, SingleLine
 
 
 class _ServiceErrors:
@@ -26,16 +27,21 @@ class _ServiceErrors:
             form.form_errors.append(error.message)
 
 
-class TerritoryForm(_ServiceErrors, FlaskForm):
+class TerritoryForm(_ServiceErrors, BaseForm):
     """A territory's name and branding."""
 
     name = StringField(
         _l("Nom du territoire"),
-        [Required(), SingleLine(_l("Le nom du territoire doit tenir sur une seule ligne."))],
+        [
+            Required(),
+            SingleLine(_l("Le nom du territoire doit tenir sur une seule ligne.")),
+            MaxLength(200),
+        ],
     )
     logo = FileField(_l("Logo"), description=_l("Image PNG ou JPEG de 500 Ko au plus."))
     main_colour = StringField(
         _l("Couleur principale"),
+        [MaxLength(7)],
         widget=ColorInput(),
         default="#1b6b4f",
         description=_l(
@@ -43,9 +49,10 @@ class TerritoryForm(_ServiceErrors, FlaskForm):
             "que le texte blanc reste lisible."
         ),
     )
-    contact_email = EmailField(_l("Adresse de contact"))
+    contact_email = EmailField(_l("Adresse de contact"), [MaxLength(254)])
     welcome_text = TextAreaField(
         _l("Texte d'accueil"),
+        [MaxLength(WELCOME_MAX)],
         description=_l(
             "Affiché sur la page d'accueil du territoire ; séparez les paragraphes "
             "par une ligne vide."
@@ -58,7 +65,7 @@ class NewTerritoryForm(TerritoryForm):
 
     slug = StringField(
         _l("Identifiant dans l'adresse"),
-        [Required()],
+        [Required(), MaxLength(63)],
         description=_l(
             "Minuscules, chiffres et tirets, par exemple « cc-pays-de-caux » : "
             "l'espace sera à l'adresse /t/cc-pays-de-caux/."
@@ -73,10 +80,10 @@ class EditTerritoryForm(TerritoryForm):
     is_active = BooleanField(_l("Territoire ouvert (décochez pour le désactiver)"))
 
 
-class AppointForm(_ServiceErrors, FlaskForm):
+class AppointForm(_ServiceErrors, BaseForm):
     """Invite an admin or an animator by e-mail."""
 
-    email = EmailField(_l("Adresse e-mail de la personne"), [Required()])
+    email = EmailField(_l("Adresse e-mail de la personne"), [Required(), MaxLength(254)])
     role = RadioField(
         _l("Rôle"),
         [Required()],

@@ -13,6 +13,7 @@ from ..access import (
     territory_roles,
 )
 from ..models import Organisation, Resource
+from ..params import int_param
 from ..services import resource_base
 from ..services.resources import OFFER_TYPE_LABELS, first_member_org, record_open, safe_url
 from . import bp
@@ -20,7 +21,7 @@ from . import bp
 
 def _opening_org(resource: Resource) -> Organisation | None:
     """The organisation the opening counts for: ?org=, else the user's one on that territory."""
-    org_id = request.args.get("org", type=int)
+    org_id = int_param(request.args, "org", minimum=1)
     if org_id is not None:
         return member_org_or_404(org_id)
     return first_member_org(current_user.id, resource)
