@@ -5,7 +5,7 @@ Run by hand from the project root (see bench/README.md):
     .venv/bin/python bench/run.py [--sizes 100,10000] [--databases sqlite,postgresql]
 
 For each database and size: a fresh schema (Alembic migrations), a synthetic territory
-(assett.synthetic), then each endpoint below requested in-process through the Flask test client
+(bench.synthetic), then each endpoint below requested in-process through the Flask test client
 with a logged-in session: warm-up requests, then timed ones (median and p95). Writes
 bench/RESULTS.md, overwriting it.
 """
@@ -270,7 +270,7 @@ def prepare(app: Any, run: Run, args: argparse.Namespace) -> Any:
 
     from assett.extensions import db
     from assett.models import Answer, Assessment, Organisation, OrgThemeStatus
-    from assett.synthetic import generate_territory
+    from bench.synthetic import generate_territory
 
     flask_migrate.upgrade()
     print(f"[{run.database} {run.size}] generating…", flush=True)
@@ -508,7 +508,7 @@ def write_results(
         )
     lines += [
         "",
-        "Generation: `assett.synthetic.generate_territory` (what `flask synthetic` runs), "
+        "Generation: `bench.synthetic.generate_territory` (what `python -m bench.synthetic` runs), "
         f"{args.assessments_per_theme:g} assessments per organisation and theme on average, "
         f"seed {args.seed}; the time includes loading the questionnaires and, on PostgreSQL, "
         "ANALYZE. The database size is measured after it (PostgreSQL: after VACUUM ANALYZE, "
