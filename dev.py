@@ -50,6 +50,9 @@ def run(args: list[str]) -> None:
     ensure_venv("")
     host = os.environ.get("ASSETT_HOST", "127.0.0.1")
     port = os.environ.get("ASSETT_PORT", "5000")
+    # Links in e-mails are built on it; the app refuses to start without it outside debug.
+    os.environ.setdefault("ASSETT_BASE_URL", f"http://{host}:{port}")
+    os.environ.setdefault("ASSETT_TRUSTED_HOSTS", "localhost,127.0.0.1")
     flask("db", "upgrade")
     flask("demo", "--url", f"http://{host}:{port}")
     print(f"\nServing on http://{host}:{port}/ (Ctrl+C to stop)\n", flush=True)

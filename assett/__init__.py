@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -17,6 +18,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     configure(app, test_config)
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -36,6 +38,33 @@ def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module.instance_secret_key(app.instance_path)
+    configure_hosts(app)
+
+
+def configure_hosts(app: Flask) -> None:
+    """Links from BASE_URL, only trusted Host headers, X-Forwarded-* from known proxies only."""
+    required = not (app.debug or app.testing)
+    base_url = config_module.check_base_url(app.config.get("BASE_URL"), required)
+    app.config["BASE_URL"] = base_url
+    app.config["TRUSTED_HOSTS"] = config_module.trusted_hosts(
+        base_url, list(app.config.get("TRUSTED_HOSTS") or [])
+    )
+    proxies = int(app.config.get("PROXIES") or 0)
+    if proxies < 0:
+        raise config_module.ConfigurationError("ASSETT_PROXIES doit être un entier positif ou nul.")
+    if proxies:
+        # Each proxy appends one address: trust exactly that many, so a client cannot forge
+        # X-Forwarded-For to escape the rate limits.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies
+        )
+
+
+def register_converters(app: Flask) -> None:
+    """URL converters, before any rule: ids beyond the database's range are a 404."""
+    from .converters import register
+
+    register(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -52,7 +81,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = None  # server-side sessions do the job
-    from .auth.sessions import load_user_from_session
+    from .services.sessions import load_user_from_session
 
     login_manager.user_loader(load_user_from_session)
 

@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .extensions import db
-from .models import Membership, Organisation, Territory, TerritoryRole
+from .models import Assessment, Membership, Organisation, Resource, Territory, TerritoryRole
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,6 +53,29 @@ def member_org_or_404(org_id: int) -> Organisation:
         abort(404)
     g.territory = organisation.territory
     return organisation
+
+
+def assessment_or_404(
+    organisation: Organisation, assessment_id: int, *, submitted_only: bool = False
+) -> Assessment:
+    """The organisation's assessment (submitted only, if asked); 404 for another's."""
+    query = select(Assessment).where(
+        Assessment.id == assessment_id, Assessment.organisation_id == organisation.id
+    )
+    if submitted_only:
+        query = query.where(Assessment.status == "submitted")
+    assessment = db.session.scalar(query)
+    if assessment is None:
+        abort(404)
+    return assessment
+
+
+def territory_resource_or_404(resource_id: int) -> Resource:
+    """An active resource of a territory (platform defaults are templates, never opened)."""
+    resource = db.session.get(Resource, resource_id)
+    if resource is None or resource.territory_id is None or not resource.is_active:
+        abort(404)
+    return resource
 
 
 def territory_roles(user: Any, territory_id: int) -> set[str]:

@@ -6,6 +6,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 # Environment variables read, with the config key each one sets.
 ENV_KEYS: dict[str, str] = {
@@ -21,11 +22,14 @@ ENV_KEYS: dict[str, str] = {
     "ASSETT_MAIL_FROM": "MAIL_FROM",
     "ASSETT_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
     "ASSETT_BASE_URL": "BASE_URL",
+    "ASSETT_TRUSTED_HOSTS": "TRUSTED_HOSTS",
+    "ASSETT_PROXIES": "PROXIES",
     "ASSETT_DEFAULT_TERRITORY": "DEFAULT_TERRITORY",
 }
 
 BOOL_KEYS = {"SESSION_COOKIE_SECURE", "SMTP_STARTTLS"}
-INT_KEYS = {"SMTP_PORT"}
+INT_KEYS = {"SMTP_PORT", "PROXIES"}
+LIST_KEYS = {"TRUSTED_HOSTS"}
 
 
 def defaults(instance_path: str) -> dict[str, Any]:
@@ -53,7 +57,13 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SMTP_PASSWORD": None,
         "SMTP_STARTTLS": True,
         "MAIL_FROM": "assett@localhost",
+        # Public address of the site, e.g. https://assett.example.fr: links in e-mails are built
+        # on it, never on the request's Host header. Required outside debug and tests.
         "BASE_URL": None,
+        # Host names accepted besides BASE_URL's; empty with no BASE_URL accepts any (debug).
+        "TRUSTED_HOSTS": [],
+        # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+        "PROXIES": 0,
         "PASSWORD_RESET_MAX_AGE": 3600,
         "INVITATION_MAX_AGE_DAYS": 14,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
@@ -67,7 +77,43 @@ def _parse(key: str, value: str) -> Any:
         return value.strip().lower() in {"1", "true", "yes", "on"}
     if key in INT_KEYS:
         return int(value)
+    if key in LIST_KEYS:
+        return [item.strip() for item in value.split(",") if item.strip()]
     return value
+
+
+class ConfigurationError(RuntimeError):
+    """A setting the app cannot start without is missing or malformed."""
+
+
+def check_base_url(value: str | None, required: bool) -> str | None:
+    """The public base URL, checked; ConfigurationError if it is missing where required."""
+    if not value:
+        if required:
+            raise ConfigurationError(
+                "ASSETT_BASE_URL n'est pas défini. Indiquez l'adresse publique du site, par "
+                "exemple ASSETT_BASE_URL=https://assett.example.fr : les liens envoyés par "
+                "e-mail (invitations, mots de passe oubliés) sont construits sur elle. "
+                "En développement, lancez « python3 dev.py run » ou définissez FLASK_DEBUG=1."
+            )
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query:
+        raise ConfigurationError(
+            f"ASSETT_BASE_URL={value!r} n'est pas une adresse valide : attendu "
+            "https://nom.de.domaine (http:// en local)."
+        )
+    return value.rstrip("/")
+
+
+def trusted_hosts(base_url: str | None, extra: list[str]) -> list[str] | None:
+    """The Host names the app answers: BASE_URL's and the extra ones; None accepts any."""
+    hosts = list(extra)
+    if base_url:
+        hostname = urlsplit(base_url).hostname
+        if hostname and hostname not in hosts:
+            hosts.insert(0, hostname)
+    return hosts or None
 
 
 def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
@@ -75,7 +121,10 @@ def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, An
     settings: dict[str, Any] = {}
     for env_key, key in ENV_KEYS.items():
         if environ.get(env_key):
-            settings[key] = _parse(key, environ[env_key])
+            try:
+                settings[key] = _parse(key, environ[env_key])
+            except ValueError:
+                raise ConfigurationError(f"{env_key} doit être un nombre entier.") from None
     if settings.get("REDIS_URL") and "RATELIMIT_STORAGE_URI" not in settings:
         settings["RATELIMIT_STORAGE_URI"] = settings["REDIS_URL"]
     return settings

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from .auth.passwords import hash_password
 from .domain import scoring
 from .domain.definitions import Question
 from .domain.profile import HEADCOUNT_BRACKETS, naf_section_for
@@ -25,6 +24,7 @@ from .models import (
     TerritoryRole,
     User,
 )
+from .services.passwords import hash_password
 
 DEMO_SLUG = "demo"
 DEMO_NAME = "Territoire de démonstration"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app
+from flask_babel import gettext as _
+from werkzeug.exceptions import SecurityError
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -21,6 +23,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+HSTS_MAX_AGE = 365 * 24 * 3600
+
+
 def add_security_headers(response: Response) -> Response:
     """Set the headers every page carries."""
     headers = response.headers
@@ -32,9 +37,19 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if response.mimetype == "text/html":
         headers.setdefault("Cache-Control", "no-store")
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        # Secure cookies mean the site is served over HTTPS: browsers must never fall back.
+        headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_MAX_AGE}")
     return response
 
 
+def untrusted_host(error: SecurityError) -> Response:
+    """A Host header outside TRUSTED_HOSTS: a plain 400, since no URL can be built for it."""
+    message = _("Cette adresse ne correspond pas au site : utilisez son adresse habituelle.")
+    return Response(message, status=400, mimetype="text/plain")
+
+
 def register(app: Flask) -> None:
-    """Install the headers hook."""
+    """Install the headers hook and the answer to an untrusted Host."""
     app.after_request(add_security_headers)
+    app.register_error_handler(SecurityError, untrusted_host)

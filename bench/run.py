@@ -160,6 +160,7 @@ def make_app(url: str) -> Any:
         {
             "SQLALCHEMY_DATABASE_URI": url,
             "SECRET_KEY": secrets.token_hex(16),
+            "BASE_URL": "http://localhost",
             # The bench repeats requests faster than any person: the limiter would refuse them.
             "RATELIMIT_ENABLED": False,
         }

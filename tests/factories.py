@@ -9,9 +9,9 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlalchemy import delete, text
 
-from assett.auth.passwords import hash_password
 from assett.extensions import db
 from assett.models import Membership, Organisation, Territory, TerritoryRole, User, UserSession
+from assett.services.passwords import hash_password
 
 PASSWORD = "correct-horse-battery"
 

@@ -20,10 +20,9 @@ from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
 from assett import create_app
-from assett.auth import passwords
 from assett.extensions import db, limiter
 from assett.models import User, UserSession
-from assett.services import accounts
+from assett.services import accounts, passwords
 from tests.conftest import test_config as make_config
 
 from . import factories

@@ -264,3 +264,45 @@ def test_joining_with_csrf_on_needs_the_forms_token(app, world, login_as):
     response = client.post(f"/invitation/{token}", data={"csrf_token": csrf.group(1)})
     assert response.status_code == 302
     assert is_member(world.outsider.id, world.org.id)
+
+
+class RecordingSMTP:
+    """An SMTP server that keeps the messages it is given."""
+
+    sent: list = []  # noqa: RUF012  (reset per test with monkeypatch)
+
+    def __init__(self, host: str, port: int, timeout: float) -> None:
+        pass
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def starttls(self, context: object) -> None:
+        return None
+
+    def send_message(self, message) -> None:  # type: ignore[no-untyped-def]
+        self.sent.append(message)
+
+
+def test_an_organisation_name_with_a_line_feed_cannot_add_a_mail_header(
+    app, world, login_as, monkeypatch
+):
+    import smtplib
+
+    monkeypatch.setattr(RecordingSMTP, "sent", [])
+    monkeypatch.setattr(smtplib, "SMTP", RecordingSMTP)
+    app.config["SMTP_HOST"] = "smtp.example.org"
+    world.org.name = "Boulangerie\r\nBcc: victime@example.org\nDurand"
+    db.session.commit()
+
+    invite_link(login_as(world.actor), world.org.id, email="collegue@example.org")
+
+    (message,) = RecordingSMTP.sent
+    assert message["Subject"] == (
+        "Invitation à rejoindre Boulangerie Bcc: victime@example.org Durand"
+    )
+    assert message["Bcc"] is None
+    assert message["To"] == "collegue@example.org"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import event
+
+from assett.extensions import db
 from tests import factories
 
 
@@ -68,3 +71,50 @@ def test_the_territory_colour_is_served_as_a_stylesheet(
 
 def test_the_health_check_answers_ok(app: Any, client: Any) -> None:
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def _queries_for_home(client: Any) -> tuple[int, str]:
+    """The number of SQL statements one « Mon espace » request runs, and the page."""
+    statements: list[str] = []
+
+    def count(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.get("/mon-espace")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    return len(statements), response.get_data(as_text=True)
+
+
+def _add_territory_with_role_and_organisation(user: Any, index: int) -> None:
+    territory = factories.make_territory(f"territoire-{index}", f"Territoire {index}")
+    factories.give_role(user, territory, "animator")
+    factories.make_org(territory, f"Atelier {index}", members=(user,))
+
+
+def test_my_space_runs_as_many_queries_for_six_organisations_as_for_two(
+    world: factories.World, login_as: Any
+) -> None:
+    client = login_as(world.admin)
+    for index in range(2):
+        _add_territory_with_role_and_organisation(world.admin, index)
+    few, _ = _queries_for_home(client)
+    for index in range(2, 6):
+        _add_territory_with_role_and_organisation(world.admin, index)
+    many, text = _queries_for_home(client)
+
+    assert many == few
+    assert 'Atelier 5</a> <span class="muted">(Territoire 5)</span>' in " ".join(text.split())
+    assert text.count("/animation/") == 7  # the demo territory and the six new ones
+
+
+def test_my_space_lists_each_organisation_with_its_territory(
+    world: factories.World, login_as: Any
+) -> None:
+    factories.make_org(world.other_territory, "Menuiserie Leroy", members=(world.actor,))
+    text = " ".join(login_as(world.actor).get("/mon-espace").get_data(as_text=True).split())
+    assert 'Boulangerie Durand</a> <span class="muted">(Territoire de démonstration)' in text
+    assert 'Menuiserie Leroy</a> <span class="muted">(Autre territoire)' in text

@@ -378,3 +378,43 @@ def test_the_resource_page_does_not_name_a_reached_organisation_that_keeps_resul
 
     assert "Boulangerie Durand" not in text
     assert "1 organisation qui ne partage pas ses résultats n'est pas nommée." in text
+
+
+def test_a_demo_resource_for_several_levels_is_saved_unchanged_from_its_form(
+    world: factories.World, login_as: Any
+) -> None:
+    factories.provision_defaults(world.territory)
+    resource = db.session.scalar(
+        select(Resource).where(
+            Resource.territory_id == world.territory.id, Resource.key == "diag_eco_flux"
+        )
+    )
+    assert resource is not None
+    assert len(resource.levels) >= 2
+    levels = list(resource.levels)
+    data = _form(title=resource.title, themes=list(resource.themes), levels=levels)
+
+    response = login_as(world.admin).post(f"/t/demo/admin/ressources/{resource.id}", data=data)
+
+    assert response.status_code == 302
+    db.session.refresh(resource)
+    assert resource.levels == levels
+
+
+def test_a_new_resource_may_target_several_themes_and_levels(
+    world: factories.World, login_as: Any
+) -> None:
+    factories.provision_defaults(world.territory)
+    data = _form(themes=["energie", "mobilite"], levels=["premiers_pas", "en_progression"])
+
+    response = login_as(world.admin).post("/t/demo/admin/ressources/nouvelle", data=data)
+
+    assert response.status_code == 302
+    resource = db.session.scalar(
+        select(Resource).where(
+            Resource.territory_id == world.territory.id, Resource.key == "pret-vert-bpifrance"
+        )
+    )
+    assert resource is not None
+    assert resource.themes == ["energie", "mobilite"]
+    assert resource.levels == ["premiers_pas", "en_progression"]

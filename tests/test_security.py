@@ -13,13 +13,19 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import TimestampSigner
+from sqlalchemy import select
+from werkzeug.routing import IntegerConverter, Rule
 
 from assett import create_app
+from assett.config import ConfigurationError
 from assett.extensions import db
+from assett.models import Organisation, Territory
 from tests.conftest import test_config as make_config
 
 from . import factories
 from .factories import PASSWORD
+from .test_access_matrix import OVERRIDES, MatrixWorld, _rules, _url
+from .test_access_matrix import matrix_world as matrix_world  # noqa: F401  (fixture)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "assett" / "templates"
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -213,6 +219,16 @@ def test_secure_cookies_can_be_required_from_the_environment(
     assert from_environment({"ASSETT_SECURE_COOKIES": "1"})["SESSION_COOKIE_SECURE"] is True
 
 
+def test_with_secure_cookies_browsers_are_told_to_keep_to_https(
+    app: Flask, client: FlaskClient
+) -> None:
+    assert "Strict-Transport-Security" not in client.get("/").headers
+
+    app.config["SESSION_COOKIE_SECURE"] = True
+
+    assert client.get("/").headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
 # --- Login required --------------------------------------------------------------------------
 
 
@@ -269,3 +285,181 @@ def test_no_template_has_an_inline_script_or_event_handler() -> None:
         if inline_script.search(source := path.read_text("utf-8")) or handler.search(source)
     ]
     assert offenders == []
+
+
+# --- Hostile input: line breaks, huge ids ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "field", "message"),
+    [
+        ("/t/demo/organisations/nouvelle", "name", "Le nom de l'organisation doit tenir"),
+        ("/t/demo/organisations/nouvelle", "commune", "La commune doit tenir"),
+        ("/o/{org}/profil", "name", "Le nom de l'organisation doit tenir"),
+    ],
+)
+def test_a_line_break_in_a_one_line_field_is_refused_next_to_the_field(
+    world: factories.World, login_as: Any, url: str, field: str, message: str
+) -> None:
+    before = {o.id: (o.name, o.commune) for o in db.session.scalars(select(Organisation))}
+    data = {
+        "name": "Boulangerie Durand",
+        "legal_type": "association",
+        "postcode": "76000",
+        "commune": "Rouen",
+        "has_vehicles": "non",
+        field: "Ligne un\r\nBcc: victime@example.org",
+    }
+
+    response = login_as(world.actor).post(url.format(org=world.org.id), data=data)
+
+    assert response.status_code == 400
+    assert message in text(response)
+    db.session.expire_all()
+    after = {o.id: (o.name, o.commune) for o in db.session.scalars(select(Organisation))}
+    assert after == before
+
+
+def test_a_territory_name_with_a_line_break_is_refused(
+    world: factories.World, login_as: Any
+) -> None:
+    response = login_as(world.platform_admin).post(
+        "/plateforme/territoires/nouveau",
+        data={"slug": "pays-de-caux", "name": "Caux\nBcc: x@example.org", "main_colour": "#1b6b4f"},
+    )
+
+    assert response.status_code == 400
+    assert "Le nom du territoire doit tenir sur une seule ligne." in text(response)
+    assert db.session.scalar(select(Territory).where(Territory.slug == "pays-de-caux")) is None
+
+
+SENTINEL = 7654321
+HUGE_IDS = ["2147483648", "9999999999999999999999999", "9" * 5000, "٣", "²"]
+
+
+def _int_arguments(rule: Rule) -> list[str]:
+    return [name for name, conv in rule._converters.items() if isinstance(conv, IntegerConverter)]
+
+
+def test_every_id_in_a_url_beyond_the_database_range_is_not_found(
+    app: Flask, matrix_world: MatrixWorld
+) -> None:
+    platform_admin = matrix_world.clients["platform_admin"]
+    actor = matrix_world.clients["actor"]
+    answers = []
+    rules = [rule for rule in _rules(app) if _int_arguments(rule)]
+    for rule in rules:
+        for argument in _int_arguments(rule):
+            values = {**matrix_world.values}
+            values[OVERRIDES.get(rule.endpoint, {}).get(argument, argument)] = SENTINEL
+            template = _url(rule, values)
+            for huge in HUGE_IDS:
+                url = template.replace(str(SENTINEL), huge)
+                for client in (platform_admin, actor):
+                    send = client.get if "GET" in (rule.methods or ()) else client.post
+                    response = send(url)
+                    answers.append((rule.endpoint, argument, huge[:30], response.status_code))
+                    response.close()
+
+    assert len(rules) >= 20
+    wrong = [answer for answer in answers if answer[3] != 404]
+    assert not wrong, "\n".join(map(str, wrong))
+
+
+def test_the_largest_id_the_database_holds_is_an_ordinary_not_found(
+    world: factories.World, login_as: Any
+) -> None:
+    client = login_as(world.platform_admin)
+
+    assert client.get("/o/2147483647/").status_code == 404
+    assert client.get("/plateforme/territoires/2147483647").status_code == 404
+
+
+# --- Host header, base URL, reverse proxy ----------------------------------------------------
+
+
+@pytest.fixture
+def public_app(app: Flask, _database: Path) -> Iterator[Flask]:
+    """The app as deployed: a public base URL, not in testing mode."""
+    fresh = create_app(
+        make_config(
+            _database,
+            TESTING=False,
+            BASE_URL="https://assett.example.fr/",
+            TRUSTED_HOSTS=["localhost"],
+        )
+    )
+    yield fresh
+    with fresh.app_context():
+        db.engine.dispose()
+
+
+def test_the_app_refuses_to_start_in_production_without_a_base_url(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="ASSETT_BASE_URL n'est pas défini"):
+        create_app(make_config(tmp_path, TESTING=False))
+
+
+@pytest.mark.parametrize("value", ["assett.example.fr", "ftp://assett.example.fr", "https://"])
+def test_a_malformed_base_url_is_refused_at_start(tmp_path: Path, value: str) -> None:
+    with pytest.raises(ConfigurationError, match="n'est pas une adresse valide"):
+        create_app(make_config(tmp_path, TESTING=False, BASE_URL=value))
+
+
+def test_debug_and_tests_start_without_a_base_url(tmp_path: Path) -> None:
+    assert create_app(make_config(tmp_path, TESTING=False, DEBUG=True)).config["BASE_URL"] is None
+    assert create_app(make_config(tmp_path)).config["TRUSTED_HOSTS"] is None
+
+
+def test_the_base_url_and_extra_hosts_come_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSETT_BASE_URL", "https://assett.example.fr")
+    monkeypatch.setenv("ASSETT_TRUSTED_HOSTS", "assett.internal, 10.0.0.5")
+    monkeypatch.setenv("ASSETT_PROXIES", "1")
+
+    config = create_app(make_config(tmp_path, TESTING=False)).config
+
+    assert config["BASE_URL"] == "https://assett.example.fr"
+    assert config["TRUSTED_HOSTS"] == ["assett.example.fr", "assett.internal", "10.0.0.5"]
+    assert config["PROXIES"] == 1
+
+
+def test_a_request_for_another_host_is_refused_and_sends_no_mail(
+    public_app: Flask, world: factories.World, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("WARNING", logger="assett.mail"):
+        response = public_app.test_client().post(
+            "/mot-de-passe-oublie",
+            data={"email": "actrice@example.org"},
+            headers={"Host": "attaquant.example.com"},
+        )
+
+    assert response.status_code == 400
+    assert "ne correspond pas au site" in response.get_data(as_text=True)
+    assert "reinitialiser" not in caplog.text
+
+
+def test_the_reset_link_is_built_on_the_base_url_whatever_the_host(
+    public_app: Flask, world: factories.World, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("WARNING", logger="assett.mail"):
+        public_app.test_client().post(
+            "/mot-de-passe-oublie",
+            data={"email": "actrice@example.org"},
+            headers={"Host": "localhost"},
+        )
+
+    links = re.findall(r"https?://\S+/reinitialiser/\S+", caplog.text)
+    assert links
+    assert all(link.startswith("https://assett.example.fr/reinitialiser/") for link in links)
+
+
+def test_the_invitation_link_is_built_on_the_base_url_whatever_the_host(
+    public_app: Flask, world: factories.World
+) -> None:
+    client = public_app.test_client()
+    factories.log_in(client, world.actor)
+
+    response = client.post(f"/o/{world.org.id}/membres", data={"email": ""})
+
+    assert 'value="https://assett.example.fr/invitation/' in response.get_data(as_text=True)

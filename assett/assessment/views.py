@@ -5,29 +5,15 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from ..access import member_org_or_404
-from ..extensions import db
+from ..access import assessment_or_404, member_org_or_404
 from ..models import Assessment, Organisation
 from ..services import assessments as service
 from ..services.errors import ServiceError
 from ..services.questionnaires import published_version, territory_questionnaire
 from . import bp
 from .forms import initial_data, page_form_class
-
-
-def _assessment_or_404(org: Organisation, assessment_id: int) -> Assessment:
-    """The organisation's assessment, or 404 (another organisation's is never revealed)."""
-    assessment = db.session.scalar(
-        select(Assessment).where(
-            Assessment.id == assessment_id, Assessment.organisation_id == org.id
-        )
-    )
-    if assessment is None:
-        abort(404)
-    return assessment
 
 
 def _not_a_draft(org: Organisation, assessment: Assessment) -> Response:
@@ -82,7 +68,7 @@ def start(org_id: int, theme_key: str) -> Response:
 def fill(org_id: int, assessment_id: int, page: int) -> Response | tuple[str, int] | str:
     """One category of a draft: show its questions, save the answers, move on."""
     org = member_org_or_404(org_id)
-    assessment = _assessment_or_404(org, assessment_id)
+    assessment = assessment_or_404(org, assessment_id)
     if assessment.status != "draft":
         return _not_a_draft(org, assessment)
     defn = service.definition_for(assessment)
@@ -155,7 +141,7 @@ def _after_save(org: Organisation, assessment: Assessment, page: int, page_count
 def review(org_id: int, assessment_id: int) -> Response | tuple[str, int]:
     """List the required questions left unanswered, and submit the draft."""
     org = member_org_or_404(org_id)
-    assessment = _assessment_or_404(org, assessment_id)
+    assessment = assessment_or_404(org, assessment_id)
     if assessment.status != "draft":
         return _not_a_draft(org, assessment)
     status = 200

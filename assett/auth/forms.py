@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import InputRequired, Length
 
-from .passwords import MIN_LENGTH
+from ..services.passwords import MIN_LENGTH
 
 EMAIL_REQUIRED = _l("Indiquez votre adresse e-mail.")
 PASSWORD_REQUIRED = _l("Indiquez votre mot de passe.")

@@ -14,9 +14,9 @@ from ..access import territory_or_404
 from ..extensions import limiter
 from ..services import accounts
 from ..services.errors import ServiceError
+from ..services.sessions import end_session, start_session
 from . import bp
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
-from .sessions import end_session, start_session
 
 Page = str | tuple[str, int] | Response
 

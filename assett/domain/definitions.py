@@ -26,6 +26,24 @@ KEY_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
 SCORE_MAX = 5.0
 SCALE_MAX = 5
 
+# Upper bounds: a weight of 1e308 overflows every score sum it enters, and a theme must stay
+# small enough to fill in one sitting. Text sizes match the database columns (titles 200,
+# links 500) and the editor's forms, which state them.
+POINTS_MAX = 1000
+QUESTIONS_MAX = 200
+CATEGORIES_MAX = 50
+OPTIONS_MAX = 30
+BANDS_MAX = 10
+RESOURCES_MAX = 100
+TITLE_MAX = 200
+LABEL_MAX = 120
+OPTION_LABEL_MAX = 300
+QUESTION_TEXT_MAX = 1000
+HELP_MAX = 2000
+EXPLANATION_MAX = 1000
+DESCRIPTION_MAX = 5000
+URL_MAX = 500
+
 
 def _printable(text: str) -> str:
     """Refuse control characters (NUL, NEL...): invisible, and unsafe in YAML or PostgreSQL."""
@@ -35,10 +53,31 @@ def _printable(text: str) -> str:
     return text
 
 
+def _shown(text: str, limit: int = 60) -> str:
+    """A value quoted in a message, cut short: an error must not echo a whole file."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _limited(max_length: int, min_length: int = 1) -> StringConstraints:
+    return StringConstraints(min_length=min_length, max_length=max_length)
+
+
+Printable = AfterValidator(_printable)
+Title = Annotated[str, _limited(TITLE_MAX), Printable]
+Label = Annotated[str, _limited(LABEL_MAX), Printable]
+OptionLabel = Annotated[str, _limited(OPTION_LABEL_MAX), Printable]
+QuestionText = Annotated[str, _limited(QUESTION_TEXT_MAX), Printable]
+Explanation = Annotated[str, _limited(EXPLANATION_MAX), Printable]
+Description = Annotated[str, _limited(DESCRIPTION_MAX), Printable]
+Url = Annotated[str, _limited(URL_MAX), Printable]
+# Optional texts may be empty.
+ScaleLabel = Annotated[str, _limited(LABEL_MAX, 0), Printable]
+HelpText = Annotated[str, _limited(HELP_MAX, 0), Printable]
+Introduction = Annotated[str, _limited(DESCRIPTION_MAX, 0), Printable]
+
+
 Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN)]
-FreeText = Annotated[str, AfterValidator(_printable)]
-Text = Annotated[str, StringConstraints(min_length=1), AfterValidator(_printable)]
-Points = Annotated[float, Field(ge=0)]
+Points = Annotated[float, Field(ge=0, le=POINTS_MAX)]
 QuestionTypeName = Literal["single_choice", "multiple_choice", "yes_no", "scale"]
 ResourceType = Literal[
     "accompagnement", "financement", "formation", "outil", "retour_experience", "evenement"
@@ -97,15 +136,16 @@ class Option(_Model):
     """One answer a choice question offers."""
 
     key: Key
-    label: Text
+    label: OptionLabel
     points: Points
+    exclusive: bool = False
 
 
 class ScaleLabels(_Model):
     """Labels of both ends of a 0-5 scale."""
 
-    min: FreeText | None = None
-    max: FreeText | None = None
+    min: ScaleLabel | None = None
+    max: ScaleLabel | None = None
 
 
 class Conditions(_Model):
@@ -123,11 +163,13 @@ class Conditions(_Model):
         for index, code in enumerate(self.legal_type or []):
             if code not in LEGAL_TYPES:
                 allowed = ", ".join(LEGAL_TYPES)
-                message = f"statut juridique « {code} » inconnu (valeurs possibles : {allowed})"
+                message = (
+                    f"statut juridique « {_shown(code)} » inconnu (valeurs possibles : {allowed})"
+                )
                 problems.append((("legal_type", index), message))
         for index, code in enumerate(self.naf_section or []):
             if code not in NAF_SECTIONS:
-                message = f"section NAF « {code} » inconnue (une lettre de A à U)"
+                message = f"section NAF « {_shown(code)} » inconnue (une lettre de A à U)"
                 problems.append((("naf_section", index), message))
         low, high = self.headcount_min, self.headcount_max
         if low is not None and high is not None and low > high:
@@ -155,15 +197,15 @@ class Question(_Model):
     """One question of a theme, with its type-specific scoring fields."""
 
     key: Key
-    text: Text
-    help: FreeText | None = None
+    text: QuestionText
+    help: HelpText | None = None
     type: QuestionTypeName
     required: bool = True
     allow_not_applicable: bool = False
-    weight: Annotated[float, Field(gt=0)] = 1.0
+    weight: Annotated[float, Field(gt=0, le=POINTS_MAX)] = 1.0
     applies_if: Conditions | None = None
-    options: list[Option] = Field(default_factory=list)
-    max_points: Annotated[float, Field(gt=0)] | None = None
+    options: list[Option] = Field(default_factory=list, max_length=OPTIONS_MAX)
+    max_points: Annotated[float, Field(gt=0, le=POINTS_MAX)] | None = None
     yes_points: Points = 1.0
     no_points: Points = 0.0
     scale_labels: ScaleLabels | None = None
@@ -178,6 +220,14 @@ class Question(_Model):
             problems += _duplicate_keys([o.key for o in self.options], ("options",), "option")
         elif self.options:
             message = f"pas d'options pour une question {self.type} : elles sont implicites"
+            problems.append((("options",), message))
+        if self.type != "multiple_choice":
+            for index, option in enumerate(self.options):
+                if option.exclusive:
+                    message = "réservé aux questions multiple_choice"
+                    problems.append((("options", index, "exclusive"), message))
+        elif self.options and all(option.exclusive for option in self.options):
+            message = "au moins une option doit pouvoir être cochée avec d'autres"
             problems.append((("options",), message))
         if self.max_points is not None:
             total = sum(option.points for option in self.options)
@@ -227,8 +277,8 @@ class Category(_Model):
     """A group of questions, shown as one page."""
 
     key: Key
-    title: Text
-    description: FreeText | None = None
+    title: Title
+    description: Introduction | None = None
     questions: list[Question] = Field(min_length=1)
 
 
@@ -236,21 +286,21 @@ class Band(_Model):
     """A maturity level: scores in [min, max) (max included for the last band)."""
 
     key: Key
-    label: Text
+    label: Label
     min: float
     max: float
-    explanation: Text
+    explanation: Explanation
 
 
 class ResourceDef(_Model):
     """A resource offered to actors whose score falls in one of `levels`."""
 
     key: Key
-    title: Text
-    provider: Text
+    title: Title
+    provider: Title
     type: ResourceType
-    description: Text
-    url: Text
+    description: Description
+    url: Url
     levels: Annotated[list[Key], Field(min_length=1)]
     needs: list[Need] = Field(default_factory=list)
     example: bool = True
@@ -265,7 +315,7 @@ class ResourceDef(_Model):
             or any(c.isspace() for c in url)
         ):
             raise ValueError(
-                f"adresse « {url} » refusée : elle doit commencer par http:// ou https://"
+                f"adresse « {_shown(url)} » refusée : elle doit commencer par http:// ou https://"
             )
         return url
 
@@ -304,16 +354,20 @@ class ThemeDefinition(_Model):
     """A whole theme: categories of questions, maturity bands and resources."""
 
     key: Key
-    title: Text
-    description: FreeText | None = None
-    categories: list[Category] = Field(min_length=1)
-    bands: list[Band] = Field(min_length=1)
-    resources: list[ResourceDef] = Field(default_factory=list)
+    title: Title
+    description: Introduction | None = None
+    categories: list[Category] = Field(min_length=1, max_length=CATEGORIES_MAX)
+    bands: list[Band] = Field(min_length=1, max_length=BANDS_MAX)
+    resources: list[ResourceDef] = Field(default_factory=list, max_length=RESOURCES_MAX)
 
     @field_validator("categories")
     @classmethod
     def _check_keys(cls, categories: list[Category]) -> list[Category]:
         problems = _duplicate_keys([c.key for c in categories], (), "catégorie")
+        total = sum(len(category.questions) for category in categories)
+        if total > QUESTIONS_MAX:
+            message = f"un thème compte {QUESTIONS_MAX} questions au plus ({total} ici)"
+            problems.append(((), message))
         owner: dict[str, str] = {}
         for c_index, category in enumerate(categories):
             for q_index, question in enumerate(category.questions):

@@ -16,10 +16,13 @@ from assett.domain.definitions import (
     format_number,
     format_path,
 )
+from assett.domain.yaml_messages import StrictSafeLoader, yaml_error_message
 
 MAX_FILE_BYTES = 1_000_000
 # A theme nests about 8 levels deep; PyYAML scans deep nesting in quadratic time.
 MAX_DEPTH = 20
+# No field takes a number this large; beyond it pydantic cannot even turn it into a float.
+HUGE_NUMBER = 10**15
 
 # Plain French for the pydantic errors a definition author meets; {name} comes from the context.
 _REASONS = {
@@ -38,6 +41,8 @@ _REASONS = {
     "dict_type": "doit être un bloc « clé: valeur »",
     "finite_number": "doit être un nombre fini",
     "too_short": "doit contenir au moins {min_length} élément(s)",
+    "too_long": "{max_length} éléments au plus ({actual_length} ici)",
+    "string_too_long": "{max_length} caractères au plus ({length} ici)",
     "greater_than": "doit être strictement supérieur à {gt}",
     "greater_than_equal": "doit être supérieur ou égal à {ge}",
     "less_than": "doit être strictement inférieur à {lt}",
@@ -65,7 +70,7 @@ def parse_definition_text(text: str, source: str) -> ThemeDefinition:
             raise DefinitionError(refused)
         root, data = _safe_load_with_nodes(text)
     except yaml.YAMLError as error:
-        raise DefinitionError([_syntax_error(error, source)]) from error
+        raise DefinitionError([yaml_error_message(error, text, source)]) from error
     duplicates = _duplicate_key_errors(root, source)
     try:
         definition = _validate(data, source, root)
@@ -145,15 +150,6 @@ def _line(mark: _Mark | None) -> int:
     return mark.line + 1 if mark is not None else 0
 
 
-def _syntax_error(error: yaml.YAMLError, source: str) -> str:
-    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
-        details = error.problem or str(error)
-        if error.context and error.context_mark is not None:
-            details = f"{error.context} (ligne {_line(error.context_mark)}) : {details}"
-        return f"{source}: ligne {_line(error.problem_mark)}: YAML invalide ({details})"
-    return f"{source}: YAML invalide ({error})"
-
-
 def _event_errors(text: str, source: str) -> list[str]:
     """Refuse anchors and aliases ("billion laughs") and deep nesting (slow to scan)."""
     errors = []
@@ -178,7 +174,7 @@ def _event_errors(text: str, source: str) -> list[str]:
 
 def _safe_load_with_nodes(text: str) -> tuple[yaml.Node | None, object]:
     """Do what yaml.safe_load does, keeping the node tree for line numbers."""
-    loader = yaml.SafeLoader(text)
+    loader = StrictSafeLoader(text)
     try:
         root = loader.get_single_node()
         return root, loader.construct_document(root) if root is not None else None
@@ -226,11 +222,15 @@ def _validate(data: object, source: str, root: yaml.Node | None) -> ThemeDefinit
     if not isinstance(data, dict):
         message = "le fichier doit décrire un thème : un bloc « clé: valeur » au premier niveau"
         raise DefinitionError([f"{source}: {message}"])
+    huge = list(_huge_numbers(data, ()))
     try:
+        if huge:  # pydantic would raise OverflowError turning them into floats
+            raise DefinitionError([])
         return ThemeDefinition.model_validate(data)
-    except ValidationError as error:
+    except (ValidationError, DefinitionError) as error:
         found = []
-        for loc, reason in _problems(error):
+        problems = _problems(error) if isinstance(error, ValidationError) else iter(huge)
+        for loc, reason in problems:
             where = f"{source}: {format_path(loc)}" if loc else source
             if root is None:
                 found.append((0, f"{where}: {reason}"))
@@ -239,6 +239,18 @@ def _validate(data: object, source: str, root: yaml.Node | None) -> ThemeDefinit
                 found.append((line, f"{where}: {reason} (ligne {line})"))
         found.sort(key=lambda item: item[0])  # stable: same line keeps pydantic's order
         raise DefinitionError([message for _, message in found]) from error
+
+
+def _huge_numbers(data: object, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    """Yield the integers too large for any field, wherever they are."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _huge_numbers(value, (*loc, str(key)))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _huge_numbers(value, (*loc, index))
+    elif isinstance(data, int) and not isinstance(data, bool) and abs(data) > HUGE_NUMBER:
+        yield loc, f"nombre trop grand ({len(str(HUGE_NUMBER)) - 1} chiffres au plus)"
 
 
 def _problems(error: ValidationError) -> Iterator[tuple[Loc, str]]:
@@ -267,6 +279,8 @@ def _reason(detail: ErrorDetails) -> str:
         return detail["msg"]
     context = {name: _show(item) for name, item in ctx.items()}
     context["input"] = _show(value)
+    if isinstance(value, str):
+        context["length"] = format_number(len(value))
     context["expected"] = context.get("expected", "").replace(" or ", " ou ")
     return template.format(**context)
 
@@ -291,7 +305,9 @@ def _show(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return format_number(value)
-    return str(value)
+    text = str(value)
+    # A message quotes a value, never a whole file's worth of it.
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def main(paths: list[str]) -> int:

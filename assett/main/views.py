@@ -7,12 +7,10 @@ from pathlib import Path
 import plotly
 from flask import Response, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select, text
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..access import territory_or_404
-from ..extensions import db
-from ..models import Membership, Territory, TerritoryRole
+from ..services.spaces import active_territories, database_answers, user_space
 from . import bp
 
 PLOTLY_DIR = Path(plotly.__file__).resolve().parent / "package_data"
@@ -21,9 +19,7 @@ PLOTLY_DIR = Path(plotly.__file__).resolve().parent / "package_data"
 @bp.get("/")
 def index() -> str | WerkzeugResponse:
     """Platform landing: the territories, or straight to the only one."""
-    territories = db.session.scalars(
-        select(Territory).where(Territory.is_active.is_(True)).order_by(Territory.name)
-    ).all()
+    territories = active_territories()
     if len(territories) == 1 and not current_user.is_authenticated:
         return redirect(url_for("main.territory_home", slug=territories[0].slug))
     return render_template("main/index.html", territories=territories)
@@ -64,27 +60,15 @@ def territory_logo(slug: str) -> Response:
 @login_required
 def home() -> WerkzeugResponse | str:
     """Send the user to their space: their organisation, or their territory role."""
-    memberships = db.session.scalars(
-        select(Membership).where(Membership.user_id == current_user.id)
-    ).all()
-    roles = db.session.scalars(
-        select(TerritoryRole).where(TerritoryRole.user_id == current_user.id)
-    ).all()
-    if len(memberships) == 1 and not roles and not current_user.is_platform_admin:
-        return redirect(url_for("orgs.dashboard", org_id=memberships[0].organisation_id))
-    organisations = [m.organisation for m in memberships]
-    held: dict[int, set[str]] = {}
-    for role in roles:
-        held.setdefault(role.territory_id, set()).add(role.role)
-    by_territory = [(db.session.get(Territory, tid), names) for tid, names in held.items()]
-    territories = db.session.scalars(
-        select(Territory).where(Territory.is_active.is_(True)).order_by(Territory.name)
-    ).all()
+    space = user_space(current_user.id)
+    if len(space.organisations) == 1 and not space.roles and not current_user.is_platform_admin:
+        return redirect(url_for("orgs.dashboard", org_id=space.organisations[0].id))
+    territories = [] if space.organisations or space.roles else active_territories()
     return render_template(
         "main/home.html",
-        organisations=organisations,
-        roles=by_territory,
-        territories=territories if not (organisations or by_territory) else [],
+        organisations=space.organisations,
+        roles=space.roles,
+        territories=territories,
     )
 
 
@@ -97,7 +81,7 @@ def plotly_js() -> Response:
 @bp.get("/healthz")
 def healthz() -> tuple[dict[str, str], int]:
     """Liveness and database check for load balancers."""
-    db.session.execute(text("SELECT 1"))
+    database_answers()
     return {"status": "ok"}, 200
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime
+from sqlalchemy import JSON, CheckConstraint, DateTime, Index, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
 
@@ -36,3 +37,22 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+# Tables whose ids appear in URLs, mails or exports: SQLite must never hand a deleted row's id
+# to a new row (PostgreSQL sequences never do), or an old link would open someone else's data.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
+
+def one_of(column: str, values: Iterable[str], name: str) -> CheckConstraint:
+    """A CHECK that the column holds one of the code's values (NULL passes, as in SQL)."""
+    # The values are the code's own constants, never user input: inlining them is safe.
+    listed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=name)
+
+
+def partial_unique(name: str, *columns: str, where: str) -> Index:
+    """A unique index over the rows matching `where` only, on SQLite and PostgreSQL alike."""
+    return Index(
+        name, *columns, unique=True, sqlite_where=text(where), postgresql_where=text(where)
+    )

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.definitions import SCORE_MAX
+from ..domain.vocabulary import ASSESSMENT_STATUSES
 from ..extensions import db
-from ._base import JSONType, UTCDateTime, utcnow
+from ._base import NEVER_REUSE_IDS, JSONType, UTCDateTime, one_of, partial_unique, utcnow
 
 if TYPE_CHECKING:
     from .organisation import Organisation
@@ -21,10 +23,21 @@ class Assessment(db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "assessment"
     __table_args__ = (
-        Index(
-            "ix_assessment_latest", "organisation_id", "theme_key", "status", "submitted_at"
-        ),
+        Index("ix_assessment_latest", "organisation_id", "theme_key", "status", "submitted_at"),
         Index("ix_assessment_territory_submitted", "territory_id", "theme_key", "submitted_at"),
+        # One draft per organisation and theme: a second « Commencer » resumes it.
+        partial_unique(
+            "uq_assessment_one_draft", "organisation_id", "theme_key", where="status = 'draft'"
+        ),
+        one_of("status", ASSESSMENT_STATUSES, name="status"),
+        CheckConstraint("status = 'draft' OR submitted_at IS NOT NULL", name="submitted_dated"),
+        CheckConstraint(f"score >= 0 AND score <= {SCORE_MAX}", name="score_range"),
+        CheckConstraint(
+            "earned >= 0 AND maximum >= 0 AND counted >= 0 AND not_applicable >= 0",
+            name="totals_not_negative",
+        ),
+        CheckConstraint("current_category >= 0", name="current_category_not_negative"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,9 +53,7 @@ class Assessment(db.Model):  # type: ignore[name-defined,misc]
         ForeignKey("assessment.id", ondelete="SET NULL")
     )
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    submitted_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user.id", ondelete="SET NULL")
-    )
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -69,7 +80,11 @@ class Assessment(db.Model):  # type: ignore[name-defined,misc]
 
 class Answer(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "answer"
-    __table_args__ = (UniqueConstraint("assessment_id", "question_key"),)
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "question_key"),
+        CheckConstraint("weight > 0", name="weight_positive"),
+        CheckConstraint("earned >= 0 AND maximum >= 0", name="points_not_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
@@ -95,6 +110,12 @@ class OrgThemeStatus(db.Model):  # type: ignore[name-defined,misc]
         # Narrow on purpose: PostgreSQL reads a territory's median from it by an index-only
         # scan (services/benchmark.py), where a wider index makes it sort the table's rows.
         Index("ix_org_theme_status_score", "territory_id", "theme_key", "latest_score"),
+        CheckConstraint(
+            f"latest_score >= 0 AND latest_score <= {SCORE_MAX}"
+            f" AND first_score >= 0 AND first_score <= {SCORE_MAX}",
+            name="scores_range",
+        ),
+        CheckConstraint("assessment_count >= 1", name="assessment_count_positive"),
     )
 
     organisation_id: Mapped[int] = mapped_column(

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..domain.vocabulary import CHARTER_STATUSES
 from ..extensions import db
-from ._base import UTCDateTime, utcnow
+from ._base import NEVER_REUSE_IDS, UTCDateTime, one_of, utcnow
 
 
 class CharterVersion(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "charter_version"
-    __table_args__ = (UniqueConstraint("territory_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("territory_id", "number"),
+        one_of("status", CHARTER_STATUSES, name="status"),
+        CheckConstraint("number >= 1", name="number_positive"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     territory_id: Mapped[int] = mapped_column(
@@ -25,9 +31,7 @@ class CharterVersion(db.Model):  # type: ignore[name-defined,misc]
     status: Mapped[str] = mapped_column(String(20), default="draft")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    published_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user.id", ondelete="SET NULL")
-    )
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
 
 class CharterSignature(db.Model):  # type: ignore[name-defined,misc]
@@ -49,7 +53,7 @@ class Cohort(db.Model):  # type: ignore[name-defined,misc]
     """A named group of organisations, e.g. the « promotion » of pioneer actors."""
 
     __tablename__ = "cohort"
-    __table_args__ = (UniqueConstraint("territory_id", "name"),)
+    __table_args__ = (UniqueConstraint("territory_id", "name"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     territory_id: Mapped[int] = mapped_column(

@@ -8,20 +8,27 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
+from ..domain.vocabulary import INVITATION_KINDS, SHARING_LEVELS, TERRITORY_ROLES
 from ..extensions import db
-from ._base import UTCDateTime, utcnow
+from ._base import NEVER_REUSE_IDS, UTCDateTime, one_of, utcnow
 
 if TYPE_CHECKING:
     from .territory import Territory
     from .user import User
 
-SHARING_LEVELS = ("private", "animators", "public")
+__all__ = ["SHARING_LEVELS", "Invitation", "Membership", "Organisation", "SharingConsent"]
 
 
 class Organisation(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "organisation"
     __table_args__ = (
         Index("ix_organisation_territory_sharing", "territory_id", "sharing"),
+        one_of("legal_type", LEGAL_TYPES, name="legal_type"),
+        one_of("sharing", SHARING_LEVELS, name="sharing"),
+        one_of("headcount_code", HEADCOUNT_BRACKETS, name="headcount_code"),
+        one_of("naf_section", NAF_SECTIONS, name="naf_section"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,6 +77,7 @@ class SharingConsent(db.Model):  # type: ignore[name-defined,misc]
     """Each sharing choice as made: level, wording shown, who and when (history, never updated)."""
 
     __tablename__ = "sharing_consent"
+    __table_args__ = (one_of("level", SHARING_LEVELS, name="level"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(
@@ -85,10 +93,15 @@ class Invitation(db.Model):  # type: ignore[name-defined,misc]
     """A single-use link: join an organisation, or take a role in a territory."""
 
     __tablename__ = "invitation"
+    __table_args__ = (
+        one_of("kind", INVITATION_KINDS, name="kind"),
+        one_of("role", TERRITORY_ROLES, name="role"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    kind: Mapped[str] = mapped_column(String(20))  # "organisation" | "territory_role"
+    kind: Mapped[str] = mapped_column(String(20))
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="CASCADE"), index=True
     )

@@ -5,20 +5,29 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.vocabulary import VERSION_STATUSES
 from ..extensions import db
-from ._base import JSONType, UTCDateTime, utcnow
+from ._base import NEVER_REUSE_IDS, JSONType, UTCDateTime, one_of, partial_unique, utcnow
 
-VERSION_STATUSES = ("draft", "published", "archived")
+__all__ = ["VERSION_STATUSES", "Questionnaire", "QuestionnaireVersion"]
 
 
 class Questionnaire(db.Model):  # type: ignore[name-defined,misc]
     """A theme's questionnaire; territory_id NULL is the platform default."""
 
     __tablename__ = "questionnaire"
-    __table_args__ = (UniqueConstraint("territory_id", "theme_key"),)
+    __table_args__ = (
+        UniqueConstraint("territory_id", "theme_key"),
+        # The constraint above lets NULLs through: one platform default per theme needs its own.
+        partial_unique(
+            "uq_questionnaire_platform_theme", "theme_key", where="territory_id IS NULL"
+        ),
+        CheckConstraint("position >= 0", name="position_not_negative"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     territory_id: Mapped[int | None] = mapped_column(
@@ -44,7 +53,20 @@ class QuestionnaireVersion(db.Model):  # type: ignore[name-defined,misc]
     """An immutable definition once published; assessments point to the version they used."""
 
     __tablename__ = "questionnaire_version"
-    __table_args__ = (UniqueConstraint("questionnaire_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("questionnaire_id", "number"),
+        partial_unique(
+            "uq_questionnaire_version_one_draft", "questionnaire_id", where="status = 'draft'"
+        ),
+        partial_unique(
+            "uq_questionnaire_version_one_published",
+            "questionnaire_id",
+            where="status = 'published'",
+        ),
+        one_of("status", VERSION_STATUSES, name="status"),
+        CheckConstraint("number >= 1", name="number_positive"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     questionnaire_id: Mapped[int] = mapped_column(
@@ -60,8 +82,6 @@ class QuestionnaireVersion(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    published_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user.id", ondelete="SET NULL")
-    )
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     questionnaire: Mapped[Questionnaire] = relationship(back_populates="versions")

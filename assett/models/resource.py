@@ -4,28 +4,27 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..domain.vocabulary import NEEDS, OFFER_TYPES
 from ..extensions import db
-from ._base import JSONType, UTCDateTime, utcnow
+from ._base import NEVER_REUSE_IDS, JSONType, UTCDateTime, one_of, partial_unique, utcnow
 
-OFFER_TYPES = (
-    "accompagnement",
-    "financement",
-    "formation",
-    "outil",
-    "retour_experience",
-    "evenement",
-)
-NEEDS = ("humaines", "financieres", "techniques")
+__all__ = ["NEEDS", "OFFER_TYPES", "Resource", "ResourceOpen"]
 
 
 class Resource(db.Model):  # type: ignore[name-defined,misc]
     """A resource; territory_id NULL is a platform default copied into new territories."""
 
     __tablename__ = "resource"
-    __table_args__ = (UniqueConstraint("territory_id", "key"),)
+    __table_args__ = (
+        UniqueConstraint("territory_id", "key"),
+        partial_unique("uq_resource_platform_key", "key", where="territory_id IS NULL"),
+        one_of("offer_type", OFFER_TYPES, name="offer_type"),
+        CheckConstraint("valid_until >= valid_from", name="valid_dates_order"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     territory_id: Mapped[int | None] = mapped_column(
@@ -58,14 +57,15 @@ class ResourceOpen(db.Model):  # type: ignore[name-defined,misc]
     """That an organisation opened a resource: counted once per organisation."""
 
     __tablename__ = "resource_open"
-    __table_args__ = (UniqueConstraint("resource_id", "organisation_id"),)
+    __table_args__ = (
+        UniqueConstraint("resource_id", "organisation_id"),
+        CheckConstraint("open_count >= 1", name="open_count_positive"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     resource_id: Mapped[int] = mapped_column(
         ForeignKey("resource.id", ondelete="CASCADE"), index=True
     )
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisation.id", ondelete="CASCADE")
-    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
     first_opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     open_count: Mapped[int] = mapped_column(default=1)

@@ -8,17 +8,19 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.vocabulary import TERRITORY_ROLES
 from ..extensions import db
-from ._base import UTCDateTime, utcnow
+from ._base import NEVER_REUSE_IDS, UTCDateTime, one_of, utcnow
 
 if TYPE_CHECKING:
     from .user import User
 
-TERRITORY_ROLES = ("admin", "animator")
+__all__ = ["TERRITORY_ROLES", "Territory", "TerritoryRole"]
 
 
 class Territory(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "territory"
+    __table_args__ = (NEVER_REUSE_IDS,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(63), unique=True)
@@ -42,7 +44,11 @@ class TerritoryRole(db.Model):  # type: ignore[name-defined,misc]
     """A user's role in a territory: admin (customises) or animator (watches aggregates)."""
 
     __tablename__ = "territory_role"
-    __table_args__ = (UniqueConstraint("user_id", "territory_id", "role"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "territory_id", "role"),
+        one_of("role", TERRITORY_ROLES, name="role"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
@@ -54,4 +60,3 @@ class TerritoryRole(db.Model):  # type: ignore[name-defined,misc]
 
     territory: Mapped[Territory] = relationship(back_populates="roles")
     user: Mapped[User] = relationship(back_populates="territory_roles")
-

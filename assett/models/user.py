@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ._base import UTCDateTime, utcnow
+from ._base import NEVER_REUSE_IDS, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from .organisation import Membership
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "user"
+    __table_args__ = (NEVER_REUSE_IDS,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -61,4 +62,3 @@ class UserSession(db.Model):  # type: ignore[name-defined,misc]
     user_agent: Mapped[str | None] = mapped_column(String(255))
 
     user: Mapped[User] = relationship(back_populates="sessions")
-

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -17,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
+from ..auth.validators import SingleLine
 from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_VERSION
 from ..services.organisations import SHARING_WORDING
 
@@ -50,7 +52,10 @@ class ProfileForm(FlaskForm):
 
     name = StringField(
         _l("Nom de l'organisation"),
-        validators=[MarkRequired()],
+        validators=[
+            MarkRequired(),
+            SingleLine(_l("Le nom de l'organisation doit tenir sur une seule ligne.")),
+        ],
         render_kw={"maxlength": 200, "autocomplete": "organization"},
     )
     legal_type = SelectField(
@@ -90,7 +95,7 @@ class ProfileForm(FlaskForm):
     )
     commune = StringField(
         _l("Commune"),
-        validators=[MarkRequired()],
+        validators=[MarkRequired(), SingleLine(_l("La commune doit tenir sur une seule ligne."))],
         render_kw={"autocomplete": "address-level2", "maxlength": 120},
     )
     has_vehicles = RadioField(
@@ -182,7 +187,9 @@ def delete_account_form(organisations: list[Any], formdata: Any = None) -> Flask
             DeleteAccountForm,
             f"org_{organisation.id}",
             RadioField(
-                _l(
+                # gettext, not lazy_gettext: a lazy string renders as Markup, so a name
+                # carried in it would reach the page unescaped.
+                _(
                     "Que faire de « %(name)s », dont vous êtes le dernier membre ?",
                     name=organisation.name,
                 ),

@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import ColorInput
 
 from ..admin.resource_forms import Required
+from ..auth.validators import SingleLine
 from ..services.errors import ServiceError
 
 
@@ -28,7 +29,10 @@ class _ServiceErrors:
 class TerritoryForm(_ServiceErrors, FlaskForm):
     """A territory's name and branding."""
 
-    name = StringField(_l("Nom du territoire"), [Required()])
+    name = StringField(
+        _l("Nom du territoire"),
+        [Required(), SingleLine(_l("Le nom du territoire doit tenir sur une seule ligne."))],
+    )
     logo = FileField(_l("Logo"), description=_l("Image PNG ou JPEG de 500 Ko au plus."))
     main_colour = StringField(
         _l("Couleur principale"),

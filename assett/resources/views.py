@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from ..access import member_org_or_404, territory_or_404, territory_roles
-from ..extensions import db
-from ..models import Membership, Organisation, Resource
+from ..access import (
+    member_org_or_404,
+    territory_or_404,
+    territory_resource_or_404,
+    territory_roles,
+)
+from ..models import Organisation, Resource
 from ..services import resource_base
-from ..services.resources import OFFER_TYPE_LABELS, record_open, safe_url
+from ..services.resources import OFFER_TYPE_LABELS, first_member_org, record_open, safe_url
 from . import bp
 
 
@@ -20,25 +23,14 @@ def _opening_org(resource: Resource) -> Organisation | None:
     org_id = request.args.get("org", type=int)
     if org_id is not None:
         return member_org_or_404(org_id)
-    return db.session.scalar(
-        select(Organisation)
-        .join(Membership, Membership.organisation_id == Organisation.id)
-        .where(
-            Membership.user_id == current_user.id,
-            Organisation.territory_id == resource.territory_id,
-        )
-        .order_by(Organisation.id)
-        .limit(1)
-    )
+    return first_member_org(current_user.id, resource)
 
 
 @bp.get("/r/<int:resource_id>")
 @login_required
 def open(resource_id: int) -> Response:
     """Count the opening for the organisation (once per organisation), then go to the link."""
-    resource = db.session.get(Resource, resource_id)
-    if resource is None or resource.territory_id is None or not resource.is_active:
-        abort(404)
+    resource = territory_resource_or_404(resource_id)
     url = safe_url(resource)
     if url is None:
         abort(404)

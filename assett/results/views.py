@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import render_template
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
 
 from .. import charts
-from ..access import member_org_or_404
-from ..extensions import db
-from ..models import Assessment, Organisation
+from ..access import assessment_or_404, member_org_or_404
 from ..services import benchmark as benchmark_service
 from ..services import results as service
 from ..services.assessments import definition_for
@@ -21,20 +18,6 @@ from . import bp
 RadarRow = tuple[str, float | None, float | None]
 # Below three axes a radar is a dot or a line: the theme sections say it better.
 RADAR_MIN_THEMES = 3
-
-
-def _submitted_or_404(org: Organisation, assessment_id: int) -> Assessment:
-    """The organisation's submitted assessment, or 404."""
-    assessment = db.session.scalar(
-        select(Assessment).where(
-            Assessment.id == assessment_id,
-            Assessment.organisation_id == org.id,
-            Assessment.status == "submitted",
-        )
-    )
-    if assessment is None:
-        abort(404)
-    return assessment
 
 
 def _radar(
@@ -90,7 +73,7 @@ def overview(org_id: int) -> str:
 def assessment(org_id: int, assessment_id: int) -> str:
     """A submitted assessment in detail: every question, the answer, the points."""
     org = member_org_or_404(org_id)
-    submitted = _submitted_or_404(org, assessment_id)
+    submitted = assessment_or_404(org, assessment_id, submitted_only=True)
     return render_template(
         "results/assessment.html",
         org=org,

@@ -5,19 +5,19 @@ from __future__ import annotations
 import hashlib
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..auth import passwords
-from ..auth.mail import send_mail
-from ..auth.sessions import end_all_sessions, end_other_sessions
 from ..extensions import db
 from ..models import Membership, Organisation, Territory, TerritoryRole, User
 from ..models._base import utcnow
+from . import passwords
 from .errors import ServiceError
+from .mail import absolute_url, send_mail
+from .sessions import end_all_sessions, end_other_sessions
 
 RESET_SALT = "assett.password-reset"
 
@@ -161,14 +161,6 @@ def reset_password(token: str, new: str, confirm: str) -> User:
     return user
 
 
-def external_url(endpoint: str, **values: str) -> str:
-    """An absolute link for an e-mail, on BASE_URL when the app runs behind a proxy."""
-    base = current_app.config.get("BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
-
-
 def _duration(seconds: int) -> str:
     if seconds >= 7200:
         return _("%(count)s heures", count=seconds // 3600)
@@ -180,7 +172,7 @@ def send_reset_link(email: str) -> None:
     user = find_user_by_email(email) if email.strip() else None
     if user is None:
         return
-    link = external_url("auth.reset_password", token=make_reset_token(user))
+    link = absolute_url("auth.reset_password", token=make_reset_token(user))
     validity = _duration(current_app.config["PASSWORD_RESET_MAX_AGE"])
     body = _(
         "Bonjour,\n\n"

@@ -37,10 +37,6 @@ TYPE_WORDS = {
     "yes_no": "oui / non",
     "scale": "échelle de 0 à 5",
 }
-# Column sizes of the tables definitions and resources end up in.
-TITLE_MAX = 200
-BAND_LABEL_MAX = 120
-URL_MAX = 500
 
 
 # --- Errors -------------------------------------------------------------------------------
@@ -308,24 +304,6 @@ def _problems_from(error: DefinitionError, source: str) -> list[Problem]:
     return problems
 
 
-def storage_problems(data: Data) -> list[Problem]:
-    """What the database could not store: texts longer than their column."""
-    problems: list[Problem] = []
-    limits: list[tuple[Path, Any, int]] = [(("title",), data.get("title"), TITLE_MAX)]
-    for index, band in enumerate(data.get("bands") or []):
-        if isinstance(band, dict):
-            limits.append((("bands", index, "label"), band.get("label"), BAND_LABEL_MAX))
-    for index, resource in enumerate(data.get("resources") or []):
-        if isinstance(resource, dict):
-            limits.append((("resources", index, "title"), resource.get("title"), TITLE_MAX))
-            limits.append((("resources", index, "provider"), resource.get("provider"), TITLE_MAX))
-            limits.append((("resources", index, "url"), resource.get("url"), URL_MAX))
-    for path, value, limit in limits:
-        if isinstance(value, str) and len(value) > limit:
-            problems.append(Problem(path, f"{limit} caractères au plus ({len(value)} ici)"))
-    return problems
-
-
 def _is_unfilled_category(problem: Problem) -> bool:
     """A category without questions yet: allowed in a draft, not in a published version."""
     path = problem.path
@@ -338,8 +316,11 @@ def _is_unfilled_category(problem: Problem) -> bool:
 
 
 def definition_problems(data: Data, *, draft: bool) -> list[Problem]:
-    """Everything wrong with a definition (a draft may keep categories without questions)."""
-    problems = storage_problems(data)
+    """Everything wrong with a definition (a draft may keep categories without questions).
+
+    The loader's rules are the only ones: files, the import and the editor share them.
+    """
+    problems: list[Problem] = []
     try:
         validate_definition(data, DRAFT_SOURCE)
     except DefinitionError as error:

@@ -10,7 +10,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..models._base import utcnow
 from .errors import ServiceError
+from .mail import absolute_url
 
 KINDS = ("organisation", "territory_role")
 
@@ -45,12 +46,8 @@ def _expiry(now: datetime) -> datetime:
 
 
 def invitation_url(token: str) -> str:
-    """The full link to send (BASE_URL when configured, else this request's host)."""
-    path = url_for("orgs.accept_invitation", token=token)
-    base = current_app.config.get("BASE_URL")
-    if base:
-        return base.rstrip("/") + path
-    return url_for("orgs.accept_invitation", token=token, _external=True)
+    """The full link to send, on the configured base URL."""
+    return absolute_url("orgs.accept_invitation", token=token)
 
 
 def _clean_email(email: str | None) -> str | None:
@@ -140,7 +137,7 @@ def create_role_invitation(
 
 
 def _send(to: str, subject: str, body: str) -> None:
-    from ..auth.mail import send_mail
+    from .mail import send_mail
 
     send_mail(to, subject, body)
 

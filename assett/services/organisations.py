@@ -204,6 +204,11 @@ def naf_section_label(section: str | None) -> str | None:
     return f"{section} — {NAF_SECTIONS[section]}"
 
 
+def organisation_or_none(organisation_id: int) -> Organisation | None:
+    """An organisation by id."""
+    return db.session.get(Organisation, organisation_id)
+
+
 # Members
 
 

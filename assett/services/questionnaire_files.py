@@ -10,7 +10,7 @@ import yaml
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
-from ..domain.definitions import ResourceDef, ThemeDefinition, format_path
+from ..domain.definitions import ResourceDef, ThemeDefinition
 from ..domain.loader import (
     MAX_FILE_BYTES,
     DefinitionError,
@@ -26,7 +26,6 @@ from .drafts import (
     next_version_number,
     parse_definition,
     questionnaire_is_new,
-    storage_problems,
 )
 from .questionnaires import territory_questionnaire, without_resources
 
@@ -162,9 +161,6 @@ def import_yaml(
     Raises DefinitionError listing every problem, each with its path; nothing changes then.
     """
     definition = parse_definition_text(text, source)
-    problems = storage_problems(definition.to_data())
-    if problems:
-        raise DefinitionError([f"{source}: {format_path(p.path)}: {p.message}" for p in problems])
     if questionnaire is not None and definition.key != questionnaire.theme_key:
         raise DefinitionError(
             [

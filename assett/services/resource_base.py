@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from ..domain.definitions import TITLE_MAX, URL_MAX
 from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
 from ..extensions import db
 from ..models import (
@@ -31,6 +32,7 @@ from ..models._base import utcnow
 from .errors import ServiceError
 from .questionnaires import definition_of, published_version, territory_questionnaires
 from .resources import OFFER_TYPE_LABELS, is_current, matching_resources
+from .unit_of_work import transaction
 
 PROVIDER_SUGGESTIONS = (
     "ADEME",
@@ -49,9 +51,7 @@ NEED_LABELS = {
 }
 
 LIST_FIELDS = ("themes", "levels", "needs", "headcount_codes", "legal_types", "naf_sections")
-TITLE_MAX = 200
-PROVIDER_MAX = 200
-URL_MAX = 500
+PROVIDER_MAX = TITLE_MAX
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,8 @@ def _keys(data: Mapping[str, Any], key: str) -> list[str]:
 
 
 def _check_known(field: str, keys: list[str], allowed: Iterable[str], message: str) -> None:
-    unknown = [key for key in keys if key not in set(allowed)]
+    known = set(allowed)  # once: `allowed` may be a generator, empty after one pass
+    unknown = [key for key in keys if key not in known]
     if unknown:
         raise ServiceError(message % {"values": ", ".join(unknown)}, field)
 
@@ -271,14 +272,14 @@ def _new_key(territory: Territory, title: str) -> str:
 def create_resource(territory: Territory, data: Mapping[str, Any]) -> Resource:
     """Add a resource to the territory's base."""
     values = clean_resource(territory, data)
-    resource = Resource(
-        territory_id=territory.id,
-        key=_new_key(territory, values["title"]),
-        example=False,
-        **values,
-    )
-    db.session.add(resource)
-    db.session.commit()
+    with transaction() as session:
+        resource = Resource(
+            territory_id=territory.id,
+            key=_new_key(territory, values["title"]),
+            example=False,
+            **values,
+        )
+        session.add(resource)
     return resource
 
 
@@ -288,17 +289,17 @@ def update_resource(resource: Resource, data: Mapping[str, Any]) -> Resource:
     if territory is None:
         raise ServiceError(_("Cette ressource n'appartient à aucun territoire."), None)
     values = clean_resource(territory, data)
-    for name, value in values.items():
-        setattr(resource, name, value)
-    resource.updated_at = utcnow()
-    db.session.commit()
+    with transaction():
+        for name, value in values.items():
+            setattr(resource, name, value)
+        resource.updated_at = utcnow()
     return resource
 
 
 def delete_resource(resource: Resource) -> None:
     """Remove a resource from the territory's base (its opening counts go with it)."""
-    db.session.delete(resource)
-    db.session.commit()
+    with transaction() as session:
+        session.delete(resource)
 
 
 # --- queries ------------------------------------------------------------------------------

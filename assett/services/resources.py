@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..extensions import db
-from ..models import Organisation, Resource, ResourceOpen
+from ..models import Membership, Organisation, Resource, ResourceOpen
 from ..models._base import utcnow
 
 OFFER_TYPE_LABELS = {
@@ -68,6 +68,17 @@ def safe_url(resource: Resource) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     return resource.url
+
+
+def first_member_org(user_id: int, resource: Resource) -> Organisation | None:
+    """The user's first organisation on the resource's territory, for which an opening counts."""
+    return db.session.scalar(
+        select(Organisation)
+        .join(Membership, Membership.organisation_id == Organisation.id)
+        .where(Membership.user_id == user_id, Organisation.territory_id == resource.territory_id)
+        .order_by(Organisation.id)
+        .limit(1)
+    )
 
 
 def record_open(resource: Resource, org: Organisation) -> None:

@@ -53,6 +53,7 @@ def serve(tmp_path_factory: pytest.TempPathFactory, demo: bool) -> Iterator[Live
     app = create_app(
         {
             "TESTING": False,
+            "BASE_URL": "http://127.0.0.1",
             "SECRET_KEY": "browser-test-secret",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path / 'live.db'}",
             "RATELIMIT_ENABLED": False,

@@ -201,7 +201,8 @@ BAD_FILES = [
     ),
     pytest.param(
         edit("    title: La suite", "    title: [La suite"),
-        "x.yaml: ligne 18: YAML invalide (while parsing a flow sequence (ligne 17) : expected",
+        "x.yaml: ligne 18, colonne 14: YAML invalide : « , » ou « ] » attendu, trouvé : « : » "
+        "(dans la liste « [ ] » ouverte ligne 17, colonne 12)",
         id="YAML syntax error with its line",
     ),
     pytest.param(
@@ -216,10 +217,156 @@ BAD_FILES = [
     ),
     pytest.param(
         edit("title: Exemple", "title: !!python/object/apply:os.system ['true']"),
-        "x.yaml: ligne 2: YAML invalide",
+        "x.yaml: ligne 2, colonne 8: YAML invalide : étiquette YAML "
+        "« !!python/object/apply:os.system » refusée",
         id="python tag",
     ),
 ]
+
+# Values PyYAML's safe loader cannot build: it raises a bare ValueError, with no line.
+UNREADABLE_VALUES = [
+    pytest.param(
+        edit("points: 1}", "points: 1" + "0" * 4301 + "}"),
+        "x.yaml: ligne 15, colonne 59: nombre trop grand (4302 chiffres)",
+        id="integer of 4,302 digits",
+    ),
+    pytest.param(
+        edit("title: Exemple", "title: Exemple\ndescription: 2026-13-45"),
+        "x.yaml: ligne 3, colonne 14: date « 2026-13-45 » illisible",
+        id="invalid date",
+    ),
+    pytest.param(
+        edit("points: 1}", 'points: !!int "abc"}'),
+        "x.yaml: ligne 15, colonne 59: nombre entier « abc » illisible",
+        id="int tag on letters",
+    ),
+    pytest.param(
+        edit("points: 1}", 'points: !!float "x.y"}'),
+        "x.yaml: ligne 15, colonne 59: nombre « x.y » illisible",
+        id="float tag on letters",
+    ),
+    pytest.param(
+        edit("points: 1}", "points: 1" + "0" * 4000 + "}"),
+        "x.yaml: categories[0].questions[1].options[1].points: nombre trop grand "
+        "(15 chiffres au plus) (ligne 15)",
+        id="integer too large for a float",
+    ),
+]
+
+# PyYAML's English messages, said in French with the line and the column.
+YAML_SYNTAX = [
+    pytest.param(
+        edit("title: Exemple", "title: Exemple: deux"),
+        "x.yaml: ligne 2, colonne 15: YAML invalide : « : » inattendu ici : mettez la valeur "
+        "entre guillemets",
+        id="colon inside a value",
+    ),
+    pytest.param(
+        edit("title: Exemple", "title: {a: 1"),
+        "x.yaml: ligne 3, colonne 11: YAML invalide : « , » ou « } » attendu, trouvé : « : » "
+        "(dans le bloc « { } » ouvert ligne 2, colonne 8)",
+        id="unclosed brace",
+    ),
+    pytest.param(
+        edit("  - key: suite", "\t- key: suite"),
+        "x.yaml: ligne 16, colonne 1: YAML invalide : caractère interdit en début de valeur : "
+        "une tabulation",
+        id="tab indentation",
+    ),
+    pytest.param(
+        edit("title: Exemple", "title: Ex\x00emple"),
+        "x.yaml: ligne 2, colonne 10: YAML invalide : caractère spécial interdit (U+0000)",
+        id="NUL character",
+    ),
+    pytest.param(
+        edit("title: Exemple", 'title: "Ex\\qemple"'),
+        "x.yaml: ligne 2, colonne 12: YAML invalide : séquence d'échappement « q » inconnue",
+        id="unknown escape",
+    ),
+    pytest.param(
+        VALID + "---\nkey: autre\n",
+        "YAML invalide : un seul thème par fichier",
+        id="two documents",
+    ),
+]
+
+QUESTION = "categories[0].questions[0]"
+BOUNDS = [
+    pytest.param(
+        edit("type: yes_no", "type: yes_no\n        weight: 1.0e+308"),
+        f"x.yaml: {QUESTION}.weight: doit être inférieur ou égal à 1000 (ligne 10)",
+        id="weight 1e308",
+    ),
+    pytest.param(
+        edit("type: yes_no", "type: yes_no\n        yes_points: 1001"),
+        f"x.yaml: {QUESTION}.yes_points: doit être inférieur ou égal à 1000",
+        id="points over 1,000",
+    ),
+    pytest.param(
+        edit("points: 1}", "points: 5000}"),
+        "categories[0].questions[1].options[1].points: doit être inférieur ou égal à 1000",
+        id="option points over 1,000",
+    ),
+    pytest.param(
+        edit("title: Exemple", "title: " + "x" * 900_000),
+        "x.yaml: title: 200 caractères au plus (900000 ici) (ligne 2)",
+        id="900 KB title",
+    ),
+    pytest.param(
+        edit("text: Avez-vous un plan d'action ?", "text: " + "q" * 1001),
+        f"x.yaml: {QUESTION}.text: 1000 caractères au plus (1001 ici)",
+        id="long question text",
+    ),
+    pytest.param(
+        edit(
+            "{key: aucun, label: Non, points: 0}",
+            "{key: aucun, label: " + "n" * 301 + ", points: 0}",
+        ),
+        "categories[0].questions[1].options[0].label: 300 caractères au plus (301 ici)",
+        id="long option label",
+    ),
+    pytest.param(
+        edit("label: Début,", "label: " + "d" * 121 + ","),
+        "x.yaml: bands[0].label: 120 caractères au plus (121 ici)",
+        id="long band label",
+    ),
+    pytest.param(
+        edit("https://example.org/", "https://example.org/" + "a" * 500),
+        "x.yaml: resources[0].url: 500 caractères au plus (520 ici)",
+        id="long url",
+    ),
+    pytest.param(
+        edit(
+            "          - {key: annuel, label: Une fois par an, points: 1}\n",
+            "".join(f"          - {{key: o{i}, label: O{i}, points: 1}}\n" for i in range(30)),
+        ),
+        "categories[0].questions[1].options: 30 éléments au plus (31 ici)",
+        id="31 options",
+    ),
+    pytest.param(
+        edit(
+            "        type: scale\n",
+            "        type: scale\n"
+            + "".join(f"      - {{key: n{i}, text: Q{i}, type: yes_no}}\n" for i in range(198)),
+        ),
+        "x.yaml: categories: un thème compte 200 questions au plus (201 ici)",
+        id="201 questions",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), UNREADABLE_VALUES + YAML_SYNTAX + BOUNDS)
+def test_a_file_yaml_cannot_read_or_over_a_bound_is_refused_with_its_line(
+    text: str, message: str
+) -> None:
+    errors = errors_of(text)
+    assert any(message in error for error in errors), errors
+
+
+def test_an_error_never_quotes_a_whole_huge_value() -> None:
+    errors = errors_of(edit("key: exemple", "key: " + "É" * 100_000))
+    assert errors
+    assert all(len(error) < 400 for error in errors), [len(error) for error in errors]
 
 
 @pytest.mark.parametrize(("text", "message"), BAD_FILES)

@@ -8,12 +8,12 @@ from flask_login import login_required, logout_user
 from werkzeug.wrappers import Response
 
 from ...access import member_org_or_404
-from ...auth.passwords import verify_password
 from ...extensions import limiter
 from ...models._base import utcnow
 from ...services import data_rights
 from ...services.errors import ServiceError
 from ...services.organisations import organisations_left_without_members
+from ...services.passwords import verify_password
 from .. import bp
 from ..forms import delete_account_form
 from ._helpers import me, show_errors

@@ -8,11 +8,11 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ...access import is_member, member_org_or_404
-from ...extensions import db
-from ...models import Organisation, Territory
+from ...models import Organisation
 from ...services import invitations
 from ...services import organisations as service
 from ...services.errors import ServiceError
+from ...services.platform import territory_or_none
 from .. import bp
 from ..forms import EmptyForm, InvitationForm, LeaveForm
 from ._helpers import me, show_errors
@@ -89,9 +89,9 @@ def accept_invitation(token: str) -> Page:
         return render_template("orgs/invitation_invalid.html", problem=problem), (
             404 if invitation is None else 410
         )
-    territory = db.session.get(Territory, invitation.territory_id)
+    territory = territory_or_none(invitation.territory_id)
     organisation = (
-        db.session.get(Organisation, invitation.organisation_id)
+        service.organisation_or_none(invitation.organisation_id)
         if invitation.organisation_id
         else None
     )

@@ -5,21 +5,38 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+import unicodedata
 from email.message import EmailMessage
 
-from flask import current_app
+from flask import current_app, url_for
 
 logger = logging.getLogger("assett.mail")
 
 TIMEOUT_SECONDS = 15
 
 
+def absolute_url(endpoint: str, **values: str) -> str:
+    """A link for an e-mail, on the configured BASE_URL: never on the request's Host header."""
+    base = current_app.config.get("BASE_URL")
+    if base:
+        return str(base).rstrip("/") + url_for(endpoint, **values)
+    # Only in debug and tests, where BASE_URL may be unset.
+    return url_for(endpoint, _external=True, **values)
+
+
+def header_text(value: str) -> str:
+    """One line of text for a header: line breaks and control characters become spaces."""
+    # Names typed by users end up in subjects; a line break there would start a new header.
+    cleaned = "".join(" " if unicodedata.category(char)[0] in "CZ" else char for char in value)
+    return " ".join(cleaned.split())
+
+
 def build_message(to: str, subject: str, body: str) -> EmailMessage:
     """A plain-text UTF-8 message from the configured sender."""
     message = EmailMessage()
-    message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = to
-    message["Subject"] = subject
+    message["From"] = header_text(current_app.config["MAIL_FROM"])
+    message["To"] = header_text(to)
+    message["Subject"] = header_text(subject)
     message.set_content(body)
     return message
 
