@@ -68,7 +68,9 @@ def gunicorn(
     listener.bind(("127.0.0.1", port))
     listener.listen(128)
     host, bound = listener.getsockname()
-    env = {**os.environ, **environment, "PYTHONPATH": str(ROOT)}
+    # Links point at the loopback server; its Host header is then the trusted one.
+    env = {"ASSETT_BASE_URL": f"http://{host}", **os.environ, **environment}
+    env["PYTHONPATH"] = str(ROOT)
     command = [
         sys.executable, "-m", "gunicorn", "--bind", f"fd://{listener.fileno()}",
         "--workers", str(workers), "--timeout", "60", "--graceful-timeout", "5",

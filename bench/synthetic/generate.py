@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from assett.auth.passwords import hash_password
+from assett.services.passwords import hash_password
 from assett.domain.profile import NAF_VERSION, Profile
 from assett.extensions import db
 from assett.models import Territory
