@@ -49,6 +49,15 @@ class Server:
         return pid
 
 
+def _no_control_socket() -> list[str]:
+    """Recent gunicorn opens a control socket at one fixed path per user: several servers at once
+    (parallel tests, other people's) would fight over it, and nothing here uses it."""
+    from gunicorn import config
+
+    names = {setting.name for setting in config.KNOWN_SETTINGS}
+    return ["--no-control-socket"] if "control_socket_disable" in names else []
+
+
 def factory(config: Mapping[str, Any] | None = None) -> str:
     """The gunicorn application string: the app factory called with a config dict."""
     return f"assett:create_app({dict(config or {})!r})"
@@ -74,7 +83,7 @@ def gunicorn(
     command = [
         sys.executable, "-m", "gunicorn", "--bind", f"fd://{listener.fileno()}",
         "--workers", str(workers), "--timeout", "60", "--graceful-timeout", "5",
-        factory(config),
+        *_no_control_socket(), factory(config),
     ]  # fmt: skip
     output = open(log, "ab") if log else subprocess.DEVNULL
     process = subprocess.Popen(  # noqa: S603  (fixed arguments)
