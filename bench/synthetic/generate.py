@@ -15,13 +15,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from assett.services.passwords import hash_password
 from assett.domain.profile import NAF_VERSION, Profile
 from assett.extensions import db
 from assett.models import Territory
 from assett.services import aggregates
 from assett.services.errors import ServiceError
 from assett.services.organisations import SHARING_WORDING_VERSION
+from assett.services.passwords import hash_password
 
 from .bulk import Row, insert_rows, lock_and_reserve, move_sequences
 from .network import SYNTHETIC_PASSWORD, add_network, prepare
