@@ -1,6 +1,6 @@
 """Server time of one request, in-process through the Flask test client with a real session.
 
-Also the cold measure: `python bench/measure.py URL CASE_INDEX VALUES_JSON` starts a fresh
+Also the cold measure: `python bench/measure.py URL CASE_JSON VALUES_JSON` starts a fresh
 process (empty caches), logs in, times the case's first request and prints it as JSON.
 """
 
@@ -11,9 +11,10 @@ import json
 import math
 import secrets
 import statistics
+import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -21,7 +22,9 @@ from urllib.parse import parse_qsl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.cases import CASES, Case  # noqa: E402
+from bench.cases import Case  # noqa: E402
+
+CHILD_TIMEOUT_S = 180
 
 
 @dataclass
@@ -121,6 +124,19 @@ def one_request(client: Any, url: str) -> tuple[float, int, int]:
     return elapsed, response.status_code, len(body)
 
 
+def measure_cold(url: str, timing: Timing, values: dict[str, Any], repeats: int) -> None:
+    """The case's first request in `repeats` fresh processes (bounded in time each)."""
+    for _ in range(repeats):
+        output = subprocess.run(  # noqa: S603  (this interpreter, fixed arguments)
+            [sys.executable, str(ROOT / "bench" / "measure.py"), url,
+             json.dumps(asdict(timing.case)), json.dumps(values)],
+            capture_output=True, text=True, timeout=CHILD_TIMEOUT_S, check=True, cwd=ROOT,
+        ).stdout  # fmt: skip
+        answer = json.loads(output.strip().splitlines()[-1])
+        if answer["status"] == 200 and answer["ms"] is not None:
+            timing.cold_ms.append(answer["ms"])
+
+
 def measure_warm(
     app: Any, timing: Timing, client: Any, values: dict[str, Any], counter: QueryCounter,
     warmup: int, requests: int,
@@ -144,9 +160,8 @@ def measure_warm(
     timing.status = "ok"
 
 
-def cold_child(url: str, index: int, values: dict[str, Any]) -> dict[str, Any]:
+def cold_child(url: str, case: Case, values: dict[str, Any]) -> dict[str, Any]:
     """In a fresh process: log in, then time the case's very first request."""
-    case = CASES[index]
     app = make_app(url)
     client = logged_in(app, values["logins"][case.who])
     if case.endpoint not in app.view_functions:
@@ -156,4 +171,8 @@ def cold_child(url: str, index: int, values: dict[str, Any]) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(cold_child(sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3]))))
+    print(
+        json.dumps(
+            cold_child(sys.argv[1], Case(**json.loads(sys.argv[2])), json.loads(sys.argv[3]))
+        )
+    )

@@ -15,10 +15,8 @@ section of bench/RESULTS.md.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sqlite3
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -30,7 +28,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.cases import CASES, MAIN  # noqa: E402
-from bench.measure import QueryCounter, Timing, logged_in, make_app, measure_warm  # noqa: E402
+from bench.measure import (  # noqa: E402
+    QueryCounter,
+    Timing,
+    logged_in,
+    make_app,
+    measure_cold,
+    measure_warm,
+)
 from bench.results import load_average, machine_lines, replace_section  # noqa: E402
 from bench.sql_floor import Floor, captured, timed  # noqa: E402
 
@@ -40,7 +45,6 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/hb_bench"
 # Targets, in ms: dashboard warm and cold, XLSX export; ratios to 100 organisations and to SQL.
 DASHBOARD_WARM, DASHBOARD_COLD, XLSX, RATIO, SQL_RATIO = 150.0, 300.0, 1000.0, 3.0, 3.0
-CHILD_TIMEOUT_S = 180
 
 
 @dataclass
@@ -157,21 +161,11 @@ def prepare(app: Any, run: Run, args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def measure_cold(url: str, run: Run, values: dict[str, Any], repeats: int) -> None:
+def measure_cold_cases(url: str, run: Run, values: dict[str, Any], repeats: int) -> None:
     """Each cold case's first request, in `repeats` fresh processes."""
-    for index, case in enumerate(CASES):
-        timing = run.timing(case.key)
-        if not case.cold or timing is None or timing.status != "ok":
-            continue
-        for _ in range(repeats):
-            output = subprocess.run(  # noqa: S603  (this interpreter, fixed arguments)
-                [sys.executable, str(ROOT / "bench" / "measure.py"), url, str(index),
-                 json.dumps(values)],
-                capture_output=True, text=True, timeout=CHILD_TIMEOUT_S, check=True, cwd=ROOT,
-            ).stdout  # fmt: skip
-            answer = json.loads(output.strip().splitlines()[-1])
-            if answer["status"] == 200 and answer["ms"] is not None:
-                timing.cold_ms.append(answer["ms"])
+    for timing in run.timings:
+        if timing.case.cold and timing.status == "ok":
+            measure_cold(url, timing, values, repeats)
 
 
 def bench_one(database: str, size: int, args: argparse.Namespace) -> Run:
@@ -193,7 +187,7 @@ def bench_one(database: str, size: int, args: argparse.Namespace) -> Run:
                 app, timing, clients[case.who], values, counter, args.warmup, args.requests
             )
         print(f"[{database} {size}] cold…", flush=True)
-        measure_cold(url, run, values, args.cold_repeats)
+        measure_cold_cases(url, run, values, args.cold_repeats)
         run.floor = timed(url, captured(url, values))
     except Exception as error:  # reported in RESULTS.md; the other runs go on
         run.error = f"{type(error).__name__}: {error}"
