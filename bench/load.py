@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.browser import Browser, Page  # noqa: E402
-from bench.results import machine_lines, replace_section  # noqa: E402
+from bench.results import load_average, machine_lines, replace_section  # noqa: E402
 from bench.servers import Server, gunicorn  # noqa: E402
 
 SLUG = "charge"
@@ -262,11 +262,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"))
     args = parser.parse_args(argv)
+    load = load_average()
     actors, facts = run(args)
     lines = report(actors, facts, args)
     print("\n".join(lines))
     key = f"load-{args.database}{'-kill' if args.kill_worker else ''}"
-    replace_section(Path(args.output), key, [*lines, "", *machine_lines()])
+    replace_section(Path(args.output), key, [*lines, "", *machine_lines(load)])
     failed = any(a.error for a in actors) or any(
         facts["stored"].get(a.assessment_id or 0) != "submitted" for a in actors if a.acknowledged
     )
