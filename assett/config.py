@@ -24,11 +24,13 @@ ENV_KEYS: dict[str, str] = {
     "ASSETT_BASE_URL": "BASE_URL",
     "ASSETT_TRUSTED_HOSTS": "TRUSTED_HOSTS",
     "ASSETT_PROXIES": "PROXIES",
+    "ASSETT_SESSION_IDLE_TIMEOUT": "SESSION_IDLE_TIMEOUT",
+    "ASSETT_SESSION_MAX_AGE": "SESSION_MAX_AGE",
     "ASSETT_DEFAULT_TERRITORY": "DEFAULT_TERRITORY",
 }
 
 BOOL_KEYS = {"SESSION_COOKIE_SECURE", "SMTP_STARTTLS"}
-INT_KEYS = {"SMTP_PORT", "PROXIES"}
+INT_KEYS = {"SMTP_PORT", "PROXIES", "SESSION_IDLE_TIMEOUT", "SESSION_MAX_AGE"}
 LIST_KEYS = {"TRUSTED_HOSTS"}
 
 
@@ -43,13 +45,27 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": False,
         "SESSION_COOKIE_NAME": "assett_session",
         "REMEMBER_COOKIE_HTTPONLY": True,
+        # Server-side login sessions end after this many seconds without a request, and this
+        # many seconds after login however active (a cookie left in a shared browser dies).
+        "SESSION_IDLE_TIMEOUT": 8 * 3600,
+        "SESSION_MAX_AGE": 30 * 24 * 3600,
         # A long questionnaire must never fail on an expired CSRF token.
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # A sliding window: no burst of twice the limit across a window's edge.
+        "RATELIMIT_STRATEGY": "moving-window",
         "RATELIMIT_HEADERS_ENABLED": True,
-        "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+        # Failed logins only: per account, and per address (a workshop shares one address).
+        "LOGIN_ACCOUNT_RATE_LIMIT": "5 per minute;20 per hour",
+        "LOGIN_ADDRESS_RATE_LIMIT": "30 per minute;200 per hour",
+        "SIGNUP_RATE_LIMIT": "30 per hour;100 per day",
+        "PASSWORD_RESET_RATE_LIMIT": "20 per hour;100 per day",
+        # Sign-up and reset e-mails sent to one address, so nobody can flood a mailbox.
+        "MAIL_PER_RECIPIENT_RATE_LIMIT": "3 per hour;10 per day",
+        "INVITATION_RATE_LIMIT": "30 per hour;100 per day",
+        "SIGNUP_LINK_MAX_AGE": 24 * 3600,
         "REDIS_URL": None,
         "SMTP_HOST": None,
         "SMTP_PORT": 587,

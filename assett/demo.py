@@ -167,9 +167,11 @@ def _answer_for(question: Question, level: float, rng: random.Random) -> scoring
         picked: list[str] = []
         total = 0.0
         for option in sorted(question.options, key=lambda o: rng.random()):
-            if total + option.points <= target + 0.5:
+            if not option.exclusive and total + option.points <= target + 0.5:
                 picked.append(option.key)
                 total += option.points
+        if not picked:  # « Aucune de ces actions » is ticked alone, never with an action
+            picked = [option.key for option in question.options if option.exclusive][:1]
         return scoring.Answer(value=picked)
     if question.type == "scale":
         return scoring.Answer(value=max(0, min(5, round(target))))

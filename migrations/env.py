@@ -113,6 +113,10 @@ def run_migrations_online():
             # foreign keys on would cascade deletes into every referencing table. The pragma
             # is ignored inside a transaction, hence on the raw connection, before it begins.
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        if sqlite:
+            # SQLite's DDL is transactional: one transaction for the whole run, so that a
+            # refused or failed revision leaves the database as it was.
+            conf_args.setdefault("transactional_ddl", True)
         try:
             context.configure(
                 connection=connection,

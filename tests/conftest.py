@@ -1,16 +1,50 @@
-"""Shared fixtures: the app on SQLite (or PostgreSQL via ASSETT_TEST_DATABASE_URL), personas."""
+"""Shared fixtures: the app on SQLite (or PostgreSQL via ASSETT_TEST_DATABASE_URL), personas.
+
+How a test meets the database
+-----------------------------
+Each pytest-xdist worker builds one app and one schema. Each test then runs inside an outer
+transaction on one connection, rolled back when the test ends: `db.session` is bound to that
+connection with `join_transaction_mode="create_savepoint"`, so a service's `commit()` only
+releases a savepoint and its `rollback()` goes back to the last one. Nothing a test writes
+survives it, and no table has to be emptied.
+
+Per-test state that lives on the shared app is put back after each test: `app.config` (a test
+may set `app.config[...] = ...` freely), `app.extensions` entries made during the test (the
+dashboard figure cache), the rate limiter's storage and settings, and `g` (each test pushes
+its own app context).
+
+`@pytest.mark.real_commits`: for a test whose writes must really be committed, because
+another connection has to see them (threads, subprocesses, a second app or a live server on
+the same database, migrations, code that opens its own connection such as the synthetic
+generator). Such a test gets an app of its own on the worker's database, its commits are real,
+and every table is emptied after it. It is several times slower: use it only when needed.
+
+A test without the marker that writes through another connection does not leak rows into the
+next test: its teardown finds the committed rows, empties the tables and fails, naming them.
+
+`count_queries` counts the SQL statements a block sends (savepoint statements excluded, so the
+figure is the one production sees): `with count_queries() as queries: ...`, then
+`queries.count` or `queries.statements`.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient
+from flask_sqlalchemy.session import Session as FlaskSession
 from hypothesis import settings
+from sqlalchemy import CompoundSelect, event, exists, literal, select, union_all
+from sqlalchemy.engine import Connection
 
 from assett import create_app
 from assett.extensions import db, limiter
@@ -67,39 +101,191 @@ def test_config(tmp_path: Path, **overrides: Any) -> dict[str, Any]:
 test_config.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _definitions_parsed_once() -> Iterator[None]:
+    """Parse each questionnaire text once per worker: most fixtures load the same four files.
+
+    The parse is a pure function of the text and its source name, and a definition is frozen,
+    so every caller gets what an uncached parse would give; refusals are never cached.
+    """
+    from assett.domain import loader
+
+    with pytest.MonkeyPatch.context() as patch:
+        cached = functools.lru_cache(maxsize=64)(loader.parse_definition_text)
+        patch.setattr(loader, "parse_definition_text", cached)
+        yield
+
+
+# --- One app per worker ------------------------------------------------------------------------
+
+
+@dataclass
+class _WorkerApp:
+    """The worker's app and the state each test must find it in."""
+
+    app: Flask
+    config: dict[str, Any]
+    extensions: frozenset[str]
+    limiter_state: dict[str, Any]
+    leak_query: CompoundSelect
+
+    def restore(self) -> None:
+        """Put back what a test may have changed on the shared app and the global limiter."""
+        self.app.config.clear()
+        self.app.config.update(self.config)
+        for name in set(self.app.extensions) - self.extensions:
+            del self.app.extensions[name]
+        _restore_limiter(self.limiter_state)
+
+
+def _restore_limiter(state: dict[str, Any]) -> None:
+    # The limiter is one global object: an app built during a test (rate limiting on, Redis
+    # storage) re-initialises it, and the shared app would inherit those settings.
+    vars(limiter).update(state)
+    if limiter.initialized:
+        limiter.reset()
+
+
 @pytest.fixture(scope="session")
-def _database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    path = tmp_path_factory.mktemp("db")
-    app = create_app(test_config(path))
+def _database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The worker's folder for its SQLite database (unused on PostgreSQL)."""
+    return tmp_path_factory.mktemp("db")
+
+
+@pytest.fixture(scope="session")
+def _worker_app(_database: Path) -> Iterator[_WorkerApp]:
+    app = create_app(test_config(_database))
+    # Requests reuse the app context the test pushes, hence its `g`: start each request with
+    # an empty `g`, as in production, so Flask-Login never carries the previous request's user
+    # (g._login_user) over to the next one.
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
     with app.app_context():
         db.drop_all()
         db.create_all()
-    yield path
+        leak_query = _leak_query()
+    yield _WorkerApp(
+        app=app,
+        config=dict(app.config),
+        extensions=frozenset(app.extensions),
+        limiter_state=dict(vars(limiter)),
+        leak_query=leak_query,
+    )
     with app.app_context():
         db.drop_all()
-        db.engine.dispose()
-
-
-@pytest.fixture
-def app(_database: Path) -> Iterator[Flask]:
-    app = create_app(test_config(_database))
-    if limiter.initialized:  # the storage exists once an app enabled rate limiting
-        limiter.reset()
-    # Requests reuse the app context this fixture pushes, hence its `g`: start each request
-    # with an empty `g`, as in production, so Flask-Login never carries the previous request's
-    # user (g._login_user) over to the next one.
-    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
-    with app.app_context():
-        yield app
-        db.session.rollback()
-        factories.empty_database()
-        db.session.remove()
         db.engine.dispose()
 
 
 def _fresh_request_globals() -> None:
     for name in list(vars(g)):
         delattr(g, name)
+
+
+def _leak_query() -> CompoundSelect:
+    """One statement naming every table that holds a row."""
+    return union_all(
+        *(
+            select(literal(table.name)).where(exists(select(1).select_from(table)))
+            for table in db.metadata.sorted_tables
+        )
+    )
+
+
+# --- Each test in a rolled-back transaction ----------------------------------------------------
+
+
+class _JoinedSession(FlaskSession):
+    """`db.session` during a test: every statement goes to the test's connection."""
+
+    def get_bind(self, mapper: Any = None, clause: Any = None, bind: Any = None, **kw: Any) -> Any:
+        # Flask-SQLAlchemy picks an engine by bind key and ignores the session's own bind.
+        if bind is None and self.bind is not None:
+            return self.bind
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kw)
+
+
+@pytest.fixture
+def app(
+    request: pytest.FixtureRequest, _worker_app: _WorkerApp, _database: Path
+) -> Iterator[Flask]:
+    if request.node.get_closest_marker("real_commits"):
+        yield from _app_with_real_commits(_worker_app, _database)
+    else:
+        yield from _app_in_rolled_back_transaction(_worker_app)
+
+
+def _app_in_rolled_back_transaction(worker: _WorkerApp) -> Iterator[Flask]:
+    app = worker.app
+    worker.restore()  # a test without the app fixture may have built an app of its own
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        _begin_for_real(connection)
+        factory = db.session.session_factory
+        class_, options = factory.class_, dict(factory.kw)
+        factory.class_ = _JoinedSession
+        factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            factory.class_ = class_
+            factory.kw.clear()
+            factory.kw.update(options)
+            ended = not outer.is_active
+            if outer.is_active:
+                outer.rollback()
+            leaked = connection.execute(worker.leak_query).scalars().all()
+            connection.rollback()
+            if leaked:
+                _empty_tables(connection)
+            connection.close()
+            worker.restore()
+    if ended or leaked:
+        pytest.fail(
+            "The test committed outside its rolled-back transaction "
+            f"(rows left in: {', '.join(leaked) or 'none'}). If it needs real commits "
+            "(threads, a second app, its own connection), mark it @pytest.mark.real_commits.",
+            pytrace=False,
+        )
+
+
+def _empty_tables(connection: Connection) -> None:
+    """Delete every row, children first, so that a leak does not spread to the next tests."""
+    for table in reversed(db.metadata.sorted_tables):
+        connection.execute(table.delete())
+    connection.commit()
+
+
+def _begin_for_real(connection: Connection) -> None:
+    """Open the outer transaction in the database itself, not only in SQLAlchemy.
+
+    pysqlite defers BEGIN until the first INSERT/UPDATE/DELETE: a SAVEPOINT issued before it
+    would open the transaction, and its RELEASE would commit it.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    dbapi_connection: Any = connection.connection.dbapi_connection
+    if not dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN")
+
+
+def _app_with_real_commits(worker: _WorkerApp, database: Path) -> Iterator[Flask]:
+    app = create_app(test_config(database))
+    if limiter.initialized:
+        limiter.reset()
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
+    try:
+        with app.app_context():
+            yield app
+            db.session.rollback()
+            factories.empty_database()
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        worker.restore()
+
+
+# --- Clients and personas ----------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -122,3 +308,42 @@ def login_as(client: FlaskClient):  # type: ignore[no-untyped-def]
         return client
 
     return login
+
+
+# --- Counting queries --------------------------------------------------------------------------
+
+_SAVEPOINT = re.compile(r"\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)\b", re.I)
+
+
+@dataclass
+class Queries:
+    """The statements sent inside a `count_queries()` block."""
+
+    statements: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], AbstractContextManager[Queries]]:
+    """A context manager counting the statements sent to the database inside it."""
+
+    @contextmanager
+    def counting() -> Iterator[Queries]:
+        queries = Queries()
+
+        def record(connection: Any, cursor: Any, statement: str, *args: Any) -> None:
+            # The test's savepoints stand for the transactions production begins and commits.
+            if not _SAVEPOINT.match(statement):
+                queries.statements.append(statement)
+
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield queries
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return counting

@@ -1,4 +1,10 @@
-"""Factories and personas for the tests: build rows directly, no HTTP."""
+"""Factories and personas for the tests: build rows directly, no HTTP.
+
+Each factory commits once, at its end. Inside a test that commit only releases a savepoint of
+the test's rolled-back transaction (see tests/conftest.py), so it costs little; a flush alone
+would leave the rows open to the next `rollback()` a service makes, which production never does
+to committed rows.
+"""
 
 from __future__ import annotations
 
@@ -120,7 +126,7 @@ def make_world() -> World:
                  platform_admin, org, other_org, foreign_org)
 
 
-# Organisations engineer: questionnaire versions and assessment rows built directly.
+# Questionnaire versions and assessment rows built directly.
 
 SMALL_DEFINITION: dict[str, Any] = {
     "key": "energie",
@@ -252,7 +258,7 @@ def make_assessment_row(
     return assessment
 
 
-# Assessment engineer: themes published from YAML, assessments taken through the services.
+# Themes published from YAML, assessments taken through the services.
 
 
 def publish_theme(territory: Territory | None, yaml_text_or_path: Any) -> Any:
@@ -340,7 +346,7 @@ def make_assessment(
     return assessments.submit_assessment(assessment, user, now=submitted_at)  # type: ignore[arg-type]
 
 
-# Resource-base engineer: default questionnaires copied into territories, resources, charters.
+# Default questionnaires copied into territories, resources, charters.
 
 
 def provision_defaults(*territories: Territory) -> None:
@@ -400,7 +406,7 @@ def make_charter(
     return version
 
 
-# Cohorts engineer: named groups of organisations.
+# Cohorts: named groups of organisations.
 
 
 def make_cohort(
@@ -421,7 +427,7 @@ def make_cohort(
     return cohort
 
 
-# Dashboard engineer: a small network with hand-computed figures (tests/test_dashboard*.py).
+# A small network with hand-computed figures (tests/test_dashboard*.py).
 
 DASHBOARD_ENERGIE_YAML = """
 key: energie

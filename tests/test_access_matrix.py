@@ -63,6 +63,7 @@ MATRIX: dict[str, str] = {
     "static": "200 200 200 200 200 200 200",
     # auth
     "auth.signup": "200 302 302 302 302 302 302",
+    "auth.signup_confirm": "400 302 302 302 302 302 302",
     "auth.login": "200 302 302 302 302 302 302",
     "auth.logout": "302 - - - - - -",
     "auth.forgot_password": "200 200 200 200 200 200 200",
@@ -96,6 +97,7 @@ MATRIX: dict[str, str] = {
     "admin.questionnaires": "login 403 403 200 403 404 200",
     "admin.questionnaire_add": "login 403 403 200 403 404 200",
     "admin.questionnaire_import": "login 403 403 200 403 404 200",
+    "admin.questionnaire_example": "login 403 403 200 403 404 200",
     "admin.questionnaire_edit": "login 403 403 200 403 404 200",
     "admin.questionnaire_rename": "login 403 403 200 403 404 200",
     "admin.questionnaire_move": "login 403 403 - 403 404 -",

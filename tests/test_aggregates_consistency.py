@@ -303,6 +303,7 @@ def test_rebuild_gives_back_what_submissions_maintained(world, network):
     assert after["org_quarter_score"] == before["org_quarter_score"]
 
 
+@pytest.mark.real_commits  # the generator writes on a connection of its own
 def test_a_synthetic_territory_fills_the_maintained_tables_consistently(app: Flask):
     from bench.synthetic import generate_territory
 
@@ -314,6 +315,7 @@ def test_a_synthetic_territory_fills_the_maintained_tables_consistently(app: Fla
     assert actual_state(report.territory_id)["network_theme"]
 
 
+@pytest.mark.real_commits  # the generator writes on a connection of its own
 def test_a_synthetic_territory_extended_with_append_stays_consistent(app: Flask):
     from bench.synthetic import generate_territory
 
@@ -386,6 +388,7 @@ def test_the_rebuild_command_refuses_an_unknown_territory(app: Flask, world):
     assert "Territoire inconnu : nulle-part." in result.output
 
 
+@pytest.mark.real_commits  # threads with connections of their own
 @pytest.mark.skipif(
     not (TEST_DATABASE_URL or "").startswith("postgresql"),
     reason="concurrent writers need PostgreSQL (SQLite has a single writer)",

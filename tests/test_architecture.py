@@ -4,12 +4,27 @@ through services and access checks."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
-from importlinter.cli import lint_imports
+from flask import Flask, before_render_template, template_rendered
+from flask.testing import FlaskClient
+from sqlalchemy import event
+
+from assett.domain import scoring
+from assett.extensions import db
+from assett.services.assessments import profile_of
+from assett.services.questionnaires import (
+    definition_of,
+    published_version,
+    territory_questionnaire,
+)
+
+from . import factories
 
 ROOT = Path(__file__).parents[1]
 PACKAGE = ROOT / "assett"
@@ -55,11 +70,17 @@ def database_uses(source: str) -> list[str]:
     return found
 
 
-def test_the_import_contracts_are_kept(capsys: pytest.CaptureFixture[str]) -> None:
-    exit_code = lint_imports(
-        config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True
+def test_the_import_contracts_are_kept() -> None:
+    # Its own process: import-linter reconfigures logging, which other tests rely on.
+    lint_imports = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run(  # noqa: S603  # a fixed command, no user input
+        [lint_imports, "--no-cache", "--no-logo", ROOT / "pyproject.toml"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
     )
-    assert exit_code == 0, capsys.readouterr().out
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_every_blueprint_is_held_by_the_contracts() -> None:
@@ -94,3 +115,116 @@ def test_blueprint_modules_reach_the_database_only_through_services(path: Path) 
 )
 def test_the_guard_recognises_direct_database_access(source: str, found: list[str]) -> None:
     assert database_uses(source) == found
+
+
+# Templates run no query: each page's data is loaded by its view, through services.
+
+
+def _every_answer(org: Any, theme_key: str) -> dict[str, Any]:
+    """The first option (or « oui », or 3) for every question that applies to the organisation."""
+    questionnaire = territory_questionnaire(org.territory_id, theme_key)
+    assert questionnaire is not None
+    version = published_version(questionnaire)
+    assert version is not None
+    answers: dict[str, Any] = {}
+    for _category, question in scoring.applicable_questions(
+        definition_of(version), profile_of(org)
+    ):
+        if question.type == "single_choice":
+            answers[question.key] = question.options[0].key
+        elif question.type == "multiple_choice":
+            answers[question.key] = [question.options[0].key]
+        elif question.type == "yes_no":
+            answers[question.key] = "oui"
+        else:
+            answers[question.key] = 3
+    return answers
+
+
+def _queries_while_rendering(app: Flask, client: FlaskClient, url: str) -> list[str]:
+    """The SQL statements run while the page's template renders, on a fresh session."""
+    rendering: list[bool] = []
+    statements: list[str] = []
+
+    def start(*_args: Any, **_kwargs: Any) -> None:
+        rendering.append(True)
+
+    def stop(*_args: Any, **_kwargs: Any) -> None:
+        rendering.clear()
+
+    def count(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if rendering:
+            statements.append(statement)
+
+    # A request in production starts with an empty session: nothing is loaded already.
+    db.session.expunge_all()
+    event.listen(db.engine, "before_cursor_execute", count)
+    before_render_template.connect(start, app)
+    template_rendered.connect(stop, app)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+        before_render_template.disconnect(start, app)
+        template_rendered.disconnect(stop, app)
+    assert response.status_code == 200, url
+    return statements
+
+
+@pytest.fixture
+def busy_world(world: factories.World) -> dict[str, Any]:
+    """The personas with two results, a draft, a resource, a charter, a cohort, two territories."""
+    factories.provision_defaults(world.territory)
+    factories.make_assessment(world.org, "energie", _every_answer(world.org, "energie"))
+    factories.make_assessment(world.org, "energie", _every_answer(world.org, "energie"))
+    factories.make_assessment(world.org, "mobilite", _every_answer(world.org, "mobilite"))
+    factories.make_assessment(world.org, "dechets-economie-circulaire", {}, submitted_at=False)
+    factories.make_resource(world.territory)
+    factories.make_charter(world.territory)
+    cohort = factories.make_cohort(world.territory, members=(world.org, world.other_org))
+    factories.make_org(world.other_territory, "Menuiserie Leroy", members=(world.actor,))
+    factories.give_role(world.admin, world.other_territory, "animator")
+    org = world.org.id
+    return {
+        "actor": (
+            world.actor,
+            [
+                "/mon-espace",
+                f"/o/{org}/",
+                f"/o/{org}/resultats",
+                f"/o/{org}/progression",
+                f"/o/{org}/membres",
+                f"/o/{org}/profil",
+                f"/o/{org}/partage",
+                f"/o/{org}/charte",
+                "/t/demo/ressources",
+                "/t/demo/annuaire",
+            ],
+        ),
+        "admin": (
+            world.admin,
+            [
+                "/mon-espace",
+                "/t/demo/admin/",
+                "/t/demo/admin/questionnaires/",
+                "/t/demo/admin/questionnaires/energie/",
+                "/t/demo/admin/questionnaires/energie/versions",
+                "/t/demo/admin/ressources",
+                "/t/demo/admin/cohortes",
+                f"/t/demo/admin/cohortes/{cohort.id}",
+                "/t/demo/admin/charte",
+                "/t/demo/admin/charte/signataires",
+            ],
+        ),
+        "platform admin": (world.platform_admin, ["/plateforme/"]),
+    }
+
+
+@pytest.mark.parametrize("persona", ["actor", "admin", "platform admin"])
+def test_the_pages_of_each_persona_render_without_a_query(
+    app: Flask, login_as: Any, busy_world: dict[str, Any], persona: str
+) -> None:
+    user, urls = busy_world[persona]
+    client = login_as(user)
+    queried = {url: _queries_while_rendering(app, client, url) for url in urls}
+    assert {url: statements for url, statements in queried.items() if statements} == {}

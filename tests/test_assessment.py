@@ -335,8 +335,63 @@ def test_a_submitted_assessment_cannot_be_edited(client, login_as, world, theme)
     with pytest.raises(ServiceError):
         assessments.save_answers(done, {"suivi_factures": Reply(value="mensuel")})
     assert client.get(fill_url(world.org, done.id, 1)).status_code == 302
-    assert client.post(review_url(world.org, done.id)).status_code in (400, 404)
     assert db.session.get(Assessment, done.id).score == pytest.approx(2.5)
+
+
+def test_sending_twice_shows_the_results_already_sent_and_counts_once(
+    client, login_as, world, theme
+):
+    draft = factories.make_assessment(world.org, "energie", JOURNEY_ANSWERS, submitted_at=False)
+    login_as(world.actor)
+
+    first = client.post(review_url(world.org, draft.id))
+    second = client.post(review_url(world.org, draft.id))
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert second.headers["Location"] == first.headers["Location"]
+    assert f"/o/{world.org.id}/resultats" in second.headers["Location"]
+    page = client.get(second.headers["Location"])
+    assert page.status_code == 200
+    assert "notice-error" not in page.text
+    assert "2,5" in page.text
+    db.session.expire_all()
+    assert db.session.get(OrgThemeStatus, (world.org.id, "energie")).assessment_count == 1
+    sent = db.session.scalars(
+        select(Assessment).where(
+            Assessment.organisation_id == world.org.id, Assessment.status == "submitted"
+        )
+    ).all()
+    assert [assessment.id for assessment in sent] == [draft.id]
+
+
+def test_submitting_again_returns_the_submission_unchanged(world, theme):
+    draft = factories.make_assessment(world.org, "energie", JOURNEY_ANSWERS, submitted_at=False)
+    sent = assessments.submit_assessment(
+        draft, world.actor, now=datetime(2025, 5, 2, 9, 30, tzinfo=UTC)
+    )
+
+    again = assessments.submit_assessment(sent, world.actor)
+
+    assert again.id == draft.id
+    assert again.submitted_at == datetime(2025, 5, 2, 9, 30, tzinfo=UTC)
+    assert again.score == pytest.approx(2.5)
+    db.session.expire_all()
+    assert db.session.get(OrgThemeStatus, (world.org.id, "energie")).assessment_count == 1
+
+
+def test_starting_a_theme_twice_resumes_the_one_draft(client, login_as, world, theme):
+    login_as(world.actor)
+
+    first = start(client, world.org)
+    second = start(client, world.org)
+
+    assert first == second
+    drafts = db.session.scalars(
+        select(Assessment.id).where(
+            Assessment.organisation_id == world.org.id, Assessment.status == "draft"
+        )
+    ).all()
+    assert drafts == [first]
 
 
 def test_retaking_prefills_the_answers_and_leaves_the_earlier_assessment_unchanged(world, theme):

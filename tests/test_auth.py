@@ -7,9 +7,7 @@ import logging
 import re
 import smtplib
 import time
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -19,11 +17,10 @@ from flask.testing import FlaskClient
 from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
-from assett import create_app
-from assett.extensions import db, limiter
+from assett.extensions import db
 from assett.models import User, UserSession
+from assett.models._base import utcnow
 from assett.services import accounts, passwords
-from tests.conftest import test_config as make_config
 
 from . import factories
 from .factories import PASSWORD
@@ -57,28 +54,72 @@ def reload(user: User) -> User:
 
 # --- Sign-up ---------------------------------------------------------------------------------
 
+SIGNUP_LINK = re.compile(r"http://localhost(/t/demo/inscription/\S+)")
 
-def test_signup_page_shows_the_form_in_french(client: FlaskClient, world: factories.World) -> None:
+
+def ask_to_sign_up(
+    client: FlaskClient, email: str, caplog: pytest.LogCaptureFixture, **extra: str
+) -> Any:
+    caplog.set_level(logging.WARNING, logger="assett.mail")
+    return client.post(SIGNUP_URL, data={"email": email, **extra})
+
+
+def signup_path(
+    client: FlaskClient, email: str, caplog: pytest.LogCaptureFixture, **extra: str
+) -> str:
+    """Ask to sign up and return the path of the link the e-mail carries."""
+    ask_to_sign_up(client, email, caplog, **extra)
+    links = SIGNUP_LINK.findall(caplog.text)
+    assert len(links) == 1, caplog.text
+    caplog.clear()
+    return links[0]
+
+
+def choose_password(
+    client: FlaskClient, path: str, password: str = NEW_PASSWORD, confirm: str | None = None
+) -> Any:
+    return client.post(path, data={"password": password, "confirm": confirm or password})
+
+
+def user_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(User))
+
+
+def test_signup_page_asks_for_the_email_address_in_french(
+    client: FlaskClient, world: factories.World
+) -> None:
     response = client.get(SIGNUP_URL)
     assert response.status_code == 200
     body = text(response)
     assert "Créer un compte" in body
     assert "Adresse e-mail" in body
-    assert "Confirmation du mot de passe" in body
-    assert 'autocomplete="new-password"' in body
+    assert "vous y recevrez un lien pour choisir votre mot de passe" in body
+    assert 'name="password"' not in body
 
 
-def test_signup_creates_the_account_logs_in_and_goes_to_create_an_organisation(
-    client: FlaskClient, world: factories.World
+def test_signup_mails_a_link_and_creates_nothing_before_it_is_opened(
+    client: FlaskClient, world: factories.World, caplog: pytest.LogCaptureFixture
 ) -> None:
-    response = client.post(
-        SIGNUP_URL,
-        data={
-            "email": "  Nouvelle.Actrice@Example.ORG ",
-            "password": NEW_PASSWORD,
-            "confirm": NEW_PASSWORD,
-        },
-    )
+    before = user_count()
+    response = ask_to_sign_up(client, "  Nouvelle.Actrice@Example.ORG ", caplog)
+
+    assert response.status_code == 200
+    assert "Un e-mail vient d'être envoyé à nouvelle.actrice@example.org" in text(response)
+    assert len(SIGNUP_LINK.findall(caplog.text)) == 1
+    assert user_count() == before
+
+
+def test_the_mailed_link_creates_the_account_logs_in_and_goes_to_create_an_organisation(
+    client: FlaskClient, world: factories.World, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = signup_path(client, "  Nouvelle.Actrice@Example.ORG ", caplog)
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "nouvelle.actrice@example.org" in text(page)
+    assert 'autocomplete="new-password"' in text(page)
+
+    response = choose_password(client, path)
+
     assert response.status_code == 302
     assert response.headers["Location"] == "/t/demo/organisations/nouvelle"
     user = db.session.scalar(select(User).where(User.email == "nouvelle.actrice@example.org"))
@@ -89,19 +130,28 @@ def test_signup_creates_the_account_logs_in_and_goes_to_create_an_organisation(
     assert client.get("/compte").status_code == 200
 
 
-def test_signup_follows_a_safe_next_link_such_as_an_invitation(
-    client: FlaskClient, world: factories.World
+def test_signup_does_not_reveal_that_an_address_has_an_account_and_mails_its_owner(
+    client: FlaskClient, world: factories.World, caplog: pytest.LogCaptureFixture
 ) -> None:
-    response = client.post(
-        SIGNUP_URL,
-        data={
-            "email": "invitee@example.org",
-            "password": NEW_PASSWORD,
-            "confirm": NEW_PASSWORD,
-            "next": "/invitation/abc123",
-        },
-    )
-    assert response.headers["Location"] == "/invitation/abc123"
+    known = ask_to_sign_up(client, "ACTRICE@example.org", caplog)
+    owner_mail = caplog.text
+    caplog.clear()
+    unknown = ask_to_sign_up(client, "actrice2@example.org", caplog)
+
+    assert known.status_code == unknown.status_code == 200
+    assert text(known).replace("actrice@", "X@") == text(unknown).replace("actrice2@", "X@")
+    assert "Vous avez déjà un compte" in owner_mail
+    assert "http://localhost/connexion" in owner_mail
+    assert RESET_LINK.search(owner_mail)
+    assert not SIGNUP_LINK.search(owner_mail)
+    assert reload(world.actor).password_hash == world.actor.password_hash
+
+
+def test_signup_carries_a_safe_next_link_such_as_an_invitation_through_the_mail(
+    client: FlaskClient, world: factories.World, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = signup_path(client, "invitee@example.org", caplog, next="/invitation/abc123")
+    assert choose_password(client, path).headers["Location"] == "/invitation/abc123"
 
 
 def test_signup_page_keeps_the_next_link_in_the_form(
@@ -123,18 +173,34 @@ def test_signup_page_keeps_the_next_link_in_the_form(
     ],
 )
 def test_signup_ignores_a_next_link_to_another_site(
-    client: FlaskClient, world: factories.World, unsafe: str
+    client: FlaskClient, world: factories.World, caplog: pytest.LogCaptureFixture, unsafe: str
 ) -> None:
-    response = client.post(
-        SIGNUP_URL,
-        data={
-            "email": "prudent@example.org",
-            "password": NEW_PASSWORD,
-            "confirm": NEW_PASSWORD,
-            "next": unsafe,
-        },
-    )
-    assert response.headers["Location"] == "/t/demo/organisations/nouvelle"
+    path = signup_path(client, "prudent@example.org", caplog, next=unsafe)
+    assert choose_password(client, path).headers["Location"] == "/t/demo/organisations/nouvelle"
+
+
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [
+        ("pas-une-adresse", "Adresse e-mail invalide"),
+        ("nom@domaine", "Adresse e-mail invalide"),
+        ("", "Indiquez votre adresse e-mail."),
+    ],
+    ids=["invalid-email", "domain-without-dot", "missing-email"],
+)
+def test_signup_refuses_a_bad_address_with_a_french_message(
+    client: FlaskClient,
+    world: factories.World,
+    caplog: pytest.LogCaptureFixture,
+    email: str,
+    message: str,
+) -> None:
+    response = ask_to_sign_up(client, email, caplog)
+    assert response.status_code == 400
+    body = text(response)
+    assert message in body
+    assert 'aria-invalid="true"' in body
+    assert not SIGNUP_LINK.search(caplog.text)
 
 
 @pytest.mark.parametrize(
@@ -144,16 +210,12 @@ def test_signup_ignores_a_next_link_to_another_site(
         ("courant@example.org", "azertyuiop", "azertyuiop", "trop courant"),
         ("courant2@example.org", "Motdepasse123", "Motdepasse123", "trop courant"),
         ("diff@example.org", NEW_PASSWORD, NEW_PASSWORD + "!", "ne sont pas identiques"),
-        ("ACTRICE@example.org", NEW_PASSWORD, NEW_PASSWORD, "Un compte existe déjà"),
-        ("pas-une-adresse", NEW_PASSWORD, NEW_PASSWORD, "Adresse e-mail invalide"),
-        ("nom@domaine", NEW_PASSWORD, NEW_PASSWORD, "Adresse e-mail invalide"),
         (
             "moi.meme@example.org",
             "Moi.Meme@example.org",
             "Moi.Meme@example.org",
             "ne doit pas être votre adresse e-mail",
         ),
-        ("", NEW_PASSWORD, NEW_PASSWORD, "Indiquez votre adresse e-mail."),
         ("vide@example.org", "", "", "Choisissez un mot de passe."),
     ],
     ids=[
@@ -161,31 +223,55 @@ def test_signup_ignores_a_next_link_to_another_site(
         "common-password",
         "common-password-any-case",
         "mismatch",
-        "existing-email",
-        "invalid-email",
-        "domain-without-dot",
         "password-is-email",
-        "missing-email",
         "missing-password",
     ],
 )
-def test_signup_refuses_a_bad_input_with_a_french_message(
+def test_the_password_chosen_from_the_link_follows_the_policy(
     client: FlaskClient,
     world: factories.World,
+    caplog: pytest.LogCaptureFixture,
     email: str,
     password: str,
     confirm: str,
     message: str,
 ) -> None:
-    users_before = db.session.scalar(select(func.count()).select_from(User))
-    response = client.post(
-        SIGNUP_URL, data={"email": email, "password": password, "confirm": confirm}
-    )
+    path = signup_path(client, email, caplog)
+    before = user_count()
+    response = client.post(path, data={"password": password, "confirm": confirm})
     assert response.status_code == 400
     body = text(response)
     assert message in body
     assert 'aria-invalid="true"' in body
-    assert db.session.scalar(select(func.count()).select_from(User)) == users_before
+    assert user_count() == before
+
+
+def test_a_signup_link_works_only_once(
+    client: FlaskClient, world: factories.World, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = signup_path(client, "une.fois@example.org", caplog)
+    choose_password(client, path)
+    client.post("/deconnexion")
+
+    response = client.get(path)
+
+    assert response.status_code == 400
+    assert "Le compte de cette adresse existe déjà" in text(response)
+
+
+def test_an_expired_or_tampered_signup_link_is_refused(
+    app: Flask, client: FlaskClient, world: factories.World, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = signup_path(client, "tard@example.org", caplog)
+    tampered = client.get(path[:-3] + "xyz")
+    app.config["SIGNUP_LINK_MAX_AGE"] = -1
+    expired = client.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+
+    assert tampered.status_code == 400
+    assert "n'est pas valide" in text(tampered)
+    assert expired.status_code == 400
+    assert "a expiré" in text(expired)
+    assert db.session.scalar(select(User).where(User.email == "tard@example.org")) is None
 
 
 def test_signup_on_an_unknown_territory_is_not_found(client: FlaskClient, world: Any) -> None:
@@ -317,77 +403,79 @@ def test_the_login_page_offers_sign_up_on_the_default_territory(
     assert 'href="/mot-de-passe-oublie"' in body
 
 
-@pytest.fixture
-def rate_limited_app(app: Flask, _database: Path) -> Iterator[Flask]:
-    """A fresh app with rate limiting on (the other tests run with it off)."""
-    fresh = create_app(make_config(_database, RATELIMIT_ENABLED=True))
-    yield fresh
-    with fresh.app_context():
-        db.engine.dispose()
+# --- Session lifetime ------------------------------------------------------------------------
 
 
-def test_the_eleventh_login_attempt_within_a_minute_is_refused_with_429(
-    rate_limited_app: Flask, world: factories.World
+def the_only_session(user: User) -> UserSession:
+    db.session.expire_all()
+    return db.session.scalars(select(UserSession).where(UserSession.user_id == user.id)).one()
+
+
+def age_session(user: User, *, idle: timedelta, age: timedelta | None = None) -> None:
+    """Pretend the user's session was opened `age` ago and last used `idle` ago."""
+    record = the_only_session(user)
+    now = utcnow()
+    record.last_seen_at = now - idle
+    record.created_at = now - (age or idle)
+    db.session.commit()
+
+
+def test_a_session_left_idle_past_the_timeout_is_ended_on_the_server(
+    client: FlaskClient, world: factories.World
 ) -> None:
-    client = rate_limited_app.test_client()
-    for _ in range(10):
-        assert log_in_with_form(client, "actrice@example.org", "mauvais essai").status_code == 400
-    response = log_in_with_form(client, "actrice@example.org", PASSWORD)
-    assert response.status_code == 429
-    assert "Trop de tentatives" in text(response)
-    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
-    # Only POST counts: the page itself still opens.
-    assert client.get("/connexion").status_code == 200
+    log_in_with_form(client, "actrice@example.org")
+    age_session(world.actor, idle=timedelta(hours=8, minutes=6))
+
+    response = client.get("/compte")
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/connexion?next=")
+    assert session_count(world.actor) == 0
 
 
-@pytest.fixture
-def database_dir(_database: Path) -> Path:
-    """Where the session's test database lives, to build fresh apps on it."""
-    return _database
-
-
-def test_the_login_rate_limit_is_kept_in_redis_when_configured(
-    app: Flask, database_dir: Path, world: factories.World
+def test_a_session_used_within_the_idle_timeout_stays_open_and_is_touched(
+    client: FlaskClient, world: factories.World
 ) -> None:
-    redis = pytest.importorskip("redis")
-    uri = "redis://127.0.0.1:6379/15"
-    try:
-        redis.Redis.from_url(uri, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("Redis is not reachable on 127.0.0.1:6379")
-    from limits.storage import RedisStorage
+    log_in_with_form(client, "actrice@example.org")
+    age_session(world.actor, idle=timedelta(hours=7, minutes=50))
 
-    fresh = create_app(
-        make_config(
-            database_dir,
-            RATELIMIT_ENABLED=True,
-            RATELIMIT_STORAGE_URI=uri,
-            # Runs of the suite in parallel must not share counters.
-            RATELIMIT_KEY_PREFIX=f"assett-test-{uuid.uuid4().hex}",
-        )
-    )
-    try:
-        assert isinstance(limiter.storage, RedisStorage)
-        client = fresh.test_client()
-        statuses = [
-            log_in_with_form(client, "x@example.org", "mauvais essai").status_code
-            for _ in range(11)
-        ]
-        assert statuses == [400] * 10 + [429]
-        keys = redis.Redis.from_url(uri).keys(f"*{fresh.config['RATELIMIT_KEY_PREFIX']}*")
-        assert keys
-    finally:
-        with fresh.app_context():
-            db.engine.dispose()
-        # Put the shared limiter back on memory storage for the tests that follow.
-        create_app(make_config(database_dir, RATELIMIT_ENABLED=True))
+    assert client.get("/compte").status_code == 200
+    assert utcnow() - the_only_session(world.actor).last_seen_at < timedelta(minutes=1)
 
 
-def test_setting_assett_redis_url_puts_the_rate_limits_in_redis() -> None:
+def test_an_active_session_ends_thirty_days_after_login(
+    client: FlaskClient, world: factories.World
+) -> None:
+    log_in_with_form(client, "actrice@example.org")
+    age_session(world.actor, idle=timedelta(minutes=1), age=timedelta(days=30, minutes=1))
+
+    assert client.get("/compte").status_code == 302
+    assert session_count(world.actor) == 0
+
+
+def test_a_session_of_twenty_nine_days_still_works(
+    client: FlaskClient, world: factories.World
+) -> None:
+    log_in_with_form(client, "actrice@example.org")
+    age_session(world.actor, idle=timedelta(minutes=1), age=timedelta(days=29))
+
+    assert client.get("/compte").status_code == 200
+
+
+def test_the_session_lifetimes_are_configurable(
+    app: Flask, client: FlaskClient, world: factories.World
+) -> None:
     from assett.config import from_environment
 
-    settings = from_environment({"ASSETT_REDIS_URL": "redis://cache:6379/0"})
-    assert settings["RATELIMIT_STORAGE_URI"] == "redis://cache:6379/0"
+    app.config.update(SESSION_IDLE_TIMEOUT=600, SESSION_MAX_AGE=3600)
+    log_in_with_form(client, "actrice@example.org")
+    age_session(world.actor, idle=timedelta(minutes=16))
+
+    assert client.get("/compte").status_code == 302
+    settings = from_environment(
+        {"ASSETT_SESSION_IDLE_TIMEOUT": "1800", "ASSETT_SESSION_MAX_AGE": "86400"}
+    )
+    assert (settings["SESSION_IDLE_TIMEOUT"], settings["SESSION_MAX_AGE"]) == (1800, 86400)
 
 
 # --- Log-out ---------------------------------------------------------------------------------
@@ -464,13 +552,14 @@ def test_forgot_password_answers_the_same_whether_the_account_exists_or_not(
     assert text(known) == text(unknown)
 
 
-def test_without_smtp_the_reset_email_is_in_the_server_log(
+def test_without_smtp_the_reset_link_is_in_the_server_log_with_the_account_number(
     client: FlaskClient, world: factories.World, caplog: pytest.LogCaptureFixture
 ) -> None:
     request_reset(client, "ACTRICE@example.org", caplog)
     record = next(r for r in caplog.records if r.name == "assett.mail")
     assert record.levelno == logging.WARNING
-    assert "actrice@example.org" in caplog.text
+    assert f"Destinataire : compte n°{world.actor.id}" in caplog.text
+    assert "actrice@example.org" not in caplog.text.lower()
     assert "Réinitialisation de votre mot de passe" in caplog.text
     assert reset_path_from_log(caplog).startswith("/reinitialiser/")
 

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import event
 
 from assett import charts
 from assett.extensions import db
@@ -174,23 +173,16 @@ def test_the_peer_group_is_named_by_sector_and_headcount(world: factories.World)
 
 
 def test_the_number_of_queries_does_not_grow_with_the_territory(
-    world: factories.World, energie: Any
+    world: factories.World, energie: Any, count_queries: Any
 ) -> None:
     _network(world, energie)
     db.session.refresh(world.org)
-    statements: list[str] = []
 
-    def count(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_queries() as queries:
         benchmark_for(world.org)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
     # Own scores; the territory's count and one middle read per theme; the peers' scores.
-    assert len(statements) == 4
+    assert queries.count == 4
 
 
 @given(

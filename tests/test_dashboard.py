@@ -376,7 +376,7 @@ def test_the_dashboard_answers_the_animators_questions(world, network, login_as,
     assert "Organisations inscrites" in html
     assert "2,6" in html  # mean 2.64 of the latest « energie » scores
     assert "Organisations réévaluées" in html
-    assert "+0,70" in html  # mean change of the reassessed
+    assert "+0,7" in html  # mean change of the reassessed, one decimal
     assert "Où en est le suivi de vos consommations ?" in html
     assert "data-plotly=" in html
     assert html.count("<table") >= 5  # every chart has its data table
@@ -484,30 +484,20 @@ def test_an_empty_territory_shows_an_empty_dashboard(world, login_as, client):
 
 
 def test_the_dashboard_runs_a_bounded_number_of_queries(
-    world, network, login_as, client, app: Flask
+    world, network, login_as, client, app: Flask, count_queries
 ):
-    from sqlalchemy import event
-
     app.config["DASHBOARD_CACHE_SIZE"] = 0  # every request computes
     login_as(world.animator)
-    counted: list[str] = []
 
-    def count(*args: object) -> None:
-        counted.append("")
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_queries() as baseline:
         client.get("/t/demo/animation/")
-        baseline = len(counted)
-        for index in range(6):
-            factories.make_org(world.territory, f"Extra {index}")
-        counted.clear()
+    for index in range(6):
+        factories.make_org(world.territory, f"Extra {index}")
+    with count_queries() as queries:
         client.get("/t/demo/animation/")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
-    assert len(counted) == baseline  # no query per organisation
-    assert baseline < 45
+    assert queries.count == baseline.count  # no query per organisation
+    assert baseline.count < 45
 
 
 def test_a_second_identical_view_is_served_from_the_cache(world, network, app: Flask):
@@ -561,7 +551,7 @@ def test_the_dashboard_counts_distinct_organisations_that_opened_each_resource(
 
     text = login_as(world.animator).get("/t/demo/animation/").get_data(as_text=True)
 
-    section = text[text.index("Ressources les plus consultées"):]
+    section = text[text.index("Ressources les plus consultées") :]
     assert "Diagnostic énergie ADEME</th>" in section
     assert '<td class="num">2</td>' in section
     assert "Ressource jamais ouverte" not in section

@@ -107,10 +107,13 @@ def test_the_zip_export_holds_three_csv_files_for_french_spreadsheets(world, log
     assert organisation["nom"] == "Boulangerie Durand"
     assert organisation["section_naf"] == "C"
     assert organisation["vehicules"] == "oui"
+    assert organisation["type_structure"] == "Entreprise"  # labels, not codes
+    assert organisation["partage"] == "Privé"
     assert organisation["membres"] == "actrice@example.org"
     [assessment] = rows("assessments.csv")
     assert assessment["theme"] == "energie"
     assert assessment["score"] == "2,5"
+    assert assessment["statut"] == "Envoyée"
     assert assessment["version_questionnaire"] == "1"
     answers = rows("answers.csv")
     assert {(a["question"], a["valeur"], a["points_max"]) for a in answers} == {

@@ -744,3 +744,156 @@ def test_edits_need_the_csrf_token(app, client, login_as, world, theme):
 
     assert response.status_code == 400
     assert draft_of(theme) is None
+
+
+# --- Adding and removing bands ---------------------------------------------------------------
+
+
+def test_the_bands_page_offers_a_blank_row_to_add_a_level_and_a_box_to_remove_each(
+    client, login_as, world, theme
+):
+    login_as(world.admin)
+
+    page = client.get(f"{BASE}/energie/niveaux").get_data(as_text=True)
+
+    assert "Nouveau niveau (facultatif)" in page
+    assert [f'name="bands-{row}-remove"' in page for row in range(5)] == [True] * 4 + [False]
+    assert 'name="bands-4-label"' in page
+
+
+def test_admin_adds_a_fifth_band_by_filling_the_blank_row(client, login_as, world, theme):
+    login_as(world.admin)
+    form = bands_form(**{"bands-3-max": "4,5"})
+    form.update(
+        {
+            "bands-4-label": "Pionnier",
+            "bands-4-min": "4,5",
+            "bands-4-max": "5",
+            "bands-4-explanation": "Vous ouvrez la voie.",
+        }
+    )
+
+    response = client.post(f"{BASE}/energie/niveaux", data=form)
+
+    assert response.status_code == 302
+    bands = working(theme)["bands"]
+    assert [(b["key"], b["label"], b["min"], b["max"]) for b in bands] == [
+        ("premiers_pas", "Premiers pas", 0, 1.5),
+        ("en_progression", "En progression", 1.5, 2.5),
+        ("avance", "Avancé", 2.5, 4),
+        ("exemplaire", "Exemplaire", 4, 4.5),
+        ("pionnier", "Pionnier", 4.5, 5),
+    ]
+
+
+def test_admin_removes_a_band_and_widens_its_neighbour(client, login_as, world, theme):
+    login_as(world.admin)
+    form = bands_form(**{"bands-1-remove": "y", "bands-0-max": "2,5"})
+
+    response = client.post(f"{BASE}/energie/niveaux", data=form)
+
+    assert response.status_code == 302
+    bands = working(theme)["bands"]
+    assert [(b["key"], b["min"], b["max"]) for b in bands] == [
+        ("premiers_pas", 0, 2.5),
+        ("avance", 2.5, 4),
+        ("exemplaire", 4, 5),
+    ]
+
+
+def test_removing_a_band_without_covering_its_range_is_refused_and_changes_nothing(
+    client, login_as, world, theme
+):
+    login_as(world.admin)
+    before = working(theme)["bands"]
+
+    response = client.post(f"{BASE}/energie/niveaux", data=bands_form(**{"bands-1-remove": "y"}))
+
+    assert response.status_code == 400
+    assert "trou entre 1,5 et 2,5" in response.get_data(as_text=True)
+    assert working(theme)["bands"] == before
+
+
+def test_removing_every_band_is_refused(world, theme):
+    rows = [
+        editor.BandFields(label="x", min=0, max=5, explanation="x", key=key, remove=True)
+        for key in ("premiers_pas", "en_progression", "avance", "exemplaire")
+    ]
+    with pytest.raises(ServiceError, match="au moins un niveau"):
+        editor.edit_bands(theme, rows, world.admin)
+
+
+def test_a_new_band_never_takes_the_key_of_a_removed_one(world, theme):
+    keep = [
+        editor.BandFields(
+            label="Premiers pas", min=0, max=2.5, explanation="x", key="premiers_pas"
+        ),
+        editor.BandFields(
+            label="x", min=None, max=None, explanation="", key="en_progression", remove=True
+        ),
+        editor.BandFields(label="Avancé", min=2.5, max=4, explanation="x", key="avance"),
+        editor.BandFields(label="Exemplaire", min=4, max=5, explanation="x", key="exemplaire"),
+    ]
+    editor.edit_bands(theme, keep, world.admin)
+    again = [
+        editor.BandFields(
+            label="Premiers pas", min=0, max=1.5, explanation="x", key="premiers_pas"
+        ),
+        editor.BandFields(label="En progression", min=1.5, max=2.5, explanation="x"),
+        *keep[2:],
+    ]
+
+    editor.edit_bands(theme, again, world.admin)
+
+    keys = [band["key"] for band in working(theme)["bands"]]
+    assert keys[1] == "en_progression_2"
+
+
+def test_an_error_on_a_new_band_shows_next_to_its_row(client, login_as, world, theme):
+    login_as(world.admin)
+    form = bands_form(
+        **{
+            "bands-3-max": "4,5",
+            "bands-4-label": "Pionnier",
+            "bands-4-min": "4,5",
+            "bands-4-max": "5",
+        }
+    )
+
+    response = client.post(f"{BASE}/energie/niveaux", data=form)
+
+    assert response.status_code == 400
+    assert 'id="bands-4-explanation-error"' in response.get_data(as_text=True)
+
+
+# --- Exclusive options ------------------------------------------------------------------------
+
+
+def test_admin_marks_an_option_of_a_multiple_choice_question_exclusive(world, theme):
+    fields = editor.QuestionFields(text="Quelles actions ?", type="multiple_choice")
+    key = editor.add_question(
+        theme,
+        "pilotage",
+        fields,
+        world.admin,
+        options=[editor.OptionFields("Consignes", 1), editor.OptionFields("GTB", 2)],
+    )
+
+    option_key = editor.add_option(
+        theme, key, editor.OptionFields("Aucune de ces actions", 0, exclusive=True), world.admin
+    )
+    editor.edit_option(theme, key, "gtb", editor.OptionFields("GTB", 3), world.admin)
+
+    question = drafts.find_question(working(theme), key)[2]
+    assert [(o["key"], o.get("exclusive", False)) for o in question["options"]] == [
+        ("consignes", False),
+        ("gtb", False),
+        (option_key, True),
+    ]
+
+
+def test_a_single_choice_option_cannot_be_exclusive(world, theme):
+    with pytest.raises(ServiceError, match="éservé aux questions à choix multiple"):
+        editor.add_option(
+            theme, "suivi_factures", editor.OptionFields("Aucun", 0, exclusive=True), world.admin
+        )

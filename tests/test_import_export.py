@@ -215,13 +215,14 @@ def test_an_import_lists_all_its_errors_at_once(client, login_as, world, theme):
     assert "Le fichier n'est pas importé : 2 erreurs." in response.get_data(as_text=True)
 
 
-def test_a_valid_import_becomes_the_draft_and_updates_resources_by_key(
+def test_a_valid_import_becomes_the_draft_and_leaves_live_resources_until_publication(
     client, login_as, world, theme
 ):
     existing = factories.make_resource(
         world.territory, "Ancien titre", key="diag", themes=["mobilite"]
     )
     login_as(world.admin)
+    before = snapshot()[1]
 
     response = upload(client, f"{BASE}/energie/importer", (VALID + RESOURCES_YAML).encode())
 
@@ -231,9 +232,27 @@ def test_a_valid_import_becomes_the_draft_and_updates_resources_by_key(
     draft = drafts.draft_version(theme)
     assert draft.number == 2
     assert draft.created_by_id == world.admin.id
-    expected = parse_definition_text(VALID, "attendu")
-    assert draft.definition == expected.to_data()
+    assert [r["key"] for r in draft.definition["resources"]] == ["diag", "aide"]
     assert published_version(theme).number == 1  # nothing published yet
+    assert snapshot()[1] == before  # the mobilité resource « diag » is untouched
+    assert db.session.get(Resource, existing.id).title == "Ancien titre"
+
+
+def test_publishing_an_imported_draft_updates_resources_by_key(client, login_as, world, theme):
+    existing = factories.make_resource(
+        world.territory, "Ancien titre", key="diag", themes=["mobilite"]
+    )
+    login_as(world.admin)
+    upload(client, f"{BASE}/energie/importer", (VALID + RESOURCES_YAML).encode())
+
+    response = client.post(f"{BASE}/energie/publier")
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    published = published_version(theme)
+    assert published.number == 2
+    expected = parse_definition_text(VALID, "attendu")
+    assert published.definition == expected.to_data()
     diag = db.session.get(Resource, existing.id)
     assert diag.title == "Diagnostic énergie"
     assert diag.themes == ["mobilite", "energie"]
@@ -243,6 +262,28 @@ def test_a_valid_import_becomes_the_draft_and_updates_resources_by_key(
     assert aide.themes == ["energie"]
     assert aide.offer_type == "financement"
     assert aide.example is False
+
+
+def test_discarding_an_imported_draft_never_touches_the_resources(world, theme):
+    factories.make_resource(world.territory, "Ancien titre", key="diag", themes=["mobilite"])
+    before = snapshot()[1]
+    files.import_yaml(world.territory, VALID + RESOURCES_YAML, world.admin, theme)
+
+    editor.discard_draft(theme)
+
+    assert snapshot()[1] == before
+
+
+def test_the_export_of_an_imported_draft_keeps_its_pending_resources(world, theme):
+    factories.make_resource(world.territory, "Ancien titre", key="diag", themes=["energie"])
+    draft = files.import_yaml(world.territory, VALID + RESOURCES_YAML, world.admin, theme)
+
+    exported = parse_definition_text(files.export_yaml(draft), "export")
+
+    assert [(r.key, r.title) for r in exported.resources] == [
+        ("diag", "Diagnostic énergie"),
+        ("aide", "Aide à l'investissement"),
+    ]
 
 
 def test_an_import_replaces_the_pending_draft(world, theme):
@@ -355,3 +396,130 @@ def test_a_draft_still_being_filled_is_exported_as_it_is(client, login_as, world
     assert 'filename="achats-v1.yaml"' in response.headers["Content-Disposition"]
     with pytest.raises(DefinitionError, match=r"categories\[0\]\.questions: doit contenir"):
         parse_definition_text(response.get_data(as_text=True), "achats-v1.yaml")
+
+
+# --- One validator -----------------------------------------------------------------------------
+
+UNREADABLE = [
+    (THEME_YAML.replace("points: 0}", "points: 1" + "0" * 4301 + "}", 1), "nombre trop grand"),
+    (
+        THEME_YAML.replace("title: Énergie\n", "title: Énergie\ndescription: 2026-13-45\n", 1),
+        "date « 2026-13-45 » illisible",
+    ),
+    (
+        THEME_YAML.replace("points: 0}", 'points: !!int "abc"}', 1),
+        "nombre entier « abc » illisible",
+    ),
+    (THEME_YAML.replace("points: 0}", 'points: !!float "x.y"}', 1), "nombre « x.y » illisible"),
+    (
+        THEME_YAML.replace("title: Énergie\n", "title: [Énergie\n", 1),
+        "YAML invalide : « , » ou « ] » attendu",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"), UNREADABLE, ids=["digits", "date", "int", "float", "syntax"]
+)
+def test_a_file_yaml_cannot_read_is_refused_alike_by_the_import_and_the_command(
+    app, client, login_as, world, theme, tmp_path, text, message
+):
+    path = tmp_path / "energie.yaml"
+    path.write_text(text, encoding="utf-8")
+    login_as(world.admin)
+    before = snapshot()
+
+    response = upload(client, f"{BASE}/energie/importer", text.encode())
+    command = app.test_cli_runner().invoke(args=["questionnaires", "validate", str(path)])
+
+    assert response.status_code == 400
+    page = response.get_data(as_text=True).replace("&#39;", "'")
+    assert "energie.yaml: ligne" in page
+    assert message in page
+    assert snapshot() == before
+    assert command.exit_code == 1
+    assert command.exception is None or isinstance(command.exception, SystemExit)
+    assert message in command.output
+    assert "Traceback" not in command.output
+
+
+def test_a_900_kb_title_gets_the_same_verdict_from_the_command_the_import_and_the_editor(
+    app, client, login_as, world, theme, tmp_path
+):
+    title = "T" * 900_000
+    text = THEME_YAML.replace("title: Énergie\n", f"title: {title}\n", 1)
+    path = tmp_path / "energie.yaml"
+    path.write_text(text, encoding="utf-8")
+    verdict = "title: 200 caractères au plus (900000 ici)"
+    login_as(world.admin)
+    before = snapshot()
+
+    command = app.test_cli_runner().invoke(args=["questionnaires", "validate", str(path)])
+    imported = upload(client, f"{BASE}/energie/importer", text.encode())
+    edited = client.post(f"{BASE}/energie/titre", data={"title": title, "description": ""})
+
+    assert command.exit_code == 1
+    assert verdict in command.output
+    assert imported.status_code == 400
+    assert verdict in imported.get_data(as_text=True)
+    assert edited.status_code == 400
+    assert "200 caractères au plus (900000 ici)" in edited.get_data(as_text=True)
+    assert snapshot() == before
+
+
+def test_a_weight_of_1e308_is_refused_by_the_editor_and_the_import(client, login_as, world, theme):
+    login_as(world.admin)
+    before = snapshot()
+    text = THEME_YAML.replace("type: yes_no", "type: yes_no\n        weight: 1.0e+308", 1)
+
+    imported = upload(client, f"{BASE}/energie/importer", text.encode())
+    edited = client.post(
+        f"{BASE}/energie/questions/referent/",
+        data={
+            "text": "Un référent ?",
+            "type": "yes_no",
+            "category": "connaissance",
+            "weight": "1e308",
+            "yes_points": "1",
+            "no_points": "0",
+            "has_vehicles": "",
+        },
+    )
+
+    assert imported.status_code == 400
+    assert "weight: doit être inférieur ou égal à 1000" in imported.get_data(as_text=True)
+    assert edited.status_code == 400
+    assert "inférieur ou égal à 1000" in edited.get_data(as_text=True)
+    assert snapshot() == before
+
+
+# --- The format, explained on the import page ------------------------------------------------
+
+
+def test_the_import_page_explains_the_format_and_links_the_commented_example(
+    client, login_as, world, theme
+):
+    login_as(world.admin)
+
+    page = client.get(f"{BASE}/importer").get_data(as_text=True).replace("&#39;", "'")
+
+    assert "Le format du fichier, en bref" in page
+    assert "exclusive: true" in page
+    assert f'href="{BASE}/exemple-theme.yaml"' in page
+    assert "questionnaires/README.md" not in page
+
+
+def test_the_commented_example_downloads_and_imports_as_a_new_theme(client, login_as, world, theme):
+    login_as(world.admin)
+
+    example = client.get(f"{BASE}/exemple-theme.yaml")
+
+    assert example.status_code == 200
+    assert "attachment" in example.headers["Content-Disposition"]
+    text = example.get_data(as_text=True)
+    assert text.count("#") > 30  # commented line by line
+    definition = parse_definition_text(text, "exemple-theme.yaml")
+    assert any(o.exclusive for _, q in definition.iter_questions() for o in q.options)
+    imported = upload(client, f"{BASE}/importer", example.get_data(), "exemple-theme.yaml")
+    assert imported.status_code == 302
+    assert territory_questionnaire(world.territory.id, definition.key) is not None

@@ -82,7 +82,7 @@ def test_an_invitation_with_an_email_is_mailed(world, login_as, caplog):
         link = invite_link(client, world.org.id, email="collegue@example.org")
     mailed = [r.getMessage() for r in caplog.records if r.name == "assett.mail"]
     assert len(mailed) == 1
-    assert "collegue@example.org" in mailed[0]
+    assert "Destinataire : adresse réf. " in mailed[0]
     assert link in mailed[0]
     assert "Boulangerie Durand" in mailed[0]
 

@@ -1,67 +1,402 @@
-"""The Alembic migrations build exactly the models' schema and undo it, on SQLite and PostgreSQL."""
+"""Every Alembic revision upgrades and downgrades on SQLite and PostgreSQL, losing no row."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import Flask
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import CheckConstraint, Connection, MetaData, Table, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
-from assett import create_app
+import assett
+from assett.demo import seed_demo
 from assett.extensions import db
 
-from .conftest import TEST_DATABASE_URL, test_config
+from .own_database import own_app, own_database
+
+MIGRATIONS = Path(assett.__file__).resolve().parent.parent / "migrations"
 
 
-def _fresh_postgres_database(url: str, name: str) -> str:
-    """Create an empty database beside the test one and return its URL."""
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(url).set(database=name).render_as_string(hide_password=False)
+def _revisions() -> list[str]:
+    """Every revision, oldest first: revisions added later are covered without editing here."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    script = ScriptDirectory.from_config(config)
+    return [revision.revision for revision in reversed(list(script.walk_revisions()))]
+
+
+REVISIONS = _revisions()
 
 
 @pytest.fixture
 def migration_app(tmp_path: Path) -> Iterator[Flask]:
-    if TEST_DATABASE_URL and TEST_DATABASE_URL.startswith("postgresql"):
-        url = _fresh_postgres_database(TEST_DATABASE_URL, f"assett_migrations_{os.getpid()}")
-    else:
-        url = f"sqlite:///{tmp_path / 'migrations.db'}"
-    app = create_app(test_config(tmp_path, SQLALCHEMY_DATABASE_URI=url))
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+    with own_database(tmp_path, "migrations") as url:
+        app = own_app(url)
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
 
 
-def test_upgrade_builds_the_schema_the_models_describe(migration_app: Flask) -> None:
+def _upgrade_or_raise(app: Flask) -> None:
+    """Upgrade to the head through Alembic itself, which raises where Flask-Migrate exits."""
+    command.upgrade(app.extensions["migrate"].migrate.get_config(), "head")
+
+
+def _tables() -> set[str]:
+    return set(inspect(db.engine).get_table_names()) - {"alembic_version", "sqlite_sequence"}
+
+
+def _version() -> str | None:
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def _insert(connection: Connection, table: str, **values: Any) -> int:
+    """Insert a row through the table as the database describes it, whatever the models say."""
+    reflected = Table(table, MetaData(), autoload_with=connection)
+    result = connection.execute(reflected.insert().values(**values))
+    return int(result.inserted_primary_key[0])
+
+
+def _dump() -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table, in primary key order."""
+    contents = {}
+    with db.engine.connect() as connection:
+        inspector = inspect(connection)
+        for name in sorted(_tables()):
+            table = Table(name, MetaData(), autoload_with=connection)
+            key = inspector.get_pk_constraint(name)["constrained_columns"]
+            rows = connection.execute(select(table).order_by(*(table.c[k] for k in key)))
+            contents[name] = [dict(row._mapping) for row in rows]
+    return contents
+
+
+@pytest.mark.parametrize("revision", REVISIONS)
+def test_each_revision_upgrades_downgrades_and_upgrades_again(
+    migration_app: Flask, revision: str
+) -> None:
+    position = REVISIONS.index(revision)
+    below = REVISIONS[position - 1] if position else "base"
+    upgrade(revision=below)
+    before = _tables()
+
+    upgrade(revision=revision)
+    assert _version() == revision
+    downgrade(revision=below)
+    assert _version() == (None if below == "base" else below)
+    assert _tables() == before
+    upgrade(revision=revision)
+
+    assert _version() == revision
+
+
+def test_downgrading_every_revision_removes_every_table(migration_app: Flask) -> None:
     upgrade()
+    for revision in reversed(REVISIONS):
+        assert _version() == revision
+        downgrade(revision="-1")
+
+    assert _tables() == set()
+
+
+def test_the_migrated_schema_is_the_one_the_models_describe(migration_app: Flask) -> None:
+    upgrade()
+
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        differences = compare_metadata(context, db.metadata)
-    assert differences == []
-    tables = set(inspect(db.engine).get_table_names())
-    assert {"assessment", "answer", "organisation", "questionnaire_version"} <= tables
+        assert compare_metadata(context, db.metadata) == []
+    inspector = inspect(db.engine)
+    for table in db.metadata.sorted_tables:
+        declared = {
+            str(constraint.name)
+            for constraint in table.constraints
+            if isinstance(constraint, CheckConstraint)
+        }
+        found = {check["name"] for check in inspector.get_check_constraints(table.name)}
+        assert found == declared, table.name
+        partial = {
+            index.name
+            for index in table.indexes
+            if index.dialect_options["sqlite"]["where"] is not None
+        }
+        found_partial = {
+            index["name"]
+            for index in inspector.get_indexes(table.name)
+            if index["unique"]
+            and (index.get("dialect_options") or {}).keys() & {"sqlite_where", "postgresql_where"}
+        }
+        assert found_partial == partial, table.name
 
 
-def test_downgrade_removes_every_table(migration_app: Flask) -> None:
+def test_sqlite_never_reuses_the_ids_the_models_say_appear_in_links(migration_app: Flask) -> None:
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL sequences never hand out an id twice")
     upgrade()
-    downgrade(revision="base")
-    tables = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
-    assert tables == set()
+
+    with db.engine.connect() as connection:
+        for table in db.metadata.sorted_tables:
+            sql = connection.execute(
+                text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :name"),
+                {"name": table.name},
+            ).scalar_one()
+            declared = bool(table.dialect_options["sqlite"]["autoincrement"])
+            assert ("AUTOINCREMENT" in sql) == declared, table.name
 
 
-def test_upgrade_runs_again_after_a_downgrade(migration_app: Flask) -> None:
+NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+def _theme_at_0001(connection: Connection, territory_id: int | None = None) -> tuple[int, int]:
+    """A questionnaire and its published version, written as revision 0001 stores them."""
+    questionnaire = _insert(
+        connection,
+        "questionnaire",
+        territory_id=territory_id,
+        theme_key="energie",
+        title="Énergie",
+        position=0,
+        enabled=True,
+        created_at=NOW,
+    )
+    version = _insert(
+        connection,
+        "questionnaire_version",
+        questionnaire_id=questionnaire,
+        number=1,
+        status="published",
+        definition={"key": "energie"},
+        content_hash="0" * 64,
+        created_at=NOW,
+    )
+    return questionnaire, version
+
+
+def _organisation_at_0001(connection: Connection) -> tuple[int, int]:
+    territory = _insert(
+        connection,
+        "territory",
+        slug="rouen",
+        name="Rouen",
+        main_colour="#1b6b4f",
+        welcome_text="",
+        is_active=True,
+        created_at=NOW,
+    )
+    organisation = _insert(
+        connection,
+        "organisation",
+        territory_id=territory,
+        name="Boulangerie",
+        legal_type="entreprise",
+        sharing="private",
+        created_at=NOW,
+    )
+    return territory, organisation
+
+
+def _draft_at_0001(
+    connection: Connection, ids: tuple[int, int, int, int], updated_at: datetime, answer: str
+) -> int:
+    territory, organisation, questionnaire, version = ids
+    draft = _insert(
+        connection,
+        "assessment",
+        organisation_id=organisation,
+        territory_id=territory,
+        questionnaire_id=questionnaire,
+        version_id=version,
+        theme_key="energie",
+        status="draft",
+        created_at=NOW,
+        updated_at=updated_at,
+        current_category=0,
+    )
+    _insert(
+        connection,
+        "answer",
+        assessment_id=draft,
+        question_key="suivi_factures",
+        category_key="connaissance",
+        value=answer,
+        not_applicable=False,
+        counted=False,
+    )
+    return draft
+
+
+def test_upgrading_keeps_the_draft_updated_last_when_a_theme_has_two(migration_app: Flask) -> None:
+    upgrade(revision="0001")
+    with db.engine.begin() as connection:
+        territory, organisation = _organisation_at_0001(connection)
+        questionnaire, version = _theme_at_0001(connection, territory)
+        ids = (territory, organisation, questionnaire, version)
+        older = _draft_at_0001(connection, ids, datetime(2026, 1, 6, tzinfo=UTC), "annuel")
+        newer = _draft_at_0001(connection, ids, datetime(2026, 1, 7, tzinfo=UTC), "mensuel")
+
     upgrade()
-    downgrade(revision="base")
+
+    with db.engine.connect() as connection:
+        drafts = connection.execute(text("SELECT id FROM assessment")).scalars().all()
+        answers = connection.execute(text("SELECT assessment_id, value FROM answer")).all()
+    assert drafts == [newer]
+    assert [row[0] for row in answers] == [newer]
+    assert older not in drafts
+
+
+def test_upgrading_archives_all_but_the_latest_published_version(migration_app: Flask) -> None:
+    upgrade(revision="0001")
+    with db.engine.begin() as connection:
+        questionnaire, first = _theme_at_0001(connection)
+        second = _insert(
+            connection,
+            "questionnaire_version",
+            questionnaire_id=questionnaire,
+            number=2,
+            status="published",
+            definition={"key": "energie"},
+            content_hash="1" * 64,
+            created_at=NOW,
+        )
+
     upgrade()
-    assert "assessment" in inspect(db.engine).get_table_names()
+
+    with db.engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, status FROM questionnaire_version"))
+        statuses = {row.id: row.status for row in rows}
+    assert statuses == {first: "archived", second: "published"}
+
+
+def test_upgrading_refuses_two_platform_questionnaires_of_one_theme_and_says_which(
+    migration_app: Flask,
+) -> None:
+    upgrade(revision="0001")
+    with db.engine.begin() as connection:
+        _theme_at_0001(connection)
+        _theme_at_0001(connection)
+
+    with pytest.raises(RuntimeError) as refusal:
+        _upgrade_or_raise(migration_app)
+
+    assert "uq_questionnaire_platform_theme" in str(refusal.value)
+    assert "('energie',)" in str(refusal.value)
+    assert _version() == "0001"
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM questionnaire")).scalar() == 2
+
+
+def test_upgrading_refuses_a_value_outside_the_codes_lists_and_names_the_rule(
+    migration_app: Flask,
+) -> None:
+    upgrade(revision="0001")
+    with db.engine.begin() as connection:
+        _territory, organisation = _organisation_at_0001(connection)
+        connection.execute(
+            text("UPDATE organisation SET sharing = 'everyone' WHERE id = :id"),
+            {"id": organisation},
+        )
+
+    with pytest.raises(RuntimeError) as refusal:
+        _upgrade_or_raise(migration_app)
+
+    assert f"ck_organisation_sharing — 1 rows (ids [{organisation}])" in str(refusal.value)
+    assert _version() == "0001"
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [
+        ("organisation", "sharing", "everyone"),
+        ("organisation", "legal_type", "sarl"),
+        ("organisation", "headcount_code", "99"),
+        ("assessment", "status", "abandoned"),
+        ("assessment", "score", 5.5),
+        ("assessment", "current_category", -1),
+        ("questionnaire_version", "status", "deleted"),
+    ],
+)
+def test_the_migrated_database_refuses_values_the_code_never_writes(
+    migration_app: Flask, table: str, column: str, value: Any
+) -> None:
+    upgrade(revision="0001")
+    with db.engine.begin() as connection:
+        territory, organisation = _organisation_at_0001(connection)
+        questionnaire, version = _theme_at_0001(connection, territory)
+        draft = _draft_at_0001(
+            connection, (territory, organisation, questionnaire, version), NOW, "annuel"
+        )
+    upgrade()
+    row_id = {"organisation": organisation, "assessment": draft, "questionnaire_version": version}
+
+    with pytest.raises(IntegrityError), db.engine.begin() as connection:
+        connection.execute(
+            text(f"UPDATE {table} SET {column} = :value WHERE id = :id"),  # noqa: S608
+            {"value": value, "id": row_id[table]},
+        )
+
+
+def test_the_migrated_database_refuses_a_second_draft_of_a_theme(migration_app: Flask) -> None:
+    upgrade(revision="0001")
+    with db.engine.begin() as connection:
+        territory, organisation = _organisation_at_0001(connection)
+        questionnaire, version = _theme_at_0001(connection, territory)
+        ids = (territory, organisation, questionnaire, version)
+        _draft_at_0001(connection, ids, NOW, "annuel")
+    upgrade()
+
+    with pytest.raises(IntegrityError), db.engine.begin() as connection:
+        _draft_at_0001(connection, ids, NOW, "mensuel")
+
+
+def test_a_deleted_organisations_id_is_never_given_to_a_new_one(migration_app: Flask) -> None:
+    upgrade()
+    with db.engine.begin() as connection:
+        _territory, deleted = _organisation_at_0001(connection)
+        connection.execute(text("DELETE FROM organisation WHERE id = :id"), {"id": deleted})
+    with db.engine.begin() as connection:
+        territory = connection.execute(text("SELECT id FROM territory")).scalar_one()
+        newer = _insert(
+            connection,
+            "organisation",
+            territory_id=territory,
+            name="Menuiserie",
+            legal_type="entreprise",
+            sharing="private",
+            created_at=NOW,
+        )
+
+    assert newer > deleted
+
+
+def test_the_demo_data_comes_back_from_0001_to_head_without_a_row_lost(
+    migration_app: Flask,
+) -> None:
+    # The demo writes through today's models, which only the head schema fits: it fills the
+    # head, the data goes down to 0001 and comes back up through every revision.
+    upgrade()
+    report = seed_demo(migration_app.config["QUESTIONNAIRES_DIR"])
+    assert report.assessments > 0
+    filled = _dump()
+    downgrade(revision="0001")
+    at_0001 = _dump()
+
+    upgrade()
+
+    after = _dump()
+    assert set(at_0001) <= set(after)
+    for table, rows in at_0001.items():
+        assert len(after[table]) == len(rows) == len(filled[table]), table
+        columns = rows[0].keys() if rows else ()
+        for dump in (filled, after):  # later revisions may add columns: compare 0001's
+            assert [{c: row[c] for c in columns} for row in dump[table]] == rows, table
+    assert len(after["assessment"]) == report.assessments

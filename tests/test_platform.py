@@ -294,7 +294,7 @@ def test_appointing_sends_an_invitation_and_shows_the_link_once(
     link = re.search(r'value="(http[^"]+/invitation/[^"]+)"', text)
     assert link is not None
     assert link.group(1) in caplog.text
-    assert "elue@caux.example.fr" in caplog.text
+    assert "Destinataire : adresse réf. " in caplog.text
     invitation = db.session.scalar(select(Invitation))
     assert invitation is not None
     assert (invitation.kind, invitation.role, invitation.territory_id) == (

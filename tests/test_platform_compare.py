@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import event
-
 from assett.extensions import db
 from assett.models import Organisation, OrgThemeStatus
 from assett.models._base import utcnow
@@ -116,25 +114,20 @@ def test_theme_columns_follow_the_platform_defaults_then_territory_themes(
     ]
 
 
-def test_the_number_of_queries_does_not_grow_with_territories(world: factories.World) -> None:
+def test_the_number_of_queries_does_not_grow_with_territories(
+    world: factories.World, count_queries: Any
+) -> None:
     _network(world)
     for index in range(3):
         territory = factories.make_territory(f"t{index}", f"Territoire {index}")
         factories.make_org(territory, "Une organisation")
-    statements: list[str] = []
 
-    def count(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_queries() as queries:
         comparison = territories_side_by_side()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
     assert len(comparison.territories) == 5
     # Registered, assessed, active, means, territories, theme titles (defaults, others).
-    assert len(statements) <= 7
+    assert queries.count <= 7
 
 
 def test_only_the_platform_admin_may_open_it(

@@ -365,13 +365,13 @@ def test_the_crawl_covers_every_page_and_export_it_must(app: Flask, network: Net
 
 
 def _csv_figures(data: bytes) -> dict[tuple[str, str], float | None]:
-    """(theme, indicator) -> value of the dashboard's aggregates CSV."""
+    """(row, indicator) -> value of the dashboard's aggregates CSV."""
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     figures: dict[tuple[str, str], float | None] = {}
     for row in rows:
         value = row["Valeur"].strip()
-        figures[(row["Thème"], row["Indicateur"])] = (
-            float(value.replace(",", ".")) if value else None
+        figures[(row["Ligne"], row["Indicateur"])] = (
+            float(value.removesuffix(" %").replace(",", ".")) if value else None
         )
     return figures
 
@@ -409,10 +409,10 @@ def test_each_territorys_staff_see_their_own_figures_only(
         assert response.status_code == 200
         figures = _csv_figures(response.get_data())
 
-        assert figures[("", "Organisations inscrites")] == 6
-        assert figures[("Énergie", "Organisations évaluées")] == 6
+        assert figures[("Organisations inscrites", "Organisations")] == 6
+        assert figures[("Énergie", "Évaluées")] == 6
         mean = figures[("Énergie", "Score moyen sur 5")]
-        assert mean == pytest.approx(statistics.fmean(scores))
+        assert mean == float(format_score(statistics.fmean(scores)).replace(",", "."))
         page = network.clients[persona].get(f"/t/{slug}/animation/").get_data(as_text=True)
         assert format_score(statistics.fmean(scores)) in page
         other = foreign_scores if scores is demo_scores else demo_scores
@@ -431,7 +431,7 @@ def test_the_private_organisation_still_counts_in_the_aggregates(
 
     figures = _csv_figures(response.get_data())
     # The cohort: world.org, the private organisation, world.other_org, three sharing ones.
-    assert figures[("", "Organisations inscrites")] == 6
+    assert figures[("Organisations inscrites", "Organisations")] == 6
     page = network.clients["animator"].get(
         f"/t/demo/animation/organisations?cohort={network.cohort_id}"
     )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+import logging
 import re
+import smtplib
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +21,7 @@ from werkzeug.routing import IntegerConverter, Rule
 from assett import create_app
 from assett.config import ConfigurationError
 from assett.extensions import db
-from assett.models import Organisation, Territory
+from assett.models import Organisation, Territory, User
 from tests.conftest import test_config as make_config
 
 from . import factories
@@ -47,12 +49,10 @@ def directives(policy: str) -> dict[str, list[str]]:
 
 
 @pytest.fixture
-def csrf_app(app: Flask, _database: Path) -> Iterator[Flask]:
-    """A fresh app with CSRF protection on, over the same test database."""
-    fresh = create_app(make_config(_database, WTF_CSRF_ENABLED=True))
-    yield fresh
-    with fresh.app_context():
-        db.engine.dispose()
+def csrf_app(app: Flask) -> Flask:
+    """The app with CSRF protection on (the other tests run with it off)."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
 
 
 def csrf_token_from(client: FlaskClient, path: str) -> str:
@@ -87,6 +87,25 @@ def test_a_login_post_with_the_token_of_the_form_is_accepted(
     )
     assert response.status_code == 302
     assert client.get("/compte").status_code == 200
+
+
+def test_logging_in_gives_a_new_csrf_token_and_the_one_seen_before_no_longer_works(
+    csrf_app: Flask, world: factories.World
+) -> None:
+    client = csrf_app.test_client()
+    before = csrf_token_from(client, "/connexion")
+    client.post(
+        "/connexion",
+        data={"email": "actrice@example.org", "password": PASSWORD, "csrf_token": before},
+    )
+
+    after = csrf_token_from(client, "/compte")
+    stale = client.post("/deconnexion", data={"csrf_token": before})
+
+    assert after != before
+    assert stale.status_code == 400
+    assert CSRF_MESSAGE in text(stale)
+    assert client.post("/deconnexion", data={"csrf_token": after}).status_code == 302
 
 
 def test_a_wrong_csrf_token_is_refused(csrf_app: Flask, world: factories.World) -> None:
@@ -463,3 +482,105 @@ def test_the_invitation_link_is_built_on_the_base_url_whatever_the_host(
     response = client.post(f"/o/{world.org.id}/membres", data={"email": ""})
 
     assert 'value="https://assett.example.fr/invitation/' in response.get_data(as_text=True)
+
+
+# --- Logs keep no e-mail address -------------------------------------------------------------
+
+
+def test_a_deleted_account_leaves_no_email_address_in_the_logs(
+    app: Flask,
+    client: FlaskClient,
+    world: factories.World,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    address = "Efface.Moi@example.org"
+    client.post("/t/demo/inscription", data={"email": address})
+    path = re.search(r"http://localhost(/t/demo/inscription/\S+)", caplog.text)
+    assert path is not None
+    password = "une phrase de passe solide"
+    client.post(path.group(1), data={"password": password, "confirm": password})
+    user = db.session.scalar(select(User).where(User.email == address.lower()))
+    assert user is not None
+    client.post("/t/demo/inscription", data={"email": address})  # already has an account
+    client.post("/mot-de-passe-oublie", data={"email": address})
+    organisation = factories.make_org(world.territory, "Atelier Efface", members=(user,))
+    client.post(f"/o/{organisation.id}/membres", data={"email": "collegue@example.org"})
+    admin = app.test_client()
+    factories.log_in(admin, world.platform_admin)
+    admin.post(
+        f"/plateforme/territoires/{world.territory.id}/roles",
+        data={"email": address, "role": "animator"},
+    )
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise smtplib.SMTPRecipientsRefused({address: (550, b"5.1.1 unknown " + address.encode())})
+
+    monkeypatch.setattr(smtplib, "SMTP", refuse)
+    app.config["SMTP_HOST"] = "smtp.example.org"
+    client.post("/mot-de-passe-oublie", data={"email": address})
+    response = client.post(
+        "/compte/supprimer", data={"password": password, f"org_{organisation.id}": "delete"}
+    )
+
+    assert response.status_code == 302
+    assert db.session.scalar(select(User).where(User.email == address.lower())) is None
+    mail_records = [record for record in caplog.records if record.name == "assett.mail"]
+    assert len(mail_records) >= 5
+    assert f"compte n°{user.id}" in caplog.text
+    assert "efface.moi" not in caplog.text.lower()
+
+
+# --- Territory colour keeps the header readable ----------------------------------------------
+
+BRANDING = {
+    "name": "Pays de Caux",
+    "slug": "pays-de-caux",
+    "contact_email": "transition@caux.example.fr",
+    "welcome_text": "Bienvenue.",
+}
+
+
+@pytest.mark.parametrize(("colour", "ratio"), [("#ffff66", "1,1"), ("#777777", "4,5")])
+def test_a_colour_too_light_for_the_white_header_text_is_refused_next_to_its_field(
+    world: factories.World, login_as: Any, colour: str, ratio: str
+) -> None:
+    response = login_as(world.platform_admin).post(
+        "/plateforme/territoires/nouveau", data={**BRANDING, "main_colour": colour}
+    )
+
+    assert response.status_code == 400
+    body = text(response)
+    assert f"La couleur principale {colour} est trop claire" in body
+    assert f"contraste {ratio}:1, il faut au moins 4,5:1" in body
+    assert 'id="main_colour-error"' in body
+    assert db.session.scalar(select(Territory).where(Territory.slug == "pays-de-caux")) is None
+
+
+def test_an_existing_territory_keeps_its_colour_when_a_light_one_is_refused(
+    world: factories.World, login_as: Any
+) -> None:
+    world.territory.main_colour = "#1b6b4f"
+    db.session.commit()
+
+    response = login_as(world.platform_admin).post(
+        f"/plateforme/territoires/{world.territory.id}",
+        data={**BRANDING, "main_colour": "#FFFF66", "is_active": "y"},
+    )
+
+    assert response.status_code == 400
+    assert "La couleur principale #ffff66 est trop claire" in text(response)
+    db.session.expire_all()
+    assert db.session.get(Territory, world.territory.id).main_colour == "#1b6b4f"
+
+
+def test_a_dark_enough_colour_is_accepted(world: factories.World, login_as: Any) -> None:
+    response = login_as(world.platform_admin).post(
+        "/plateforme/territoires/nouveau", data={**BRANDING, "main_colour": "#767676"}
+    )
+
+    assert response.status_code == 302
+    territory = db.session.scalar(select(Territory).where(Territory.slug == "pays-de-caux"))
+    assert territory is not None
+    assert territory.main_colour == "#767676"

@@ -36,6 +36,9 @@ from assett.services.questionnaires import definition_of
 from bench.synthetic import NAF_CODES, SyntheticReport, generate_territory
 from bench.synthetic.__main__ import synthetic as synthetic_command
 
+# The generator writes on a connection of its own.
+pytestmark = pytest.mark.real_commits
+
 SLUG = "synthetique"
 
 

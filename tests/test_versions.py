@@ -223,7 +223,11 @@ def test_the_preview_renders_the_draft_as_an_actor_sees_it_and_saves_nothing(
     assert 'name="q_avez_vous_un_plan_de_sobriete"' in page
     assert "Catégorie 1 sur 2" in page
     assert "Où en est le pilotage énergétique ?" in second.get_data(as_text=True)
+    assert "Rien n'est enregistré ici" in page.replace("&#39;", "'")
+    assert "rien de ce que vous cochez n'est enregistré" in page.replace("&#39;", "'")
+    assert "enregistrées à chaque changement de page" not in page
     assert client.get(f"{BASE}/energie/apercu?page=3").status_code == 404
+    assert client.get(f"{BASE}/energie/apercu?page=²").status_code == 400
     assert counts() == before
     db.session.expire_all()
     assert drafts.draft_version(theme).content_hash == draft_hash
@@ -361,28 +365,38 @@ def test_the_diff_lists_questions_added_removed_reworded_and_points_and_weights_
 
     assert response.status_code == 200
     page = response.get_data(as_text=True).replace("&#39;", "'")
+    assert "« Énergie » : de la version 1 à la version 2" in page
     for heading, line in [
         (
             "Questions ajoutées",
-            "Question ajoutée dans « connaissance » : « Avez-vous un plan de "
-            "sobriété ? » (avez_vous_un_plan_de_sobriete).",
+            "Question « Avez-vous un plan de sobriété ? » ajoutée dans "
+            "« Connaissance des consommations ».",
         ),
         (
             "Questions supprimées",
-            "Question supprimée de « connaissance » : « Avez-vous désigné "
-            "un référent énergie ? » (referent).",
+            "Question « Avez-vous désigné un référent énergie ? » supprimée de "
+            "« Connaissance des consommations ».",
         ),
         (
             "Questions reformulées",
-            "Question suivi_factures reformulée : « Suivez-vous vos "
-            "factures d'énergie ? » → « Suivez-vous chaque facture "
-            "d'énergie ? ».",
+            "Question « Suivez-vous vos factures d'énergie ? » reformulée : "
+            "« Suivez-vous chaque facture d'énergie ? ».",
         ),
-        ("Points et poids modifiés", "Question suivi_factures, option mensuel : 2 → 3 points."),
-        ("Points et poids modifiés", "Question maturite : poids 2 → 1."),
+        (
+            "Points et poids modifiés",
+            "Question « Suivez-vous vos factures d'énergie ? », réponse « Chaque mois » : "
+            "2 → 3 points.",
+        ),
+        (
+            "Points et poids modifiés",
+            "Question « Où en est le pilotage énergétique ? » : poids 2 → 1.",
+        ),
     ]:
         assert f"<h2>{heading}</h2>" in page
         assert line in page
+    for key in ("suivi_factures", "referent", "mensuel", "maturite", "connaissance"):
+        assert f"« {key} »" not in page
+        assert f"Question {key}" not in page
 
 
 def test_the_diff_defaults_to_the_two_newest_versions(client, login_as, world, theme):
@@ -392,7 +406,7 @@ def test_the_diff_defaults_to_the_two_newest_versions(client, login_as, world, t
 
     page = client.get(f"{BASE}/energie/versions/comparer").get_data(as_text=True)
 
-    assert "De la version 1 à la version 2" in page
+    assert "« Énergie » : de la version 1 à la version 2" in page
     assert "Avez-vous un plan de sobriété ?" in page
 
 
@@ -404,13 +418,31 @@ def test_the_diff_of_identical_versions_says_so(client, login_as, world, theme):
     assert "Aucune différence" in page
 
 
-@pytest.mark.parametrize("query", ["from=1&to=9", "from=0&to=1", "from=x&to=1"])
+@pytest.mark.parametrize("query", ["from=1&to=9", "from=0&to=1"])
 def test_the_diff_of_an_unknown_version_is_not_found(client, login_as, world, theme, query):
     login_as(world.admin)
 
     response = client.get(f"{BASE}/energie/versions/comparer?{query}")
 
     assert response.status_code == 404
+
+
+NOT_WHOLE_NUMBERS = ["x", "²", "9" * 4301, "-1", "1.5", "٣"]
+NOT_WHOLE_IDS = ["letters", "superscript", "4301-digits", "negative", "decimal", "arabic-digit"]
+
+
+@pytest.mark.parametrize("raw", NOT_WHOLE_NUMBERS, ids=NOT_WHOLE_IDS)
+def test_a_version_number_that_is_not_a_whole_number_is_a_bad_request(
+    client, login_as, world, theme, raw
+):
+    login_as(world.admin)
+
+    comparison = client.get(f"{BASE}/energie/versions/comparer", query_string={"from": raw})
+    export = client.get(f"{BASE}/energie/export.yaml", query_string={"version": raw})
+
+    for response in (comparison, export):
+        assert response.status_code == 400
+        assert "Numéro de version invalide" in response.get_data(as_text=True)
 
 
 def test_the_progress_chart_marks_where_a_themes_version_changed(client, login_as, world, theme):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
@@ -41,7 +43,8 @@ class MemberForm(FlaskForm):
     def organisation(self) -> int | None:
         """The organisation id sent, or None when it is not a number."""
         value = (self.organisation_id.data or "").strip()
-        return int(value) if value.isdigit() else None
+        # ASCII digits, 18 at most: « ² » or a 4,301-digit value never reach int().
+        return int(value) if re.fullmatch(r"[0-9]{1,18}", value) else None
 
 
 class EmptyForm(FlaskForm):

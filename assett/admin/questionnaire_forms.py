@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -10,22 +9,29 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    Field,
     FieldList,
     Form,
     FormField,
+    HiddenField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
-from ..domain.definitions import format_number
+from ..domain.definitions import (
+    DESCRIPTION_MAX,
+    EXPLANATION_MAX,
+    HELP_MAX,
+    LABEL_MAX,
+    OPTION_LABEL_MAX,
+    QUESTION_TEXT_MAX,
+    TITLE_MAX,
+)
 from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
 from ..services.editor import BandFields, OptionFields, QuestionFields
+from .form_fields import DecimalField, MarkRequired, MultiCheckboxField, WholeNumberField, strip
 
 QUESTION_TYPE_LABELS = {
     "single_choice": _l("Choix unique (une réponse parmi plusieurs)"),
@@ -47,130 +53,66 @@ def _choices(pairs: Any) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-class MarkRequired:
-    """Flag a field as required (asterisk, `required` attribute); the loader's rules check it."""
-
-    field_flags = {"required": True}
-
-    def __call__(self, form: Form, field: Field) -> None:
-        """Nothing to check here: the service reports an empty value next to the field."""
-
-
-class DecimalField(Field):
-    """A number typed the French way ("1,5") or not ("1.5"); empty means none."""
-
-    widget = TextInput()
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        """Read "1,5", "1.5" or "" (none)."""
-        if not valuelist:
-            return
-        raw = str(valuelist[0]).strip().replace("\u202f", "").replace(" ", "").replace(",", ".")
-        if not raw:
-            self.data = None
-            return
-        try:
-            value = float(raw)
-        except ValueError:
-            value = math.nan
-        if not math.isfinite(value):
-            self.data = None
-            raise ValueError(_l("Saisissez un nombre, par exemple 1,5."))
-        self.data = value
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return str(self.raw_data[0])
-        if self.data is None:
-            return ""
-        return format_number(float(self.data))
-
-
-class WholeNumberField(Field):
-    """A whole number, or empty for none."""
-
-    widget = TextInput()
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("render_kw", {"inputmode": "numeric", "autocomplete": "off"})
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        """Read "50" or "" (none)."""
-        if not valuelist:
-            return
-        raw = str(valuelist[0]).strip().replace("\u202f", "").replace(" ", "")
-        if not raw:
-            self.data = None
-            return
-        try:
-            self.data = int(raw)
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Saisissez un nombre entier, par exemple 50.")) from None
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return str(self.raw_data[0])
-        return "" if self.data is None else str(self.data)
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A list of checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 class ThemeForm(FlaskForm):
     """A new theme."""
 
-    title = StringField(_l("Titre du thème"), validators=[MarkRequired()], filters=[_strip])
+    title = StringField(
+        _l("Titre du thème"),
+        validators=[MarkRequired()],
+        filters=[strip],
+        render_kw={"maxlength": TITLE_MAX},
+    )
     key = StringField(
         _l("Identifiant (facultatif)"),
         description=_l(
             "Lettres minuscules sans accent, chiffres, « _ » ou « - ». Laissé vide, il est "
             "tiré du titre. Il ne pourra plus changer : il relie les évaluations entre elles."
         ),
-        filters=[_strip],
+        filters=[strip],
     )
     description = TextAreaField(
         _l("Présentation (facultative)"),
         description=_l("Affichée aux acteurs sur la première page du thème."),
+        render_kw={"maxlength": DESCRIPTION_MAX},
     )
 
 
 class ThemeTitleForm(FlaskForm):
     """The theme's title and introduction."""
 
-    title = StringField(_l("Titre du thème"), validators=[MarkRequired()], filters=[_strip])
+    title = StringField(
+        _l("Titre du thème"),
+        validators=[MarkRequired()],
+        filters=[strip],
+        render_kw={"maxlength": TITLE_MAX},
+    )
     description = TextAreaField(
         _l("Présentation (facultative)"),
         description=_l("Affichée aux acteurs sur la première page du thème."),
+        render_kw={"maxlength": DESCRIPTION_MAX},
     )
 
 
 class CategoryForm(FlaskForm):
     """A category: one page of the questionnaire."""
 
-    title = StringField(_l("Titre de la catégorie"), validators=[MarkRequired()], filters=[_strip])
+    title = StringField(
+        _l("Titre de la catégorie"),
+        validators=[MarkRequired()],
+        filters=[strip],
+        render_kw={"maxlength": TITLE_MAX},
+    )
     description = TextAreaField(
-        _l("Présentation (facultative)"), description=_l("Affichée en haut de la page.")
+        _l("Présentation (facultative)"),
+        description=_l("Affichée en haut de la page."),
+        render_kw={"maxlength": DESCRIPTION_MAX},
     )
 
 
 class OptionRowForm(Form):
     """One option typed in the question form."""
 
-    label = StringField(_l("Libellé"), filters=[_strip])
+    label = StringField(_l("Libellé"), filters=[strip], render_kw={"maxlength": OPTION_LABEL_MAX})
     points = DecimalField(_l("Points"))
 
 
@@ -180,13 +122,13 @@ class QuestionForm(FlaskForm):
     text = TextAreaField(
         _l("Intitulé de la question"),
         validators=[MarkRequired()],
-        filters=[_strip],
-        render_kw={"rows": 2},
+        filters=[strip],
+        render_kw={"rows": 2, "maxlength": QUESTION_TEXT_MAX},
     )
     help = TextAreaField(
         _l("Aide (facultative)"),
         description=_l("Une précision affichée sous la question."),
-        render_kw={"rows": 2},
+        render_kw={"rows": 2, "maxlength": HELP_MAX},
     )
     type = RadioField(
         _l("Type de réponse"),
@@ -198,7 +140,7 @@ class QuestionForm(FlaskForm):
     allow_not_applicable = BooleanField(_l("Proposer la réponse « Non concerné »"))
     weight = DecimalField(
         _l("Poids"),
-        description=_l("1 par défaut ; 2 compte double dans le score du thème."),
+        description=_l("1 par défaut ; 2 compte double dans le score du thème ; 1 000 au plus."),
         default=1,
     )
     max_points = DecimalField(
@@ -207,8 +149,12 @@ class QuestionForm(FlaskForm):
     )
     yes_points = DecimalField(_l("Points pour « Oui »"), default=1)
     no_points = DecimalField(_l("Points pour « Non »"), default=0)
-    scale_min = StringField(_l("Libellé du 0 (facultatif)"), filters=[_strip])
-    scale_max = StringField(_l("Libellé du 5 (facultatif)"), filters=[_strip])
+    scale_min = StringField(
+        _l("Libellé du 0 (facultatif)"), filters=[strip], render_kw={"maxlength": LABEL_MAX}
+    )
+    scale_max = StringField(
+        _l("Libellé du 5 (facultatif)"), filters=[strip], render_kw={"maxlength": LABEL_MAX}
+    )
     options = FieldList(FormField(OptionRowForm), label=_l("Réponse"), min_entries=OPTION_ROWS)
     has_vehicles = RadioField(
         _l("Véhicules"),
@@ -302,28 +248,50 @@ def question_form_data(fields: QuestionFields) -> dict[str, Any]:
 class OptionForm(FlaskForm):
     """An option of a choice question."""
 
-    label = StringField(_l("Libellé de la réponse"), validators=[MarkRequired()], filters=[_strip])
+    label = StringField(
+        _l("Libellé de la réponse"),
+        validators=[MarkRequired()],
+        filters=[strip],
+        render_kw={"maxlength": OPTION_LABEL_MAX},
+    )
     points = DecimalField(
         _l("Points"),
         validators=[MarkRequired()],
-        description=_l("0 ou plus ; la meilleure réponse rapporte le plus de points."),
+        description=_l("De 0 à 1 000 ; la meilleure réponse rapporte le plus de points."),
+    )
+    exclusive = BooleanField(
+        _l("Réponse exclusive (choix multiple)"),
+        description=_l(
+            "Par exemple « Aucune de ces actions » : elle ne peut pas être cochée avec une autre."
+        ),
     )
 
     def option_fields(self) -> OptionFields:
         """The option as the editor service takes it."""
-        return OptionFields(label=self.label.data or "", points=self.points.data)
+        return OptionFields(
+            label=self.label.data or "",
+            points=self.points.data,
+            exclusive=bool(self.exclusive.data),
+        )
 
 
 class BandRowForm(Form):
-    """One maturity level."""
+    """One maturity level (a row without a key adds one)."""
 
-    label = StringField(_l("Libellé"), validators=[MarkRequired()], filters=[_strip])
+    key = HiddenField()
+    remove = BooleanField(_l("Retirer ce niveau"))
+    label = StringField(
+        _l("Libellé"),
+        validators=[MarkRequired()],
+        filters=[strip],
+        render_kw={"maxlength": LABEL_MAX},
+    )
     min = DecimalField(_l("À partir de (inclus)"), validators=[MarkRequired()])
     max = DecimalField(_l("Jusqu'à (exclu, sauf 5)"), validators=[MarkRequired()])
     explanation = TextAreaField(
         _l("Explication affichée avec le score"),
         validators=[MarkRequired()],
-        render_kw={"rows": 3},
+        render_kw={"rows": 3, "maxlength": EXPLANATION_MAX},
     )
 
 
@@ -340,6 +308,8 @@ class BandsForm(FlaskForm):
                 min=entry.form.min.data,
                 max=entry.form.max.data,
                 explanation=entry.form.explanation.data or "",
+                key=entry.form.key.data or None,
+                remove=bool(entry.form.remove.data),
             )
             for entry in self.bands.entries
         ]

@@ -25,6 +25,19 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class ChoiceCheckbox(CheckboxInput):
+    """A checkbox marked `data-exclusive` when ticking it unticks the others (script side)."""
+
+    def __init__(self, exclusive: set[str]) -> None:
+        super().__init__()
+        self.exclusive = exclusive
+
+    def __call__(self, field: Field, **kwargs: Any) -> Any:
+        if field._value() in self.exclusive:
+            kwargs.setdefault("data-exclusive", "1")
+        return super().__call__(field, **kwargs)
+
+
 class SingleAnswerField(RadioField):
     """Radio buttons that keep every value posted, so that two answers are refused, not cut."""
 
@@ -59,12 +72,25 @@ def _single_choice(question: Question) -> Field:
     return _radio(question, [SelectChoice(option.key, option.label) for option in question.options])
 
 
+def has_none_of_these(question: Question) -> bool:
+    """Whether the form adds « Aucune de ces réponses »: not when the definition has its own."""
+    return not any(option.exclusive for option in question.options)
+
+
+def exclusive_keys(question: Question) -> set[str]:
+    """The choices of a multiple-choice question that cannot be ticked with another."""
+    keys = {option.key for option in question.options if option.exclusive}
+    return keys if keys else {NONE_OF_THESE}
+
+
 def _multiple_choice(question: Question) -> Field:
     choices = [SelectChoice(option.key, option.label) for option in question.options]
-    choices.append(SelectChoice(NONE_OF_THESE, _l("Aucune de ces réponses")))
+    if has_none_of_these(question):
+        choices.append(SelectChoice(NONE_OF_THESE, _l("Aucune de ces réponses")))
     return MultiCheckboxField(
         question.text,
         choices=choices,
+        option_widget=ChoiceCheckbox(exclusive_keys(question)),
         validate_choice=False,
         description=question.help or "",
         validators=[AnswerValidator(question)],
@@ -103,7 +129,7 @@ def raw_answer(question: Question, data: Any) -> Any:
         ticked = list(data or [])
         if not ticked:
             return None
-        if NONE_OF_THESE in ticked:
+        if NONE_OF_THESE in ticked and has_none_of_these(question):
             if len(ticked) > 1:
                 message = _l(
                     "« Aucune de ces réponses » ne peut pas être cochée avec d'autres réponses."
@@ -184,7 +210,9 @@ def initial_data(
         value = answer.value
         if question.type == "multiple_choice":
             ticked = list(value) if isinstance(value, list) else []
-            data[answer_field_name(question)] = ticked or [NONE_OF_THESE]
+            if not ticked and has_none_of_these(question):
+                ticked = [NONE_OF_THESE]
+            data[answer_field_name(question)] = ticked
         elif value is not None:
             data[answer_field_name(question)] = str(value)
     return data

@@ -29,6 +29,13 @@ def _not_a_draft(org: Organisation, assessment: Assessment) -> Response:
     return redirect(url_for("results.assessment", org_id=org.id, assessment_id=assessment.id))
 
 
+def _results_of(org: Organisation, assessment: Assessment) -> Response:
+    """The results page, opened at the assessment's theme."""
+    return redirect(
+        url_for("results.overview", org_id=org.id, _anchor=f"theme-{assessment.theme_key}")
+    )
+
+
 def _newer_version_number(assessment: Assessment) -> int | None:
     """The draft's own version number if a newer version was published since it started."""
     published = published_version(assessment.questionnaire)
@@ -143,6 +150,9 @@ def review(org_id: int, assessment_id: int) -> Response | tuple[str, int]:
     org = member_org_or_404(org_id)
     assessment = assessment_or_404(org, assessment_id)
     if assessment.status != "draft":
+        if request.method == "POST":
+            # Sent already (a double click, another tab, a retried request): its results.
+            return _results_of(org, assessment)
         return _not_a_draft(org, assessment)
     status = 200
     error = None
@@ -150,6 +160,9 @@ def review(org_id: int, assessment_id: int) -> Response | tuple[str, int]:
         try:
             service.submit_assessment(assessment, current_user)
         except ServiceError as refusal:
+            if refusal.field == "organisation":  # deleted meanwhile: nothing left to show here
+                flash(refusal.message, "error")
+                return redirect(url_for("main.home"))
             error = refusal.message
             status = 400
         else:
@@ -158,9 +171,7 @@ def review(org_id: int, assessment_id: int) -> Response | tuple[str, int]:
                 _("Votre évaluation « %(theme)s » est envoyée : voici vos résultats.", theme=title),
                 "success",
             )
-            return redirect(
-                url_for("results.overview", org_id=org.id, _anchor=f"theme-{assessment.theme_key}")
-            )
+            return _results_of(org, assessment)
     defn = service.definition_for(assessment)
     pages = service.pages_of(defn, service.profile_of(org))
     page_of = {category.key: number for number, (category, _q) in enumerate(pages, start=1)}

@@ -44,6 +44,9 @@ def _new_password_fields(label: LazyString) -> tuple[PasswordField, PasswordFiel
 
 class SignupForm(FlaskForm):
     email = _email_field()
+
+
+class SignupConfirmForm(FlaskForm):
     password, confirm = _new_password_fields(_l("Mot de passe"))
 
 

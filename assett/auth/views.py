@@ -4,33 +4,37 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from .. import rate_limits as limits
 from ..access import territory_or_404
-from ..extensions import limiter
+from ..models import User
 from ..services import accounts
 from ..services.errors import ServiceError
 from ..services.sessions import end_session, start_session
 from . import bp
-from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
+from .forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+    SignupConfirmForm,
+    SignupForm,
+)
 
 Page = str | tuple[str, int] | Response
 
 
-def _rate_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
-
-
-def _too_many_attempts() -> str:
-    return _("Trop de tentatives : réessayez dans quelques minutes.")
-
-
-# Brute force is slowed down on every form that checks or sends a secret; GET stays free.
-rate_limited = limiter.limit(_rate_limit, methods=["POST"], error_message=_too_many_attempts)
+def _log_in(user: User) -> None:
+    """Open the session and give the browser a new CSRF token (one seen before login dies)."""
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(field, None)
+    g.pop(field, None)
+    start_session(user)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -62,8 +66,10 @@ def _render(template: str, form: FlaskForm, **context: object) -> tuple[str, int
 
 
 @bp.route("/t/<slug>/inscription", methods=["GET", "POST"])
+@limits.signups_per_address
+@limits.mails_per_recipient
 def signup(slug: str) -> Page:
-    """Create an account on a territory, then log in."""
+    """Ask for an e-mail address; the link sent there finishes the sign-up."""
     territory = territory_or_404(slug)
     next_url = _next_url()
     if current_user.is_authenticated:
@@ -71,18 +77,45 @@ def signup(slug: str) -> Page:
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(form.email.data, form.password.data, form.confirm.data)
+            # The answer is the same whether the address has an account or not: its owner is
+            # told by e-mail, so the form cannot be used to find out who is registered.
+            address = accounts.request_signup(form.email.data, territory, next_url)
         except ServiceError as error:
             _add_error(form, error)
         else:
-            start_session(user)
-            flash(_("Votre compte est créé. Bienvenue !"), "success")
-            return redirect(next_url or url_for("orgs.create", slug=territory.slug))
+            return render_template("auth/signup_sent.html", territory=territory, address=address)
     return _render("auth/signup.html", form, territory=territory, next_url=next_url)
 
 
+@bp.route("/t/<slug>/inscription/<token>", methods=["GET", "POST"])
+@limits.signups_per_address
+def signup_confirm(slug: str, token: str) -> Page:
+    """Choose a password from the e-mailed link: the account is created and logged in."""
+    territory = territory_or_404(slug)
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    try:
+        address, next_url = accounts.signup_from_token(token)
+    except ServiceError as error:
+        return render_template(
+            "auth/signup_invalid.html", territory=territory, message=error.message
+        ), 400
+    form = SignupConfirmForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(address, form.password.data, form.confirm.data)
+        except ServiceError as error:
+            _add_error(form, error)
+        else:
+            _log_in(user)
+            flash(_("Votre compte est créé. Bienvenue !"), "success")
+            return redirect(safe_next(next_url) or url_for("orgs.create", slug=territory.slug))
+    return _render("auth/signup_confirm.html", form, territory=territory, address=address)
+
+
 @bp.route("/connexion", methods=["GET", "POST"])
-@rate_limited
+@limits.login_failures_per_account
+@limits.login_failures_per_address
 def login() -> Page:
     """Log in with e-mail and password."""
     next_url = _next_url()
@@ -92,7 +125,7 @@ def login() -> Page:
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
-            start_session(user)
+            _log_in(user)
             return redirect(next_url or url_for("main.home"))
         form.form_errors.append(_("Adresse e-mail ou mot de passe incorrect."))
     return _render(
@@ -110,7 +143,8 @@ def logout() -> Response:
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
-@rate_limited
+@limits.resets_per_address
+@limits.mails_per_recipient
 def forgot_password() -> Page:
     """Ask for a reset link; the answer never tells whether the address has an account."""
     form = ForgotPasswordForm()
@@ -128,7 +162,7 @@ def forgot_password() -> Page:
 
 
 @bp.route("/reinitialiser/<token>", methods=["GET", "POST"])
-@rate_limited
+@limits.resets_per_address
 def reset_password(token: str) -> Page:
     """Choose a new password from an e-mailed link; every session of the account ends."""
     try:
@@ -158,7 +192,7 @@ def reset_password(token: str) -> Page:
 
 
 @bp.route("/compte", methods=["GET", "POST"])
-@rate_limited
+@limits.password_failures_per_user
 @login_required
 def account() -> Page:
     """The user's account: e-mail, password change, organisations and roles."""

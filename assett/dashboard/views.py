@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
-from flask import Response, render_template, request
+from flask import Response, render_template, request, stream_with_context
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -14,11 +17,11 @@ from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
 from ..errors import render_error
 from ..models import Territory
 from ..models._base import utcnow
+from ..reporting import columns as tables
+from ..reporting import exports
 from ..services import dashboard as service
-from ..services import dashboard_exports as tables
 from ..services import resource_base
 from ..services.aggregates import LOCAL_TIMEZONE
-from ..services.exports import to_csv_bytes, to_xlsx_bytes
 from . import bp
 from .figures import band_columns, figures_of, funnel_labels
 from .forms import FilterForm
@@ -28,7 +31,8 @@ FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-WHATS = ("aggregates", "organisations")
+WHATS = {"aggregates": "agregats", "organisations": "organisations"}
+EXPORT_PAGE_SIZE = 2500
 
 
 def _filter_form(
@@ -69,6 +73,7 @@ def dashboard_helpers() -> dict[str, Any]:
         "naf_sections": NAF_SECTIONS,
         "legal_types": LEGAL_TYPES,
         "headcount_brackets": HEADCOUNT_BRACKETS,
+        "tables": tables,
     }
 
 
@@ -134,11 +139,23 @@ def organisations(slug: str) -> tuple[str, int] | str:
     )
 
 
-def _download(content: bytes, fmt: str, name: str) -> Response:
-    response = Response(content, mimetype=FORMATS[fmt])
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+def _download(chunks: Iterator[bytes], fmt: str, name: str) -> Response:
+    """A streamed attachment: the body is written while it is sent, memory stays flat."""
+    response = Response(stream_with_context(chunks), mimetype=FORMATS[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _all_sharing(
+    territory_id: int, filters: service.Filters, now: datetime
+) -> Iterator[service.SharingOrganisation]:
+    """Every sharing organisation, read a page at a time while the export is written."""
+    for page in itertools.count(1):
+        rows = service.sharing_organisations(territory_id, filters, now, page, EXPORT_PAGE_SIZE)
+        yield from rows
+        if len(rows) < EXPORT_PAGE_SIZE:
+            return
 
 
 @bp.get("/t/<slug>/animation/export")
@@ -162,30 +179,31 @@ def export(slug: str) -> Response | tuple[str, int]:
             for name, messages in form.errors.items()
         )
         return render_error(400, _("Filtres invalides. %(errors)s", errors=errors))
-    stamp = utcnow().astimezone(LOCAL_TIMEZONE).strftime("%Y-%m-%d")
-    name = f"animation-{territory.slug}-{'agregats' if what == 'aggregates' else 'organisations'}"
+    labels = _labels(form)
+    now = utcnow()
     if what == "aggregates":
         data = service.overview(territory, filters, themes=themes)
-        labels = funnel_labels(active_label=filters.end is not None)
-        if fmt == "csv":
-            content = to_csv_bytes(tables.aggregates_long(data, labels))
-        else:
-            lines = tables.filter_lines(filters, _labels(form))
-            content = to_xlsx_bytes(tables.aggregates_sheets(data, labels, lines))
-        return _download(content, fmt, f"{name}-{stamp}")
-    now = utcnow()
-    rows = service.sharing_organisations(territory.id, filters, now, per_page=None)
-    shown = [info for info in themes if filters.theme is None or info.key == filters.theme]
-    frame = tables.organisations_frame(rows, shown)
-    if fmt == "csv":
-        content = to_csv_bytes(frame)
+        found = tables.overview_tables(data, funnel_labels(active_label=filters.end is not None))
     else:
-        progressors = service.top_progressors(territory.id, filters)
-        titles = {info.key: info.title for info in themes}
-        content = to_xlsx_bytes(
-            {
-                _("Organisations"): frame,
-                _("Meilleures progressions"): tables.progressors_frame(progressors, titles),
-            }
-        )
-    return _download(content, fmt, f"{name}-{stamp}")
+        shown = [info for info in themes if filters.theme is None or info.key == filters.theme]
+        found = [
+            tables.organisations(_all_sharing(territory.id, filters, now), shown),
+            tables.progressors(
+                service.top_progressors(territory.id, filters),
+                {info.key: info.title for info in themes},
+            ),
+        ]
+    table = request.args.get("table")
+    if table is not None:
+        found = [t for t in found if t.key == table]
+        if not found:
+            return render_error(400, _("Tableau inconnu : « %(table)s ».", table=table))
+    if fmt == "xlsx":
+        chunks = exports.xlsx_stream([tables.filters(tables.filter_lines(filters, labels))] + found)
+    elif len(found) == 1 or what == "organisations":
+        chunks = exports.csv_stream(found[0])
+    else:
+        chunks = exports.long_csv_stream(found)
+    parts = ["animation", territory.slug, WHATS[what], *(t.key for t in found if table)]
+    day = now.astimezone(LOCAL_TIMEZONE).date()
+    return _download(chunks, fmt, exports.file_name(parts, filters.args(), labels, day, fmt))

@@ -104,10 +104,14 @@ class MultipleChoice:
         return min(math.fsum(option.points for option in ticked), question.maximum)
 
     def best_choice(self, question: Question, current: AnswerValue | None = None) -> Option:
-        """Return the best option not ticked yet (the best of all if every one is ticked)."""
+        """Return the best option not ticked yet (the best of all if every one is ticked).
+
+        An exclusive option (« Aucune de ces actions ») is never the one to aim for.
+        """
         ticked = self._ticked(question, current) if current is not None else []
-        left = [option for option in question.options if option not in ticked]
-        return max(left or question.options, key=_by_points)
+        actions = [option for option in question.options if not option.exclusive]
+        left = [option for option in actions if option not in ticked]
+        return max(left or actions or question.options, key=_by_points)
 
     def label(self, question: Question, value: AnswerValue) -> str:
         """Return the ticked labels, comma-separated."""
@@ -121,7 +125,15 @@ class MultipleChoice:
         for key in ticked:
             if key not in keys:
                 raise _unknown(question, key)
-        return [option.key for option in question.options if option.key in ticked]
+        chosen = [option for option in question.options if option.key in ticked]
+        if len(chosen) > 1:
+            for option in chosen:
+                if option.exclusive:
+                    raise AnswerError(
+                        f"« {option.label} » ne peut pas être cochée avec d'autres réponses "
+                        f"à la question « {question.text} »."
+                    )
+        return [option.key for option in chosen]
 
     def _ticked(self, question: Question, value: object) -> list[Option]:
         keys = self._keys(question, value)

@@ -144,7 +144,7 @@ def yaml_error_message(error: yaml.YAMLError, text: str, source: str) -> str:
             f"{source}: ligne {line}, colonne {column}: YAML invalide : "
             f"caractère spécial interdit ({code})"
         )
-    if isinstance(error, UnreadableValue):
+    if isinstance(error, UnreadableValue) and error.problem_mark is not None:
         return f"{source}: {_where(error.problem_mark)}: {error.problem}"
     if isinstance(error, yaml.MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
@@ -172,7 +172,7 @@ class StrictSafeLoader(yaml.SafeLoader):
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> object:
         try:
-            return super().construct_object(node, deep)  # type: ignore[no-untyped-call]
+            return super().construct_object(node, deep)
         except (ValueError, OverflowError) as error:
             raise UnreadableValue(None, None, _unreadable(node, error), node.start_mark) from error
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import plotly
-from flask import Response, redirect, render_template, send_from_directory, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    send_from_directory,
+    url_for,
+)
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -46,8 +54,6 @@ def territory_theme(slug: str) -> Response:
 @bp.get("/t/<slug>/logo")
 def territory_logo(slug: str) -> Response:
     """The territory's logo, kept in instance/logos/."""
-    from flask import abort, current_app
-
     territory = territory_or_404(slug)
     if not territory.logo_filename:
         abort(404)

@@ -41,7 +41,9 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     )
 
     # Flask-Login stores the server-side session id, not the user id: see UserSession.
-    current_session_id = None  # set per request by the session loader
+    # Set per request by the session loader; not a column, hence unmapped.
+    __allow_unmapped__ = True
+    current_session_id: str | None = None
 
     def get_id(self) -> str | None:
         return self.current_session_id

@@ -18,9 +18,9 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..auth.validators import SingleLine
 from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_VERSION
 from ..services.organisations import SHARING_WORDING
+from ..validators import SingleLine
 
 
 class MarkRequired:

@@ -12,8 +12,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import ColorInput
 
 from ..admin.resource_forms import Required
-from ..auth.validators import SingleLine
 from ..services.errors import ServiceError
+from ..validators import SingleLine
 
 
 class _ServiceErrors:

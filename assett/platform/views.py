@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from ..access import platform_admin_required
 from ..models import Territory
+from ..rate_limits import invitations_per_user
 from ..services import platform as platform_service
 from ..services.errors import ServiceError
 from ..services.invitations import role_label
@@ -108,6 +109,7 @@ def territory_edit(territory_id: int) -> Page:
 
 @bp.route("/plateforme/territoires/<int:territory_id>/roles", methods=["GET", "POST"])
 @platform_admin_required
+@invitations_per_user
 def territory_roles(territory_id: int) -> Page:
     """The territory's admins and animators; invite one by e-mail."""
     territory = _territory_or_404(territory_id)

@@ -18,8 +18,10 @@ from . import passwords
 from .errors import ServiceError
 from .mail import absolute_url, send_mail
 from .sessions import end_all_sessions, end_other_sessions
+from .unit_of_work import transaction
 
 RESET_SALT = "assett.password-reset"
+SIGNUP_SALT = "assett.signup"
 
 
 def normalise_email(value: str) -> str:
@@ -55,16 +57,15 @@ def create_user(
     check_new_password(password, confirm, address, "password")
     if find_user_by_email(address) is not None:
         raise ServiceError(_("Un compte existe déjà avec cette adresse e-mail."), "email")
-    user = User(
-        email=address,
-        password_hash=passwords.hash_password(password),
-        is_platform_admin=is_platform_admin,
-    )
-    db.session.add(user)
     try:
-        db.session.commit()
+        with transaction() as session:
+            user = User(
+                email=address,
+                password_hash=passwords.hash_password(password),
+                is_platform_admin=is_platform_admin,
+            )
+            session.add(user)
     except IntegrityError:  # two sign-ups with the same address at the same moment
-        db.session.rollback()
         raise ServiceError(_("Un compte existe déjà avec cette adresse e-mail."), "email") from None
     return user
 
@@ -78,12 +79,11 @@ def make_platform_admin(email: str, password: str | None = None) -> tuple[User, 
                 _("Un mot de passe est nécessaire pour créer le compte."), "password"
             )
         return create_user(email, password, is_platform_admin=True), True
-    if password is not None:
-        check_new_password(password, None, user.email, "password")
-        user.password_hash = passwords.hash_password(password)
-        user.password_changed_at = utcnow()
-    user.is_platform_admin = True
-    db.session.commit()
+    with transaction():
+        if password is not None:
+            check_new_password(password, None, user.email, "password")
+            _set_password(user, password)
+        user.is_platform_admin = True
     return user, False
 
 
@@ -96,8 +96,8 @@ def authenticate(email: str, password: str) -> User | None:
     if not passwords.verify_password(user.password_hash, password):
         return None
     if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
-        db.session.commit()
+        with transaction():
+            user.password_hash = passwords.hash_password(password)
     return user
 
 
@@ -111,8 +111,9 @@ def change_password(user: User, current: str, new: str, confirm: str) -> None:
     if not passwords.verify_password(user.password_hash, current):
         raise ServiceError(_("Le mot de passe actuel est incorrect."), "current_password")
     check_new_password(new, confirm, user.email, "password")
-    _set_password(user, new)
-    end_other_sessions(user)
+    with transaction():
+        _set_password(user, new)
+        end_other_sessions(user)
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -156,15 +157,88 @@ def reset_password(token: str, new: str, confirm: str) -> User:
     """Set a new password from a reset link, then end every session of the user."""
     user = user_for_reset_token(token)
     check_new_password(new, confirm, user.email, "password")
-    _set_password(user, new)
-    end_all_sessions(user)
+    with transaction():
+        _set_password(user, new)
+        end_all_sessions(user)
     return user
 
 
 def _duration(seconds: int) -> str:
     if seconds >= 7200:
-        return _("%(count)s heures", count=seconds // 3600)
-    return _("%(count)s minutes", count=max(1, seconds // 60))
+        return str(_("%(count)s heures", count=seconds // 3600))
+    return str(_("%(count)s minutes", count=max(1, seconds // 60)))
+
+
+def _signup_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SIGNUP_SALT)
+
+
+def make_signup_token(address: str, next_url: str | None = None) -> str:
+    """A signed, time-limited token proving that whoever holds it reads this mailbox."""
+    return _signup_serializer().dumps({"e": address, "n": next_url or ""})
+
+
+def signup_from_token(token: str) -> tuple[str, str | None]:
+    """The address and next link of a sign-up token; ServiceError if expired, used or invalid."""
+    try:
+        data = _signup_serializer().loads(token, max_age=current_app.config["SIGNUP_LINK_MAX_AGE"])
+    except SignatureExpired:
+        raise ServiceError(
+            _("Ce lien de création de compte a expiré. Recommencez l'inscription.")
+        ) from None
+    except BadSignature:
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get("e"), str):
+        raise ServiceError(
+            _(
+                "Ce lien de création de compte n'est pas valide. "
+                "Vérifiez qu'il a été copié en entier."
+            )
+        )
+    if find_user_by_email(data["e"]) is not None:
+        raise ServiceError(
+            _(
+                "Le compte de cette adresse existe déjà : connectez-vous, ou demandez un "
+                "nouveau mot de passe si vous l'avez oublié."
+            )
+        )
+    return data["e"], data.get("n") or None
+
+
+def request_signup(email: str, territory: Territory, next_url: str | None = None) -> str:
+    """Mail a link to finish signing up, or tell an existing owner; answer the same either way."""
+    address = normalise_email(email)
+    user = find_user_by_email(address)
+    if user is None:
+        link = absolute_url(
+            "auth.signup_confirm", slug=territory.slug, token=make_signup_token(address, next_url)
+        )
+        body = _(
+            "Bonjour,\n\n"
+            "Pour terminer la création de votre compte ASSETT (territoire « %(territory)s »), "
+            "ouvrez ce lien et choisissez votre mot de passe (valable %(validity)s) :\n\n"
+            "%(link)s\n\n"
+            "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : "
+            "aucun compte n'est créé sans ce lien.\n",
+            territory=territory.name,
+            validity=_duration(current_app.config["SIGNUP_LINK_MAX_AGE"]),
+            link=link,
+        )
+        send_mail(address, _("Création de votre compte"), body)
+        return address
+    body = _(
+        "Bonjour,\n\n"
+        "Une création de compte ASSETT a été demandée avec votre adresse, qui a déjà un "
+        "compte. Connectez-vous :\n\n%(login)s\n\n"
+        "Mot de passe oublié ? Choisissez-en un nouveau avec ce lien (valable %(validity)s, "
+        "une seule fois) :\n\n%(reset)s\n\n"
+        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n",
+        login=absolute_url("auth.login"),
+        reset=absolute_url("auth.reset_password", token=make_reset_token(user)),
+        validity=_duration(current_app.config["PASSWORD_RESET_MAX_AGE"]),
+    )
+    send_mail(user.email, _("Vous avez déjà un compte"), body)
+    return address
 
 
 def send_reset_link(email: str) -> None:
@@ -214,7 +288,7 @@ def territory_roles_of(user: User) -> list[TerritoryRole]:
 def signup_territory() -> Territory | None:
     """The territory a visitor without an invitation signs up on, if there is an obvious one."""
     active = select(Territory).where(Territory.is_active.is_(True))
-    default = db.session.scalar(
+    default: Territory | None = db.session.scalar(
         active.where(Territory.slug == current_app.config.get("DEFAULT_TERRITORY"))
     )
     if default is not None:

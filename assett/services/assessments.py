@@ -7,7 +7,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..domain import scoring
 from ..domain.definitions import Category, Question, ThemeDefinition
@@ -18,6 +19,7 @@ from ..models._base import utcnow
 from . import aggregates
 from .errors import ServiceError
 from .questionnaires import definition_of, published_version, territory_questionnaires
+from .unit_of_work import transaction
 
 
 @dataclass
@@ -144,8 +146,18 @@ def theme_statuses(org: Organisation) -> list[ThemeStatus]:
 
 
 def _lock_organisation(org_id: int) -> None:
-    """Serialise writes on one organisation's assessments (a row lock on PostgreSQL)."""
-    db.session.execute(select(Organisation.id).where(Organisation.id == org_id).with_for_update())
+    """Serialise writes on one organisation's assessments, or refuse if it was just deleted.
+
+    A row lock on PostgreSQL (SQLite's write transactions already hold the database's lock).
+    """
+    found = db.session.execute(
+        select(Organisation.id).where(Organisation.id == org_id).with_for_update()
+    ).first()
+    if found is None:
+        raise ServiceError(
+            "Cette organisation vient d'être supprimée : rien n'a été enregistré.",
+            field="organisation",
+        )
 
 
 def _still_valid(question: Question, answer: scoring.Answer) -> scoring.Answer | None:
@@ -180,44 +192,58 @@ def _prefill(assessment: Assessment, defn: ThemeDefinition, previous: Assessment
 
 
 def start_assessment(org: Organisation, questionnaire: Questionnaire, user: User) -> Assessment:
-    """Resume the theme's draft, or start one pre-filled from the latest submitted assessment."""
+    """Resume the theme's draft, or start one pre-filled from the latest submitted assessment.
+
+    Idempotent: concurrent starts on one theme all land on the same draft (the schema allows
+    one draft per organisation and theme).
+    """
     if questionnaire.territory_id != org.territory_id or not questionnaire.enabled:
         raise ServiceError("Ce thème n'est pas proposé sur votre territoire.", field="theme")
-    _lock_organisation(org.id)
-    existing = draft_for(org.id, questionnaire.theme_key)
-    if existing is not None:
-        db.session.commit()
-        return existing
-    version = published_version(questionnaire)
-    if version is None:
-        db.session.rollback()
-        raise ServiceError(
-            "Ce questionnaire n'est pas encore publié : revenez un peu plus tard.", field="theme"
+    # Read before the transaction: on SQLite it starts by reloading every object.
+    org_id, territory_id, theme_key = org.id, org.territory_id, questionnaire.theme_key
+    with transaction():
+        _lock_organisation(org_id)
+        existing = draft_for(org_id, theme_key)
+        if existing is not None:
+            return existing
+        version = published_version(questionnaire)
+        if version is None:
+            raise ServiceError(
+                "Ce questionnaire n'est pas encore publié : revenez un peu plus tard.",
+                field="theme",
+            )
+        previous = latest_submitted(org_id, theme_key)
+        now = utcnow()
+        assessment = Assessment(
+            organisation_id=org_id,
+            territory_id=territory_id,
+            questionnaire_id=questionnaire.id,
+            version_id=version.id,
+            theme_key=theme_key,
+            status="draft",
+            previous_id=previous.id if previous else None,
+            started_by_id=user.id if user else None,
+            created_at=now,
+            updated_at=now,
+            current_category=0,
         )
-    previous = latest_submitted(org.id, questionnaire.theme_key)
-    now = utcnow()
-    assessment = Assessment(
-        organisation_id=org.id,
-        territory_id=org.territory_id,
-        questionnaire_id=questionnaire.id,
-        version_id=version.id,
-        theme_key=questionnaire.theme_key,
-        status="draft",
-        previous_id=previous.id if previous else None,
-        started_by_id=user.id if user else None,
-        created_at=now,
-        updated_at=now,
-        current_category=0,
-    )
-    db.session.add(assessment)
-    if previous is not None:
-        _prefill(assessment, definition_of(version), previous)
-    org.last_activity_at = now
-    db.session.commit()
+        try:
+            with db.session.begin_nested():
+                db.session.add(assessment)
+                if previous is not None:
+                    _prefill(assessment, definition_of(version), previous)
+        except IntegrityError:
+            # Another request started the same theme first: resume its draft.
+            existing = draft_for(org_id, theme_key)
+            if existing is None:
+                raise
+            return existing
+        org.last_activity_at = now
     return assessment
 
 
 def _require_draft(assessment: Assessment) -> None:
+    """Refuse to change an assessment that is no longer a draft."""
     if assessment.status != "draft":
         raise ServiceError(
             "Cette évaluation a déjà été envoyée : elle ne peut plus être modifiée.",
@@ -335,44 +361,83 @@ def _record_status(assessment: Assessment, submitted_at: datetime) -> None:
     status.assessment_count += 1
 
 
+def _mark_submitted(
+    assessment: Assessment, result: scoring.ThemeResult, values: dict[str, Any]
+) -> bool:
+    """Turn the draft into a submission if it still is a draft; False if it no longer was."""
+    changed = db.session.execute(
+        update(Assessment)
+        .where(Assessment.id == assessment.id, Assessment.status == "draft")
+        .values(
+            status="submitted",
+            score=result.score,
+            band_key=result.band.key if result.band else None,
+            band_label=result.band.label if result.band else None,
+            earned=result.earned,
+            maximum=result.maximum,
+            counted=result.counted,
+            not_applicable=result.not_applicable,
+            category_scores=_category_scores(result),
+            **values,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return bool(changed.rowcount)  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
+
+
 def submit_assessment(
     assessment: Assessment, user: User, now: datetime | None = None
 ) -> Assessment:
-    """Score a complete draft and freeze it, with the organisation's summary, in one commit."""
-    _lock_organisation(assessment.organisation_id)
-    db.session.refresh(assessment)
-    _require_draft(assessment)
-    org = assessment.organisation
-    defn = definition_for(assessment)
-    profile = profile_of(org)
-    answers = answers_of(assessment)
-    missing = scoring.missing_required(defn, answers, profile)
-    if missing:
-        db.session.rollback()
-        count = len(missing)
-        noun = "question obligatoire" if count == 1 else "questions obligatoires"
-        raise ServiceError(
-            f"Il reste {count} {noun} sans réponse : répondez-y avant d'envoyer.",
-            field="assessment",
-        )
-    result = scoring.score_theme(defn, answers, profile)
+    """Score a complete draft and freeze it, with the organisation's summary, in one commit.
+
+    Idempotent: an assessment already submitted (a double click, two tabs, a retried request)
+    is returned as it stands, and nothing is counted again.
+    """
     submitted_at = now or utcnow()
     if submitted_at.tzinfo is None:
         submitted_at = submitted_at.replace(tzinfo=UTC)
-    try:
-        assessment.score = result.score
-        assessment.band_key = result.band.key if result.band else None
-        assessment.band_label = result.band.label if result.band else None
-        assessment.earned = result.earned
-        assessment.maximum = result.maximum
-        assessment.counted = result.counted
-        assessment.not_applicable = result.not_applicable
-        assessment.category_scores = _category_scores(result)
-        assessment.profile_snapshot = {
-            **asdict(profile),
-            "headcount_code": org.headcount_code,
-            "naf_code": org.naf_code,
-        }
+    # Read before the transaction: on SQLite it starts by reloading every object.
+    assessment_id, org_id = assessment.id, assessment.organisation_id
+    with transaction():
+        _lock_organisation(org_id)
+        found = db.session.get(Assessment, assessment_id, populate_existing=True)
+        if found is None:  # pragma: no cover - assessments go only with their organisation
+            raise ServiceError("Cette évaluation n'existe plus.", field="assessment")
+        assessment = found
+        if assessment.status != "draft":
+            return assessment
+        org = assessment.organisation
+        defn = definition_for(assessment)
+        profile = profile_of(org)
+        answers = answers_of(assessment)
+        missing = scoring.missing_required(defn, answers, profile)
+        if missing:
+            count = len(missing)
+            noun = "question obligatoire" if count == 1 else "questions obligatoires"
+            raise ServiceError(
+                f"Il reste {count} {noun} sans réponse : répondez-y avant d'envoyer.",
+                field="assessment",
+            )
+        result = scoring.score_theme(defn, answers, profile)
+        # The transition is a conditional update whose row count decides: a concurrent
+        # submission that got there first leaves nothing to do, whatever this request read.
+        submitted = _mark_submitted(
+            assessment,
+            result,
+            {
+                "profile_snapshot": {
+                    **asdict(profile),
+                    "headcount_code": org.headcount_code,
+                    "naf_code": org.naf_code,
+                },
+                "submitted_at": submitted_at,
+                "submitted_by_id": user.id if user else None,
+                "updated_at": submitted_at,
+            },
+        )
+        db.session.refresh(assessment)
+        if not submitted:
+            return assessment
         for row in assessment.answers:
             question_result = result.questions.get(row.question_key)
             if question_result is None:
@@ -382,18 +447,10 @@ def submit_assessment(
             row.maximum = question_result.maximum
             row.weight = question_result.weight
             row.counted = question_result.counted
-        assessment.status = "submitted"
-        assessment.submitted_at = submitted_at
-        assessment.submitted_by_id = user.id if user else None
-        assessment.updated_at = submitted_at
         db.session.flush()
         _record_status(assessment, submitted_at)
         aggregates.record_submission(assessment)  # the dashboard's tables, same transaction
         org.last_activity_at = max(submitted_at, org.last_activity_at or submitted_at)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return assessment
 
 

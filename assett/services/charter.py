@@ -13,6 +13,7 @@ from ..extensions import db
 from ..models import CharterSignature, CharterVersion, Organisation, Territory, User
 from ..models._base import utcnow
 from .errors import ServiceError
+from .unit_of_work import transaction, transactional
 
 TITLE_MAX = 200
 TEXT_MAX = 50_000
@@ -66,6 +67,7 @@ def _clean(title: str, text: str) -> tuple[str, str]:
     return title, text
 
 
+@transactional
 def save_draft(territory: Territory, title: str, text: str) -> CharterVersion:
     """Write the draft; with the charter published, this starts a new version."""
     title, text = _clean(title, text)
@@ -87,10 +89,10 @@ def save_draft(territory: Territory, title: str, text: str) -> CharterVersion:
     else:
         draft.title = title
         draft.text = text
-    db.session.commit()
     return draft
 
 
+@transactional
 def publish_draft(territory: Territory, user: User, now: datetime | None = None) -> CharterVersion:
     """Make the draft the charter in force; organisations may then sign it."""
     draft = draft_of(territory)
@@ -99,16 +101,15 @@ def publish_draft(territory: Territory, user: User, now: datetime | None = None)
     draft.status = "published"
     draft.published_at = now or utcnow()
     draft.published_by_id = user.id
-    db.session.commit()
     return draft
 
 
+@transactional
 def discard_draft(territory: Territory) -> None:
     """Drop the draft; the charter in force does not change."""
     draft = draft_of(territory)
     if draft is not None:
         db.session.delete(draft)
-        db.session.commit()
 
 
 def has_signed(org: Organisation, version: CharterVersion) -> bool:
@@ -143,12 +144,12 @@ def sign_charter(org: Organisation, user: User, now: datetime | None = None) -> 
         user_id=user.id,
         signed_at=now or utcnow(),
     )
-    db.session.add(signature)
     try:
-        db.session.commit()
+        with transaction() as session:
+            session.add(signature)
+            session.flush()
     except IntegrityError:
         # Two members clicked at once: the other signature stands.
-        db.session.rollback()
         raise ServiceError(
             _(
                 "Votre organisation a déjà signé la version %(number)s de la charte.",

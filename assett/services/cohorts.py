@@ -7,7 +7,10 @@ Animators only ever see a cohort as a filter of the dashboard, through its aggre
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, delete, func, or_, select
@@ -16,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import Cohort, CohortMember, Organisation, Territory
 from .errors import ServiceError
+from .unit_of_work import transaction, transactional
 
 NAME_MAX = 120
 DESCRIPTION_MAX = 2000
@@ -56,7 +60,7 @@ def cohort_choices(territory_id: int) -> list[tuple[int, str]]:
     return [(int(cohort_id), name) for cohort_id, name in rows]
 
 
-def member_ids(cohort_id: int) -> Select[tuple[int]]:
+def member_ids(cohort_id: int) -> Select[Any]:
     """A subquery of the cohort's organisation ids, to filter aggregates with `.in_()`."""
     return select(CohortMember.organisation_id).where(CohortMember.cohort_id == cohort_id)
 
@@ -98,11 +102,12 @@ def _clean(
     return name, description
 
 
-def _commit_or_name_taken(name: str) -> None:
+@contextmanager
+def _unique_name(name: str) -> Iterator[None]:
+    """Turn the unique index's refusal (the same name saved at the same moment) into a message."""
     try:
-        db.session.commit()
-    except IntegrityError as error:  # the same name saved at the same moment
-        db.session.rollback()
+        yield
+    except IntegrityError as error:
         raise ServiceError(
             _("Une cohorte porte déjà le nom « %(name)s » sur ce territoire.", name=name), "name"
         ) from error
@@ -112,25 +117,27 @@ def create_cohort(territory: Territory, name: str, description: str = "") -> Coh
     """Create a named group of organisations; names are unique per territory."""
     name, description = _clean(territory.id, name, description, None)
     cohort = Cohort(territory_id=territory.id, name=name, description=description)
-    db.session.add(cohort)
-    _commit_or_name_taken(name)
+    with _unique_name(name), transaction() as session:
+        session.add(cohort)
+        session.flush()
     return cohort
 
 
 def rename_cohort(cohort: Cohort, name: str, description: str = "") -> Cohort:
     """Change a cohort's name and description."""
     name, description = _clean(cohort.territory_id, name, description, cohort.id)
-    cohort.name = name
-    cohort.description = description
-    _commit_or_name_taken(name)
+    with _unique_name(name), transaction() as session:
+        cohort.name = name
+        cohort.description = description
+        session.flush()
     return cohort
 
 
+@transactional
 def delete_cohort(cohort: Cohort) -> None:
     """Delete a cohort; its organisations are not affected."""
     db.session.execute(delete(CohortMember).where(CohortMember.cohort_id == cohort.id))
     db.session.delete(cohort)
-    db.session.commit()
 
 
 def members(cohort: Cohort) -> list[Organisation]:
@@ -165,14 +172,16 @@ def add_member(cohort: Cohort, organisation_id: int | None) -> Organisation:
     """Put one of the territory's organisations in the cohort (twice is harmless)."""
     organisation = _territory_organisation(cohort, organisation_id)
     if not _is_member(cohort, organisation.id):
-        db.session.add(CohortMember(cohort_id=cohort.id, organisation_id=organisation.id))
         try:
-            db.session.commit()
+            with transaction() as session:
+                session.add(CohortMember(cohort_id=cohort.id, organisation_id=organisation.id))
+                session.flush()
         except IntegrityError:  # added by someone else at the same moment: already there
-            db.session.rollback()
+            pass
     return organisation
 
 
+@transactional
 def remove_member(cohort: Cohort, organisation_id: int | None) -> Organisation:
     """Take an organisation out of the cohort (the organisation itself stays)."""
     organisation = _territory_organisation(cohort, organisation_id)
@@ -187,7 +196,6 @@ def remove_member(cohort: Cohort, organisation_id: int | None) -> Organisation:
             CohortMember.organisation_id == organisation.id,
         )
     )
-    db.session.commit()
     return organisation
 
 

@@ -20,6 +20,7 @@ import pandas as pd
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
+from ..domain.profile import LEGAL_TYPES
 from ..extensions import db
 from ..models import (
     Answer,
@@ -40,10 +41,12 @@ from ..models._base import utcnow
 from .errors import ServiceError
 from .exports import to_csv_bytes
 from .organisations import (
+    SHARING_SHORT_LABELS,
     delete_organisation,
     organisations_left_without_members,
     sharing_history,
 )
+from .unit_of_work import transaction
 
 EXPORT_FORMAT_VERSION = 1
 LIST_SEPARATOR = "|"
@@ -337,7 +340,8 @@ def export_csv_files(organisation: Organisation) -> dict[str, bytes]:
         "id": profile["id"],
         "nom": profile["name"],
         "territoire": profile["territory_name"],
-        "type_structure": profile["legal_type"],
+        # Labels, as the pages show them; the JSON export keeps the codes for machines.
+        "type_structure": LEGAL_TYPES.get(profile["legal_type"], profile["legal_type"]),
         "siret": profile["siret"],
         "code_naf": profile["naf_code"],
         "section_naf": profile["naf_section"],
@@ -346,7 +350,7 @@ def export_csv_files(organisation: Organisation) -> dict[str, bytes]:
         "code_postal": profile["postcode"],
         "commune": profile["commune"],
         "vehicules": profile["has_vehicles"],
-        "partage": profile["sharing"],
+        "partage": str(SHARING_SHORT_LABELS.get(profile["sharing"], profile["sharing"])),
         "partage_modifie_le": profile["sharing_changed_at"],
         "cree_le": profile["created_at"],
         "membres": [m["email"] for m in data["members"]],
@@ -360,7 +364,7 @@ def export_csv_files(organisation: Organisation) -> dict[str, bytes]:
                 "theme": a["theme_key"],
                 "theme_titre": a["theme_title"],
                 "version_questionnaire": a["questionnaire_version"],
-                "statut": a["status"],
+                "statut": _("Envoyée") if a["status"] == "submitted" else _("Brouillon"),
                 "commencee_le": a["created_at"],
                 "modifiee_le": a["updated_at"],
                 "envoyee_le": a["submitted_at"],
@@ -439,25 +443,26 @@ def delete_account(user: User, decisions: Mapping[int, str]) -> list[int]:
     rows with the user's reference set to NULL (ON DELETE SET NULL). Returns the ids of the
     organisations deleted.
     """
-    orphaned = organisations_left_without_members(user)
-    for organisation in orphaned:
-        choice = decisions.get(organisation.id)
-        if choice not in LAST_MEMBER_CHOICES:
-            raise ServiceError(
-                _(
-                    "Dites ce que deviendra « %(name)s » après votre départ.",
-                    name=organisation.name,
-                ),
-                f"org_{organisation.id}",
-            )
-    deleted = []
-    for organisation in orphaned:
-        if decisions[organisation.id] == "delete":
-            deleted.append(organisation.id)
-            delete_organisation(organisation)
-    db.session.execute(
-        delete(User).where(User.id == user.id).execution_options(synchronize_session="fetch")
-    )
-    db.session.commit()
+    user_id = user.id
+    with transaction():
+        orphaned = organisations_left_without_members(user)
+        for organisation in orphaned:
+            choice = decisions.get(organisation.id)
+            if choice not in LAST_MEMBER_CHOICES:
+                raise ServiceError(
+                    _(
+                        "Dites ce que deviendra « %(name)s » après votre départ.",
+                        name=organisation.name,
+                    ),
+                    f"org_{organisation.id}",
+                )
+        deleted = []
+        for organisation in orphaned:
+            if decisions[organisation.id] == "delete":
+                deleted.append(organisation.id)
+                delete_organisation(organisation)
+        db.session.execute(
+            delete(User).where(User.id == user_id).execution_options(synchronize_session="fetch")
+        )
     db.session.expire_all()
     return deleted

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from ..domain.definitions import BANDS_MAX
 from ..domain.loader import validate_definition
 from ..extensions import db
 from ..models import Questionnaire, QuestionnaireVersion, Territory, User
@@ -43,7 +44,9 @@ from .drafts import (
     unique_key,
 )
 from .errors import ServiceError
-from .questionnaires import published_version
+from .questionnaire_files import apply_resources
+from .questionnaires import published_version, without_resources
+from .unit_of_work import transaction
 
 CHOICE_TYPES = ("single_choice", "multiple_choice")
 QUESTION_TYPES = ("single_choice", "multiple_choice", "yes_no", "scale")
@@ -160,7 +163,7 @@ def _edit(
     questionnaire: Questionnaire, user: User | None, change: Callable[[Data], _Target]
 ) -> Any:
     """Apply one change to the theme's draft; save it only if the result is valid."""
-    try:
+    with transaction():
         lock_questionnaire(questionnaire)
         version = _ensure_draft(questionnaire, user)
         data = copy.deepcopy(version.definition)
@@ -171,10 +174,6 @@ def _edit(
         _store(version, data)
         if questionnaire_is_new(questionnaire) and isinstance(data.get("title"), str):
             questionnaire.title = data["title"]
-    except Exception:
-        db.session.rollback()
-        raise
-    db.session.commit()
     return target.result
 
 
@@ -252,30 +251,32 @@ def add_theme(
     problems = definition_problems(data, draft=True)
     if problems:
         raise EditorError(_map_problems(problems, _Target((), _plain_fields)))
-    position = db.session.scalar(
-        select(func.max(Questionnaire.position)).where(Questionnaire.territory_id == territory.id)
-    )
-    questionnaire = Questionnaire(
-        territory_id=territory.id,
-        theme_key=key,
-        title=title,
-        position=(position or 0) + 1,
-        enabled=False,  # until its first publication
-    )
-    db.session.add(questionnaire)
-    db.session.flush()
-    db.session.add(
-        QuestionnaireVersion(
-            questionnaire_id=questionnaire.id,
-            number=1,
-            status="draft",
-            definition=data,
-            content_hash=canonical_hash(data),
-            created_by_id=_user_id(user),
-            created_at=utcnow(),
+    with transaction() as session:
+        position = session.scalar(
+            select(func.max(Questionnaire.position)).where(
+                Questionnaire.territory_id == territory.id
+            )
         )
-    )
-    db.session.commit()
+        questionnaire = Questionnaire(
+            territory_id=territory.id,
+            theme_key=key,
+            title=title,
+            position=(position or 0) + 1,
+            enabled=False,  # until its first publication
+        )
+        session.add(questionnaire)
+        session.flush()
+        session.add(
+            QuestionnaireVersion(
+                questionnaire_id=questionnaire.id,
+                number=1,
+                status="draft",
+                definition=data,
+                content_hash=canonical_hash(data),
+                created_by_id=_user_id(user),
+                created_at=utcnow(),
+            )
+        )
     return questionnaire
 
 
@@ -296,25 +297,25 @@ def move_theme(questionnaire: Questionnaire, direction: str) -> None:
     """Move a theme up or down the territory's list."""
     if questionnaire.territory_id is None:
         raise ServiceError("Seuls les thèmes d'un territoire se réordonnent ici.")
-    ordered = list(
-        db.session.scalars(
-            select(Questionnaire)
-            .where(Questionnaire.territory_id == questionnaire.territory_id)
-            .order_by(Questionnaire.position, Questionnaire.id)
-            .with_for_update()
+    with transaction() as session:
+        ordered = list(
+            session.scalars(
+                select(Questionnaire)
+                .where(Questionnaire.territory_id == questionnaire.territory_id)
+                .order_by(Questionnaire.position, Questionnaire.id)
+                .with_for_update()
+            )
         )
-    )
-    index = next(i for i, item in enumerate(ordered) if item.id == questionnaire.id)
-    _move(ordered, index, direction)
-    for position, item in enumerate(ordered, start=1):
-        item.position = position
-    db.session.commit()
+        index = next(i for i, item in enumerate(ordered) if item.id == questionnaire.id)
+        _move(ordered, index, direction)
+        for position, item in enumerate(ordered, start=1):
+            item.position = position
 
 
 def disable_theme(questionnaire: Questionnaire) -> None:
     """Hide the theme from new assessments; its history stays."""
-    questionnaire.enabled = False
-    db.session.commit()
+    with transaction():
+        questionnaire.enabled = False
 
 
 def enable_theme(questionnaire: Questionnaire) -> None:
@@ -324,8 +325,8 @@ def enable_theme(questionnaire: Questionnaire) -> None:
             "Ce thème n'a jamais été publié : publiez-le pour le proposer aux acteurs.",
             field="theme",
         )
-    questionnaire.enabled = True
-    db.session.commit()
+    with transaction():
+        questionnaire.enabled = True
 
 
 # --- Categories ---------------------------------------------------------------------------
@@ -472,6 +473,13 @@ class OptionFields:
 
     label: str
     points: float | None
+    exclusive: bool = False
+
+    def apply(self, entry: Data) -> None:
+        """Write the label, points and exclusive flag (left out when false) into an option."""
+        entry["label"] = self.label.strip()
+        _set(entry, "points", _number(self.points))
+        _set(entry, "exclusive", True if self.exclusive else None)
 
 
 def _question_fields(row_of_option: Sequence[int] = ()) -> Callable[[Path], str | None]:
@@ -509,8 +517,8 @@ def _new_options(
             continue
         key = unique_key(slugify(label, "option", 30), used)
         used.add(key)
-        entry: Data = {"key": key, "label": label}
-        _set(entry, "points", _number(option.points))
+        entry: Data = {"key": key}
+        option.apply(entry)
         made.append(entry)
         rows.append(row)
     return made, rows
@@ -621,8 +629,8 @@ def add_option(
         history = key_history(questionnaire, data)
         used = history.options.get(question_key, set())
         key = unique_key(slugify(option.label, "option", 30), used)
-        entry: Data = {"key": key, "label": option.label.strip()}
-        _set(entry, "points", _number(option.points))
+        entry: Data = {"key": key}
+        option.apply(entry)
         question.setdefault("options", []).append(entry)
         path: Path = ("categories", c_index, "questions", q_index)
         return _Target(path, _option_fields(len(question["options"]) - 1), key)
@@ -643,8 +651,7 @@ def edit_option(
     def change(data: Data) -> _Target:
         c_index, q_index, question = _question(data, question_key)
         o_index, entry = _option(question, option_key)
-        entry["label"] = option.label.strip()
-        _set(entry, "points", _number(option.points))
+        option.apply(entry)
         path: Path = ("categories", c_index, "questions", q_index)
         return _Target(path, _option_fields(o_index))
 
@@ -688,35 +695,88 @@ def remove_option(
 
 @dataclass
 class BandFields:
-    """A maturity level as the admin edits it (its key stays)."""
+    """A maturity level as the admin edits it: its key (None for a new one) stays."""
 
     label: str
     min: float | None
     max: float | None
     explanation: str
+    key: str | None = None
+    remove: bool = False
+
+    def is_blank(self) -> bool:
+        """A new level's row left empty: nothing to add."""
+        return (
+            not self.label.strip()
+            and self.min is None
+            and self.max is None
+            and (not self.explanation.strip())
+        )
 
 
-def _band_fields(rel: Path) -> str | None:
-    if len(rel) >= 2 and isinstance(rel[0], int) and isinstance(rel[1], str):
-        return f"bands-{rel[0]}-{rel[1]}"
-    return "bands"
+def _band_fields(rows: Sequence[int]) -> Callable[[Path], str | None]:
+    """Map a path inside the bands to the form row it came from."""
+
+    def fields(rel: Path) -> str | None:
+        if len(rel) >= 2 and isinstance(rel[0], int) and isinstance(rel[1], str):
+            if rel[0] < len(rows):
+                return f"bands-{rows[rel[0]]}-{rel[1]}"
+        return "bands"
+
+    return fields
+
+
+def _band_keys_used(questionnaire: Questionnaire, data: Data) -> set[str]:
+    """Every band key any version used: a new level never takes a removed level's key."""
+    used = {str(band.get("key")) for band in data.get("bands", [])}
+    for definition in db.session.scalars(
+        select(QuestionnaireVersion.definition).where(
+            QuestionnaireVersion.questionnaire_id == questionnaire.id
+        )
+    ):
+        used.update(str(band.get("key")) for band in definition.get("bands", []))
+    return used
 
 
 def edit_bands(
     questionnaire: Questionnaire, bands: Sequence[BandFields], user: User | None
 ) -> None:
-    """Change every band's thresholds, label and explanation at once."""
+    """Change, add and remove maturity levels at once; the result must still tile 0 to 5.
+
+    A row without a key adds a level (or, when no row has a key, is the level at its position).
+    """
 
     def change(data: Data) -> _Target:
         current = data["bands"]
-        if len(bands) != len(current):
-            raise EditorError([(None, "Le nombre de niveaux ne peut pas changer ici.")])
-        for band, values in zip(current, bands, strict=True):
-            band["label"] = values.label.strip()
+        by_key = {band.get("key"): band for band in current}
+        used = _band_keys_used(questionnaire, data)
+        kept: list[Data] = []
+        rows: list[int] = []
+        # Rows carry their band's key; a form without keys lists the bands in order.
+        positional = not any(values.key for values in bands)
+        for row, values in enumerate(bands):
+            key = values.key
+            if key is None and positional and row < len(current):
+                key = current[row].get("key")
+            if key is not None and key not in by_key:
+                raise EditorError([(None, f"Le niveau « {key} » n'existe pas.")])
+            if values.remove or (key is None and values.is_blank()):
+                continue
+            if key is None:
+                key = unique_key(slugify(values.label, "niveau"), used)
+                used.add(key)
+            band: Data = {**by_key.get(key, {}), "key": key, "label": values.label.strip()}
             _set(band, "min", _number(values.min))
             _set(band, "max", _number(values.max))
             band["explanation"] = values.explanation.strip()
-        return _Target(("bands",), _band_fields)
+            kept.append(band)
+            rows.append(row)
+        if not kept:
+            raise EditorError([(None, "Un thème garde au moins un niveau.")])
+        if len(kept) > BANDS_MAX:
+            raise EditorError([(None, f"Un thème compte {BANDS_MAX} niveaux au plus.")])
+        data["bands"] = kept
+        return _Target(("bands",), _band_fields(rows))
 
     _edit(questionnaire, user, change)
 
@@ -726,23 +786,19 @@ def edit_bands(
 
 def discard_draft(questionnaire: Questionnaire) -> bool:
     """Drop the pending edits; a theme never published disappears. True if the theme is gone."""
-    lock_questionnaire(questionnaire)
-    draft = draft_version(questionnaire)
-    if draft is None:
-        db.session.commit()
-        return False
-    gone = questionnaire_is_new(questionnaire)
-    if gone:
-        db.session.delete(questionnaire)
-    else:
-        db.session.delete(draft)
-    db.session.commit()
+    with transaction() as session:
+        lock_questionnaire(questionnaire)
+        draft = draft_version(questionnaire)
+        if draft is None:
+            return False
+        gone = questionnaire_is_new(questionnaire)
+        session.delete(questionnaire if gone else draft)
     return gone
 
 
 def publish_draft(questionnaire: Questionnaire, user: User | None) -> QuestionnaireVersion:
     """Make the draft the version new assessments use; the previous one is archived."""
-    try:
+    with transaction() as session:
         lock_questionnaire(questionnaire)
         problems = publish_problems(questionnaire)
         if problems:
@@ -758,19 +814,17 @@ def publish_draft(questionnaire: Questionnaire, user: User | None) -> Questionna
             )
         if current is not None:
             current.status = "archived"
-            db.session.flush()
+            session.flush()
         definition = validate_definition(draft.definition, DRAFT_SOURCE)
-        now = utcnow()
-        draft.definition = definition.to_data()
-        draft.content_hash = definition.content_hash()
+        # Resources an import left in the draft reach the live base only now.
+        apply_resources(questionnaire.territory_id, definition)
+        stored = without_resources(definition)
+        draft.definition = stored.to_data()
+        draft.content_hash = stored.content_hash()
         draft.status = "published"
-        draft.published_at = now
+        draft.published_at = utcnow()
         draft.published_by_id = _user_id(user)
         questionnaire.title = definition.title
         if current is None:
             questionnaire.enabled = True  # a new theme goes live with its first version
-    except Exception:
-        db.session.rollback()
-        raise
-    db.session.commit()
     return draft

@@ -27,6 +27,7 @@ from ..models import (
 from ..models._base import utcnow
 from .errors import ServiceError
 from .mail import absolute_url
+from .unit_of_work import transaction, transactional
 
 KINDS = ("organisation", "territory_role")
 
@@ -76,8 +77,8 @@ def create_org_invitation(
         created_at=now,
         expires_at=_expiry(now),
     )
-    db.session.add(invitation)
-    db.session.commit()
+    with transaction() as session:
+        session.add(invitation)
     if email:
         _send(
             email,
@@ -117,8 +118,8 @@ def create_role_invitation(
         created_at=now,
         expires_at=_expiry(now),
     )
-    db.session.add(invitation)
-    db.session.commit()
+    with transaction() as session:
+        session.add(invitation)
     _send(
         clean,
         _("Invitation sur le territoire %(name)s", name=territory.name),
@@ -144,9 +145,8 @@ def _send(to: str, subject: str, body: str) -> None:
 
 def role_label(role: str | None) -> str:
     """French name of a territory role."""
-    return {"admin": _("administrateur·rice"), "animator": _("animateur·rice")}.get(
-        role or "", role or ""
-    )
+    labels = {"admin": str(_("administrateur·rice")), "animator": str(_("animateur·rice"))}
+    return labels.get(role or "", role or "")
 
 
 def find_invitation(token: str) -> Invitation | None:
@@ -159,21 +159,29 @@ def find_invitation(token: str) -> Invitation | None:
 def invitation_problem(invitation: Invitation | None, now: datetime | None = None) -> str | None:
     """Why a link can no longer be used, in French, or None if it can."""
     if invitation is None:
-        return _("Ce lien d'invitation n'est pas valide. Vérifiez qu'il a été copié en entier.")
+        return str(
+            _("Ce lien d'invitation n'est pas valide. Vérifiez qu'il a été copié en entier.")
+        )
     if invitation.revoked_at is not None:
-        return _(
-            "Cette invitation a été annulée. Demandez un nouveau lien à la personne qui "
-            "vous l'a envoyé."
+        return str(
+            _(
+                "Cette invitation a été annulée. Demandez un nouveau lien à la personne qui "
+                "vous l'a envoyé."
+            )
         )
     if invitation.accepted_at is not None:
-        return _(
-            "Ce lien d'invitation a déjà été utilisé. Chaque lien ne sert qu'une fois : "
-            "demandez-en un nouveau si besoin."
+        return str(
+            _(
+                "Ce lien d'invitation a déjà été utilisé. Chaque lien ne sert qu'une fois : "
+                "demandez-en un nouveau si besoin."
+            )
         )
     if invitation.expires_at <= (now or utcnow()):
-        return _(
-            "Ce lien d'invitation a expiré. Demandez un nouveau lien à la personne qui "
-            "vous l'a envoyé."
+        return str(
+            _(
+                "Ce lien d'invitation a expiré. Demandez un nouveau lien à la personne qui "
+                "vous l'a envoyé."
+            )
         )
     return None
 
@@ -193,6 +201,7 @@ def _already_joined(invitation: Invitation, user: User) -> bool:
     return db.session.scalar(query) is not None
 
 
+@transactional
 def accept_invitation(token: str, user: User, now: datetime | None = None) -> Invitation:
     """Use a link: join the organisation or take the territory role; the link is then spent."""
     now = now or utcnow()
@@ -229,7 +238,6 @@ def accept_invitation(token: str, user: User, now: datetime | None = None) -> In
         .execution_options(synchronize_session=False)
     )
     if spent.rowcount != 1:  # type: ignore[attr-defined]
-        db.session.rollback()
         raise ServiceError(
             _(
                 "Ce lien d'invitation a déjà été utilisé. Chaque lien ne sert qu'une fois : "
@@ -245,7 +253,6 @@ def accept_invitation(token: str, user: User, now: datetime | None = None) -> In
                 user_id=user.id, territory_id=invitation.territory_id, role=invitation.role
             )
         )
-    db.session.commit()
     return invitation
 
 
@@ -254,8 +261,8 @@ def revoke_invitation(invitation: Invitation) -> None:
     if invitation.accepted_at is not None:
         raise ServiceError(_("Cette invitation a déjà été utilisée."), "invitation")
     if invitation.revoked_at is None:
-        invitation.revoked_at = utcnow()
-        db.session.commit()
+        with transaction():
+            invitation.revoked_at = utcnow()
 
 
 def pending_invitations(

@@ -35,6 +35,7 @@ from ..models import (
 from ..models._base import utcnow
 from . import aggregates
 from .errors import ServiceError
+from .unit_of_work import transaction, transactional
 
 NAME_MAX = 200
 COMMUNE_MAX = 120
@@ -162,6 +163,7 @@ def clean_profile(data: Mapping[str, Any]) -> dict[str, Any]:
     return clean
 
 
+@transactional
 def create_organisation(territory: Territory, user: User, data: Mapping[str, Any]) -> Organisation:
     """Create an organisation on a territory with its creator as first member."""
     values = clean_profile(data)
@@ -169,16 +171,15 @@ def create_organisation(territory: Territory, user: User, data: Mapping[str, Any
     db.session.add(organisation)
     db.session.flush()
     db.session.add(Membership(user_id=user.id, organisation_id=organisation.id))
-    db.session.commit()
     return organisation
 
 
+@transactional
 def update_profile(organisation: Organisation, data: Mapping[str, Any]) -> Organisation:
     """Replace an organisation's profile with validated values."""
     values = clean_profile(data)
     for key, value in values.items():
         setattr(organisation, key, value)
-    db.session.commit()
     return organisation
 
 
@@ -265,8 +266,12 @@ def organisations_left_without_members(user: User) -> list[Organisation]:
 def delete_organisation(organisation: Organisation) -> None:
     """Delete an organisation and, through the database's ON DELETE CASCADE, all its data.
 
-    No commit: the caller owns the transaction.
+    A helper: the caller's transaction commits it.
     """
+    # The organisation's row first, as a submission locks it first: one order, no deadlock.
+    db.session.execute(
+        select(Organisation.id).where(Organisation.id == organisation.id).with_for_update()
+    )
     aggregates.forget_organisation(organisation.id)  # the dashboard's territory sums
     db.session.execute(
         delete(Organisation)
@@ -277,41 +282,41 @@ def delete_organisation(organisation: Organisation) -> None:
 
 def leave_organisation(organisation: Organisation, user: User, delete_if_last: bool) -> bool:
     """Remove the user from the organisation; return True if the organisation was deleted."""
-    last = is_last_member(organisation, user)
-    if last and delete_if_last:
-        delete_organisation(organisation)
-        db.session.commit()
-        return True
-    db.session.execute(
-        delete(Membership).where(
-            Membership.organisation_id == organisation.id, Membership.user_id == user.id
+    with transaction():
+        last = is_last_member(organisation, user)
+        if last and delete_if_last:
+            delete_organisation(organisation)
+            return True
+        db.session.execute(
+            delete(Membership).where(
+                Membership.organisation_id == organisation.id, Membership.user_id == user.id
+            )
         )
-    )
-    db.session.commit()
     return False
 
 
 # Sharing
 
 
+@transactional
 def set_sharing(organisation: Organisation, level: str, user: User) -> SharingConsent | None:
     """Record a sharing choice; return the consent row, or None if nothing changed."""
     if level not in SHARING_LEVELS:
         raise ServiceError(_("Choisissez l'un des niveaux de partage proposés."), "level")
-    if level == organisation.sharing:
-        return None
-    now = utcnow()
-    organisation.sharing = level
-    organisation.sharing_changed_at = now
-    consent = SharingConsent(
-        organisation_id=organisation.id,
-        level=level,
-        wording_version=SHARING_WORDING_VERSION,
-        user_id=user.id,
-        created_at=now,
-    )
-    db.session.add(consent)
-    db.session.commit()
+    with transaction():
+        if level == organisation.sharing:
+            return None
+        now = utcnow()
+        organisation.sharing = level
+        organisation.sharing_changed_at = now
+        consent = SharingConsent(
+            organisation_id=organisation.id,
+            level=level,
+            wording_version=SHARING_WORDING_VERSION,
+            user_id=user.id,
+            created_at=now,
+        )
+        db.session.add(consent)
     return consent
 
 

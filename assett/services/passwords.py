@@ -60,10 +60,12 @@ def common_passwords() -> frozenset[str]:
 def password_problem(password: str, email: str | None = None) -> str | None:
     """Return why a new password is refused, in French, or None if it is acceptable."""
     if len(password) < MIN_LENGTH:
-        return _("Le mot de passe doit comporter au moins %(count)s caractères.", count=MIN_LENGTH)
+        return str(
+            _("Le mot de passe doit comporter au moins %(count)s caractères.", count=MIN_LENGTH)
+        )
     lowered = password.lower()
     if lowered in common_passwords():
-        return _("Ce mot de passe est trop courant : choisissez-en un autre.")
+        return str(_("Ce mot de passe est trop courant : choisissez-en un autre."))
     if email and lowered == email.strip().lower():
-        return _("Le mot de passe ne doit pas être votre adresse e-mail.")
+        return str(_("Le mot de passe ne doit pas être votre adresse e-mail."))
     return None

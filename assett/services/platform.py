@@ -18,6 +18,7 @@ from ..models._base import utcnow
 from .errors import ServiceError
 from .invitations import create_role_invitation, invitation_url
 from .territories import check_territory_fields, create_territory
+from .unit_of_work import transaction, transactional
 
 LOGO_MAX_BYTES = 500 * 1024
 LOGO_KINDS = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpg"))
@@ -104,10 +105,10 @@ def create_branded_territory(
     slug = (slug or "").strip().lower()
     fields = _clean_fields(slug, data)
     extension = logo_extension(logo) if logo else None
-    territory = create_territory(slug=slug, **fields)
-    if logo and extension:
-        territory.logo_filename = _store_logo(territory.slug, logo, extension)
-        db.session.commit()
+    with transaction():
+        territory = create_territory(slug=slug, **fields)
+        if logo and extension:
+            territory.logo_filename = _store_logo(territory.slug, logo, extension)
     return territory
 
 
@@ -120,15 +121,16 @@ def update_territory(
     """Change a territory's branding and whether it is open."""
     fields = _clean_fields(territory.slug, data)
     extension = logo_extension(logo) if logo else None
-    for name, value in fields.items():
-        setattr(territory, name, value)
-    territory.is_active = bool(data.get("is_active", True))
-    old_logo = territory.logo_filename
-    if logo and extension:
-        territory.logo_filename = _store_logo(territory.slug, logo, extension)
-    elif remove_logo:
-        territory.logo_filename = None
-    db.session.commit()
+    with transaction():
+        for name, value in fields.items():
+            setattr(territory, name, value)
+        territory.is_active = bool(data.get("is_active", True))
+        old_logo = territory.logo_filename
+        if logo and extension:
+            territory.logo_filename = _store_logo(territory.slug, logo, extension)
+        elif remove_logo:
+            territory.logo_filename = None
+    # The old file goes only once the new name is stored.
     if old_logo and old_logo != territory.logo_filename:
         _remove_logo_file(old_logo)
     return territory
@@ -182,6 +184,7 @@ def appoint(territory: Territory, role: str, email: str, by: User | None) -> str
     return invitation_url(token)
 
 
+@transactional
 def remove_role(territory: Territory, role_id: int) -> tuple[str, str]:
     """Withdraw a role held on the territory; return the role and the person's e-mail."""
     role = db.session.scalar(
@@ -193,5 +196,4 @@ def remove_role(territory: Territory, role_id: int) -> tuple[str, str]:
         raise ServiceError(_("Ce rôle n'existe pas ou a déjà été retiré."), None)
     removed = (role.role, role.user.email)
     db.session.delete(role)
-    db.session.commit()
     return removed

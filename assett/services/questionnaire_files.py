@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
+from importlib import resources
 from typing import Any
 
 import yaml
@@ -27,7 +28,8 @@ from .drafts import (
     parse_definition,
     questionnaire_is_new,
 )
-from .questionnaires import territory_questionnaire, without_resources
+from .questionnaires import territory_questionnaire
+from .unit_of_work import transaction
 
 Data = dict[str, Any]
 
@@ -78,15 +80,21 @@ def export_yaml(version: QuestionnaireVersion) -> str:
     """A version as a file of questionnaires/, with the territory's resources for the theme."""
     questionnaire = version.questionnaire
     data = copy.deepcopy(version.definition)
+    # A draft may carry imported resources not yet published: they win over the live ones.
+    pending = [entry for entry in data.pop("resources", []) if isinstance(entry, dict)]
+    pending_keys = {entry.get("key") for entry in pending}
     band_keys = [str(band.get("key")) for band in data.get("bands", []) if isinstance(band, dict)]
     resources = []
     skipped = []
     for row in theme_resources(questionnaire.territory_id, questionnaire.theme_key):
+        if row.key in pending_keys:
+            continue
         entry = _resource_data(row, band_keys)
         if entry is None:
             skipped.append(row.key)
         else:
             resources.append(entry)
+    resources += pending
     if resources:
         data["resources"] = resources
     status = {"draft": "brouillon", "published": "publiée", "archived": "archivée"}
@@ -108,6 +116,14 @@ def export_yaml(version: QuestionnaireVersion) -> str:
     return "\n".join(header) + "\n" + body
 
 
+EXAMPLE_FILENAME = "exemple-theme.yaml"
+
+
+def example_yaml() -> str:
+    """The commented example theme file shipped with the app, for the import page."""
+    return resources.files("assett").joinpath(f"data/{EXAMPLE_FILENAME}").read_text("utf-8")
+
+
 def decode_upload(content: bytes, source: str) -> str:
     """The text of an uploaded file, refused if over 1 MB or not UTF-8."""
     if len(content) > MAX_FILE_BYTES:
@@ -120,26 +136,49 @@ def decode_upload(content: bytes, source: str) -> str:
         raise DefinitionError([f"{source}: le fichier doit être encodé en UTF-8"]) from error
 
 
-def _sync_resources(territory: Territory, definition: ThemeDefinition) -> None:
-    """Create or update the file's resources in the territory's base, by key."""
+def _resource_values(res: ResourceDef) -> Data:
+    """A file's resource as the columns of its row."""
+    return {
+        "title": res.title,
+        "description": res.description,
+        "url": res.url,
+        "provider": res.provider,
+        "offer_type": res.type,
+        "levels": list(res.levels),
+        "needs": list(res.needs),
+        "example": res.example,
+        "is_active": True,
+    }
+
+
+def _live_resource(territory_id: int | None, key: str) -> Resource | None:
+    return db.session.scalar(
+        select(Resource).where(Resource.territory_id == territory_id, Resource.key == key)
+    )
+
+
+def pending_resources(territory_id: int | None, definition: ThemeDefinition) -> list[ResourceDef]:
+    """The file's resources that publishing would create or change (unchanged ones left out)."""
+    pending = []
     for res in definition.resources:
-        values: Data = {
-            "title": res.title,
-            "description": res.description,
-            "url": res.url,
-            "provider": res.provider,
-            "offer_type": res.type,
-            "levels": list(res.levels),
-            "needs": list(res.needs),
-            "example": res.example,
-            "is_active": True,
-        }
-        row = db.session.scalar(
-            select(Resource).where(Resource.territory_id == territory.id, Resource.key == res.key)
-        )
+        row = _live_resource(territory_id, res.key)
+        if row is None or definition.key not in (row.themes or []):
+            pending.append(res)
+            continue
+        values = _resource_values(res)
+        if any(getattr(row, name) != value for name, value in values.items()):
+            pending.append(res)
+    return pending
+
+
+def apply_resources(territory_id: int | None, definition: ThemeDefinition) -> None:
+    """Create or update a published definition's resources in the territory's base, by key."""
+    for res in definition.resources:
+        values = _resource_values(res)
+        row = _live_resource(territory_id, res.key)
         if row is None:
             db.session.add(
-                Resource(territory_id=territory.id, key=res.key, themes=[definition.key], **values)
+                Resource(territory_id=territory_id, key=res.key, themes=[definition.key], **values)
             )
             continue
         for name, value in values.items():
@@ -176,10 +215,12 @@ def import_yaml(
                 "fichier depuis sa page pour en faire le brouillon"
             ]
         )
-    stored = without_resources(definition)
-    try:
+    # The file's resources wait in the draft: the live base changes only at publication.
+    pending = pending_resources(territory.id, definition)
+    stored = definition.model_copy(update={"resources": pending})
+    with transaction() as session:
         if questionnaire is None:
-            position = db.session.scalar(
+            position = session.scalar(
                 select(func.max(Questionnaire.position)).where(
                     Questionnaire.territory_id == territory.id
                 )
@@ -191,8 +232,8 @@ def import_yaml(
                 position=(position or 0) + 1,
                 enabled=False,
             )
-            db.session.add(questionnaire)
-            db.session.flush()
+            session.add(questionnaire)
+            session.flush()
         lock_questionnaire(questionnaire)
         draft = draft_version(questionnaire)
         if draft is None:
@@ -203,15 +244,10 @@ def import_yaml(
                 created_by_id=_user_id(user),
                 created_at=utcnow(),
             )
-            db.session.add(draft)
+            session.add(draft)
         draft.definition = stored.to_data()
         draft.content_hash = stored.content_hash()
         if questionnaire_is_new(questionnaire):
             questionnaire.title = definition.title
-        _sync_resources(territory, definition)
-        db.session.flush()
-    except Exception:
-        db.session.rollback()
-        raise
-    db.session.commit()
+        session.flush()
     return draft

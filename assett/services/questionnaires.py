@@ -14,6 +14,7 @@ from ..domain.loader import load_directory, validate_definition
 from ..extensions import db
 from ..models import Questionnaire, QuestionnaireVersion, Resource, Territory
 from ..models._base import utcnow
+from .unit_of_work import transactional
 
 
 @dataclass
@@ -151,8 +152,9 @@ def _sync_platform_resources(definition: ThemeDefinition) -> None:
             select(Resource).where(Resource.territory_id.is_(None), Resource.key == res.key)
         )
         if existing is None:
-            db.session.add(Resource(territory_id=None, key=res.key, themes=[definition.key],
-                                    **values))
+            db.session.add(
+                Resource(territory_id=None, key=res.key, themes=[definition.key], **values)
+            )
             continue
         changed = False
         for name, value in values.items():
@@ -166,6 +168,7 @@ def _sync_platform_resources(definition: ThemeDefinition) -> None:
             existing.updated_at = utcnow()
 
 
+@transactional
 def load_platform_definitions(directory: str | Path) -> LoadReport:
     """Load the theme files as platform defaults: unchanged files create nothing."""
     definitions = load_directory(directory)
@@ -180,7 +183,9 @@ def load_platform_definitions(directory: str | Path) -> LoadReport:
         )
         if questionnaire is None:
             questionnaire = Questionnaire(
-                territory_id=None, theme_key=definition.key, title=definition.title,
+                territory_id=None,
+                theme_key=definition.key,
+                title=definition.title,
                 position=position,
             )
             db.session.add(questionnaire)
@@ -196,7 +201,6 @@ def load_platform_definitions(directory: str | Path) -> LoadReport:
                 add_published_version(questionnaire, definition)
                 report.updated.append(definition.key)
         _sync_platform_resources(definition)
-    db.session.commit()
     return report
 
 

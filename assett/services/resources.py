@@ -13,6 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from ..extensions import db
 from ..models import Membership, Organisation, Resource, ResourceOpen
 from ..models._base import utcnow
+from .unit_of_work import transactional
 
 OFFER_TYPE_LABELS = {
     "accompagnement": _l("Accompagnement"),
@@ -81,6 +82,7 @@ def first_member_org(user_id: int, resource: Resource) -> Organisation | None:
     )
 
 
+@transactional
 def record_open(resource: Resource, org: Organisation) -> None:
     """Count that the organisation opened the resource (one row per organisation)."""
     dialect = db.session.get_bind().dialect.name
@@ -108,4 +110,3 @@ def record_open(resource: Resource, org: Organisation) -> None:
             db.session.add(ResourceOpen(**values))
         else:
             existing.open_count += 1
-    db.session.commit()

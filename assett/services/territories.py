@@ -7,10 +7,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..domain.contrast import HEADER_TEXT, MIN_CONTRAST, contrast_ratio
 from ..extensions import db
 from ..models import Territory
 from .errors import ServiceError
 from .questionnaires import provision_territory
+from .unit_of_work import transactional
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
 COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -31,8 +33,24 @@ def check_territory_fields(slug: str, name: str, main_colour: str | None = None)
         raise ServiceError(
             "La couleur doit être au format #rrggbb, par exemple #1b6b4f.", field="main_colour"
         )
+    if main_colour is not None:
+        check_readable_colour(main_colour)
 
 
+def check_readable_colour(colour: str) -> None:
+    """Refuse a main colour on which the white header text would not be readable."""
+    ratio = contrast_ratio(colour, HEADER_TEXT)
+    if ratio < MIN_CONTRAST:
+        shown = f"{ratio:.1f}".replace(".", ",")
+        raise ServiceError(
+            f"La couleur principale {colour} est trop claire : le texte blanc des bandeaux et "
+            f"des boutons n'y serait pas lisible (contraste {shown}:1, il faut au moins 4,5:1). "
+            "Choisissez une couleur plus foncée.",
+            field="main_colour",
+        )
+
+
+@transactional
 def create_territory(slug: str, name: str, **fields: Any) -> Territory:
     """Create a territory with its own copy of the default questionnaires and resources."""
     check_territory_fields(slug, name, fields.get("main_colour"))
@@ -42,5 +60,4 @@ def create_territory(slug: str, name: str, **fields: Any) -> Territory:
     db.session.add(territory)
     db.session.flush()
     provision_territory(territory)
-    db.session.commit()
     return territory

@@ -7,8 +7,10 @@ from contextlib import contextmanager
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from sqlalchemy.orm import Session, scoped_session
+from flask_sqlalchemy.session import Session
+from sqlalchemy.orm import scoped_session
 
+from ..database import writing
 from ..extensions import db
 
 P = ParamSpec("P")
@@ -25,17 +27,18 @@ def transaction() -> Iterator[scoped_session[Session]]:
     session = db.session
     info = session.info
     depth = info.get(_DEPTH, 0)
-    info[_DEPTH] = depth + 1
-    try:
-        yield session
-        if depth == 0:
-            session.commit()
-    except BaseException:
-        if depth == 0:
-            session.rollback()
-        raise
-    finally:
-        info[_DEPTH] = depth
+    with writing(session):  # on SQLite, the write lock from the transaction's first statement
+        info[_DEPTH] = depth + 1
+        try:
+            yield session
+            if depth == 0:
+                session.commit()
+        except BaseException:
+            if depth == 0:
+                session.rollback()
+            raise
+        finally:
+            info[_DEPTH] = depth
 
 
 def transactional(function: Callable[P, R]) -> Callable[P, R]:

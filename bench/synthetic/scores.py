@@ -78,8 +78,10 @@ def _choices(question: Question) -> list[tuple[float, Any, float]]:
     if question.type == "scale":
         values: list[Any] = list(range(6))
     elif question.type == "multiple_choice":
-        keys = [option.key for option in question.options]
-        values = [list(subset) for size in (1, 2, 3) for subset in combinations(keys, size)]
+        # An exclusive option (« Aucune de ces actions ») is only ever ticked alone.
+        alone = [[option.key] for option in question.options if option.exclusive]
+        keys = [option.key for option in question.options if not option.exclusive]
+        values = alone + [list(s) for size in (1, 2, 3) for s in combinations(keys, size)]
     else:
         values = [option.key for option in question.choices()]
     handler = scoring.handler_for(question)

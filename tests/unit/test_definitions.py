@@ -1,5 +1,6 @@
 """Theme definition models: per-type rules, bands, helpers."""
 
+import re
 from typing import Any
 
 import pytest
@@ -93,10 +94,27 @@ def test_each_type_has_its_maximum(fields: dict[str, Any], maximum: float) -> No
         ({"type": "yes_no", "yes_points": 0}, "la question ne rapporte aucun point"),
         ({"type": "yes_no", "key": 3}, "Input should be a valid string"),
         ({"type": "yes_no", "required": "yes"}, "Input should be a valid boolean"),
+        (
+            {"type": "single_choice", "options": [CHOICES[0], {**CHOICES[1], "exclusive": True}]},
+            "options[1].exclusive: réservé aux questions multiple_choice",
+        ),
+        (
+            {
+                "type": "multiple_choice",
+                "options": [{**option, "exclusive": True} for option in CHOICES],
+            },
+            "au moins une option doit pouvoir être cochée avec d'autres",
+        ),
+        ({"type": "yes_no", "weight": 1e308}, "less than or equal to 1000"),
+        ({"type": "yes_no", "yes_points": 1000.5}, "less than or equal to 1000"),
+        (
+            {"type": "multiple_choice", "options": CHOICES * 16},
+            "at most 30 items",
+        ),
     ],
 )
 def test_type_specific_fields_are_checked(fields: dict[str, Any], message: str) -> None:
-    with pytest.raises(ValidationError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(ValidationError, match=re.escape(message)):
         question(**fields)
 
 
@@ -195,3 +213,34 @@ def test_format_path_reads_like_the_yaml() -> None:
     assert format_path(("categories", 0, "questions", 3, "options", 1, "points")) == (
         "categories[0].questions[3].options[1].points"
     )
+
+
+def test_an_option_is_exclusive_only_when_it_says_so() -> None:
+    plain = question(type="multiple_choice", options=CHOICES)
+    marked = question(
+        type="multiple_choice", options=[CHOICES[0] | {"exclusive": True}, CHOICES[1]]
+    )
+    assert [option.exclusive for option in plain.options] == [False, False]
+    assert [option.exclusive for option in marked.options] == [True, False]
+
+
+def test_the_exclusive_flag_is_written_only_when_set() -> None:
+    data = theme().to_data()
+    marked = theme(
+        categories=[
+            {
+                "key": "c",
+                "title": "Catégorie",
+                "questions": [
+                    {
+                        "key": "q1",
+                        "text": "Lesquelles ?",
+                        "type": "multiple_choice",
+                        "options": [CHOICES[1], CHOICES[0] | {"exclusive": True}],
+                    }
+                ],
+            }
+        ]
+    ).to_data()
+    assert "exclusive" not in str(data)
+    assert marked["categories"][0]["questions"][0]["options"][1]["exclusive"] is True

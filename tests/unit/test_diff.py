@@ -98,25 +98,46 @@ def test_it_lists_added_and_removed_categories_with_their_questions() -> None:
     assert diff.changes == [
         CategoryRemoved("actions", "Actions"),
         CategoryAdded("mobilite", "Mobilité"),
-        QuestionRemoved("sobriete", "actions", "Quelles actions ?"),
-        QuestionAdded("velo", "mobilite", "Des vélos ?"),
+        QuestionRemoved("sobriete", "Actions", "Quelles actions ?"),
+        QuestionAdded("velo", "Mobilité", "Des vélos ?"),
     ]
-    assert diff.describe()[0] == "Catégorie supprimée : « Actions » (actions)."
-    assert diff.describe()[3] == "Question ajoutée dans « mobilite » : « Des vélos ? » (velo)."
+    assert diff.describe() == [
+        "Catégorie « Actions » supprimée.",
+        "Catégorie « Mobilité » ajoutée.",
+        "Question « Quelles actions ? » supprimée de « Actions ».",
+        "Question « Des vélos ? » ajoutée dans « Mobilité ».",
+    ]
 
 
-def test_it_spots_a_reworded_question() -> None:
+def test_it_names_a_reworded_question_by_its_former_wording_cut_short() -> None:
+    long_text = "Vos équipes ont-elles suivi une formation aux économies d'énergie cette année ?"
+
     def edit(data: dict[str, Any]) -> None:
-        questions_of(data)[1]["text"] = "Un référent énergie est-il nommé ?"
+        questions_of(data)[1]["text"] = long_text
+
+    def before(data: dict[str, Any]) -> None:
+        questions_of(data)[1]["text"] = long_text.replace("suivi", "reçu")
+
+    old = changed(before)[1]
+    new = changed(edit)[1]
+    (change,) = diff_definitions(old, new).changes
+    assert change == QuestionReworded("referent", questions_of_model(old), long_text)
+    assert change.describe() == (
+        "Question « Vos équipes ont-elles reçu une formation aux économies… » reformulée : "
+        f"« {long_text} »."
+    )
+
+
+def questions_of_model(definition: ThemeDefinition) -> str:
+    return definition.question("referent").text
+
+
+def test_it_spots_a_renamed_category() -> None:
+    def edit(data: dict[str, Any]) -> None:
+        data["categories"][0]["title"] = "Suivi des consommations"
 
     (change,) = diff_definitions(*changed(edit)).changes
-    assert change == QuestionReworded(
-        "referent", "Avez-vous un référent ?", "Un référent énergie est-il nommé ?"
-    )
-    assert change.describe() == (
-        "Question referent reformulée : « Avez-vous un référent ? » → "
-        "« Un référent énergie est-il nommé ? »."
-    )
+    assert change.describe() == "Catégorie « Connaissance » renommée « Suivi des consommations »."
 
 
 def test_it_spots_a_question_moved_to_another_category() -> None:
@@ -124,8 +145,10 @@ def test_it_spots_a_question_moved_to_another_category() -> None:
         questions_of(data, 1).append(questions_of(data).pop(1))
 
     (change,) = diff_definitions(*changed(edit)).changes
-    assert change == QuestionMoved("referent", "connaissance", "actions")
-    assert change.describe() == "Question referent déplacée de « connaissance » vers « actions »."
+    assert change == QuestionMoved("referent", "Avez-vous un référent ?", "Connaissance", "Actions")
+    assert change.describe() == (
+        "Question « Avez-vous un référent ? » déplacée de « Connaissance » vers « Actions »."
+    )
 
 
 def test_it_spots_option_changes() -> None:
@@ -136,13 +159,38 @@ def test_it_spots_option_changes() -> None:
         options.append({"key": "mensuel", "label": "Chaque mois", "points": 3})
         questions_of(data, 1)[0]["options"][0] = {"key": "veille", "label": "Veilles", "points": 1}
 
-    assert diff_definitions(*changed(edit)).changes == [
-        OptionRelabelled("suivi", "aucun", "Non", "Aucun suivi"),
-        PointsChanged("suivi", "annuel", 1, 2),
-        OptionAdded("suivi", "mensuel", "Chaque mois"),
-        OptionRemoved("sobriete", "led", "LED"),
-        OptionAdded("sobriete", "veille", "Veilles"),
+    diff = diff_definitions(*changed(edit))
+    suivi, sobriete = "Suivez-vous vos factures ?", "Quelles actions ?"
+    assert diff.changes == [
+        OptionRelabelled("suivi", suivi, "aucun", "Non", "Aucun suivi"),
+        PointsChanged("suivi", suivi, "annuel", "Une fois par an", 1, 2),
+        OptionAdded("suivi", suivi, "mensuel", "Chaque mois"),
+        OptionRemoved("sobriete", sobriete, "led", "LED"),
+        OptionAdded("sobriete", sobriete, "veille", "Veilles"),
     ]
+    assert diff.describe() == [
+        "Question « Suivez-vous vos factures ? » : réponse « Non » renommée « Aucun suivi ».",
+        "Question « Suivez-vous vos factures ? », réponse « Une fois par an » : 1 → 2 points.",
+        "Question « Suivez-vous vos factures ? » : réponse « Chaque mois » ajoutée.",
+        "Question « Quelles actions ? » : réponse « LED » retirée.",
+        "Question « Quelles actions ? » : réponse « Veilles » ajoutée.",
+    ]
+
+
+def test_an_option_made_exclusive_is_a_change() -> None:
+    def edit(data: dict[str, Any]) -> None:
+        questions_of(data, 1)[0]["options"].append(
+            {"key": "aucune", "label": "Aucune", "points": 0}
+        )
+
+    def exclusive(data: dict[str, Any]) -> None:
+        edit(data)
+        questions_of(data, 1)[0]["options"][-1]["exclusive"] = True
+
+    (change,) = diff_definitions(changed(edit)[1], changed(exclusive)[1]).changes
+    assert change.describe() == (
+        "Question « Quelles actions ? », réponse « Aucune » : se coche désormais seule."
+    )
 
 
 def test_yes_no_points_are_compared_as_options() -> None:
@@ -150,8 +198,10 @@ def test_yes_no_points_are_compared_as_options() -> None:
         questions_of(data)[1]["yes_points"] = 2
 
     (change,) = diff_definitions(*changed(edit)).changes
-    assert change == PointsChanged("referent", "oui", 1, 2)
-    assert change.describe() == "Question referent, option oui : 1 → 2 points."
+    assert change == PointsChanged("referent", "Avez-vous un référent ?", "oui", "Oui", 1, 2)
+    assert (
+        change.describe() == "Question « Avez-vous un référent ? », réponse « Oui » : 1 → 2 points."
+    )
 
 
 def test_it_spots_weight_type_and_cap_changes() -> None:
@@ -162,18 +212,18 @@ def test_it_spots_weight_type_and_cap_changes() -> None:
 
     diff = diff_definitions(*changed(edit))
     assert diff.changes == [
-        WeightChanged("suivi", 1, 2.5),
-        TypeChanged("referent", "yes_no", "scale"),
-        MaxPointsChanged("sobriete", None, 2),
+        WeightChanged("suivi", "Suivez-vous vos factures ?", 1, 2.5),
+        TypeChanged("referent", "Avez-vous un référent ?", "yes_no", "scale"),
+        MaxPointsChanged("sobriete", "Quelles actions ?", None, 2),
     ]
     assert diff.describe() == [
-        "Question suivi : poids 1 → 2,5.",
-        "Question referent : type yes_no → scale.",
-        "Question sobriete : plafond somme des options → 2.",
+        "Question « Suivez-vous vos factures ? » : poids 1 → 2,5.",
+        "Question « Avez-vous un référent ? » : type oui / non → échelle de 0 à 5.",
+        "Question « Quelles actions ? » : plafond somme des réponses → 2.",
     ]
 
 
-def test_it_spots_band_changes() -> None:
+def test_it_spots_band_changes_by_label() -> None:
     def edit(data: dict[str, Any]) -> None:
         data["bands"] = [
             {"key": "debut", "label": "Premiers pas", "min": 0, "max": 2, "explanation": "…"},
@@ -188,7 +238,41 @@ def test_it_spots_band_changes() -> None:
         BandAdded("milieu", "En route", 2, 5),
     ]
     assert diff.describe() == [
-        "Niveau supprimé : « Bien engagé » (2,5 à 5).",
-        "Niveau debut : « Début » → « Premiers pas », seuils 0 à 2,5 → 0 à 2.",
-        "Niveau ajouté : « En route » (2 à 5).",
+        "Niveau « Bien engagé » supprimé (2,5 à 5).",
+        "Niveau « Début » : renommé « Premiers pas », seuils 0 à 2,5 → 0 à 2, "
+        "explication modifiée.",
+        "Niveau « En route » ajouté (2 à 5).",
     ]
+
+
+def test_no_sentence_names_a_key() -> None:
+    def edit(data: dict[str, Any]) -> None:
+        questions_of(data)[0]["options"][1]["points"] = 2
+        questions_of(data)[1]["weight"] = 3
+        questions_of(data, 1).append(questions_of(data).pop(0))
+        data["bands"][0]["label"] = "Premiers pas"
+
+    sentences = diff_definitions(*changed(edit)).describe()
+    assert len(sentences) == 4
+    for key in ("suivi", "annuel", "referent", "connaissance", "actions", "debut"):
+        assert all(f" {key}" not in sentence for sentence in sentences), (key, sentences)
+
+
+def test_resources_waiting_in_a_draft_are_listed_by_title() -> None:
+    resource = {
+        "key": "diag",
+        "title": "Diagnostic énergie",
+        "provider": "CCI",
+        "type": "accompagnement",
+        "description": "Un diagnostic.",
+        "url": "https://example.org/",
+        "levels": ["debut"],
+    }
+
+    def edit(data: dict[str, Any]) -> None:
+        data["resources"] = [resource]
+
+    (change,) = diff_definitions(*changed(edit)).changes
+    assert change.describe() == (
+        "Ressource « Diagnostic énergie » ajoutée ou mise à jour dans la base à la publication."
+    )

@@ -434,3 +434,36 @@ def test_not_concerned_is_refused_unless_the_question_allows_it() -> None:
     with pytest.raises(AnswerError, match="n'accepte pas la réponse « Non concerné »"):
         parse_answer(defn.question("suivi"), None, not_applicable=True)
     assert parse_answer(defn.question("referent"), "oui", not_applicable=True) == NOT_CONCERNED
+
+
+NONE_OPTION = {"key": "aucune", "label": "Aucune de ces actions", "points": 0, "exclusive": True}
+SOBRIETE_OR_NONE = q(SOBRIETE, max_points=None, options=[*SOBRIETE["options"], NONE_OPTION])
+
+
+def test_an_exclusive_option_ticked_with_another_is_refused_with_its_label() -> None:
+    question = theme([SOBRIETE_OR_NONE]).question("sobriete")
+    with pytest.raises(AnswerError, match="« Aucune de ces actions » ne peut pas être cochée"):
+        parse_answer(question, ["consignes", "aucune"], False)
+
+
+def test_an_exclusive_option_ticked_alone_is_an_answer_worth_nothing() -> None:
+    defn = theme([SOBRIETE_OR_NONE])
+    assert parse_answer(defn.question("sobriete"), ["aucune"], False) == value(["aucune"])
+    result = score_theme(defn, {"sobriete": value(["aucune"])}, NOBODY)
+    assert result.score == 0
+    assert result.counted == 1
+
+
+def test_a_stored_contradictory_answer_counts_as_unanswered() -> None:
+    defn = theme([SOBRIETE_OR_NONE])
+    result = score_theme(defn, {"sobriete": value(["gtb", "aucune"])}, NOBODY)
+    assert result.questions["sobriete"].answered is False
+    assert result.score is None
+
+
+def test_the_exclusive_option_is_never_the_suggested_answer() -> None:
+    defn = theme([SOBRIETE_OR_NONE])
+    result = score_theme(defn, {"sobriete": value(["aucune"])}, NOBODY)
+    (found,) = suggestions(defn, result)
+    assert found.current_label == "Aucune de ces actions"
+    assert found.best_label == "GTB"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,13 +44,27 @@ def direction() -> str:
     return value
 
 
+# ASCII digits only, nine at most: « ² », « ٣ » or 4,301 digits never reach int().
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def whole_number_arg(name: str, message: str) -> int | None:
+    """A whole number from the query string (None if absent); a 400 saying `message` if not."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    if not _WHOLE_NUMBER.fullmatch(raw):
+        abort(400, description=message)
+    return int(raw)
+
+
 def field_named(form: FlaskForm, name: str) -> Field | None:
     """A form field by its full name, subfields included (`options-0-points`)."""
     parts = name.split("-")
     field = form._fields.get(parts[0]) if hasattr(form, "_fields") else None
     rest = parts[1:]
     while field is not None and rest:
-        if isinstance(field, FieldList) and rest[0].isdigit():
+        if isinstance(field, FieldList) and _WHOLE_NUMBER.fullmatch(rest[0]):
             index = int(rest[0])
             field = field.entries[index] if index < len(field.entries) else None
             rest = rest[1:]

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from ...access import require_territory_role
+from ...domain.definitions import BANDS_MAX
 from ...models import Questionnaire, QuestionnaireVersion
 from ...services import drafts
 from ...services import editor as service
@@ -413,7 +414,13 @@ def option_edit(slug: str, theme_key: str, question_key: str, option_key: str) -
     if found is None:
         abort(404)
     option = found[1]
-    form = OptionForm(data={"label": option.get("label"), "points": option.get("points")})
+    form = OptionForm(
+        data={
+            "label": option.get("label"),
+            "points": option.get("points"),
+            "exclusive": option.get("exclusive", False),
+        }
+    )
     general: list[str] = []
     if form.validate_on_submit():
         try:
@@ -467,19 +474,18 @@ def option_remove(slug: str, theme_key: str, question_key: str, option_key: str)
 @bp.route("/questionnaires/<theme_key>/niveaux", methods=["GET", "POST"])
 @login_required
 def bands_edit(slug: str, theme_key: str) -> Page:
-    """Change every maturity level at once: thresholds, labels, explanations."""
+    """Change every maturity level at once: thresholds, labels, explanations; add or remove."""
     territory = require_territory_role(slug, "admin")
     questionnaire = questionnaire_or_404(territory, theme_key)
     data = _working(questionnaire)[1]
     bands = data.get("bands", [])
-    form = BandsForm(
-        data={
-            "bands": [
-                {key: band.get(key) for key in ("label", "min", "max", "explanation")}
-                for band in bands
-            ]
-        }
-    )
+    rows = [
+        {key: band.get(key) for key in ("key", "label", "min", "max", "explanation")}
+        for band in bands
+    ]
+    if len(rows) < BANDS_MAX:
+        rows.append({})  # a blank row: filled in, it adds a level
+    form = BandsForm(data={"bands": rows})
     general: list[str] = []
     if form.validate_on_submit():
         try:
@@ -495,7 +501,8 @@ def bands_edit(slug: str, theme_key: str) -> Page:
         general,
         territory=territory,
         questionnaire=questionnaire,
-        band_keys=[b["key"] for b in bands],
+        band_labels={b["key"]: b.get("label", "") for b in bands},
+        band_max=BANDS_MAX,
     )
 
 

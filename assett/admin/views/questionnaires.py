@@ -21,9 +21,11 @@ from ...domain.diff import (
     BandRemoved,
     CategoryAdded,
     CategoryRemoved,
+    CategoryRenamed,
     Change,
     MaxPointsChanged,
     OptionAdded,
+    OptionExclusivityChanged,
     OptionRelabelled,
     OptionRemoved,
     PointsChanged,
@@ -31,6 +33,7 @@ from ...domain.diff import (
     QuestionMoved,
     QuestionRemoved,
     QuestionReworded,
+    ResourcePending,
     TypeChanged,
     WeightChanged,
 )
@@ -45,7 +48,10 @@ from ...services.errors import ServiceError
 from ...services.questionnaires import published_version
 from .. import bp
 from ..questionnaire_forms import ImportForm, PreviewProfileForm, ThemeForm
-from . import questionnaire_editor  # noqa: F401  # registers the draft editor's routes
+from . import (
+    questionnaire_editor,  # noqa: F401  # registers the draft editor's routes
+    theme_files,  # noqa: F401  # registers the example file's route
+)
 from ._editor_helpers import (
     Page,
     all_messages,
@@ -54,6 +60,7 @@ from ._editor_helpers import (
     me,
     questionnaire_or_404,
     show_errors,
+    whole_number_arg,
 )
 
 STATUS_LABELS = {"draft": _l("Brouillon"), "published": _l("Publiée"), "archived": _l("Archivée")}
@@ -66,10 +73,11 @@ DIFF_SECTIONS: list[tuple[Any, tuple[type[Change], ...]]] = [
     (_l("Points et poids modifiés"), (PointsChanged, WeightChanged, MaxPointsChanged)),
     (
         _l("Réponses proposées"),
-        (OptionAdded, OptionRemoved, OptionRelabelled, TypeChanged),
+        (OptionAdded, OptionRemoved, OptionRelabelled, OptionExclusivityChanged, TypeChanged),
     ),
-    (_l("Catégories"), (CategoryAdded, CategoryRemoved, QuestionMoved)),
+    (_l("Catégories"), (CategoryAdded, CategoryRemoved, CategoryRenamed, QuestionMoved)),
     (_l("Niveaux de maturité"), (BandAdded, BandRemoved, BandChanged)),
+    (_l("Ressources"), (ResourcePending,)),
 ]
 
 
@@ -219,7 +227,9 @@ def questionnaire_preview(slug: str, theme_key: str) -> Page:
             pages = pages_of(definition, _preview_profile(profile_form))
         else:
             pages = [(category, list(category.questions)) for category in definition.categories]
-    page = request.args.get("page", 1, type=int) or 1
+    page = (
+        whole_number_arg("page", _("Numéro de page invalide : un nombre entier est attendu.")) or 1
+    )
     if pages and not 1 <= page <= len(pages):
         abort(404)
     category, questions = pages[page - 1] if pages else (None, [])
@@ -309,13 +319,12 @@ def questionnaire_versions(slug: str, theme_key: str) -> str:
 
 
 def _number_arg(name: str, default: int | None = None) -> int | None:
-    """A version number from the query string; anything but digits is not found."""
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    if not raw.isdigit():
-        abort(404)
-    return int(raw)
+    """A version number from the query string; anything but a whole number is a bad request."""
+    message = _(
+        "Numéro de version invalide : un nombre entier est attendu (« %(name)s »).", name=name
+    )
+    number = whole_number_arg(name, message)
+    return default if number is None else number
 
 
 def _version_or_404(questionnaire: Questionnaire, number: int | None) -> QuestionnaireVersion:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required, logout_user
 from werkzeug.wrappers import Response
 
 from ...access import member_org_or_404
-from ...extensions import limiter
 from ...models._base import utcnow
+from ...rate_limits import password_failures_per_user
 from ...services import data_rights
 from ...services.errors import ServiceError
 from ...services.organisations import organisations_left_without_members
@@ -42,13 +42,9 @@ def export(org_id: int, fmt: str) -> Response:
     return response
 
 
-def _login_rate_limit() -> str:
-    return str(current_app.config.get("LOGIN_RATE_LIMIT", "10 per minute"))
-
-
 @bp.route("/compte/supprimer", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_login_rate_limit, methods=["POST"])
+@password_failures_per_user
 def delete_account() -> Page:
     """Delete one's account after confirming the password; say what becomes of orphaned orgs."""
     user = me()

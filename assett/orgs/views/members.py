@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from ...access import is_member, member_org_or_404
 from ...models import Organisation
+from ...rate_limits import invitations_per_user
 from ...services import invitations
 from ...services import organisations as service
 from ...services.errors import ServiceError
@@ -35,6 +36,7 @@ def _render_members(
 
 @bp.route("/o/<int:org_id>/membres", methods=["GET", "POST"])
 @login_required
+@invitations_per_user
 def members(org_id: int) -> Page:
     """The members, the pending invitations, and a form to create an invitation link."""
     organisation = member_org_or_404(org_id)

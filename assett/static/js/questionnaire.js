@@ -1,8 +1,11 @@
 // Questionnaire pages, progressive enhancement only (the form works without it):
-// « Non concerné » greys out the question's choices; « Aucune de ces réponses » unticks the others.
+// « Non concerné » greys out the question's choices; an exclusive choice (« Aucune de ces
+// réponses », or an option marked `exclusive` in the definition) unticks the others.
 (function () {
   "use strict";
-  var NONE = "_aucune";
+  function isExclusive(input) {
+    return input.getAttribute("data-exclusive") === "1";
+  }
 
   function choicesOf(question) {
     return Array.prototype.slice.call(
@@ -30,7 +33,7 @@
         if (!input.checked) { return; }
         checkboxes.forEach(function (other) {
           if (other === input) { return; }
-          if (input.value === NONE || other.value === NONE) { other.checked = false; }
+          if (isExclusive(input) || isExclusive(other)) { other.checked = false; }
         });
       });
     });

@@ -1,0 +1,1 @@
+"""Reporting: the dashboard's figures, their tables and exports."""

@@ -1,0 +1,481 @@
+"""The dashboard's tables, declared once: the page, the CSV and the XLSX are rendered from these.
+
+A table is a list of `Column(label, getter, format)`. The getter reads a row; the format says
+how the value is rounded and written (a score with one decimal « 2,5 », a percentage, a count,
+a date, a label looked up from a code). A column with `hidden` shows « moins de 5
+organisations » instead of any figure of a row computed over too few organisations: the rows
+already hold None there (domain.aggregation), the label says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache, partial
+from operator import attrgetter
+from typing import Any
+
+from flask_babel import gettext as _
+
+from ..domain.aggregation import SUPPRESSED_LABEL, FunnelStep
+from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
+from ..services.aggregates import LOCAL_TIMEZONE
+from ..services.dashboard import (
+    Filters,
+    Overview,
+    PotentialLine,
+    Progressor,
+    SharingOrganisation,
+    ThemeInfo,
+    ThemeView,
+)
+from ..services.organisations import SHARING_SHORT_LABELS
+
+EMPTY = "–"
+HEADCOUNT_LABELS = {code: label for code, (label, _min) in HEADCOUNT_BRACKETS.items()}
+
+
+@dataclass(frozen=True)
+class Format:
+    """How a kind of value is rounded and written; `number_format` is the XLSX one."""
+
+    name: str
+    decimals: int | None = None
+    number_format: str | None = None
+    width: int = 12
+    numeric: bool = True
+
+
+TEXT = Format("text", width=24, numeric=False)
+LABEL = Format("label", width=24, numeric=False)  # a code shown by its label
+YES_NO = Format("yes_no", width=8, numeric=False)
+INTEGER = Format("integer", decimals=0, number_format="0", width=10)
+SCORE = Format("score", decimals=1, number_format="0.0", width=10)
+CHANGE = Format("change", decimals=1, number_format="+0.0;-0.0;0.0", width=10)
+DECIMAL = Format("decimal", decimals=1, number_format="0.0", width=10)
+PERCENT = Format("percent", decimals=2, number_format="0%", width=10)
+DATE = Format("date", number_format="dd/mm/yyyy", width=12)
+
+
+class Suppressed:
+    """A figure over fewer than 5 organisations: written as « moins de 5 organisations »."""
+
+    def __str__(self) -> str:
+        return SUPPRESSED_LABEL
+
+
+SUPPRESSED = Suppressed()
+
+
+@lru_cache(maxsize=65536)  # scores take few distinct values: each is rounded once
+def rounded(value: float, decimals: int) -> float:
+    """Round half up as the page does (2.45 → 2.5), not to the nearest even."""
+    step = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP))
+
+
+def local_day(moment: datetime | date | None) -> date | None:
+    """The local calendar day of a moment."""
+    if isinstance(moment, datetime):
+        return moment.astimezone(LOCAL_TIMEZONE).date() if moment.tzinfo else moment.date()
+    return moment
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its header, how to read it from a row, how to write it."""
+
+    label: str
+    getter: Callable[[Any], Any]
+    format: Format = TEXT
+    hidden: Callable[[Any], bool] | None = None
+    labels: Mapping[Any, Any] | None = None
+
+    def __post_init__(self) -> None:
+        # Translate the labels once per table, not once per cell.
+        labels = self.labels
+        if self.format is YES_NO and labels is None:
+            labels = {True: _("oui"), False: _("non")}
+        if labels is not None:
+            object.__setattr__(self, "labels", {key: str(text) for key, text in labels.items()})
+
+    def value(self, row: Any) -> Any:
+        """The typed value written in every export: rounded, labelled, or SUPPRESSED."""
+        if self.hidden is not None and self.hidden(row):
+            return SUPPRESSED
+        value = self.getter(row)
+        if value is None or value == "":
+            return None
+        fmt = self.format
+        if fmt is LABEL and self.labels is not None:
+            return self.labels.get(value, str(value))
+        if fmt is DATE:
+            return local_day(value)
+        if fmt is YES_NO:
+            return bool(value)
+        if fmt is INTEGER:
+            return int(value)
+        if fmt.decimals is not None:
+            return rounded(value, fmt.decimals)
+        return str(value)
+
+    def cell(self, row: Any) -> tuple[str, bool]:
+        """The text shown on the page, and whether it stands for a suppressed figure."""
+        value = self.value(row)
+        return self.text(value), value is SUPPRESSED
+
+    def text(self, value: Any, csv: bool = False) -> str:
+        """The value as French text: on the page, or in a CSV (no thousands separator)."""
+        if value is None:
+            return "" if csv else EMPTY
+        if value is SUPPRESSED or isinstance(value, str):
+            return str(value)
+        fmt = self.format
+        if fmt is YES_NO and self.labels is not None:
+            return str(self.labels[bool(value)])
+        if fmt is DATE:
+            return f"{value:%d/%m/%Y}"
+        if fmt is PERCENT:
+            return f"{round(value * 100)} %"
+        if fmt is INTEGER:
+            return str(value) if csv else f"{value:,}".replace(",", "\u202f")
+        text = f"{value:.{fmt.decimals}f}".replace(".", ",")
+        if fmt is CHANGE and not csv:
+            return "+" + text if value > 0 else text.replace("-", "−")
+        return text
+
+
+@dataclass(frozen=True)
+class Table:
+    """A dashboard table: its name in URLs and file names, its title, its columns, its rows."""
+
+    key: str
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Any]
+
+
+def _score(label: str, getter: Callable[[Any], Any], hidden: Callable[[Any], bool]) -> Column:
+    return Column(label, getter, SCORE, hidden)
+
+
+def participation(steps: Sequence[FunnelStep], labels: Mapping[str, str]) -> Table:
+    """The participation funnel: organisations at each stage."""
+    return Table(
+        "participation",
+        _("Participation"),
+        [
+            Column(_("Étape"), lambda s: s.key, LABEL, labels=labels),
+            Column(_("Organisations"), lambda s: s.count, INTEGER),
+            Column(_("Part des inscrites"), lambda s: s.share_of_registered, PERCENT),
+        ],
+        steps,
+    )
+
+
+def maturity(themes: Sequence[ThemeView]) -> Table:
+    """Coverage and the mean and median score per theme."""
+
+    def hidden(t: ThemeView) -> bool:
+        return t.summary.suppressed
+
+    return Table(
+        "maturite",
+        _("Maturité"),
+        [
+            Column(_("Thème"), lambda t: t.title),
+            Column(_("Organisations"), lambda t: t.summary.n_orgs, INTEGER),
+            Column(_("Évaluées"), lambda t: t.summary.n_scored, INTEGER),
+            Column(_("Non évaluées"), lambda t: t.summary.n_not_evaluated, INTEGER),
+            _score(_("Score moyen sur 5"), lambda t: t.summary.mean, hidden),
+            _score(_("Score médian sur 5"), lambda t: t.summary.median, hidden),
+        ],
+        themes,
+    )
+
+
+def _of(
+    find: Callable[[Any], Any], read: Callable[[Any], Any], missing: Any = None
+) -> Callable[[Any], Any]:
+    """A getter reading the part of a row that `find` picks, or `missing` when there is none."""
+
+    def getter(row: Any) -> Any:
+        found = find(row)
+        return missing if found is None else read(found)
+
+    return getter
+
+
+def _band(key: str) -> Callable[[ThemeView], Any]:
+    return lambda theme: next((band for band in theme.bands if band.key == key), None)
+
+
+def bands(themes: Sequence[ThemeView]) -> Table:
+    """Organisations per level and theme, each count beside its share."""
+    seen: dict[str, str] = {}
+    for theme in themes:
+        for band in theme.bands:
+            seen.setdefault(band.key, band.label)
+    columns = [Column(_("Thème"), lambda t: t.title)]
+    for key, label in seen.items():
+        columns += [
+            Column(
+                label,
+                _of(_band(key), attrgetter("count")),
+                INTEGER,
+                lambda t: t.summary.suppressed,
+            ),
+            Column(
+                _("%(level)s (part)", level=label),
+                _of(_band(key), attrgetter("share")),
+                PERCENT,
+                lambda t: t.summary.suppressed,
+            ),
+        ]
+    return Table("niveaux", _("Niveaux"), columns, themes)
+
+
+def paired(themes: Sequence[ThemeView]) -> Table:
+    """First and latest score of the organisations that reassessed a theme."""
+
+    def hidden(t: ThemeView) -> bool:
+        return t.paired.suppressed
+
+    return Table(
+        "reevaluees",
+        _("Réévaluées"),
+        [
+            Column(_("Thème"), lambda t: t.title),
+            Column(_("Organisations réévaluées"), lambda t: t.paired.n, INTEGER),
+            _score(_("Score moyen, première"), lambda t: t.paired.mean_first, hidden),
+            _score(_("Score moyen, dernière"), lambda t: t.paired.mean_latest, hidden),
+            Column(_("Évolution moyenne"), lambda t: t.paired.mean_change, CHANGE, hidden),
+            Column(_("Évolution médiane"), lambda t: t.paired.median_change, CHANGE, hidden),
+            Column(_("En progrès"), lambda t: t.paired.improved, INTEGER, hidden),
+            Column(_("Stables"), lambda t: t.paired.unchanged, INTEGER, hidden),
+            Column(_("En recul"), lambda t: t.paired.declined, INTEGER, hidden),
+        ],
+        themes,
+    )
+
+
+def _quarter_point(points: Mapping[tuple[str, str], Any], key: str, quarter: str) -> Any:
+    return points.get((key, quarter))
+
+
+def quarterly(overview: Overview) -> Table:
+    """The mean score per quarter: one row per quarter, a score and a count per theme."""
+    points = {(t.key, p.quarter): p for t in overview.themes for p in t.quarters}
+    columns = [Column(_("Trimestre"), lambda q: q)]
+    for theme in overview.themes:
+        point = partial(_quarter_point, points, theme.key)
+        columns += [
+            Column(
+                _("%(theme)s : score moyen", theme=theme.title),
+                _of(point, attrgetter("mean")),
+                SCORE,
+                _of(point, attrgetter("suppressed"), False),
+            ),
+            Column(
+                _("%(theme)s : organisations", theme=theme.title),
+                _of(point, attrgetter("n_orgs")),
+                INTEGER,
+            ),
+        ]
+    return Table("trimestres", _("Trimestres"), columns, overview.quarter_labels)
+
+
+def _losses() -> list[Column]:
+    return [
+        Column(_("Points perdus (pondérés)"), lambda r: r[1].potential.weighted_lost, DECIMAL),
+        Column(_("Part des points perdus"), lambda r: r[1].potential.share_lost, PERCENT),
+        Column(_("Par organisation"), lambda r: r[1].lost_per_org, DECIMAL),
+        Column(_("Organisations"), lambda r: r[1].potential.n_orgs, INTEGER),
+    ]
+
+
+def category_losses(themes: Sequence[ThemeView]) -> Table:
+    """The categories where the network loses the most points, per theme."""
+    rows: list[tuple[str, PotentialLine]] = [
+        (t.title, line) for t in themes for line in t.categories
+    ]
+    return Table(
+        "categories",
+        _("Où agir, catégories"),
+        [
+            Column(_("Thème"), lambda r: r[0]),
+            Column(_("Catégorie"), lambda r: r[1].label),
+            *_losses(),
+        ],
+        rows,
+    )
+
+
+def question_losses(themes: Sequence[ThemeView]) -> Table:
+    """The questions where the network loses the most points, per theme."""
+    rows: list[tuple[str, PotentialLine]] = [
+        (t.title, line) for t in themes for line in t.questions
+    ]
+    return Table(
+        "questions",
+        _("Où agir, questions"),
+        [
+            Column(_("Thème"), lambda r: r[0]),
+            Column(_("Question"), lambda r: r[1].label),
+            Column(_("Catégorie"), lambda r: r[1].category),
+            *_losses(),
+        ],
+        rows,
+    )
+
+
+def resources(opened: Sequence[tuple[Any, int]]) -> Table:
+    """The resources opened by the most organisations."""
+    return Table(
+        "ressources",
+        _("Ressources"),
+        [
+            Column(_("Ressource"), lambda r: r[0].title),
+            Column(_("Porteur"), lambda r: r[0].provider),
+            Column(_("Organisations"), lambda r: r[1], INTEGER),
+        ],
+        opened,
+    )
+
+
+def filter_lines(
+    filters: Filters, labels: Mapping[str, Mapping[str, str]]
+) -> list[tuple[str, str]]:
+    """The filters applied, as (name, value shown) lines."""
+    names = {
+        "theme": _("Thème"),
+        "section": _("Section NAF"),
+        "headcount": _("Tranche d'effectif"),
+        "legal_type": _("Statut juridique"),
+        "postcode": _("Commune"),
+        "cohort": _("Cohorte"),
+        "start": _("Depuis le"),
+        "end": _("Jusqu'au"),
+    }
+    lines = []
+    for key, value in filters.args().items():
+        if key in ("start", "end"):
+            shown = date.fromisoformat(value).strftime("%d/%m/%Y")
+        else:
+            shown = labels.get(key, {}).get(value, value)
+        lines.append((names[key], shown))
+    return lines
+
+
+def filters(lines: Sequence[tuple[str, str]]) -> Table:
+    """The filters an export was made with."""
+    return Table(
+        "filtres",
+        _("Filtres"),
+        [Column(_("Filtre"), lambda r: r[0]), Column(_("Valeur"), lambda r: r[1])],
+        lines or [(_("Filtres"), _("aucun : tout le territoire"))],
+    )
+
+
+def overview_tables(overview: Overview, funnel_labels: Mapping[str, str]) -> list[Table]:
+    """Every table of the dashboard's overview, in page order."""
+    return [
+        participation(overview.funnel, funnel_labels),
+        maturity(overview.themes),
+        bands(overview.themes),
+        paired(overview.themes),
+        quarterly(overview),
+        category_losses(overview.themes),
+        question_losses(overview.themes),
+    ]
+
+
+def progressors(rows: Sequence[Progressor], titles: Mapping[str, str]) -> Table:
+    """The sharing organisations whose score rose the most."""
+    return Table(
+        "progressions",
+        _("Meilleures progressions"),
+        [
+            Column(_("Organisation"), lambda p: p.name),
+            Column(_("Commune"), lambda p: p.commune),
+            Column(_("Thème"), lambda p: p.theme_key, LABEL, labels=titles),
+            Column(_("Première auto-évaluation"), lambda p: p.first_score, SCORE),
+            Column(_("Dernière auto-évaluation"), lambda p: p.latest_score, SCORE),
+            Column(_("Progression"), lambda p: p.gain, CHANGE),
+            Column(_("Auto-évaluations"), lambda p: p.assessment_count, INTEGER),
+        ],
+        rows,
+    )
+
+
+def _change_since_first(result: Any) -> float | None:
+    if result.assessment_count < 2:
+        return None
+    if result.score is None or result.first_score is None:
+        return None
+    return float(result.score - result.first_score)
+
+
+def _theme_result(key: str, row: SharingOrganisation) -> Any:
+    return row.results.get(key)
+
+
+def organisations(rows: Iterable[SharingOrganisation], themes: Sequence[ThemeInfo]) -> Table:
+    """One row per sharing organisation: its profile, then each theme's latest result."""
+    columns = [
+        Column(_("Organisation"), lambda r: r.organisation.name),
+        Column(_("Commune"), lambda r: r.organisation.commune),
+        Column(_("Code postal"), lambda r: r.organisation.postcode),
+        Column(_("Section NAF"), lambda r: r.organisation.naf_section, LABEL, labels=NAF_SECTIONS),
+        Column(
+            _("Tranche d'effectif"),
+            lambda r: r.organisation.headcount_code,
+            LABEL,
+            labels=HEADCOUNT_LABELS,
+        ),
+        Column(
+            _("Statut juridique"), lambda r: r.organisation.legal_type, LABEL, labels=LEGAL_TYPES
+        ),
+        Column(_("Partage"), lambda r: r.organisation.sharing, LABEL, labels=SHARING_SHORT_LABELS),
+        Column(_("Dernière activité"), lambda r: r.organisation.last_activity_at, DATE),
+    ]
+    for info in themes:
+        result = partial(_theme_result, info.key)
+        band_labels = {band.key: band.label for band in info.bands}
+        title = info.title
+        columns += [
+            Column(
+                _("%(theme)s : score sur 5", theme=title),
+                _of(result, attrgetter("score")),
+                SCORE,
+            ),
+            Column(
+                _("%(theme)s : niveau", theme=title),
+                _of(result, attrgetter("band_key")),
+                LABEL,
+                labels=band_labels,
+            ),
+            Column(
+                _("%(theme)s : évolution depuis la première", theme=title),
+                _of(result, _change_since_first),
+                CHANGE,
+            ),
+            Column(
+                _("%(theme)s : auto-évaluations", theme=title),
+                _of(result, attrgetter("assessment_count"), 0),
+                INTEGER,
+            ),
+            Column(
+                _("%(theme)s : dernière auto-évaluation", theme=title),
+                _of(result, attrgetter("submitted_at")),
+                DATE,
+            ),
+            Column(
+                _("%(theme)s : réévaluation due", theme=title),
+                _of(result, attrgetter("reassessment_due")),
+                YES_NO,
+            ),
+        ]
+    return Table("organisations", _("Organisations"), columns, rows)

@@ -1,0 +1,187 @@
+"""CSV and XLSX of any dashboard table, written from its column spec, row by row.
+
+Both stream: the CSV is yielded in chunks of rows; the workbook (reporting.xlsx) is written
+row by row into a temporary file that the response then reads in chunks. Memory stays flat
+whatever the network's size.
+
+Text cells and headers go through `neutralise_cell`, so that a name an organisation typed
+(« =HYPERLINK(…) ») is never run as a formula; figures stay typed numbers and dates with the
+number format of their column (one decimal for scores, % for shares).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date
+from typing import IO, Any
+
+from flask_babel import gettext as _
+
+from ..domain.aggregation import SUPPRESSED_LABEL, neutralise_cell
+from ..services.exports import sheet_title, xlsx_text
+from .columns import SUPPRESSED, Column, Suppressed, Table
+from .xlsx import SheetColumn, Workbook
+
+CSV_SEPARATOR = ";"
+CSV_CHUNK_ROWS = 500
+FILE_CHUNK_BYTES = 64 * 1024
+WIDTH_SAMPLE_ROWS = 200
+MIN_WIDTH, MAX_WIDTH, HEADER_WIDTH = 8, 50, 22
+
+# The filters in a file name, in the order of the form.
+_FILE_NAME_PREFIXES = {
+    "theme": "",
+    "section": "naf-",
+    "headcount": "effectif-",
+    "legal_type": "",
+    "postcode": "",
+    "cohort": "cohorte-",
+    "start": "du-",
+    "end": "au-",
+}
+
+
+def _header(column: Column) -> str:
+    return str(neutralise_cell(str(column.label)))
+
+
+def _csv_text(column: Column, value: Any) -> str:
+    text = column.text(value, csv=True)
+    return str(neutralise_cell(text)) if isinstance(value, str) else text
+
+
+class _Lines:
+    """A csv.writer whose lines are taken back as UTF-8 bytes, chunk by chunk."""
+
+    def __init__(self) -> None:
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, delimiter=CSV_SEPARATOR, lineterminator="\r\n")
+
+    def take(self) -> bytes:
+        data = self.buffer.getvalue().encode("utf-8")
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return data
+
+
+def csv_stream(table: Table) -> Iterator[bytes]:
+    """The table as CSV for a French Excel: UTF-8 with BOM, ';', decimal comma, CRLF."""
+    lines = _Lines()
+    lines.buffer.write("\ufeff")  # the BOM makes Excel read UTF-8 accents
+    lines.writer.writerow([_header(column) for column in table.columns])
+    for number, row in enumerate(table.rows, start=1):
+        lines.writer.writerow([_csv_text(c, c.value(row)) for c in table.columns])
+        if number % CSV_CHUNK_ROWS == 0:
+            yield lines.take()
+    yield lines.take()
+
+
+def long_csv_stream(tables: Sequence[Table]) -> Iterator[bytes]:
+    """Several tables in one CSV, one figure per line: section, row, indicator, value, remark."""
+    lines = _Lines()
+    lines.buffer.write("\ufeff")
+    lines.writer.writerow([_("Rubrique"), _("Ligne"), _("Indicateur"), _("Valeur"), _("Remarque")])
+    for table in tables:
+        names = [c for c in table.columns if not c.format.numeric]
+        figures = [c for c in table.columns if c.format.numeric]
+        for row in table.rows:
+            line = " · ".join(text for c in names if (text := _csv_text(c, c.value(row))) != "")
+            for column in figures:
+                value = column.value(row)
+                hidden = value is SUPPRESSED
+                lines.writer.writerow(
+                    [
+                        table.title,
+                        line,
+                        _header(column),
+                        "" if hidden else _csv_text(column, value),
+                        SUPPRESSED_LABEL if hidden else "",
+                    ]
+                )
+        yield lines.take()
+
+
+def _width(column: Column, sample: Sequence[Any]) -> int:
+    """A width that fits the sampled values and a wrapped header, within bounds."""
+    longest = max((len(column.text(column.value(row), csv=True)) for row in sample), default=0)
+    header = min(len(str(column.label)), HEADER_WIDTH)
+    return max(MIN_WIDTH, min(MAX_WIDTH, max(longest, header, column.format.width) + 2))
+
+
+def _cells(table: Table, rows: Iterable[Any]) -> Iterator[list[Any]]:
+    """Each row as typed cells: numbers, dates, texts neutralised; None for an empty cell."""
+    for row in rows:
+        cells: list[Any] = []
+        for column in table.columns:
+            value = column.value(row)
+            if isinstance(value, str | Suppressed):
+                value = xlsx_text(str(value))
+            elif value is True or value is False:
+                value = column.text(value)
+            cells.append(value)
+        yield cells
+
+
+def write_xlsx(tables: Sequence[Table], target: IO[bytes]) -> None:
+    """Write the tables as a workbook, one sheet each: bold frozen header, typed figures."""
+    if not tables:
+        raise ValueError("un classeur doit avoir au moins une feuille")
+    workbook = Workbook(target)
+    taken: set[str] = set()
+    for table in tables:
+        title = sheet_title(str(table.title), taken)
+        taken.add(title.casefold())
+        rows = iter(table.rows)
+        sample = list(itertools.islice(rows, WIDTH_SAMPLE_ROWS))
+        columns = [
+            SheetColumn(
+                xlsx_text(str(column.label)), _width(column, sample), column.format.number_format
+            )
+            for column in table.columns
+        ]
+        workbook.add_sheet(title, columns, _cells(table, itertools.chain(sample, rows)))
+    workbook.close()
+
+
+def xlsx_stream(tables: Sequence[Table]) -> Iterator[bytes]:
+    """The workbook, written to a temporary file, then read back in chunks."""
+    with tempfile.TemporaryFile() as target:
+        write_xlsx(tables, target)
+        target.seek(0)
+        while chunk := target.read(FILE_CHUNK_BYTES):
+            yield chunk
+
+
+def xlsx_bytes(tables: Sequence[Table]) -> bytes:
+    """The workbook as bytes (for tests and small files)."""
+    return b"".join(xlsx_stream(tables))
+
+
+def _ascii_slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-")
+
+
+def file_name(
+    parts: Iterable[str],
+    filters: Mapping[str, str],
+    labels: Mapping[str, Mapping[str, str]],
+    day: date,
+    extension: str,
+) -> str:
+    """An ASCII file name that says what was exported, with which filters, on which day."""
+    words = [_ascii_slug(part) for part in parts]
+    for key, prefix in _FILE_NAME_PREFIXES.items():
+        value = filters.get(key)
+        if value is None:
+            continue
+        shown = labels.get(key, {}).get(value, value) if key == "cohort" else value
+        words.append(prefix + _ascii_slug(shown))
+    stem = "-".join(word for word in words if word)[:150].strip("-")
+    return f"{stem}-{day.isoformat()}.{extension}"
