@@ -12,21 +12,19 @@ import secrets
 from collections.abc import Iterator
 from contextlib import ExitStack
 from html import unescape
-from pathlib import Path
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from assett import create_app
 from assett.extensions import db
 from assett.models import Assessment, Membership, Organisation, User
 from bench.browser import Browser, Page
 from bench.servers import Server, gunicorn
 from bench.synthetic import SYNTHETIC_PASSWORD, generate_territory
 
-from . import factories
-from .conftest import test_config
+# The servers are other processes: they must see committed rows.
+pytestmark = pytest.mark.real_commits
 
 REDIS_URL = os.environ.get("ASSETT_TEST_REDIS_URL", "redis://127.0.0.1:6379/4")
 SLUG = "sans-etat"
@@ -42,29 +40,20 @@ def _redis_or_skip() -> None:
 
 
 @pytest.fixture
-def seeded(_database: Path) -> Iterator[tuple[Flask, dict[str, str]]]:
+def seeded(app: Flask) -> tuple[Flask, dict[str, str]]:
     """A committed territory the servers can see: 8 organisations with history, and a newcomer."""
     _redis_or_skip()
-    app = create_app(test_config(_database))
-    with app.app_context():
-        report = generate_territory(SLUG, 8, app.config["QUESTIONNAIRES_DIR"], seed=2)
-        newcomer = Organisation(
-            territory_id=report.territory_id, name="Nouvelle venue", legal_type="association"
-        )
-        db.session.add(newcomer)
-        db.session.flush()
-        actor = db.session.scalar(select(User).where(User.email == report.logins["actor"]))
-        assert actor is not None
-        db.session.add(Membership(user_id=actor.id, organisation_id=newcomer.id))
-        db.session.commit()
-        people = {**report.logins, "newcomer": str(newcomer.id)}
-        try:
-            yield app, people
-        finally:
-            db.session.rollback()
-            factories.empty_database()
-            db.session.remove()
-            db.engine.dispose()
+    report = generate_territory(SLUG, 8, app.config["QUESTIONNAIRES_DIR"], seed=2)
+    newcomer = Organisation(
+        territory_id=report.territory_id, name="Nouvelle venue", legal_type="association"
+    )
+    db.session.add(newcomer)
+    db.session.flush()
+    actor = db.session.scalar(select(User).where(User.email == report.logins["actor"]))
+    assert actor is not None
+    db.session.add(Membership(user_id=actor.id, organisation_id=newcomer.id))
+    db.session.commit()
+    return app, {**report.logins, "newcomer": str(newcomer.id)}
 
 
 @pytest.fixture
@@ -119,6 +108,7 @@ def test_a_submission_through_one_server_shows_on_the_other_servers_dashboard(
 
     assert sent.status == 302
     assert f"/o/{people['newcomer']}/resultats" in (sent.location or "")
+    db.session.rollback()  # end this session's read snapshot: the server wrote since it began
     assert (
         db.session.scalar(
             select(func.count(Assessment.id)).where(

@@ -36,7 +36,7 @@ from assett.services.questionnaires import definition_of
 from bench.synthetic import NAF_CODES, SyntheticReport, generate_territory
 from bench.synthetic.__main__ import synthetic as synthetic_command
 
-# The generator writes on a connection of its own.
+# The command test runs in an app context, hence a session, of its own: commits must be real.
 pytestmark = pytest.mark.real_commits
 
 SLUG = "synthetique"
