@@ -305,7 +305,7 @@ def test_rebuild_gives_back_what_submissions_maintained(world, network):
 
 @pytest.mark.real_commits  # the generator writes on a connection of its own
 def test_a_synthetic_territory_fills_the_maintained_tables_consistently(app: Flask):
-    from assett.synthetic import generate_territory
+    from bench.synthetic import generate_territory
 
     report = generate_territory(
         "synth", 40, app.config["QUESTIONNAIRES_DIR"], seed=3, now=at("2026-06-01 12:00")
@@ -317,7 +317,7 @@ def test_a_synthetic_territory_fills_the_maintained_tables_consistently(app: Fla
 
 @pytest.mark.real_commits  # the generator writes on a connection of its own
 def test_a_synthetic_territory_extended_with_append_stays_consistent(app: Flask):
-    from assett.synthetic import generate_territory
+    from bench.synthetic import generate_territory
 
     generate_territory("synth", 15, app.config["QUESTIONNAIRES_DIR"], seed=3)
     report = generate_territory("synth", 10, app.config["QUESTIONNAIRES_DIR"], seed=4, append=True)

@@ -1,8 +1,9 @@
-"""The synthetic territory: what `flask synthetic` stores is what the app itself would store."""
+"""The synthetic territory (bench/synthetic): it stores what the app itself would store."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -32,9 +33,10 @@ from assett.models import (
 from assett.services import assessments as service
 from assett.services.errors import ServiceError
 from assett.services.questionnaires import definition_of
-from assett.synthetic import NAF_CODES, SyntheticReport, generate_territory
+from bench.synthetic import NAF_CODES, SyntheticReport, generate_territory
+from bench.synthetic.__main__ import synthetic as synthetic_command
 
-# The generator writes on a connection of its own.
+# The command test runs in an app context, hence a session, of its own: commits must be real.
 pytestmark = pytest.mark.real_commits
 
 SLUG = "synthetique"
@@ -295,11 +297,11 @@ def test_a_replay_through_submit_assessment_stores_exactly_the_same_rows(app: Fl
 
 def test_running_twice_on_the_same_territory_refuses_and_adds_nothing(app: Flask) -> None:
     runner = app.test_cli_runner()
-    first = runner.invoke(args=["synthetic", SLUG, "--organisations", "30", "--seed", "3"])
+    first = runner.invoke(synthetic_command, [SLUG, "--organisations", "30", "--seed", "3"])
     assert first.exit_code == 0, first.output
     assert "30 organisations" in first.output
     before = db.session.scalar(select(func.count(Assessment.id)))
-    second = runner.invoke(args=["synthetic", SLUG, "--organisations", "30"])
+    second = runner.invoke(synthetic_command, [SLUG, "--organisations", "30"])
     assert second.exit_code == 1
     assert "compte déjà 30 organisations" in second.output
     assert "--append" in second.output
@@ -324,3 +326,40 @@ def test_append_adds_organisations_after_the_existing_ones(app: Flask) -> None:
     db.session.add(user)
     db.session.commit()
     assert user.id > max(db.session.scalars(select(Membership.user_id)))
+
+
+def _content(territory_id: int) -> list[tuple[Any, ...]]:
+    """What a territory holds, without the ids and names that depend on the rows before it."""
+    organisations = list(
+        db.session.execute(
+            select(
+                Organisation.legal_type,
+                Organisation.naf_code,
+                Organisation.headcount_code,
+                Organisation.commune,
+                Organisation.sharing,
+                Organisation.created_at,
+            )
+            .where(Organisation.territory_id == territory_id)
+            .order_by(Organisation.id)
+        )
+    )
+    assessments = list(
+        db.session.execute(
+            select(Assessment.theme_key, Assessment.submitted_at, Assessment.score)
+            .where(Assessment.territory_id == territory_id)
+            .order_by(Assessment.id)
+        )
+    )
+    return [tuple(row) for row in organisations + assessments]
+
+
+def test_the_same_seed_gives_the_same_territory(app: Flask) -> None:
+    moment = datetime(2026, 6, 1, 12, tzinfo=UTC)
+    directory = app.config["QUESTIONNAIRES_DIR"]
+    first = generate_territory("graine-a", 12, directory, seed=5, now=moment)
+    second = generate_territory("graine-b", 12, directory, seed=5, now=moment)
+    other = generate_territory("graine-c", 12, directory, seed=6, now=moment)
+
+    assert _content(first.territory_id) == _content(second.territory_id)
+    assert _content(first.territory_id) != _content(other.territory_id)

@@ -11,7 +11,6 @@ from . import (  # noqa: E402, F401
     dashboard,  # noqa: E402, F401  (animator dashboard)
     demo,
     questionnaires,
-    synthetic,
     territories,
     users,
 )

@@ -1,22 +1,23 @@
-"""`flask synthetic`: a synthetic territory with thousands of organisations, for benchmarks."""
+"""`python -m bench.synthetic SLUG --organisations N`: a synthetic territory for benchmarks.
+
+The application is configured as `flask --app assett` configures it (instance/, ASSETT_*).
+"""
 
 from __future__ import annotations
 
 import click
 from flask import current_app
+from flask.cli import ScriptInfo, with_appcontext
 
-from . import TOP_LEVEL
+from assett.services.errors import ServiceError
+
+from .generate import generate_territory
+from .network import SYNTHETIC_PASSWORD
 
 
 @click.command("synthetic")
 @click.argument("slug")
-@click.option(
-    "--organisations",
-    type=click.IntRange(min=1),
-    default=10_000,
-    show_default=True,
-    help="Nombre d'organisations à créer.",
-)
+@click.option("--organisations", type=click.IntRange(min=1), default=10_000, show_default=True)
 @click.option(
     "--assessments-per-theme",
     type=click.FloatRange(min=0.1),
@@ -24,30 +25,15 @@ from . import TOP_LEVEL
     show_default=True,
     help="Nombre moyen d'évaluations envoyées par organisation et par thème.",
 )
-@click.option(
-    "--seed",
-    type=int,
-    default=1,
-    show_default=True,
-    help="Graine du hasard : la même graine donne les mêmes données.",
-)
-@click.option(
-    "--append", is_flag=True, help="Ajouter des organisations à un territoire qui en a déjà."
-)
-def synthetic_command(
+@click.option("--seed", type=int, default=1, show_default=True, help="Même graine, mêmes données.")
+@click.option("--append", is_flag=True, help="Ajouter des organisations à un territoire peuplé.")
+@with_appcontext
+def synthetic(
     slug: str, organisations: int, assessments_per_theme: float, seed: int, append: bool
 ) -> None:
-    """Build a synthetic territory: organisations and three years of submitted assessments.
-
-    Refuses a territory that already has organisations, unless --append is given.
-    """
-    from ..services.errors import ServiceError
-    from ..synthetic import SYNTHETIC_PASSWORD, generate_territory
-
+    """Build a synthetic territory: organisations and three years of submitted assessments."""
     try:
-        with click.progressbar(
-            length=organisations, label="Organisations", show_pos=True, show_eta=True
-        ) as bar:
+        with click.progressbar(length=organisations, label="Organisations", show_pos=True) as bar:
             report = generate_territory(
                 slug,
                 organisations,
@@ -66,13 +52,11 @@ def synthetic_command(
         f"{report.signatures} signatures de la charte, en {report.seconds:.1f} s."
     )
     click.echo(f"Comptes (mot de passe : {SYNTHETIC_PASSWORD}) :")
-    labels = {
-        "actor": "acteur",
-        "animator": "animation du réseau",
-        "admin": "administration du territoire",
-    }
     for role, email in report.logins.items():
-        click.echo(f"  {labels.get(role, role)} : {email}")
+        click.echo(f"  {role} : {email}")
 
 
-TOP_LEVEL.append(synthetic_command)
+if __name__ == "__main__":
+    from assett import create_app
+
+    synthetic.main(obj=ScriptInfo(create_app=create_app), prog_name="python -m bench.synthetic")
