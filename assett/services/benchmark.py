@@ -117,15 +117,17 @@ def _territory_medians(org: Organisation, own: dict[str, float | None]) -> dict[
         if aggregation.is_suppressed(n):
             result[theme] = GroupMedian(n, None)  # too small: not even computed
             continue
-        window = list(
-            db.session.scalars(
+        window = [
+            score
+            for score in db.session.scalars(
                 select(OrgThemeStatus.latest_score)
                 .where(*conditions)
                 .order_by(OrgThemeStatus.latest_score)
                 .offset((n - 1) // 2)
                 .limit(3 if own_score is not None else 1 if n % 2 else 2)
             )
-        )
+            if score is not None  # the conditions exclude unscored rows; this tells mypy
+        ]
         median = (
             median_without(window, own_score, n)
             if own_score is not None
@@ -156,7 +158,8 @@ def _peer_medians(
             OrgThemeStatus.latest_score.is_not(None),
         )
     ):
-        scores[theme].append(score)
+        if score is not None:
+            scores[theme].append(score)
     return {
         theme: GroupMedian(
             len(values),
