@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -125,6 +126,18 @@ def _fingerprint(user: User) -> str:
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:20]
 
 
+def _signed_data(
+    serializer: URLSafeTimedSerializer, token: str, max_age_setting: str, expired: str
+) -> Any:
+    """What a signed link carries; None if forged; ServiceError with `expired` if too old."""
+    try:
+        return serializer.loads(token, max_age=current_app.config[max_age_setting])
+    except SignatureExpired:
+        raise ServiceError(expired) from None
+    except BadSignature:
+        return None
+
+
 def make_reset_token(user: User) -> str:
     """A signed, time-limited, single-use token to reset this user's password."""
     return _serializer().dumps({"u": user.id, "f": _fingerprint(user)})
@@ -132,14 +145,12 @@ def make_reset_token(user: User) -> str:
 
 def user_for_reset_token(token: str) -> User:
     """The user a reset token was made for; ServiceError if it expired, was used or is invalid."""
-    try:
-        data = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
-    except SignatureExpired:
-        raise ServiceError(
-            _("Ce lien de réinitialisation a expiré. Demandez-en un nouveau.")
-        ) from None
-    except BadSignature:
-        data = None
+    data = _signed_data(
+        _serializer(),
+        token,
+        "PASSWORD_RESET_MAX_AGE",
+        _("Ce lien de réinitialisation a expiré. Demandez-en un nouveau."),
+    )
     user = None
     if isinstance(data, dict) and isinstance(data.get("u"), int):
         user = db.session.get(User, data["u"])
@@ -180,14 +191,12 @@ def make_signup_token(address: str, next_url: str | None = None) -> str:
 
 def signup_from_token(token: str) -> tuple[str, str | None]:
     """The address and next link of a sign-up token; ServiceError if expired, used or invalid."""
-    try:
-        data = _signup_serializer().loads(token, max_age=current_app.config["SIGNUP_LINK_MAX_AGE"])
-    except SignatureExpired:
-        raise ServiceError(
-            _("Ce lien de création de compte a expiré. Recommencez l'inscription.")
-        ) from None
-    except BadSignature:
-        data = None
+    data = _signed_data(
+        _signup_serializer(),
+        token,
+        "SIGNUP_LINK_MAX_AGE",
+        _("Ce lien de création de compte a expiré. Recommencez l'inscription."),
+    )
     if not isinstance(data, dict) or not isinstance(data.get("e"), str):
         raise ServiceError(
             _(

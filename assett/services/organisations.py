@@ -298,7 +298,6 @@ def leave_organisation(organisation: Organisation, user: User, delete_if_last: b
 # Sharing
 
 
-@transactional
 def set_sharing(organisation: Organisation, level: str, user: User) -> SharingConsent | None:
     """Record a sharing choice; return the consent row, or None if nothing changed."""
     if level not in SHARING_LEVELS:
