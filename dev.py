@@ -4,7 +4,9 @@
 It creates `.venv/` next to this file, installs the project into it (again only when
 pyproject.toml changed), then:
   run   applies the Alembic migrations to SQLite in instance/, loads the default questionnaires
-        and the demo territory (idempotent), prints the URL and demo logins, and serves the app;
+        and the demo territory (idempotent), prints the URL and demo logins, starts the
+        background worker (`flask worker`, queue in instance/jobs.db) and serves the app; Ctrl+C
+        stops both;
   test  runs the whole test suite (extra arguments go to pytest).
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 import venv
@@ -48,6 +51,11 @@ def flask(*args: str) -> None:
 
 def run(args: list[str]) -> None:
     ensure_venv("")
+    serve(args)
+
+
+def serve(args: list[str]) -> None:
+    """Migrate, load the demo, then serve the app with its background worker beside it."""
     host = os.environ.get("ASSETT_HOST", "127.0.0.1")
     port = os.environ.get("ASSETT_PORT", "5000")
     # Links in e-mails are built on it; the app refuses to start without it outside debug.
@@ -55,8 +63,35 @@ def run(args: list[str]) -> None:
     os.environ.setdefault("ASSETT_TRUSTED_HOSTS", "localhost,127.0.0.1")
     flask("db", "upgrade")
     flask("demo", "--url", f"http://{host}:{port}")
-    print(f"\nServing on http://{host}:{port}/ (Ctrl+C to stop)\n", flush=True)
-    flask("run", "--host", host, "--port", port, *args)
+    command = [str(PYTHON), "-m", "flask", "--app", "assett"]
+    # The worker runs the jobs (e-mails…) the app queues; it stops with the server.
+    worker = subprocess.Popen([*command, "worker"], cwd=ROOT)
+    try:
+        print(f"\nServing on http://{host}:{port}/ (Ctrl+C to stop)\n", flush=True)
+        server_command = [*command, "run", "--host", host, "--port", port, *args]
+        server = subprocess.Popen(server_command, cwd=ROOT)
+        try:
+            code = server.wait()
+        except KeyboardInterrupt:
+            # Ctrl+C reached the server too: wait until it has exited (subprocess.run would
+            # leave it unreaped, still alive for a moment after this launcher has ended).
+            stop(server)
+            code = 0
+        if code:
+            raise SystemExit(code)
+    finally:
+        stop(worker)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Ask a child process to finish its current job and exit; kill it if it does not."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def test(args: list[str]) -> None:

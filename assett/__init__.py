@@ -74,6 +74,9 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     configure_engine(app)
+    from . import uploads
+
+    uploads.register(app)  # before CSRF, which reads the body
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=lambda: "fr")
@@ -84,19 +87,30 @@ def register_extensions(app: Flask) -> None:
     from .services.sessions import load_user_from_session
 
     login_manager.user_loader(load_user_from_session)
+    from . import jobs
+
+    jobs.check(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """Attach one blueprint per feature."""
     from .admin import bp as admin_bp
+    from .api import bp as api_bp
     from .assessment import bp as assessment_bp
     from .auth import bp as auth_bp
+    from .campaigns import bp as campaigns_bp
     from .dashboard import bp as dashboard_bp
+    from .events import bp as events_bp
+    from .legal import bp as legal_bp
     from .main import bp as main_bp
     from .orgs import bp as orgs_bp
+    from .plans import bp as plans_bp
     from .platform import bp as platform_bp
+    from .programme import bp as programme_bp
     from .resources import bp as resources_bp
     from .results import bp as results_bp
+    from .synergies import bp as synergies_bp
+    from .valorisation import bp as valorisation_bp
 
     for bp in (
         main_bp,
@@ -104,10 +118,18 @@ def register_blueprints(app: Flask) -> None:
         orgs_bp,
         assessment_bp,
         results_bp,
+        plans_bp,
+        synergies_bp,
+        events_bp,
         resources_bp,
         admin_bp,
         dashboard_bp,
+        campaigns_bp,
         platform_bp,
+        legal_bp,
+        api_bp,
+        programme_bp,
+        valorisation_bp,
     ):
         app.register_blueprint(bp)
 

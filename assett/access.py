@@ -55,6 +55,24 @@ def member_org_or_404(org_id: int) -> Organisation:
     return organisation
 
 
+# Sharing levels under which the territory's animators and admins see an organisation's data.
+SHARED_WITH_ANIMATORS = ("animators", "public")
+
+
+def plan_reader_org_or_404(org_id: int) -> Organisation:
+    """The organisation if the user is a member, or staff of its territory it shares with."""
+    organisation = db.session.get(Organisation, org_id)
+    if organisation is None:
+        abort(404)
+    if not is_member(current_user, org_id):
+        shared = organisation.sharing in SHARED_WITH_ANIMATORS
+        roles = territory_roles(current_user, organisation.territory_id)
+        if not (shared and roles & {"animator", "admin"}):
+            abort(404)
+    g.territory = organisation.territory
+    return organisation
+
+
 def assessment_or_404(
     organisation: Organisation, assessment_id: int, *, submitted_only: bool = False
 ) -> Assessment:

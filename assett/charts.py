@@ -22,7 +22,7 @@ FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-ser
 Figure = dict[str, Any]
 
 
-def _style(index: int) -> tuple[str, str, str]:
+def trace_style(index: int) -> tuple[str, str, str]:
     """The colour, dash and marker symbol of the n-th trace."""
     return (
         PALETTE[index % len(PALETTE)],
@@ -31,7 +31,7 @@ def _style(index: int) -> tuple[str, str, str]:
     )
 
 
-def _score_axis(title: str) -> dict[str, Any]:
+def score_axis(title: str) -> dict[str, Any]:
     """A vertical axis for scores: 0 to 5, one tick per point."""
     return {
         "title": {"text": title},
@@ -42,7 +42,7 @@ def _score_axis(title: str) -> dict[str, Any]:
     }
 
 
-def _base_layout(title: str) -> dict[str, Any]:
+def base_layout(title: str) -> dict[str, Any]:
     return {
         "title": {"text": title},
         "separators": FRENCH_SEPARATORS,
@@ -73,7 +73,7 @@ def radar_figure(
     closed = [*labels, labels[0]] if labels else []
 
     def trace(values: Sequence[float | None], name: str, index: int) -> dict[str, Any]:
-        colour, dash, symbol = _style(index)
+        colour, dash, symbol = trace_style(index)
         scores = list(values)
         return {
             "type": "scatterpolar",
@@ -97,7 +97,7 @@ def radar_figure(
             data.append(trace(values, name, 2 + offset))
     data.append(trace(latest, latest_label, 0))
     # The latest assessment is drawn last (on top) but keeps the first style.
-    layout = _base_layout(title)
+    layout = base_layout(title)
     layout["polar"] = {
         "radialaxis": {
             "range": SCORE_RANGE,
@@ -156,6 +156,19 @@ def _timeline(
     return positions, ticks, hovers
 
 
+# Dates side by side fit the chart's width up to this many; beyond, they are slanted.
+FLAT_TICKS_MAX = 7
+
+
+def _fit_ticks(layout: dict[str, Any]) -> None:
+    """Slant the dates when there are too many to stand side by side, the legend below them."""
+    slanted = len(layout["xaxis"]["tickvals"]) > FLAT_TICKS_MAX
+    layout["xaxis"]["tickangle"] = -45 if slanted else 0
+    layout["xaxis"]["automargin"] = True
+    # Below the axis title, which the default legend position overlaps.
+    layout["legend"] = {"orientation": "h", "y": -0.55 if slanted else -0.35}
+
+
 def progress_figure(
     series: Mapping[str, Sequence[tuple[date | datetime, float | None]]],
     *,
@@ -169,7 +182,7 @@ def progress_figure(
     positions, ticks, hovers = _timeline(moments, order_label)
     data = []
     for index, (name, points) in enumerate(series.items()):
-        colour, dash, symbol = _style(index)
+        colour, dash, symbol = trace_style(index)
         xs = [_iso(moment) for moment, _ in points]
         data.append(
             {
@@ -185,7 +198,7 @@ def progress_figure(
                 "hovertemplate": "%{customdata} : %{y:.1f}/5<extra>%{fullData.name}</extra>",
             }
         )
-    layout = _base_layout(title)
+    layout = base_layout(title)
     # A category axis in submission order: dates coinciding stay apart and in order.
     layout["xaxis"] = {
         "title": {"text": x_title},
@@ -195,13 +208,55 @@ def progress_figure(
         "tickmode": "array",
         "tickvals": positions,
         "ticktext": ticks,
-        "tickangle": 0,
         "gridcolor": "#e0e0e0",
     }
-    # Below the axis title, which the default legend position overlaps.
-    layout["legend"] = {"orientation": "h", "y": -0.35}
-    layout["yaxis"] = _score_axis(y_title)
+    _fit_ticks(layout)
+    layout["yaxis"] = score_axis(y_title)
     return {"data": data, "layout": layout}
+
+
+def add_targets(
+    figure: Figure,
+    targets: Sequence[tuple[str, float, date]],
+    *,
+    label: str = "Objectif {name} : {score}/5 au {date}",
+) -> Figure:
+    """Draw each theme's target: a dashed line at its score up to its date, marked there.
+
+    `targets` are (theme name as in the series, score, date); the date joins the category
+    axis after the submissions, and the line takes its theme's colour.
+    """
+    layout = figure["layout"]
+    axis = layout["xaxis"]
+    for key in ("categoryarray", "tickvals", "ticktext"):  # may share one list: copy each
+        axis[key] = list(axis[key])
+    names = [trace["name"] for trace in figure["data"]]
+    for name, score, day in targets:
+        x = _iso(day)
+        if x not in axis["categoryarray"]:
+            axis["categoryarray"].append(x)
+            axis["tickvals"].append(x)
+            axis["ticktext"].append(day.strftime("%d/%m/%Y"))
+        colour, _dash, _symbol = trace_style(names.index(name) if name in names else len(names))
+        start = axis["categoryarray"][0]
+        text = label.format(
+            name=name, score=f"{score:.1f}".replace(".", ","), date=day.strftime("%d/%m/%Y")
+        )
+        figure["data"].append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": text,
+                "x": [start, x],
+                "y": [score, score],
+                "line": {"color": colour, "dash": "dash", "width": 2},
+                "marker": {"symbol": "star", "size": [0, 14], "color": colour},
+                "hovertemplate": f"{text}<extra></extra>",
+                "meta": {"target": True},
+            }
+        )
+    _fit_ticks(layout)
+    return figure
 
 
 def figure_json(figure: Figure) -> str:
@@ -247,144 +302,3 @@ def add_version_markers(figure: Figure, markers: Sequence[tuple[date | datetime,
 # gaps: a figure never carries a value the page does not show).
 
 # Bars also differ by their fill pattern, so that levels never rely on colour alone.
-PATTERNS = ("", "/", ".", "x", "\\", "+", "-")
-# Levels from the first to the last, light to dark enough to read the white text on them.
-LEVEL_COLOURS = ("#E69F00", "#56B4E9", "#0072B2", "#009E73", "#CC79A7", "#D55E00", "#000000")
-
-
-def funnel_figure(
-    labels: Sequence[str], counts: Sequence[int], *, title: str = "Participation"
-) -> Figure:
-    """The engagement funnel: one bar per stage, widest first."""
-    layout = _base_layout(title)
-    layout["margin"] = {"l": 30, "r": 30, "t": 60, "b": 40}
-    layout["yaxis"] = {"automargin": True}
-    layout["showlegend"] = False
-    return {
-        "data": [
-            {
-                "type": "funnel",
-                "y": list(labels),
-                "x": list(counts),
-                "textinfo": "value+percent initial",
-                "marker": {"color": PALETTE[0]},
-                "connector": {"line": {"color": "#c8c8c8"}},
-                "hovertemplate": "%{y} : %{x}<extra></extra>",
-            }
-        ],
-        "layout": layout,
-    }
-
-
-def score_bars_figure(
-    themes: Sequence[str],
-    series: Mapping[str, Sequence[float | None]],
-    *,
-    title: str = "Scores moyens par thème",
-    y_title: str = "Score sur 5",
-) -> Figure:
-    """Grouped bars on the 0..5 scale: one group per theme, one bar per series."""
-    data = []
-    for index, (name, values) in enumerate(series.items()):
-        colour, _, _ = _style(index)
-        data.append(
-            {
-                "type": "bar",
-                "name": name,
-                "x": list(themes),
-                "y": list(values),
-                "marker": {
-                    "color": colour,
-                    "pattern": {"shape": PATTERNS[index % len(PATTERNS)]},
-                },
-                "hovertemplate": "%{x} : %{y:.1f}/5<extra>%{fullData.name}</extra>",
-            }
-        )
-    layout = _base_layout(title)
-    layout["barmode"] = "group"
-    layout["yaxis"] = _score_axis(y_title)
-    return {"data": data, "layout": layout}
-
-
-def band_stack_figure(
-    themes: Sequence[str],
-    bands: Sequence[tuple[str, str]],
-    shares: Mapping[str, Sequence[float | None]],
-    *,
-    title: str = "Répartition par niveau",
-    x_title: str = "Part des organisations évaluées (%)",
-) -> Figure:
-    """Stacked horizontal bars: per theme, the share of organisations in each level.
-
-    `bands` are (key, label) in level order; `shares[key]` gives one share (0..1) per theme,
-    None where the theme's figure is suppressed.
-    """
-    data = []
-    for index, (key, label) in enumerate(bands):
-        values = [None if share is None else round(share * 100, 1) for share in shares[key]]
-        data.append(
-            {
-                "type": "bar",
-                "orientation": "h",
-                "name": label,
-                "y": list(themes),
-                "x": values,
-                "marker": {
-                    "color": LEVEL_COLOURS[index % len(LEVEL_COLOURS)],
-                    "pattern": {"shape": PATTERNS[index % len(PATTERNS)]},
-                    "line": {"color": "#ffffff", "width": 1},
-                },
-                "hovertemplate": "%{y} : %{x:.0f} %<extra>%{fullData.name}</extra>",
-            }
-        )
-    layout = _base_layout(title)
-    layout["barmode"] = "stack"
-    layout["margin"] = {"l": 30, "r": 30, "t": 60, "b": 80}
-    layout["xaxis"] = {
-        "title": {"text": x_title},
-        "range": [0, 100],
-        "ticksuffix": " %",
-        "gridcolor": "#e0e0e0",
-    }
-    layout["yaxis"] = {"autorange": "reversed", "automargin": True}
-    layout["legend"] = {"orientation": "h", "y": -0.35, "traceorder": "normal"}
-    return {"data": data, "layout": layout}
-
-
-def quarterly_figure(
-    series: Mapping[str, Sequence[tuple[str, float | None]]],
-    *,
-    title: str = "Score moyen par trimestre",
-    x_title: str = "Trimestre",
-    y_title: str = "Score moyen sur 5",
-) -> Figure:
-    """One line per theme across quarters ("2025 T3"); None leaves a gap."""
-    quarters: list[str] = sorted({quarter for points in series.values() for quarter, _ in points})
-    data = []
-    for index, (name, points) in enumerate(series.items()):
-        colour, dash, symbol = _style(index)
-        by_quarter = dict(points)
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": name,
-                "x": quarters,
-                "y": [by_quarter.get(quarter) for quarter in quarters],
-                "line": {"color": colour, "dash": dash, "width": 3},
-                "marker": {"symbol": symbol, "size": 9, "color": colour},
-                "connectgaps": False,
-                "hovertemplate": "%{x} : %{y:.1f}/5<extra>%{fullData.name}</extra>",
-            }
-        )
-    layout = _base_layout(title)
-    layout["xaxis"] = {
-        "title": {"text": x_title},
-        "type": "category",
-        "categoryorder": "array",
-        "categoryarray": quarters,
-        "gridcolor": "#e0e0e0",
-    }
-    layout["legend"] = {"orientation": "h", "y": -0.3}
-    layout["yaxis"] = _score_axis(y_title)
-    return {"data": data, "layout": layout}

@@ -14,6 +14,7 @@ ENV_KEYS: dict[str, str] = {
     "ASSETT_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "ASSETT_REDIS_URL": "REDIS_URL",
     "ASSETT_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "ASSETT_QUEUE_URL": "QUEUE_URL",
     "ASSETT_SMTP_HOST": "SMTP_HOST",
     "ASSETT_SMTP_PORT": "SMTP_PORT",
     "ASSETT_SMTP_USER": "SMTP_USER",
@@ -27,10 +28,21 @@ ENV_KEYS: dict[str, str] = {
     "ASSETT_SESSION_IDLE_TIMEOUT": "SESSION_IDLE_TIMEOUT",
     "ASSETT_SESSION_MAX_AGE": "SESSION_MAX_AGE",
     "ASSETT_DEFAULT_TERRITORY": "DEFAULT_TERRITORY",
+    "ASSETT_ACCOUNT_RETENTION_DAYS": "ACCOUNT_RETENTION_DAYS",
+    "ASSETT_ACCOUNT_RETENTION_NOTICE_DAYS": "ACCOUNT_RETENTION_NOTICE_DAYS",
 }
 
 BOOL_KEYS = {"SESSION_COOKIE_SECURE", "SMTP_STARTTLS"}
-INT_KEYS = {"SMTP_PORT", "PROXIES", "SESSION_IDLE_TIMEOUT", "SESSION_MAX_AGE"}
+INT_KEYS = {
+    "SMTP_PORT",
+    "PROXIES",
+    "SESSION_IDLE_TIMEOUT",
+    "SESSION_MAX_AGE",
+    "MAX_CONTENT_LENGTH",
+    "EVIDENCE_MAX_CONTENT_LENGTH",
+    "ACCOUNT_RETENTION_DAYS",
+    "ACCOUNT_RETENTION_NOTICE_DAYS",
+}
 LIST_KEYS = {"TRUSTED_HOSTS"}
 
 
@@ -65,6 +77,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Sign-up and reset e-mails sent to one address, so nobody can flood a mailbox.
         "MAIL_PER_RECIPIENT_RATE_LIMIT": "3 per hour;10 per day",
         "INVITATION_RATE_LIMIT": "30 per hour;100 per day",
+        "EMAIL_CHANGE_RATE_LIMIT": "5 per hour;20 per day",
         "SIGNUP_LINK_MAX_AGE": 24 * 3600,
         "REDIS_URL": None,
         "SMTP_HOST": None,
@@ -73,6 +86,17 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SMTP_PASSWORD": None,
         "SMTP_STARTTLS": True,
         "MAIL_FROM": "assett@localhost",
+        # Background jobs (assett/jobs.py): sqlite:///…, redis://… or immediate; unset means
+        # Redis when REDIS_URL is set, else instance/jobs.db (immediate under tests).
+        "QUEUE_URL": None,
+        # Outbox delivery: attempts before giving up, first retry delay (doubled each time).
+        "MAIL_MAX_ATTEMPTS": 6,
+        "MAIL_RETRY_SECONDS": 60,
+        # Reminder mails (services/reminders.py): the least days between two reminders of the
+        # same thing to the same person, and how long after a due date or an anniversary
+        # reminders go on.
+        "NOTIFICATION_MIN_GAP_DAYS": 30,
+        "NOTIFICATION_REPEAT_FOR_DAYS": 90,
         # Public address of the site, e.g. https://assett.example.fr: links in e-mails are built
         # on it, never on the request's Host header. Required outside debug and tests.
         "BASE_URL": None,
@@ -81,8 +105,16 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
         "PROXIES": 0,
         "PASSWORD_RESET_MAX_AGE": 3600,
+        # A link confirming a new e-mail address works this many seconds, once.
+        "EMAIL_CHANGE_MAX_AGE": 24 * 3600,
         "INVITATION_MAX_AGE_DAYS": 14,
+        # Accounts without activity for this long are warned, then deleted after the notice.
+        "ACCOUNT_RETENTION_DAYS": 730,
+        "ACCOUNT_RETENTION_NOTICE_DAYS": 30,
+        # Request bodies: 2 Mo, and 16 Mo on the evidence upload (files of 10 Mo at most, the
+        # service refuses a larger one with a message; a body beyond 16 Mo gets the 413 page).
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "EVIDENCE_MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "DEFAULT_TERRITORY": "demo",
         "QUESTIONNAIRES_DIR": str(Path(__file__).resolve().parent.parent / "questionnaires"),
     }

@@ -8,6 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from .demo_campaigns import seed_demo_campaigns
+from .demo_collective import seed_demo_collective
+from .demo_events import seed_demo_events
+from .demo_roadmap import seed_demo_roadmap
+from .demo_synergies import seed_demo_synergies
+from .demo_valorisation import seed_demo_valorisation
 from .domain import scoring
 from .domain.definitions import Question
 from .domain.profile import HEADCOUNT_BRACKETS, naf_section_for
@@ -128,18 +134,21 @@ ORGANISATIONS: list[tuple[str, str, str | None, str, str, str, bool]] = [
     ("Coopérative agricole Seine-Plateaux", "autre", "46.21Z", "21", "76160", "Darnétal", True),
 ]
 
-SIRETS = [
-    "73282932000074",
-    "35600000000048",
-    "55208131766522",
-    "44306184100047",
-    "38012986643097",
-    "40483304800022",
-    "54205118000066",
-    "33320936700011",
-    "41245623900027",
-    "50316437000013",
-]
+
+def demo_siret(index: int) -> str:
+    """A fictitious SIRET, valid (Luhn key on SIREN and SIRET) and distinct for each index."""
+
+    def luhn_key(digits: str) -> int:
+        total = 0
+        for position, char in enumerate(reversed(digits)):
+            value = int(char) * (1 if position % 2 else 2)
+            total += value - 9 if value > 9 else value
+        return (10 - total % 10) % 10
+
+    siren = f"9{index:07d}"  # made up for the demo
+    siren += str(luhn_key(siren))
+    establishment = f"{siren}0001"
+    return establishment + str(luhn_key(establishment))
 
 
 @dataclass
@@ -207,6 +216,11 @@ def seed_demo(directory: str) -> DemoReport:
         select(func.count(Organisation.id)).where(Organisation.territory_id == territory.id)
     )
     if existing:
+        from .demo_flows import seed_demo_flows
+
+        seed_demo_flows(territory.id)  # a demo made before the flows existed gets them
+        seed_demo_collective(territory.id)
+        seed_demo_roadmap(territory.id)
         return DemoReport(created=False, organisations=existing, assessments=0)
 
     rng = random.Random(2026)  # deterministic demo
@@ -233,7 +247,7 @@ def seed_demo(directory: str) -> DemoReport:
         org = Organisation(
             territory_id=territory.id,
             name=name,
-            siret=SIRETS[index % len(SIRETS)] if legal == "entreprise" else None,
+            siret=demo_siret(index + 1) if legal == "entreprise" else None,
             legal_type=legal,
             naf_code=naf,
             naf_section=naf_section_for(naf) if naf else None,
@@ -251,17 +265,19 @@ def seed_demo(directory: str) -> DemoReport:
         if index == 0:
             db.session.add(Membership(user_id=actor.id, organisation_id=org.id))
             org.sharing = "animators"
+        consent = None
         if org.sharing != "private":
             org.sharing_changed_at = start
-            db.session.add(
-                SharingConsent(
-                    organisation_id=org.id,
-                    level=org.sharing,
-                    wording_version=SHARING_WORDING,
-                    created_at=start,
-                )
+            consent = SharingConsent(
+                organisation_id=org.id,
+                level=org.sharing,
+                wording_version=SHARING_WORDING,
+                user_id=actor.id if index == 0 else None,
+                created_at=start,
             )
+            db.session.add(consent)
         db.session.commit()
+        submissions: list[datetime] = []
         # The first organisation (the demo actor's) takes every theme, three times.
         themes = (
             questionnaires
@@ -287,10 +303,41 @@ def seed_demo(directory: str) -> DemoReport:
                 assessments.save_answers(assessment, answers)
                 assessment.created_at = submitted_at - timedelta(days=2)
                 assessments.submit_assessment(assessment, actor, now=submitted_at)
+                submissions.append(submitted_at)
                 assessment_count += 1
+        _date_history(org, consent, submissions, random.Random(index))
     db.session.commit()
     _seed_network(territory, admin, actor, rng, start)
+    from .demo_plans import seed_demo_plan
+
+    seed_demo_plan(actor)
+    from .demo_flows import seed_demo_flows
+
+    seed_demo_flows(territory.id)
+    seed_demo_collective(territory.id)
+    seed_demo_roadmap(territory.id)
+    seed_demo_synergies(territory.id, animator.email)
+    seed_demo_valorisation(territory.id)
+    seed_demo_events(territory.id)
+    seed_demo_campaigns(territory.id)
     return DemoReport(created=True, organisations=len(ORGANISATIONS), assessments=assessment_count)
+
+
+def _date_history(
+    org: Organisation,
+    consent: SharingConsent | None,
+    submissions: list[datetime],
+    rng: random.Random,
+) -> None:
+    """Dates that follow each other: joined a few weeks before the first assessment, sharing
+    chosen when the first one was sent, last activity at the latest submission (the services
+    stamp the real « now » while the history is written)."""
+    first, last = min(submissions), max(submissions)
+    org.created_at = first - timedelta(days=2 + rng.randint(3, 40))
+    org.last_activity_at = last
+    if consent is not None:
+        consent.created_at = first + timedelta(hours=1)
+        org.sharing_changed_at = consent.created_at
 
 
 CHARTER_TEXT = "\n\n".join(
@@ -321,9 +368,13 @@ def _seed_network(
         .where(Organisation.territory_id == territory.id)
         .order_by(Organisation.id)
     ).all()
+    published = start + timedelta(days=20)
     for index, org in enumerate(organisations):
         if index % 3 != 1:
-            charter.sign_charter(org, actor, now=start + timedelta(days=30 + 20 * index))
+            # Signed some weeks after joining, once the charter exists.
+            signed = max(published, _aware(org.created_at)) + timedelta(days=10 + 7 * (index % 5))
+            charter.sign_charter(org, actor, now=signed)
+            _touch(org, signed)
     cohort = Cohort(
         territory_id=territory.id,
         name="Promotion 2024 des acteurs pionniers",
@@ -338,11 +389,23 @@ def _seed_network(
     ).all()
     for org in organisations:
         for resource in rng.sample(resources, k=min(len(resources), rng.randint(0, 4))):
+            opened = _aware(org.last_activity_at or start) - timedelta(days=rng.randint(0, 30))
+            opened = max(opened, _aware(org.created_at))
             db.session.add(
                 ResourceOpen(
                     resource_id=resource.id,
                     organisation_id=org.id,
-                    first_opened_at=start + timedelta(days=400),
+                    first_opened_at=opened,
                 )
             )
     db.session.commit()
+
+
+def _touch(org: Organisation, moment: datetime) -> None:
+    """Move the organisation's last activity to `moment` if it is later."""
+    if org.last_activity_at is None or _aware(org.last_activity_at) < moment:
+        org.last_activity_at = moment
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

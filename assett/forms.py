@@ -6,10 +6,15 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from flask import request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, MultipleFileField
+from flask_wtf.form import _Auto  # the marker of « read the request »
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import Field, FieldList, FormField, PasswordField, StringField, TextAreaField
 
+from .services.errors import ServiceError
 from .validators import LINE_BREAKS
 
 # Explicit direction overrides and isolates can make a name read differently from what is stored.
@@ -31,18 +36,55 @@ def text_problem(value: str, *, multi_line: bool, bidi_allowed: bool) -> str | N
     return None
 
 
-def _text_fields(fields: Iterator[Field] | Sequence[Field]) -> Iterator[Field]:
+def _all_fields(fields: Iterator[Field] | Sequence[Field]) -> Iterator[Field]:
     for field in fields:
         if isinstance(field, FormField):
-            yield from _text_fields(list(field.form))
+            yield from _all_fields(list(field.form))
         elif isinstance(field, FieldList):
-            yield from _text_fields(list(field.entries))
-        elif isinstance(field, StringField):
+            yield from _all_fields(list(field.entries))
+        else:
             yield field
+
+
+def _text_fields(fields: Iterator[Field] | Sequence[Field]) -> Iterator[Field]:
+    return (field for field in _all_fields(fields) if isinstance(field, StringField))
 
 
 class BaseForm(FlaskForm):
     """Every form: its text fields refuse NUL and control characters, with the field's name."""
+
+    def add_error(self, error: ServiceError) -> None:
+        """Show a service refusal next to its field (above the form when it names none)."""
+        if error.field and error.field in self:
+            self[error.field].errors = [*self[error.field].errors, error.message]
+        else:
+            self.form_errors.append(error.message)
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            """The posted form, with uploads only where a file is expected.
+
+            A file sent in place of a text field is dropped (the field reads as missing, with the
+            usual message), and a JSON body is never read as a form.
+            """
+            data = super().wrap_formdata(form, formdata)
+            if formdata is not _Auto or data is None or data is request.form:
+                return data
+            if not isinstance(data, CombinedMultiDict):
+                return request.form  # a JSON body: no form was posted
+            file_names = {
+                field.name
+                for field in _all_fields(list(form))
+                if isinstance(field, FileField | MultipleFileField)
+            }
+            uploads = MultiDict(
+                [
+                    (name, upload)
+                    for name, upload in request.files.items(multi=True)
+                    if name in file_names
+                ]
+            )
+            return CombinedMultiDict((uploads, request.form))
 
     def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
         """The fields' own checks, then the characters of every text field."""

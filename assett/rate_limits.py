@@ -73,3 +73,5 @@ signups_per_address = _limit("SIGNUP_RATE_LIMIT", address_key, "address")
 mails_per_recipient = _limit("MAIL_PER_RECIPIENT_RATE_LIMIT", email_key, "recipient")
 resets_per_address = _limit("PASSWORD_RESET_RATE_LIMIT", address_key, "address")
 invitations_per_user = _limit("INVITATION_RATE_LIMIT", user_key, "user")
+# Each request mails two addresses, one of them typed by the user.
+email_changes_per_user = _limit("EMAIL_CHANGE_RATE_LIMIT", user_key, "email-change")

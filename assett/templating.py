@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, g
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, get_translations
 
 from .domain.scoring import format_score
 from .main.assets import register as register_assets
@@ -24,11 +24,18 @@ def percent_filter(value: float | None) -> str:
     return f"{round(value * 100)} %"
 
 
-def number_filter(value: float | int | None, decimals: int = 1) -> str:
-    """Format a number French style (comma, thin space thousands)."""
+def number_filter(value: float | int | None, decimals: int | None = 1) -> str:
+    """Format a number French style (comma, thin space thousands).
+
+    `decimals=None`: as many decimals as the value needs, up to three (120 → « 120 »,
+    2.5 → « 2,5 »): for quantities people typed.
+    """
     if value is None:
         return "–"
-    text = f"{value:,.{decimals}f}" if isinstance(value, float) else f"{value:,}"
+    if decimals is None:
+        text = f"{value:,.3f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{value:,.{decimals}f}" if isinstance(value, float) else f"{value:,}"
     return text.replace(",", "\u202f").replace(".", ",")
 
 
@@ -41,8 +48,28 @@ def date_filter(value: date | datetime | None, style: str = "medium") -> str:
     return format_date(value, "d MMMM yyyy" if style == "medium" else style)
 
 
+def french_plural(count: float) -> int:
+    """The count that picks the form: French is singular below 2 (« 0 organisation »)."""
+    return 1 if abs(count) < 2 else 2
+
+
+def install_french_plurals(app: Flask) -> None:
+    """Templates' ngettext picks forms by the French rule, with or without a catalogue.
+
+    Without one, gettext falls back to the English rule (only 1 is singular).
+    """
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: get_translations().ugettext(s),
+        ngettext=lambda s, p, n: get_translations().ungettext(s, p, french_plural(n)),
+        newstyle=True,
+        pgettext=lambda c, s: get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, french_plural(n)),
+    )
+
+
 def register(app: Flask) -> None:
     """Install filters and globals."""
+    install_french_plurals(app)
     app.jinja_env.filters["score"] = score_filter
     app.jinja_env.filters["percent"] = percent_filter
     app.jinja_env.filters["number"] = number_filter
@@ -51,4 +78,15 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def inject_branding() -> dict[str, Any]:
-        return {"current_territory": g.get("territory")}
+        return {
+            "current_territory": g.get("territory"),
+            # Read before the template renders (templates run no query): the footer's mention.
+            "accessibility_conformity": _accessibility_conformity(),
+        }
+
+
+def _accessibility_conformity() -> str:
+    """The footer's « Accessibilité : … » mention (the statement's conformity)."""
+    from .services.legal import footer_mention
+
+    return footer_mention()

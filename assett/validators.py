@@ -7,6 +7,11 @@ from flask_babel import gettext as _
 from wtforms import Field, Form
 from wtforms.validators import Length, ValidationError
 
+# A key of a definition (domain.definitions.KEY_PATTERN); every *_key column is String(63).
+KEY_MAX = 63
+# A row id sent back by a page: 2⁶³ has 19 digits.
+ID_MAX = 20
+
 LINE_BREAKS = frozenset("\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 
 

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import log_in, make_app  # noqa: E402
+from measure import logged_in, make_app  # noqa: E402
 
 SLUG = "bench"
 ANIMATOR = f"animation@{SLUG}.synthetique.example"
@@ -60,18 +60,20 @@ def openpyxl_organisations(app: Any) -> float:
     from openpyxl.cell import WriteOnlyCell
     from sqlalchemy import select
 
+    from assett.extensions import db
     from assett.models import Territory
     from assett.models._base import utcnow
     from assett.reporting import columns
-    from assett.services import dashboard as service
-    from assett.services.dashboard import Filters
+    from assett.reporting.filters import Filters
+    from assett.reporting.overview import themes_of
+    from assett.reporting.sharing import sharing_organisations
 
     with app.test_request_context():
-        territory = service.db.session.scalar(select(Territory).where(Territory.slug == SLUG))
+        territory = db.session.scalar(select(Territory).where(Territory.slug == SLUG))
         assert territory is not None
-        rows = service.sharing_organisations(territory.id, Filters(), utcnow(), per_page=None)
+        rows = sharing_organisations(territory.id, Filters(), utcnow(), per_page=None)
         started = time.perf_counter()
-        table = columns.organisations(rows, service.themes_of(territory.id))
+        table = columns.organisations(rows, themes_of(territory.id))
         book = Workbook(write_only=True)
         sheet = book.create_sheet("Organisations")
         sheet.freeze_panes = "A2"
@@ -102,9 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     app = make_app(args.url)
-    client = app.test_client()
-    with app.app_context():
-        log_in(client, ANIMATOR)
+    client = logged_in(app, ANIMATOR)
     print("| export | median | p95 | CPU median | size | peak memory growth |")
     print("|---|---|---|---|---|---|")
     for label, query in CASES:

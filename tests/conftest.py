@@ -93,6 +93,8 @@ def test_config(tmp_path: Path, **overrides: Any) -> dict[str, Any]:
         "RATELIMIT_ENABLED": False,
         "ARGON2_PARAMETERS": FAST_ARGON2,
         "SERVER_NAME": "localhost",
+        # Jobs run at once where they are enqueued; tests of the worker set a real queue.
+        "QUEUE_URL": "immediate",
     }
     config.update(overrides)
     return config

@@ -119,11 +119,23 @@ def make_world() -> World:
     give_role(admin, territory, "admin")
     give_role(animator, territory, "animator")
     org = make_org(territory, "Boulangerie Durand", members=(actor,))
-    other_org = make_org(territory, "Garage Martin", members=(other_actor,), naf_code="45.20A",
-                         naf_section="G")
+    other_org = make_org(
+        territory, "Garage Martin", members=(other_actor,), naf_code="45.20A", naf_section="G"
+    )
     foreign_org = make_org(other_territory, "Scierie du Val", members=(foreign_actor,))
-    return World(territory, other_territory, actor, other_actor, admin, animator, outsider,
-                 platform_admin, org, other_org, foreign_org)
+    return World(
+        territory,
+        other_territory,
+        actor,
+        other_actor,
+        admin,
+        animator,
+        outsider,
+        platform_admin,
+        org,
+        other_org,
+        foreign_org,
+    )
 
 
 # Questionnaire versions and assessment rows built directly.
@@ -146,8 +158,13 @@ SMALL_DEFINITION: dict[str, Any] = {
         }
     ],
     "bands": [
-        {"key": "premiers_pas", "label": "Premiers pas", "min": 0, "max": 2.5,
-         "explanation": "À lancer."},
+        {
+            "key": "premiers_pas",
+            "label": "Premiers pas",
+            "min": 0,
+            "max": 2.5,
+            "explanation": "À lancer.",
+        },
         {"key": "avance", "label": "Avancé", "min": 2.5, "max": 5, "explanation": "Continuez."},
     ],
 }
@@ -189,12 +206,13 @@ def make_assessment_row(
     status: str = "submitted",
     answers: dict[str, Any] | None = None,
     score: float | None = 2.5,
+    submitted_at: Any = None,
 ) -> Any:
     """An assessment row with its answers, frozen as if submitted (no scoring involved)."""
-    from assett.models import Answer, Assessment, OrgThemeStatus
+    from assett.models import Answer, Assessment
     from assett.models._base import utcnow
 
-    now = utcnow()
+    now = submitted_at or utcnow()
     submitted = status == "submitted"
     assessment = Assessment(
         organisation_id=organisation.id,
@@ -232,28 +250,9 @@ def make_assessment_row(
             )
         )
     if submitted:
-        summary = db.session.get(OrgThemeStatus, (organisation.id, assessment.theme_key))
-        if summary is None:
-            db.session.add(
-                OrgThemeStatus(
-                    organisation_id=organisation.id,
-                    theme_key=assessment.theme_key,
-                    territory_id=organisation.territory_id,
-                    latest_assessment_id=assessment.id,
-                    first_assessment_id=assessment.id,
-                    latest_score=score,
-                    latest_band_key=assessment.band_key,
-                    latest_submitted_at=now,
-                    first_score=score,
-                    first_submitted_at=now,
-                )
-            )
-        else:
-            summary.latest_assessment_id = assessment.id
-            summary.latest_score = score
-            summary.latest_band_key = assessment.band_key
-            summary.latest_submitted_at = now
-            summary.assessment_count += 1
+        from assett.reporting import writer
+
+        writer.record_submission(assessment)
     db.session.commit()
     return assessment
 
@@ -292,9 +291,7 @@ def publish_theme(territory: Territory | None, yaml_text_or_path: Any) -> Any:
     )
     if questionnaire is None:
         position = db.session.scalar(
-            select(func.count(Questionnaire.id)).where(
-                Questionnaire.territory_id == territory_id
-            )
+            select(func.count(Questionnaire.id)).where(Questionnaire.territory_id == territory_id)
         )
         questionnaire = Questionnaire(
             territory_id=territory_id,
@@ -501,15 +498,29 @@ def make_dashboard_network(world: World) -> DashboardNetwork:
     world.other_org.created_at = created
     orgs: dict[str, Organisation] = {"durand": world.org, "martin": world.other_org}
     for key, name, fields in (
-        ("c1", "Menuiserie Leroy", {"headcount_code": "12", "postcode": "76100",
-                                    "sharing": "animators"}),
-        ("c2", "Métallerie Petit", {"headcount_code": "12", "postcode": "76100",
-                                    "sharing": "public"}),
+        (
+            "c1",
+            "Menuiserie Leroy",
+            {"headcount_code": "12", "postcode": "76100", "sharing": "animators"},
+        ),
+        (
+            "c2",
+            "Métallerie Petit",
+            {"headcount_code": "12", "postcode": "76100", "sharing": "public"},
+        ),
         ("c3", "Imprimerie Roux", {"headcount_code": "21"}),
         ("c4", "Brasserie Morin", {"sharing": "animators"}),
-        ("a1", "Vélo Solidaire", {"legal_type": "association", "naf_code": "94.99Z",
-                                  "naf_section": "S", "headcount_code": "00",
-                                  "sharing": "animators"}),
+        (
+            "a1",
+            "Vélo Solidaire",
+            {
+                "legal_type": "association",
+                "naf_code": "94.99Z",
+                "naf_section": "S",
+                "headcount_code": "00",
+                "sharing": "animators",
+            },
+        ),
         ("nouveau", "Nouvelle Pousse", {"sharing": "animators"}),
     ):
         orgs[key] = make_org(world.territory, name, created_at=created, **fields)
@@ -537,8 +548,11 @@ def make_dashboard_network(world: World) -> DashboardNetwork:
     charter = make_charter(world.territory)
     for key in ("durand", "c1", "c2"):
         db.session.add(
-            CharterSignature(organisation_id=orgs[key].id, charter_version_id=charter.id,
-                             signed_at=_at("2025-04-01"))
+            CharterSignature(
+                organisation_id=orgs[key].id,
+                charter_version_id=charter.id,
+                signed_at=_at("2025-04-01"),
+            )
         )
     db.session.commit()
     return DashboardNetwork(orgs=orgs, cohort=cohort)

@@ -1,6 +1,6 @@
 """The dashboard's maintained tables always equal a recomputation from the raw rows.
 
-The recomputation here is written independently of services.aggregates: plain loops over the
+The recomputation here is written independently of reporting.totals: plain loops over the
 submitted assessments, their answers and OrgThemeStatus.
 """
 
@@ -28,8 +28,10 @@ from assett.models import (
     OrgQuarterScore,
     OrgThemeStatus,
 )
-from assett.services import aggregates
-from assett.services.dashboard import Filters, figures
+from assett.reporting import totals as aggregates
+from assett.reporting import writer
+from assett.reporting.cache import figures
+from assett.reporting.filters import Filters
 from assett.services.organisations import delete_organisation
 
 from . import factories
@@ -294,7 +296,7 @@ def test_rebuild_gives_back_what_submissions_maintained(world, network):
     submit_series(network, world.territory.id, check_each=False)
     before = actual_state(world.territory.id)
 
-    aggregates.rebuild(world.territory.id)
+    writer.rebuild(world.territory.id)
     db.session.commit()
 
     after = actual_state(world.territory.id)
@@ -368,17 +370,38 @@ def test_cached_figures_follow_submissions_profiles_and_cohorts(world, network):
     assert figures(territory_id, in_cohort).totals["energie"].n_scored == 1
 
 
-def test_the_rebuild_command_repairs_emptied_tables(app: Flask, world, network):
+def test_the_rebuild_command_repairs_emptied_tables_and_says_what_changed(
+    app: Flask, world, network
+):
     submit_series(network, world.territory.id, check_each=False)
+    potential_rows = db.session.query(OrgPotential).count()
     db.session.query(OrgPotential).delete()
     db.session.query(NetworkTheme).delete()
+    # A submission counted twice: the organisation would show as « réévaluée ».
+    status = db.session.get(OrgThemeStatus, (network["c2"].id, "energie"))
+    status.assessment_count = 2
     db.session.commit()
 
     result = app.test_cli_runner().invoke(args=["rebuild-dashboard", "demo"])
 
     assert result.exit_code == 0, result.output
     assert "« demo »" in result.output
+    assert "org_theme_status : 0 ajoutées, 1 modifiées, 0 supprimées" in result.output
+    assert f"org_potential : {potential_rows} ajoutées, 0 modifiées" in result.output
+    assert "network_theme : 2 ajoutées, 0 modifiées, 0 supprimées" in result.output
+    assert "org_participation : 0 ajoutées, 0 modifiées, 0 supprimées" in result.output
     assert_consistent(world.territory.id)
+    assert db.session.get(OrgThemeStatus, (network["c2"].id, "energie")).assessment_count == 1
+
+
+def test_a_second_rebuild_changes_nothing(world, network):
+    submit_series(network, world.territory.id, check_each=False)
+
+    report = writer.rebuild(world.territory.id)
+    db.session.commit()
+
+    assert set(report) == {table.name for table in writer.MAINTAINED}
+    assert all(change == writer.Change() for change in report.values()), report
 
 
 def test_the_rebuild_command_refuses_an_unknown_territory(app: Flask, world):

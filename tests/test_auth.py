@@ -78,7 +78,14 @@ def signup_path(
 def choose_password(
     client: FlaskClient, path: str, password: str = NEW_PASSWORD, confirm: str | None = None
 ) -> Any:
-    return client.post(path, data={"password": password, "confirm": confirm or password})
+    return client.post(
+        path,
+        data={
+            "display_name": "Camille Martin",
+            "password": password,
+            "confirm": confirm or password,
+        },
+    )
 
 
 def user_count() -> int:
@@ -238,7 +245,9 @@ def test_the_password_chosen_from_the_link_follows_the_policy(
 ) -> None:
     path = signup_path(client, email, caplog)
     before = user_count()
-    response = client.post(path, data={"password": password, "confirm": confirm})
+    response = client.post(
+        path, data={"display_name": "Camille Martin", "password": password, "confirm": confirm}
+    )
     assert response.status_code == 400
     body = text(response)
     assert message in body

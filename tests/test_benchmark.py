@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from assett import charts
 from assett.extensions import db
 from assett.models import Organisation
-from assett.services.benchmark import (
+from assett.reporting.benchmark import (
     GroupMedian,
     benchmark_for,
     comparable_label,
@@ -181,8 +181,9 @@ def test_the_number_of_queries_does_not_grow_with_the_territory(
     with count_queries() as queries:
         benchmark_for(world.org)
 
-    # Own scores; the territory's count and one middle read per theme; the peers' scores.
-    assert queries.count == 4
+    # Own scores; the territory's count and one middle read per theme; the peers' scores in
+    # the territory, then across territories.
+    assert queries.count == 5
 
 
 @given(
@@ -240,7 +241,7 @@ def test_the_results_page_shows_the_medians_in_a_table_and_on_the_radar(
     assert "3,0" in energie_row
     assert "(5 organisations)" in energie_row
     mobilite_row = table[table.index("Mobilité") : table.index("</tr>", table.index("Mobilité"))]
-    assert mobilite_row.count(TOO_SMALL) == 2
+    assert mobilite_row.count(TOO_SMALL) == 3  # territory, peers, national peers
     assert "Industrie manufacturière · 10 à 19 salariés" in page
     traces = {trace["name"]: trace for trace in _figure(page)["data"]}
     assert set(traces) == {
@@ -275,7 +276,7 @@ def test_with_too_few_organisations_the_page_says_so_and_draws_no_median(
 
     page = login_as(world.actor).get(f"/o/{world.org.id}/resultats").get_data(as_text=True)
 
-    assert _benchmark_table(page).count(TOO_SMALL) == 2
+    assert _benchmark_table(page).count(TOO_SMALL) == 3  # territory, peers, national peers
     assert "4,0" not in page
 
 

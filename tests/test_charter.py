@@ -14,6 +14,8 @@ from assett.services.errors import ServiceError
 
 from . import factories
 
+CONFIRM = {"confirme": "1"}
+
 
 def _versions(territory: Any) -> list[tuple[int, str, str]]:
     rows = db.session.scalars(
@@ -55,7 +57,7 @@ def test_publishing_makes_the_draft_the_charter_in_force(
     admin = login_as(world.admin)
     _save(admin)
 
-    assert admin.post("/t/demo/admin/charte/publier").status_code == 302
+    assert admin.post("/t/demo/admin/charte/publier", data=CONFIRM).status_code == 302
 
     current = charter_service.current_charter(world.territory.id)
     assert current is not None
@@ -78,7 +80,7 @@ def test_editing_the_published_charter_starts_a_new_version(
         (2, "draft", "Charte 2026 bis"),
     ]
     assert charter_service.current_charter(world.territory.id).number == 1  # type: ignore[union-attr]
-    admin.post("/t/demo/admin/charte/publier")
+    admin.post("/t/demo/admin/charte/publier", data=CONFIRM)
     assert charter_service.current_charter(world.territory.id).number == 2  # type: ignore[union-attr]
 
 
@@ -96,7 +98,7 @@ def test_admin_can_abandon_a_draft(login_as: Any, world: factories.World) -> Non
     admin = login_as(world.admin)
     _save(admin)
 
-    admin.post("/t/demo/admin/charte/brouillon/supprimer")
+    admin.post("/t/demo/admin/charte/brouillon/supprimer", data=CONFIRM)
 
     assert _versions(world.territory) == [(1, "published", "Charte des acteurs engagés")]
 
@@ -113,7 +115,7 @@ def test_publishing_without_a_draft_says_so(login_as: Any, world: factories.Worl
     [
         ("", "Un texte.", "Le titre de la charte est obligatoire."),
         ("Charte", "   ", "Le texte de la charte est obligatoire."),
-        ("x" * 201, "Un texte.", "Le titre est trop long"),
+        ("x" * 201, "Un texte.", "« Titre » ne doit pas dépasser 200 caractères."),
     ],
 )
 def test_an_incomplete_charter_is_refused_with_the_reason(
@@ -259,7 +261,8 @@ def test_staff_list_sharing_signatories_and_count_the_others(
     text = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Garage Martin" in text
-    assert "ancienne version" in text
+    assert "n'a pas encore signé la version 2 en vigueur" in text
+    assert "ancienne version" not in text
     assert "Boulangerie Durand" not in text
     assert "1 organisation non partagée" in text
     assert '2</span><span class="kpi-label">organisations signataires' in text

@@ -64,7 +64,7 @@ def test_load_creates_the_defaults_once_and_a_new_version_only_for_a_changed_fil
     assert "créé(s)" not in again.output
     assert versions_of("energie") == ["published"]
 
-    energie = folder / "energie.yaml"
+    energie = folder / "1-energie.yaml"
     energie.write_text(
         energie.read_text(encoding="utf-8").replace(
             "title: Énergie", "title: Énergie et climat", 1

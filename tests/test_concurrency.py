@@ -29,7 +29,8 @@ from assett.models import (
     SharingConsent,
     User,
 )
-from assett.services import aggregates, assessments, organisations
+from assett.reporting import writer
+from assett.services import assessments, organisations
 from assett.services.errors import ServiceError
 from assett.services.unit_of_work import transaction
 
@@ -196,7 +197,7 @@ def _maintained(territory_id: int) -> dict[str, list[tuple[Any, ...]]]:
 def assert_dashboard_matches_a_rebuild(territory_id: int) -> None:
     """The maintained rows equal a recomputation from the assessments (rolled back after)."""
     kept = _maintained(territory_id)
-    aggregates.rebuild(territory_id)
+    writer.rebuild(territory_id)
     db.session.flush()
     rebuilt = _maintained(territory_id)
     db.session.rollback()

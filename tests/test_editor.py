@@ -320,7 +320,7 @@ def test_discarding_the_draft_brings_back_the_published_version(client, login_as
     login_as(world.admin)
     editor.remove_question(theme, "referent", world.admin)
 
-    response = client.post(f"{BASE}/energie/brouillon/abandonner")
+    response = client.post(f"{BASE}/energie/brouillon/abandonner", data={"confirme": "1"})
 
     assert response.status_code == 302
     assert draft_of(theme) is None
@@ -613,7 +613,7 @@ def test_a_new_theme_can_be_discarded_entirely(client, login_as, world):
     login_as(world.admin)
     questionnaire = editor.add_theme(world.territory, "achats", "Achats responsables", world.admin)
 
-    response = client.post(f"{BASE}/achats/brouillon/abandonner")
+    response = client.post(f"{BASE}/achats/brouillon/abandonner", data={"confirme": "1"})
 
     assert response.status_code == 302
     assert db.session.get(Questionnaire, questionnaire.id) is None

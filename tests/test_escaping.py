@@ -16,7 +16,15 @@ from flask import Flask
 from sqlalchemy import select
 
 from assett.extensions import db
-from assett.models import Cohort, Questionnaire, QuestionnaireVersion, Resource, User
+from assett.models import (
+    Campaign,
+    CampaignRecipient,
+    Cohort,
+    Questionnaire,
+    QuestionnaireVersion,
+    Resource,
+    User,
+)
 
 from . import factories
 from .test_access_matrix import MatrixWorld, _rules, _url
@@ -70,6 +78,19 @@ def poison_everything(world: factories.World) -> None:
     for cohort in db.session.scalars(select(Cohort)):
         cohort.name = hostile(cohort.name)
         cohort.description = PAYLOAD
+    for campaign in db.session.scalars(select(Campaign)):
+        campaign.name = hostile(campaign.name)
+        campaign.subject = f"{{{{ organisation }}}} {PAYLOAD}"
+        campaign.body = f"Bonjour {{{{ organisation }}}} {PAYLOAD}"
+        db.session.add(
+            CampaignRecipient(
+                campaign_id=campaign.id,
+                name=hostile("Contact"),
+                email="contact@example.org",
+                address_hash="0" * 64,
+                mail_count=0,
+            )
+        )
     charter = factories.make_charter(world.territory, 2, title=hostile("Charte"), text=PAYLOAD)
     assert charter.id is not None
     db.session.commit()

@@ -262,6 +262,18 @@ def test_figures_are_rounded_half_up_as_on_the_page(
     assert rounded(value, decimals) == expected
 
 
+def test_a_file_name_writes_headcount_and_legal_type_by_their_label() -> None:
+    labels = {
+        "headcount": {"12": "20 à 49 salariés"},
+        "legal_type": {"etablissement_public": "Établissement public"},
+    }
+    filters = {"headcount": "12", "legal_type": "etablissement_public"}
+    name = file_name(["animation", "demo", "agregats"], filters, labels, date(2026, 12, 5), "csv")
+    assert name == (
+        "animation-demo-agregats-effectif-20-a-49-salaries-etablissement-public-2026-12-05.csv"
+    )
+
+
 @pytest.mark.parametrize(
     ("filters", "labels", "expected"),
     [

@@ -103,7 +103,30 @@ def _values(territory: Territory) -> dict[str, Any]:
         "option_key": question.options[0].key,
         "resource_id": resource.id,
         "cohort_id": _cohort_id(territory),
+        "entry_id": _catalogue_entry_id(territory),
+        "key_id": _api_key_id(territory),
     }
+
+
+def _api_key_id(territory: Territory) -> int:
+    """An API key of the territory (made on first use)."""
+    from assett.models import ApiKey
+
+    from .api_keys import make_key
+
+    key = db.session.query(ApiKey).filter_by(territory_id=territory.id).first()
+    if key is None:
+        make_key(territory, factories.make_user(f"cle@{territory.slug}.example.org"))
+        key = db.session.query(ApiKey).filter_by(territory_id=territory.id).one()
+    return int(key.id)
+
+
+def _catalogue_entry_id(territory: Territory) -> int:
+    """An action of the territory's catalogue (its copy is made on first use)."""
+    from assett.services import territory_catalogue
+
+    territory_catalogue.ensure_copy(territory)
+    return territory_catalogue.theme_actions(territory, "energie")[0][0].id
 
 
 def _cohort_id(territory: Territory) -> int:

@@ -165,7 +165,12 @@ BAD_INPUTS = [
         "Choisissez une tranche d'effectif de la liste.",
         id="unknown-headcount",
     ),
-    pytest.param({"commune": ""}, "commune", "Indiquez la commune.", id="no-commune"),
+    pytest.param(
+        {"postcode": "76160", "commune": ""},
+        "commune",
+        "Choisissez la commune parmi celles du code postal.",
+        id="no-commune",
+    ),
     pytest.param(
         {"has_vehicles": ""},
         "has_vehicles",

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from assett.extensions import db
-from assett.models import Organisation, OrgThemeStatus
+from assett.models import Organisation
 from assett.models._base import utcnow
-from assett.services.benchmark import ThemeMean, territories_side_by_side
+from assett.reporting.benchmark import ThemeMean, territories_side_by_side
 
 from . import factories
 
@@ -16,12 +15,8 @@ URL = "/plateforme/comparaison"
 
 
 def _scored(org: Organisation, version: Any, score: float | None, days_ago: int = 0) -> None:
-    factories.make_assessment_row(org, version, score=score)
-    if days_ago:
-        status = db.session.get(OrgThemeStatus, (org.id, version.questionnaire.theme_key))
-        assert status is not None
-        status.latest_submitted_at = utcnow() - timedelta(days=days_ago)
-        db.session.commit()
+    submitted_at = utcnow() - timedelta(days=days_ago)
+    factories.make_assessment_row(org, version, score=score, submitted_at=submitted_at)
 
 
 def _network(world: factories.World) -> None:

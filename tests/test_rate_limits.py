@@ -192,6 +192,32 @@ def test_a_wrong_current_password_on_the_account_page_is_limited_per_user(
     assert statuses == [400] * 5 + [429]
 
 
+def test_a_wrong_password_when_changing_the_address_is_limited_per_user(
+    make_app: MakeApp, world: factories.World
+) -> None:
+    app = make_app()
+    client = client_at(app)
+    factories.log_in(client, world.actor)
+    data = {"new_email": "nouvelle@example.org", "email_password": "devinette"}
+
+    statuses = [client.post("/compte/adresse", data=data).status_code for _ in range(6)]
+
+    assert statuses == [400] * 5 + [429]
+
+
+def test_address_change_requests_are_limited_per_user(
+    make_app: MakeApp, world: factories.World
+) -> None:
+    app = make_app(EMAIL_CHANGE_RATE_LIMIT="2 per hour")
+    client = client_at(app)
+    factories.log_in(client, world.actor)
+    data = {"new_email": "nouvelle@example.org", "email_password": PASSWORD}
+
+    statuses = [client.post("/compte/adresse", data=data).status_code for _ in range(3)]
+
+    assert statuses == [302, 302, 429]
+
+
 # --- Sign-up, reset, invitations -------------------------------------------------------------
 
 

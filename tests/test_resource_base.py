@@ -114,7 +114,7 @@ def test_the_new_resource_form_offers_the_territory_themes_and_provider_suggesti
         ),
         ({"valid_from": "01/06/2026"}, "n&#39;est pas valide (format attendu : AAAA-MM-JJ)"),
         ({"title": "   "}, "Le titre est obligatoire."),
-        ({"title": "x" * 201}, "Le titre est trop long"),
+        ({"title": "x" * 201}, "« Titre » ne doit pas dépasser 200 caractères."),
         ({"provider": ""}, "Indiquez qui porte cette offre"),
         ({"offer_type": "conference"}, "Choisissez un type d&#39;offre dans la liste."),
         ({"themes": ["energie", "numerique"]}, "Thème inconnu sur ce territoire : numerique."),
@@ -189,7 +189,9 @@ def test_admin_deletes_a_resource_and_its_openings(
     db.session.commit()
     resource_id = resource.id
 
-    response = login_as(world.admin).post(f"/t/demo/admin/ressources/{resource_id}/supprimer")
+    response = login_as(world.admin).post(
+        f"/t/demo/admin/ressources/{resource_id}/supprimer", data={"confirme": "1"}
+    )
 
     assert response.status_code == 302
     db.session.expire_all()

@@ -500,7 +500,10 @@ def test_a_deleted_account_leaves_no_email_address_in_the_logs(
     path = re.search(r"http://localhost(/t/demo/inscription/\S+)", caplog.text)
     assert path is not None
     password = "une phrase de passe solide"
-    client.post(path.group(1), data={"password": password, "confirm": password})
+    client.post(
+        path.group(1),
+        data={"display_name": "Camille Martin", "password": password, "confirm": password},
+    )
     user = db.session.scalar(select(User).where(User.email == address.lower()))
     assert user is not None
     client.post("/t/demo/inscription", data={"email": address})  # already has an account

@@ -4,4 +4,12 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/t/<slug>/admin")
 
-from .views import charter, cohorts, home, questionnaires, resources  # noqa: E402, F401
+from .views import (  # noqa: E402, F401
+    actions,
+    api_keys,
+    charter,
+    cohorts,
+    home,
+    questionnaires,
+    resources,
+)

@@ -3,30 +3,26 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 
-from ..services.errors import ServiceError
+from ..forms import BaseForm
+from ..services.charter import TEXT_MAX, TITLE_MAX
+from ..validators import MaxLength
 from .resource_forms import Required
 
 
-class CharterForm(FlaskForm):
+class CharterForm(BaseForm):
     """The charter's title and text; the service checks them."""
 
-    title = StringField(_l("Titre"), [Required()], default=_l("Charte des acteurs engagés"))
+    title = StringField(
+        _l("Titre"), [Required(), MaxLength(TITLE_MAX)], default=_l("Charte des acteurs engagés")
+    )
     text = TextAreaField(
         _l("Texte de la charte"),
-        [Required()],
+        [Required(), MaxLength(TEXT_MAX)],
         description=_l(
             "Texte simple : séparez les paragraphes par une ligne vide. Chaque engagement "
             "peut faire l'objet d'un paragraphe."
         ),
         render_kw={"rows": 18},
     )
-
-    def add_error(self, error: ServiceError) -> None:
-        """Show a service refusal next to its field."""
-        if error.field and error.field in self:
-            self[error.field].errors = [*self[error.field].errors, error.message]
-        else:
-            self.form_errors.append(error.message)

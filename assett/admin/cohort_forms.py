@@ -5,40 +5,35 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 
-from ..services.errors import ServiceError
+from ..forms import BaseForm
+from ..services.cohorts import DESCRIPTION_MAX, NAME_MAX
+from ..validators import ID_MAX, MaxLength
 from .resource_forms import Required
 
 
-class CohortForm(FlaskForm):
+class CohortForm(BaseForm):
     """A cohort's name and what it gathers."""
 
     name = StringField(
         _l("Nom de la cohorte"),
-        [Required()],
+        [Required(), MaxLength(NAME_MAX)],
         description=_l("Par exemple « Promotion 2026 des acteurs pionniers »."),
-        render_kw={"maxlength": 120, "autocomplete": "off"},
+        render_kw={"autocomplete": "off"},
     )
     description = TextAreaField(
         _l("Description"),
+        [MaxLength(DESCRIPTION_MAX)],
         description=_l("Facultatif : qui en fait partie et pourquoi."),
         render_kw={"rows": 3},
     )
 
-    def add_error(self, error: ServiceError) -> None:
-        """Show a service refusal next to its field."""
-        if error.field and error.field in self:
-            self[error.field].errors = [*self[error.field].errors, error.message]
-        else:
-            self.form_errors.append(error.message)
 
-
-class MemberForm(FlaskForm):
+class MemberForm(BaseForm):
     """Add or remove one organisation (the buttons of the member and search lists)."""
 
-    organisation_id = HiddenField()
+    organisation_id = HiddenField(validators=[MaxLength(ID_MAX)])
 
     def organisation(self) -> int | None:
         """The organisation id sent, or None when it is not a number."""
@@ -47,5 +42,5 @@ class MemberForm(FlaskForm):
         return int(value) if re.fullmatch(r"[0-9]{1,18}", value) else None
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(BaseForm):
     """A button that only needs its CSRF token (delete)."""

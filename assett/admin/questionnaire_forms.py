@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -30,7 +29,9 @@ from ..domain.definitions import (
     TITLE_MAX,
 )
 from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
+from ..forms import BaseForm
 from ..services.editor import BandFields, OptionFields, QuestionFields
+from ..validators import KEY_MAX, MaxLength
 from .form_fields import DecimalField, MarkRequired, MultiCheckboxField, WholeNumberField, strip
 
 QUESTION_TYPE_LABELS = {
@@ -53,14 +54,13 @@ def _choices(pairs: Any) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-class ThemeForm(FlaskForm):
+class ThemeForm(BaseForm):
     """A new theme."""
 
     title = StringField(
         _l("Titre du thème"),
-        validators=[MarkRequired()],
+        validators=[MarkRequired(), MaxLength(TITLE_MAX)],
         filters=[strip],
-        render_kw={"maxlength": TITLE_MAX},
     )
     key = StringField(
         _l("Identifiant (facultatif)"),
@@ -68,67 +68,67 @@ class ThemeForm(FlaskForm):
             "Lettres minuscules sans accent, chiffres, « _ » ou « - ». Laissé vide, il est "
             "tiré du titre. Il ne pourra plus changer : il relie les évaluations entre elles."
         ),
+        validators=[MaxLength(KEY_MAX)],
         filters=[strip],
     )
     description = TextAreaField(
         _l("Présentation (facultative)"),
+        validators=[MaxLength(DESCRIPTION_MAX)],
         description=_l("Affichée aux acteurs sur la première page du thème."),
-        render_kw={"maxlength": DESCRIPTION_MAX},
     )
 
 
-class ThemeTitleForm(FlaskForm):
+class ThemeTitleForm(BaseForm):
     """The theme's title and introduction."""
 
     title = StringField(
         _l("Titre du thème"),
-        validators=[MarkRequired()],
+        validators=[MarkRequired(), MaxLength(TITLE_MAX)],
         filters=[strip],
-        render_kw={"maxlength": TITLE_MAX},
     )
     description = TextAreaField(
         _l("Présentation (facultative)"),
+        validators=[MaxLength(DESCRIPTION_MAX)],
         description=_l("Affichée aux acteurs sur la première page du thème."),
-        render_kw={"maxlength": DESCRIPTION_MAX},
     )
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(BaseForm):
     """A category: one page of the questionnaire."""
 
     title = StringField(
         _l("Titre de la catégorie"),
-        validators=[MarkRequired()],
+        validators=[MarkRequired(), MaxLength(TITLE_MAX)],
         filters=[strip],
-        render_kw={"maxlength": TITLE_MAX},
     )
     description = TextAreaField(
         _l("Présentation (facultative)"),
+        validators=[MaxLength(DESCRIPTION_MAX)],
         description=_l("Affichée en haut de la page."),
-        render_kw={"maxlength": DESCRIPTION_MAX},
     )
 
 
 class OptionRowForm(Form):
     """One option typed in the question form."""
 
-    label = StringField(_l("Libellé"), filters=[strip], render_kw={"maxlength": OPTION_LABEL_MAX})
+    label = StringField(_l("Libellé"), validators=[MaxLength(OPTION_LABEL_MAX)], filters=[strip])
     points = DecimalField(_l("Points"))
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(BaseForm):
     """A question: wording, type, scoring and the profiles it applies to."""
 
     text = TextAreaField(
         _l("Intitulé de la question"),
-        validators=[MarkRequired()],
+        validators=[MarkRequired(), MaxLength(QUESTION_TEXT_MAX)],
         filters=[strip],
-        render_kw={"rows": 2, "maxlength": QUESTION_TEXT_MAX},
+        render_kw={"rows": 2},
     )
     help = TextAreaField(
         _l("Aide (facultative)"),
+        validators=[MaxLength(HELP_MAX)],
         description=_l("Une précision affichée sous la question."),
-        render_kw={"rows": 2, "maxlength": HELP_MAX},
+        render_kw={"rows": 2},
     )
     type = RadioField(
         _l("Type de réponse"),
@@ -150,10 +150,10 @@ class QuestionForm(FlaskForm):
     yes_points = DecimalField(_l("Points pour « Oui »"), default=1)
     no_points = DecimalField(_l("Points pour « Non »"), default=0)
     scale_min = StringField(
-        _l("Libellé du 0 (facultatif)"), filters=[strip], render_kw={"maxlength": LABEL_MAX}
+        _l("Libellé du 0 (facultatif)"), validators=[MaxLength(LABEL_MAX)], filters=[strip]
     )
     scale_max = StringField(
-        _l("Libellé du 5 (facultatif)"), filters=[strip], render_kw={"maxlength": LABEL_MAX}
+        _l("Libellé du 5 (facultatif)"), validators=[MaxLength(LABEL_MAX)], filters=[strip]
     )
     options = FieldList(FormField(OptionRowForm), label=_l("Réponse"), min_entries=OPTION_ROWS)
     has_vehicles = RadioField(
@@ -245,14 +245,13 @@ def question_form_data(fields: QuestionFields) -> dict[str, Any]:
     }
 
 
-class OptionForm(FlaskForm):
+class OptionForm(BaseForm):
     """An option of a choice question."""
 
     label = StringField(
         _l("Libellé de la réponse"),
-        validators=[MarkRequired()],
+        validators=[MarkRequired(), MaxLength(OPTION_LABEL_MAX)],
         filters=[strip],
-        render_kw={"maxlength": OPTION_LABEL_MAX},
     )
     points = DecimalField(
         _l("Points"),
@@ -278,24 +277,23 @@ class OptionForm(FlaskForm):
 class BandRowForm(Form):
     """One maturity level (a row without a key adds one)."""
 
-    key = HiddenField()
+    key = HiddenField(validators=[MaxLength(KEY_MAX)])
     remove = BooleanField(_l("Retirer ce niveau"))
     label = StringField(
         _l("Libellé"),
-        validators=[MarkRequired()],
+        validators=[MarkRequired(), MaxLength(LABEL_MAX)],
         filters=[strip],
-        render_kw={"maxlength": LABEL_MAX},
     )
     min = DecimalField(_l("À partir de (inclus)"), validators=[MarkRequired()])
     max = DecimalField(_l("Jusqu'à (exclu, sauf 5)"), validators=[MarkRequired()])
     explanation = TextAreaField(
         _l("Explication affichée avec le score"),
-        validators=[MarkRequired()],
-        render_kw={"rows": 3, "maxlength": EXPLANATION_MAX},
+        validators=[MarkRequired(), MaxLength(EXPLANATION_MAX)],
+        render_kw={"rows": 3},
     )
 
 
-class BandsForm(FlaskForm):
+class BandsForm(BaseForm):
     """Every maturity level of a theme at once."""
 
     bands = FieldList(FormField(BandRowForm), label=_l("Niveau"))
@@ -315,7 +313,7 @@ class BandsForm(FlaskForm):
         ]
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BaseForm):
     """A theme file to import."""
 
     file = FileField(
@@ -326,7 +324,7 @@ class ImportForm(FlaskForm):
     )
 
 
-class PreviewProfileForm(FlaskForm):
+class PreviewProfileForm(BaseForm):
     """A pretend profile for the preview: which questions such an organisation would see."""
 
     class Meta:

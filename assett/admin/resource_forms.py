@@ -18,9 +18,13 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 
+from ..domain.definitions import DESCRIPTION_MAX, TITLE_MAX, URL_MAX
+from ..forms import BaseForm
 from ..models import Resource, Territory
 from ..services import resource_base
-from ..services.errors import ServiceError
+from ..validators import MaxLength
+
+DATE_MAX = 10  # 2026-12-31
 
 
 class Required:
@@ -39,19 +43,23 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ResourceForm(FlaskForm):
+class ResourceForm(BaseForm):
     """A resource of the territory's base."""
 
-    title = StringField(_l("Titre"), [Required()])
+    title = StringField(_l("Titre"), [Required(), MaxLength(TITLE_MAX)])
     description = TextAreaField(
-        _l("Description"), description=_l("Deux ou trois phrases : ce que l'offre apporte.")
+        _l("Description"),
+        [MaxLength(DESCRIPTION_MAX)],
+        description=_l("Deux ou trois phrases : ce que l'offre apporte."),
     )
     url = URLField(
-        _l("Lien"), [Required()], description=_l("Adresse complète, par exemple https://…")
+        _l("Lien"),
+        [Required(), MaxLength(URL_MAX)],
+        description=_l("Adresse complète, par exemple https://…"),
     )
     provider = StringField(
         _l("Porteur de l'offre"),
-        [Required()],
+        [Required(), MaxLength(resource_base.PROVIDER_MAX)],
         description=_l("Par exemple ADEME, CCI, Bpifrance, la collectivité."),
     )
     offer_type = SelectField(_l("Type d'offre"), [Required()], validate_choice=False)
@@ -84,8 +92,8 @@ class ResourceForm(FlaskForm):
         validate_choice=False,
         description=_l("Aucune case cochée : tous les secteurs."),
     )
-    valid_from = StringField(_l("Valable à partir du"), widget=DateInput())
-    valid_until = StringField(_l("Valable jusqu'au"), widget=DateInput())
+    valid_from = StringField(_l("Valable à partir du"), [MaxLength(DATE_MAX)], widget=DateInput())
+    valid_until = StringField(_l("Valable jusqu'au"), [MaxLength(DATE_MAX)], widget=DateInput())
     is_active = BooleanField(_l("Ressource active (visible par les acteurs)"), default=True)
 
     def fill_choices(self, territory: Territory) -> None:
@@ -123,13 +131,6 @@ class ResourceForm(FlaskForm):
             "valid_until": self.valid_until.data,
             "is_active": bool(self.is_active.data),
         }
-
-    def add_error(self, error: ServiceError) -> None:
-        """Show a service refusal next to its field."""
-        if error.field and error.field in self:
-            self[error.field].errors = [*self[error.field].errors, error.message]
-        else:
-            self.form_errors.append(error.message)
 
 
 def resource_form(territory: Territory, resource: Resource | None = None) -> ResourceForm:

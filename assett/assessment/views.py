@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from ..access import assessment_or_404, member_org_or_404
 from ..models import Assessment, Organisation
 from ..services import assessments as service
+from ..services import plan_prefill
 from ..services.errors import ServiceError
 from ..services.questionnaires import published_version, territory_questionnaire
 from . import bp
@@ -89,15 +90,23 @@ def fill(org_id: int, assessment_id: int, page: int) -> Response | tuple[str, in
     status = 200
     if request.method == "POST":
         form = form_class()
+        action = request.form.get("action", "next")
         if form.validate():
+            reached = page + 1 if action in {"next", "review"} else page
             try:
-                service.save_answers(assessment, form.parsed, page=page)
+                service.save_answers(assessment, form.parsed, page=min(reached, len(pages)))
             except ServiceError as error:
+                if action == "leave":
+                    return error.message, 400
                 form.form_errors.append(error.message)
                 status = 400
             else:
+                if action == "leave":  # the page's beacon as the browser leaves it
+                    return "", 204
                 return _after_save(org, assessment, page, len(pages))
         else:
+            if action == "leave":
+                return _("Ces réponses n'ont pas pu être enregistrées."), 400
             status = 400
     else:
         form = form_class(
@@ -118,6 +127,8 @@ def fill(org_id: int, assessment_id: int, page: int) -> Response | tuple[str, in
         applicable=applicable,
         ratio=answered / applicable if applicable else 1.0,
         older_version=_newer_version_number(assessment),
+        prefilled_from=service.prefilled_from(assessment),
+        action_notes=plan_prefill.action_notes(assessment, defn, service.profile_of(org)),
     )
     return html, status
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from . import views  # noqa: E402, F401
+from . import account_views, notification_views, views  # noqa: E402, F401

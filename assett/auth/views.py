@@ -17,6 +17,7 @@ from ..services import accounts
 from ..services.errors import ServiceError
 from ..services.sessions import end_session, start_session
 from . import bp
+from .account_views import account_page
 from .forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -103,7 +104,12 @@ def signup_confirm(slug: str, token: str) -> Page:
     form = SignupConfirmForm()
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(address, form.password.data, form.confirm.data)
+            user = accounts.create_user(
+                address,
+                form.password.data,
+                form.confirm.data,
+                display_name=form.display_name.data,
+            )
         except ServiceError as error:
             _add_error(form, error)
         else:
@@ -195,7 +201,7 @@ def reset_password(token: str) -> Page:
 @limits.password_failures_per_user
 @login_required
 def account() -> Page:
-    """The user's account: e-mail, password change, organisations and roles."""
+    """The user's account: name, e-mail, password change, organisations and roles."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
@@ -210,9 +216,4 @@ def account() -> Page:
                 "success",
             )
             return redirect(url_for("auth.account"))
-    return _render(
-        "auth/account.html",
-        form,
-        organisations=accounts.organisations_of(current_user),
-        roles=accounts.territory_roles_of(current_user),
-    )
+    return account_page(password_form=form if form.is_submitted() else None)

@@ -8,9 +8,11 @@ import click
 TOP_LEVEL: list[click.Command] = []
 
 from . import (  # noqa: E402, F401
+    actions,
     dashboard,  # noqa: E402, F401  (animator dashboard)
     demo,
     questionnaires,
     territories,
     users,
+    worker,
 )

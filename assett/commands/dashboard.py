@@ -18,7 +18,7 @@ def rebuild_dashboard_command(slugs: tuple[str, ...]) -> None:
     """
     from ..extensions import db
     from ..models import Territory
-    from ..services.aggregates import rebuild
+    from ..reporting.writer import rebuild
 
     query = select(Territory).order_by(Territory.slug)
     if slugs:
@@ -28,13 +28,14 @@ def rebuild_dashboard_command(slugs: tuple[str, ...]) -> None:
     if missing:
         raise click.ClickException(f"Territoire inconnu : {', '.join(missing)}.")
     for territory in territories:
-        counts = rebuild(territory.id)
+        report = rebuild(territory.id)
         db.session.commit()
-        click.echo(
-            f"« {territory.slug} » : {counts['org_potential']} lignes de points perdus, "
-            f"{counts['org_quarter_score']} trimestres, "
-            f"{counts['org_participation']} organisations participantes."
-        )
+        click.echo(f"« {territory.slug} » :")
+        for table, change in report.items():
+            click.echo(
+                f"  {table} : {change.inserted} ajoutées, {change.updated} modifiées, "
+                f"{change.deleted} supprimées"
+            )
 
 
 TOP_LEVEL.append(rebuild_dashboard_command)

@@ -13,7 +13,8 @@ from wtforms.validators import ValidationError
 from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
 from ..forms import BaseForm
 from ..models import Cohort
-from ..services.dashboard import Filters, ThemeInfo
+from ..reporting.filters import Filters
+from ..reporting.overview import ThemeInfo
 from ..validators import MaxLength
 
 ALL = ""

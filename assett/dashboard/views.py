@@ -17,12 +17,15 @@ from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
 from ..errors import render_error
 from ..models import Territory
 from ..models._base import utcnow
+from ..params import int_param
+from ..reporting import action_columns, exports, sharing
+from ..reporting import actions as action_report
 from ..reporting import columns as tables
-from ..reporting import exports
-from ..services import dashboard as service
+from ..reporting import overview as service
+from ..reporting.filters import Filters, cohorts_of, communes_of
+from ..reporting.totals import LOCAL_TIMEZONE
 from ..services import resource_base
-from ..services.aggregates import LOCAL_TIMEZONE
-from . import bp
+from . import bp, protection
 from .figures import band_columns, figures_of, funnel_labels
 from .forms import FilterForm
 
@@ -33,16 +36,17 @@ FORMATS = {
 }
 WHATS = {"aggregates": "agregats", "organisations": "organisations"}
 EXPORT_PAGE_SIZE = 2500
+PAGE_MAX = 100_000  # pages of organisations: far beyond any territory
 
 
 def _filter_form(
     territory: Territory, themes: list[service.ThemeInfo]
-) -> tuple[FilterForm, service.Filters | None]:
+) -> tuple[FilterForm, Filters | None]:
     """The filters from the query string; None when one of them is invalid."""
     form = FilterForm(
         themes=themes,
-        communes=service.communes_of(territory.id),
-        cohorts=service.cohorts_of(territory.id),
+        communes=communes_of(territory.id),
+        cohorts=cohorts_of(territory.id),
         formdata=request.args,
     )
     if not form.validate():
@@ -59,10 +63,8 @@ def _labels(form: FilterForm) -> dict[str, dict[str, str]]:
 
 
 def _page() -> int:
-    try:
-        return max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        return 1
+    """The page asked for: a whole number from 1 (a 400 naming « page » otherwise)."""
+    return int_param(request.args, "page", minimum=1, maximum=PAGE_MAX) or 1
 
 
 @bp.context_processor
@@ -70,6 +72,7 @@ def dashboard_helpers() -> dict[str, Any]:
     """Names the dashboard templates share."""
     return {
         "suppressed_label": _("moins de %(count)s organisations", count=MIN_GROUP_SIZE),
+        "withheld_label": _("non diffusé (secret statistique)"),
         "naf_sections": NAF_SECTIONS,
         "legal_types": LEGAL_TYPES,
         "headcount_brackets": HEADCOUNT_BRACKETS,
@@ -88,7 +91,9 @@ def overview(slug: str) -> tuple[str, int] | str:
         return render_template(
             "dashboard/overview.html", territory=territory, form=form, data=None
         ), 400
-    data = service.overview(territory, filters, themes=themes)
+    data = protection.protected(
+        territory, service.overview(territory, filters, themes=themes), themes
+    )
     labels = funnel_labels(active_label=filters.end is not None)
     return render_template(
         "dashboard/overview.html",
@@ -100,7 +105,9 @@ def overview(slug: str) -> tuple[str, int] | str:
         funnel_labels=labels,
         figures=figures_of(data, labels),
         band_columns=band_columns(data.themes),
-        most_opened=resource_base.most_opened(territory),
+        most_opened=protection.most_opened(resource_base.most_opened(territory)),
+        levers=action_report.levers(territory.id, filters, data.themes),
+        action_tables=action_columns,
     )
 
 
@@ -117,8 +124,8 @@ def organisations(slug: str) -> tuple[str, int] | str:
         ), 400
     now = utcnow()
     page = _page()
-    total = service.count_sharing(territory.id, filters)
-    pages = max(1, -(-total // service.PAGE_SIZE))
+    total = sharing.count_sharing(territory.id, filters)
+    pages = max(1, -(-total // sharing.PAGE_SIZE))
     page = min(page, pages)
     shown = [info for info in themes if filters.theme is None or info.key == filters.theme]
     return render_template(
@@ -127,15 +134,15 @@ def organisations(slug: str) -> tuple[str, int] | str:
         form=form,
         filters=filters,
         filter_lines=tables.filter_lines(filters, _labels(form)),
-        rows=service.sharing_organisations(territory.id, filters, now, page, service.PAGE_SIZE),
+        rows=sharing.sharing_organisations(territory.id, filters, now, page, sharing.PAGE_SIZE),
         total=total,
         page=page,
         pages=pages,
         themes=shown,
         titles={info.key: info.title for info in themes},
         bands={info.key: {b.key: b.label for b in info.bands} for info in themes},
-        progressors=service.top_progressors(territory.id, filters),
-        registered=service.count_registered(territory.id, filters),
+        progressors=sharing.top_progressors(territory.id, filters),
+        registered=protection.registered(territory.id, filters),
     )
 
 
@@ -148,11 +155,11 @@ def _download(chunks: Iterator[bytes], fmt: str, name: str) -> Response:
 
 
 def _all_sharing(
-    territory_id: int, filters: service.Filters, now: datetime
-) -> Iterator[service.SharingOrganisation]:
+    territory_id: int, filters: Filters, now: datetime
+) -> Iterator[sharing.SharingOrganisation]:
     """Every sharing organisation, read a page at a time while the export is written."""
     for page in itertools.count(1):
-        rows = service.sharing_organisations(territory_id, filters, now, page, EXPORT_PAGE_SIZE)
+        rows = sharing.sharing_organisations(territory_id, filters, now, page, EXPORT_PAGE_SIZE)
         yield from rows
         if len(rows) < EXPORT_PAGE_SIZE:
             return
@@ -182,14 +189,16 @@ def export(slug: str) -> Response | tuple[str, int]:
     labels = _labels(form)
     now = utcnow()
     if what == "aggregates":
-        data = service.overview(territory, filters, themes=themes)
+        data = protection.protected(
+            territory, service.overview(territory, filters, themes=themes), themes
+        )
         found = tables.overview_tables(data, funnel_labels(active_label=filters.end is not None))
     else:
         shown = [info for info in themes if filters.theme is None or info.key == filters.theme]
         found = [
             tables.organisations(_all_sharing(territory.id, filters, now), shown),
             tables.progressors(
-                service.top_progressors(territory.id, filters),
+                sharing.top_progressors(territory.id, filters),
                 {info.key: info.title for info in themes},
             ),
         ]

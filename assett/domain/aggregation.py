@@ -10,7 +10,7 @@ dashboard can say « moins de 5 organisations » and show coverage.
 import math
 import statistics
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Protocol, TypeVar
 
@@ -62,6 +62,23 @@ class PairedProgress:
     unchanged: int | None
     declined: int | None
     suppressed: bool
+
+
+@dataclass
+class ThemeTotals:
+    """Latest scores of one theme as sums: what a summary and a paired progress are made of."""
+
+    n_status: int = 0
+    n_scored: int = 0
+    score_sum: float = 0.0
+    band_counts: dict[str, int] = field(default_factory=dict)
+    n_pairs: int = 0
+    first_sum: float = 0.0
+    latest_sum: float = 0.0
+    improved: int = 0
+    declined: int = 0
+    median_score: float | None = None
+    median_change: float | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +157,41 @@ def _band_index(score: float, bands: Sequence[BandLike]) -> int:
     raise ValueError(f"score {score!r} en dehors des niveaux")
 
 
+def summary_of(totals: ThemeTotals, registered: int = 0) -> ThemeSummary:
+    """The theme's summary from its sums, over at least `registered` organisations."""
+    suppressed = is_suppressed(totals.n_scored)
+    n_orgs = max(registered, totals.n_status)
+    return ThemeSummary(
+        n_orgs=n_orgs,
+        n_scored=totals.n_scored,
+        n_not_evaluated=n_orgs - totals.n_scored,
+        mean=None if suppressed else totals.score_sum / totals.n_scored,
+        median=None if suppressed else totals.median_score,
+        band_counts=None if suppressed else dict(totals.band_counts),
+        suppressed=suppressed,
+    )
+
+
+def paired_of(totals: ThemeTotals) -> PairedProgress:
+    """The paired progress from the sums of the reassessed organisations' scores."""
+    n = totals.n_pairs
+    if is_suppressed(n):
+        return PairedProgress(n, None, None, None, None, None, None, None, suppressed=True)
+    mean_first = totals.first_sum / n
+    mean_latest = totals.latest_sum / n
+    return PairedProgress(
+        n=n,
+        mean_first=mean_first,
+        mean_latest=mean_latest,
+        mean_change=mean_latest - mean_first,
+        median_change=totals.median_change,
+        improved=totals.improved,
+        unchanged=n - totals.improved - totals.declined,
+        declined=totals.declined,
+        suppressed=False,
+    )
+
+
 def summarise_theme(scores: Sequence[float | None], bands: Sequence[BandLike]) -> ThemeSummary:
     """Summarise one score per organisation (its latest; None = « Non évalué »).
 
@@ -148,22 +200,25 @@ def summarise_theme(scores: Sequence[float | None], bands: Sequence[BandLike]) -
     A score in no band raises ValueError: it is a data error, not a figure to hide.
     """
     present = [score for score in scores if score is not None]
-    n_scored = len(present)
-    counts = [0] * len(bands)
+    counts = {band.key: 0 for band in bands}
     for score in present:
-        counts[_band_index(score, bands)] += 1
-    suppressed = is_suppressed(n_scored)
-    return ThemeSummary(
-        n_orgs=len(scores),
-        n_scored=n_scored,
-        n_not_evaluated=len(scores) - n_scored,
-        mean=None if suppressed else mean(present),
-        median=None if suppressed else median(present),
-        band_counts=None
-        if suppressed
-        else {band.key: count for band, count in zip(bands, counts, strict=True)},
-        suppressed=suppressed,
+        counts[bands[_band_index(score, bands)].key] += 1
+    totals = ThemeTotals(
+        n_status=len(scores),
+        n_scored=len(present),
+        score_sum=math.fsum(present),
+        band_counts=counts,
+        median_score=median(present),
     )
+    return summary_of(totals)
+
+
+def is_change(change: float, sign: int) -> bool:
+    """Whether a change first → latest is a progress (sign 1) or a decline (sign -1).
+
+    Rounded so that 2.55 - 2.5 (0.04999999999999982) and 0.05 exactly are both unchanged.
+    """
+    return round(sign * change, _BAND_PRECISION) > round(UNCHANGED_TOLERANCE, _BAND_PRECISION)
 
 
 def paired_progress(pairs: Sequence[tuple[float | None, float | None]]) -> PairedProgress:
@@ -171,45 +226,52 @@ def paired_progress(pairs: Sequence[tuple[float | None, float | None]]) -> Paire
 
     A change within ±UNCHANGED_TOLERANCE (0.05 point) counts as unchanged.
     """
-    firsts: list[float] = []
-    latests: list[float] = []
-    for first, latest in pairs:
-        if first is not None and latest is not None:
-            firsts.append(first)
-            latests.append(latest)
-    n = len(firsts)
-    if is_suppressed(n):
-        return PairedProgress(n, None, None, None, None, None, None, None, suppressed=True)
-    changes = [latest - first for first, latest in zip(firsts, latests, strict=True)]
-    # Rounded so that 2.55 - 2.5 (0.04999999999999982) and 0.05 exactly are both unchanged.
-    limit = round(UNCHANGED_TOLERANCE, _BAND_PRECISION)
-    improved = sum(1 for change in changes if round(change, _BAND_PRECISION) > limit)
-    declined = sum(1 for change in changes if round(change, _BAND_PRECISION) < -limit)
-    return PairedProgress(
-        n=n,
-        mean_first=mean(firsts),
-        mean_latest=mean(latests),
-        mean_change=mean(changes),
-        median_change=median(changes),
-        improved=improved,
-        unchanged=n - improved - declined,
-        declined=declined,
-        suppressed=False,
+    kept = [(first, latest) for first, latest in pairs if first is not None and latest is not None]
+    changes = [latest - first for first, latest in kept]
+    return paired_of(
+        ThemeTotals(
+            n_pairs=len(kept),
+            first_sum=math.fsum(first for first, _ in kept),
+            latest_sum=math.fsum(latest for _, latest in kept),
+            improved=sum(1 for change in changes if is_change(change, 1)),
+            declined=sum(1 for change in changes if is_change(change, -1)),
+            median_change=median(changes),
+        )
     )
 
 
-def _quarter(day: date) -> tuple[int, int]:
-    return day.year, (day.month - 1) // 3 + 1
+def quarter_of_day(day: date) -> int:
+    """The calendar quarter of a date as year × 10 + quarter (2025-08-14 -> 20253)."""
+    return day.year * 10 + (day.month - 1) // 3 + 1
 
 
-def quarter_label(day: date | datetime) -> str:
-    """Name the calendar quarter of a date: 2025-08-14 -> "2025 T3"."""
-    year, quarter = _quarter(day)
-    return f"{year} T{quarter}"
+def quarter_label(day: date | datetime | int) -> str:
+    """Name a calendar quarter (a date, or year × 10 + quarter): 2025-08-14 -> "2025 T3"."""
+    quarter = day if isinstance(day, int) else quarter_of_day(day)
+    return f"{quarter // 10} T{quarter % 10}"
 
 
-def _next_quarter(year: int, quarter: int) -> tuple[int, int]:
-    return (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+def quarter_points(sums: dict[int, tuple[float, int]]) -> list[QuarterPoint]:
+    """Mean per quarter from (sum, organisations) per quarter (year × 10 + quarter): quarters
+    without gaps from the first to the last, an empty one with n_orgs=0, suppressed below
+    MIN_GROUP_SIZE organisations."""
+    if not sums:
+        return []
+    points = []
+    current, last = min(sums), max(sums)
+    while current <= last:
+        total, n = sums.get(current, (0.0, 0))
+        suppressed = is_suppressed(n)
+        points.append(
+            QuarterPoint(
+                quarter=quarter_label(current),
+                n_orgs=n,
+                mean=None if suppressed else total / n,
+                suppressed=suppressed,
+            )
+        )
+        current += 7 if current % 10 == 4 else 1
+    return points
 
 
 def quarterly_means(
@@ -223,32 +285,19 @@ def quarterly_means(
     n_orgs=0 and is suppressed. Datetimes are taken as given: convert them to local time
     first. Dates and naive datetimes may be mixed (a date counts as its midnight).
     """
-    latest: dict[tuple[int, int], dict[Hashable, tuple[datetime, float | None]]] = {}
+    latest: dict[int, dict[Hashable, tuple[datetime, float | None]]] = {}
     for submitted_at, org_id, score in rows:
         if not isinstance(submitted_at, datetime):
             submitted_at = datetime.combine(submitted_at, time())
-        by_org = latest.setdefault(_quarter(submitted_at), {})
+        by_org = latest.setdefault(quarter_of_day(submitted_at), {})
         kept = by_org.get(org_id)
         if kept is None or submitted_at >= kept[0]:
             by_org[org_id] = (submitted_at, score)
-    if not latest:
-        return []
-    points: list[QuarterPoint] = []
-    current, last = min(latest), max(latest)
-    while current <= last:
-        by_org = latest.get(current, {})
+    sums = {}
+    for quarter, by_org in latest.items():
         present = [score for _, score in by_org.values() if score is not None]
-        suppressed = is_suppressed(len(present))
-        points.append(
-            QuarterPoint(
-                quarter=f"{current[0]} T{current[1]}",
-                n_orgs=len(present),
-                mean=None if suppressed else mean(present),
-                suppressed=suppressed,
-            )
-        )
-        current = _next_quarter(*current)
-    return points
+        sums[quarter] = (math.fsum(present), len(present))
+    return quarter_points(sums)
 
 
 def improvement_potential(
@@ -269,19 +318,27 @@ def improvement_potential(
         lost[key] = lost.get(key, 0.0) + weighted_lost
         at_stake[key] = at_stake.get(key, 0.0) + weighted_max
         orgs.setdefault(key, set()).add(org_id)
-    ranked = sorted(
-        (key for key in lost if not is_suppressed(len(orgs[key]))),
-        key=lambda key: (-lost[key], key),
-    )
+    return rank_potential(((key, lost[key], at_stake[key], len(orgs[key])) for key in lost), top)
+
+
+def rank_potential(rows: Iterable[tuple[str, float, float, int]], top: int) -> list[Potential]:
+    """The `top` keys from (key, weighted lost, weighted max, organisations) sums, the most
+    lost first (ties in key order), keys of fewer than MIN_GROUP_SIZE organisations left out."""
+    kept = [
+        (key, float(lost), float(maximum), int(n))
+        for key, lost, maximum, n in rows
+        if not is_suppressed(int(n))
+    ]
+    kept.sort(key=lambda row: (-row[1], row[0]))
     return [
         Potential(
             key=key,
-            weighted_lost=lost[key],
-            weighted_max=at_stake[key],
-            share_lost=lost[key] / at_stake[key] if at_stake[key] > 0 else 0.0,
-            n_orgs=len(orgs[key]),
+            weighted_lost=lost,
+            weighted_max=maximum,
+            share_lost=lost / maximum if maximum > 0 else 0.0,
+            n_orgs=n,
         )
-        for key in ranked[: max(top, 0)]
+        for key, lost, maximum, n in kept[: max(top, 0)]
     ]
 
 

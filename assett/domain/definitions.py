@@ -1,5 +1,6 @@
 """Theme definitions: the questionnaire format of questionnaires/README.md, validated."""
 
+import functools
 import hashlib
 import json
 import unicodedata
@@ -261,16 +262,29 @@ class Question(_Model):
     def choices(self) -> list[Option]:
         """The options an actor picks from, implicit ones included (yes/no, scale)."""
         if self.type == "yes_no":
-            return [
-                Option(key="oui", label="Oui", points=self.yes_points),
-                Option(key="non", label="Non", points=self.no_points),
-            ]
+            return list(_yes_no_options(self.yes_points, self.no_points))
         if self.type == "scale":
-            return [
-                Option(key=str(value), label=str(value), points=float(value))
-                for value in range(SCALE_MAX + 1)
-            ]
+            return list(_scale_options())
         return list(self.options)
+
+
+# Implicit options are frozen models, built once (scoring asks for them for every answer).
+
+
+@functools.lru_cache(maxsize=256)
+def _yes_no_options(yes_points: float, no_points: float) -> tuple[Option, Option]:
+    return (
+        Option(key="oui", label="Oui", points=yes_points),
+        Option(key="non", label="Non", points=no_points),
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _scale_options() -> tuple[Option, ...]:
+    return tuple(
+        Option(key=str(value), label=str(value), points=float(value))
+        for value in range(SCALE_MAX + 1)
+    )
 
 
 class Category(_Model):

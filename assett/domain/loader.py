@@ -16,7 +16,11 @@ from assett.domain.definitions import (
     format_number,
     format_path,
 )
-from assett.domain.yaml_messages import StrictSafeLoader, yaml_error_message
+from assett.domain.yaml_messages import (
+    FastStrictSafeLoader,
+    StrictSafeLoader,
+    yaml_error_message,
+)
 
 MAX_FILE_BYTES = 1_000_000
 # A theme nests about 8 levels deep; PyYAML scans deep nesting in quadratic time.
@@ -152,9 +156,18 @@ def _line(mark: _Mark | None) -> int:
 
 def _event_errors(text: str, source: str) -> list[str]:
     """Refuse anchors and aliases ("billion laughs") and deep nesting (slow to scan)."""
+    if FastStrictSafeLoader is not None:
+        try:
+            return _events_checked(text, source, FastStrictSafeLoader)
+        except yaml.YAMLError:
+            pass  # read again below, for the message the Python parser words
+    return _events_checked(text, source, yaml.SafeLoader)
+
+
+def _events_checked(text: str, source: str, loader: type[yaml.SafeLoader]) -> list[str]:
     errors = []
     depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=loader):
         where = f"{source}: ligne {_line(event.start_mark)}"
         if isinstance(event, yaml.AliasEvent):
             errors.append(f"{where}: alias YAML « *{event.anchor} » refusé (ni ancre ni alias)")
@@ -174,7 +187,16 @@ def _event_errors(text: str, source: str) -> list[str]:
 
 def _safe_load_with_nodes(text: str) -> tuple[yaml.Node | None, object]:
     """Do what yaml.safe_load does, keeping the node tree for line numbers."""
-    loader = StrictSafeLoader(text)
+    if FastStrictSafeLoader is not None:
+        try:
+            return _load_nodes(text, FastStrictSafeLoader)
+        except yaml.YAMLError:
+            pass  # read again below, for the message the Python parser words
+    return _load_nodes(text, StrictSafeLoader)
+
+
+def _load_nodes(text: str, kind: type[yaml.SafeLoader]) -> tuple[yaml.Node | None, object]:
+    loader = kind(text)
     try:
         root = loader.get_single_node()
         return root, loader.construct_document(root) if root is not None else None

@@ -152,12 +152,22 @@ class Scale:
         return float(self._value(question, value))
 
     def best_choice(self, question: Question, current: AnswerValue | None = None) -> Option:
-        """Return the top of the scale."""
-        return question.choices()[-1]
+        """Return the top of the scale, labelled as the questionnaire words it."""
+        top = question.choices()[-1]
+        return top.model_copy(update={"label": self.label(question, SCALE_MAX)})
 
     def label(self, question: Question, value: AnswerValue) -> str:
-        """Return the value as its choice label ("3")."""
-        return str(self._value(question, value))
+        """Return the value on its scale, with the end's label if it has one.
+
+        « 3 sur 5 », « 5 sur 5 (La quasi-totalité) »: never a bare « 3 ».
+        """
+        number = self._value(question, value)
+        text = f"{number} sur {SCALE_MAX}"
+        ends = question.scale_labels
+        end = None
+        if ends is not None:
+            end = ends.min if number == 0 else ends.max if number == SCALE_MAX else None
+        return f"{text} ({end})" if end else text
 
     def _value(self, question: Question, raw: object) -> int:
         if isinstance(raw, str) and re.fullmatch(r"\s*[0-9]\s*", raw):

@@ -14,6 +14,7 @@ import mimetypes
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 
 import plotly
 from flask import Flask, Response, abort, current_app, request, url_for
@@ -57,9 +58,12 @@ def _load(path: str, mtime_ns: int, size: int) -> Asset:
 
 def _asset(folder: Path | str, filename: str) -> Asset:
     path = safe_join(str(folder), filename)
-    if path is None or not Path(path).is_file():
+    try:
+        stat = Path(path).stat() if path is not None else None
+    except (OSError, ValueError):  # a name too long for the file system, or holding a NUL
+        stat = None
+    if path is None or stat is None or not S_ISREG(stat.st_mode):
         abort(404)
-    stat = Path(path).stat()
     return _load(path, stat.st_mtime_ns, stat.st_size)
 
 

@@ -18,6 +18,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..access import territory_or_404
+from ..services.event_audience import public_upcoming
 from ..services.spaces import active_territories, database_answers, user_space
 from . import bp
 from .assets import IMMUTABLE, PLOTLY_DIR, PLOTLY_FILE, send_asset, theme_css_digest
@@ -36,7 +37,9 @@ def index() -> str | WerkzeugResponse:
 def territory_home(slug: str) -> str:
     """A territory's welcome page."""
     territory = territory_or_404(slug)
-    return render_template("main/territory_home.html", territory=territory)
+    return render_template(
+        "main/territory_home.html", territory=territory, upcoming=public_upcoming(territory)
+    )
 
 
 @bp.get("/t/<slug>/theme.css")

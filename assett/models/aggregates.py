@@ -11,9 +11,9 @@ Per territory (what the unfiltered dashboard reads: a few rows whatever the netw
 - `NetworkQuarter`: the sums of `OrgQuarterScore` per quarter;
 - `NetworkTheme`: counts, sums and medians of the latest scores (from OrgThemeStatus).
 
-`services.aggregates` writes them in the submission's transaction (and takes out an
-organisation being deleted); `tests/test_aggregates_consistency.py` checks that they equal a
-recomputation from the raw rows.
+`reporting.writer`, their only writer, recomputes them in the transaction of the change (a
+submission, an organisation's deletion, a rebuild); `tests/test_reporting_state.py` checks that
+they equal a recomputation from the raw rows.
 """
 
 from __future__ import annotations
@@ -187,6 +187,24 @@ class NetworkVersion(db.Model):  # type: ignore[name-defined,misc]
     """
 
     __tablename__ = "network_version"
+
+    territory_id: Mapped[int] = mapped_column(
+        ForeignKey("territory.id", ondelete="CASCADE"), primary_key=True
+    )
+    token: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PlanVersion(db.Model):  # type: ignore[name-defined,misc]
+    """A token changed in every transaction that changes what the « Actions » dashboard counts.
+
+    The territory's plans (an action added, its status or dates changed, an organisation
+    deleted with its plan) and its catalogue (titles, actions retired or added): the page's
+    figures are cached under (territory, filters, day, token), as the dashboard's are under
+    the network version.
+    """
+
+    __tablename__ = "plan_version"
 
     territory_id: Mapped[int] = mapped_column(
         ForeignKey("territory.id", ondelete="CASCADE"), primary_key=True

@@ -108,7 +108,7 @@ class OrgThemeStatus(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (
         Index("ix_org_theme_status_territory", "territory_id", "theme_key"),
         # Narrow on purpose: PostgreSQL reads a territory's median from it by an index-only
-        # scan (services/benchmark.py), where a wider index makes it sort the table's rows.
+        # scan (reporting/benchmark.py), where a wider index makes it sort the table's rows.
         Index("ix_org_theme_status_score", "territory_id", "theme_key", "latest_score"),
         CheckConstraint(
             f"latest_score >= 0 AND latest_score <= {SCORE_MAX}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..domain.vocabulary import CHARTER_STATUSES
@@ -47,6 +47,8 @@ class CharterSignature(db.Model):  # type: ignore[name-defined,misc]
     )
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The signatory also commits to a synergy approach (« démarche de synergies »).
+    synergy_commitment: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Cohort(db.Model):  # type: ignore[name-defined,misc]

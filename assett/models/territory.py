@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.notifications import REASSESSMENT_MONTHS_DEFAULT, REASSESSMENT_MONTHS_RANGE
 from ..domain.vocabulary import TERRITORY_ROLES
 from ..extensions import db
 from ._base import NEVER_REUSE_IDS, UTCDateTime, one_of, utcnow
@@ -20,7 +21,13 @@ __all__ = ["TERRITORY_ROLES", "Territory", "TerritoryRole"]
 
 class Territory(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "territory"
-    __table_args__ = (NEVER_REUSE_IDS,)
+    __table_args__ = (
+        CheckConstraint(
+            "reassessment_months BETWEEN {} AND {}".format(*REASSESSMENT_MONTHS_RANGE),
+            name="reassessment_months_range",
+        ),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(63), unique=True)
@@ -30,6 +37,13 @@ class Territory(db.Model):  # type: ignore[name-defined,misc]
     contact_email: Mapped[str | None] = mapped_column(String(254))
     welcome_text: Mapped[str] = mapped_column(Text, default="")
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Months after a theme's last submission when its members are invited to reassess it.
+    reassessment_months: Mapped[int] = mapped_column(
+        default=REASSESSMENT_MONTHS_DEFAULT, server_default=str(REASSESSMENT_MONTHS_DEFAULT)
+    )
+    # The yearly review period (« campagne 2027 : mars–juin »), months 1–12; None: not set.
+    cycle_start_month: Mapped[int | None] = mapped_column()
+    cycle_end_month: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     roles: Mapped[list[TerritoryRole]] = relationship(

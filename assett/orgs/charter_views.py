@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from ..access import member_org_or_404
 from ..services import charter as charter_service
+from ..services import charter_news
 from ..services.errors import ServiceError
 from . import bp
 
@@ -21,7 +22,11 @@ def charter(org_id: int) -> str | Response:
     org = member_org_or_404(org_id)
     if request.method == "POST":
         try:
-            signature = charter_service.sign_charter(org, current_user)
+            signature = charter_service.sign_charter(
+                org,
+                current_user,
+                synergy_commitment=request.form.get("synergy_commitment") == "y",
+            )
         except ServiceError as error:
             flash(error.message, "error")
         else:
@@ -41,5 +46,26 @@ def charter(org_id: int) -> str | Response:
         current=current,
         signed_current=current is not None and charter_service.has_signed(org, current),
         signatures=charter_service.signatures_of(org),
-        paragraphs=charter_service.paragraphs,
+        charter_standing=charter_news.standing(org),
+        render_text=charter_service.render_text,
     )
+
+
+@bp.post("/o/<int:org_id>/charte/synergies")
+@login_required
+def charter_synergies(org_id: int) -> Response:
+    """A member adds the synergy commitment to the organisation's signature in force."""
+    org = member_org_or_404(org_id)
+    try:
+        charter_service.commit_to_synergies(org)
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        flash(
+            _(
+                "%(name)s s'engage dans une démarche de synergies et d'actions collectives.",
+                name=org.name,
+            ),
+            "success",
+        )
+    return redirect(url_for("orgs.charter", org_id=org.id))

@@ -79,8 +79,9 @@ class ProfileForm(BaseForm):
     naf_code = StringField(
         _l("Code d'activité (NAF / APE)"),
         description=_l(
-            "Code de la nomenclature %(version)s, par exemple 10.71C (« 1071C » est accepté). "
-            "La section d'activité en est déduite. La nomenclature NAF 2025 s'appliquera à "
+            "Code de la nomenclature %(version)s, par exemple 10.71C (« 1071C » est accepté), "
+            "vérifié dans la liste officielle de l'Insee. Son libellé et la section d'activité "
+            "en sont déduits. La nomenclature NAF 2025 s'appliquera à "
             "partir du 1er janvier 2027.",
             version=NAF_VERSION,
         ),
@@ -101,6 +102,9 @@ class ProfileForm(BaseForm):
     )
     commune = StringField(
         _l("Commune"),
+        description=_l(
+            "Si vous la laissez vide, le formulaire vous proposera les communes du code postal."
+        ),
         validators=[
             MarkRequired(),
             SingleLine(_l("La commune doit tenir sur une seule ligne.")),

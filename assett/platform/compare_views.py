@@ -6,7 +6,7 @@ from flask import render_template
 
 from ..access import platform_admin_required
 from ..domain.aggregation import MIN_GROUP_SIZE
-from ..services import benchmark
+from ..reporting import benchmark
 from . import bp
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
@@ -12,22 +10,11 @@ from wtforms.widgets import ColorInput
 
 from ..admin.resource_forms import Required
 from ..forms import BaseForm
-from ..services.errors import ServiceError
 from ..services.platform import WELCOME_MAX
 from ..validators import MaxLength, SingleLine
 
 
-class _ServiceErrors:
-    def add_error(self, error: ServiceError) -> None:
-        """Show a service refusal next to its field."""
-        form: Any = self
-        if error.field and error.field in form:
-            form[error.field].errors = [*form[error.field].errors, error.message]
-        else:
-            form.form_errors.append(error.message)
-
-
-class TerritoryForm(_ServiceErrors, BaseForm):
+class TerritoryForm(BaseForm):
     """A territory's name and branding."""
 
     name = StringField(
@@ -78,9 +65,20 @@ class EditTerritoryForm(TerritoryForm):
 
     remove_logo = BooleanField(_l("Retirer le logo actuel"))
     is_active = BooleanField(_l("Territoire ouvert (décochez pour le désactiver)"))
+    reassessment_months = StringField(
+        _l("Délai avant de proposer une nouvelle auto-évaluation (en mois)"),
+        [MaxLength(10)],
+        # Shown from the territory's integer; read back as typed (the service checks it).
+        filters=[lambda value: "" if value is None else str(value)],
+        render_kw={"inputmode": "numeric"},
+        description=_l(
+            "Les membres d'une organisation reçoivent un rappel ce nombre de mois après la "
+            "dernière auto-évaluation d'un thème (de 1 à 60 ; 12 par défaut)."
+        ),
+    )
 
 
-class AppointForm(_ServiceErrors, BaseForm):
+class AppointForm(BaseForm):
     """Invite an admin or an animator by e-mail."""
 
     email = EmailField(_l("Adresse e-mail de la personne"), [Required(), MaxLength(254)])

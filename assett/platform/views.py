@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from ..access import platform_admin_required
 from ..models import Territory
 from ..rate_limits import invitations_per_user
+from ..services import invitations
 from ..services import platform as platform_service
 from ..services.errors import ServiceError
 from ..services.invitations import role_label
@@ -93,6 +94,7 @@ def territory_edit(territory_id: int) -> Page:
     if form.validate_on_submit():
         fields = _fields(form)
         fields["is_active"] = bool(form.is_active.data)
+        fields["reassessment_months"] = form.reassessment_months.data
         try:
             platform_service.update_territory(
                 territory, fields, _uploaded(form), remove_logo=bool(form.remove_logo.data)
@@ -117,8 +119,8 @@ def territory_roles(territory_id: int) -> Page:
     new_link = None
     if form.validate_on_submit():
         try:
-            new_link = platform_service.appoint(
-                territory, form.role.data or "", form.email.data or "", current_user
+            new_link = invitations.invite_to_role(
+                territory, form.role.data or "", current_user, form.email.data or ""
             )
         except ServiceError as error:
             form.add_error(error)

@@ -20,18 +20,13 @@ from typing import Any
 from flask_babel import gettext as _
 
 from ..domain.aggregation import SUPPRESSED_LABEL, FunnelStep
+from ..domain.disclosure import WITHHELD_LABEL
 from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
-from ..services.aggregates import LOCAL_TIMEZONE
-from ..services.dashboard import (
-    Filters,
-    Overview,
-    PotentialLine,
-    Progressor,
-    SharingOrganisation,
-    ThemeInfo,
-    ThemeView,
-)
 from ..services.organisations import SHARING_SHORT_LABELS
+from .filters import Filters
+from .overview import Overview, PotentialLine, ThemeInfo, ThemeView
+from .sharing import Progressor, SharingOrganisation
+from .totals import LOCAL_TIMEZONE
 
 EMPTY = "–"
 HEADCOUNT_LABELS = {code: label for code, (label, _min) in HEADCOUNT_BRACKETS.items()}
@@ -67,6 +62,16 @@ class Suppressed:
 
 
 SUPPRESSED = Suppressed()
+
+
+class Withheld(Suppressed):
+    """A count withheld so that no small group is found by subtraction."""
+
+    def __str__(self) -> str:
+        return WITHHELD_LABEL
+
+
+WITHHELD = Withheld()
 
 
 @lru_cache(maxsize=65536)  # scores take few distinct values: each is rounded once
@@ -106,6 +111,8 @@ class Column:
         if self.hidden is not None and self.hidden(row):
             return SUPPRESSED
         value = self.getter(row)
+        if isinstance(value, Suppressed):
+            return value
         if value is None or value == "":
             return None
         fmt = self.format
@@ -124,13 +131,13 @@ class Column:
     def cell(self, row: Any) -> tuple[str, bool]:
         """The text shown on the page, and whether it stands for a suppressed figure."""
         value = self.value(row)
-        return self.text(value), value is SUPPRESSED
+        return self.text(value), isinstance(value, Suppressed)
 
     def text(self, value: Any, csv: bool = False) -> str:
         """The value as French text: on the page, or in a CSV (no thousands separator)."""
         if value is None:
             return "" if csv else EMPTY
-        if value is SUPPRESSED or isinstance(value, str):
+        if isinstance(value, Suppressed | str):
             return str(value)
         fmt = self.format
         if fmt is YES_NO and self.labels is not None:

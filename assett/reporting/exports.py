@@ -23,9 +23,9 @@ from typing import IO, Any
 
 from flask_babel import gettext as _
 
-from ..domain.aggregation import SUPPRESSED_LABEL, neutralise_cell
+from ..domain.aggregation import neutralise_cell
 from ..services.exports import sheet_title, xlsx_text
-from .columns import SUPPRESSED, Column, Suppressed, Table
+from .columns import Column, Suppressed, Table
 from .xlsx import SheetColumn, Workbook
 
 CSV_SEPARATOR = ";"
@@ -33,6 +33,9 @@ CSV_CHUNK_ROWS = 500
 FILE_CHUNK_BYTES = 64 * 1024
 WIDTH_SAMPLE_ROWS = 200
 MIN_WIDTH, MAX_WIDTH, HEADER_WIDTH = 8, 50, 22
+
+# The filters written by their label in a file name (« effectif-20-a-49-salaries »), not a code.
+_FILE_NAME_BY_LABEL = frozenset({"headcount", "legal_type"})
 
 # The filters in a file name, in the order of the form.
 _FILE_NAME_PREFIXES = {
@@ -94,14 +97,14 @@ def long_csv_stream(tables: Sequence[Table]) -> Iterator[bytes]:
             line = " · ".join(text for c in names if (text := _csv_text(c, c.value(row))) != "")
             for column in figures:
                 value = column.value(row)
-                hidden = value is SUPPRESSED
+                hidden = isinstance(value, Suppressed)
                 lines.writer.writerow(
                     [
                         table.title,
                         line,
                         _header(column),
                         "" if hidden else _csv_text(column, value),
-                        SUPPRESSED_LABEL if hidden else "",
+                        str(value) if hidden else "",
                     ]
                 )
         yield lines.take()
@@ -181,7 +184,11 @@ def file_name(
         value = filters.get(key)
         if value is None:
             continue
-        shown = labels.get(key, {}).get(value, value) if key == "cohort" else value
+        shown = value
+        if key == "cohort":
+            shown = labels.get(key, {}).get(value, value)
+        elif key in _FILE_NAME_BY_LABEL:
+            shown = labels.get(key, {}).get(value, value).lower()
         words.append(prefix + _ascii_slug(shown))
     stem = "-".join(word for word in words if word)[:150].strip("-")
     return f"{stem}-{day.isoformat()}.{extension}"

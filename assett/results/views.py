@@ -8,8 +8,9 @@ from flask_login import login_required
 
 from .. import charts
 from ..access import assessment_or_404, member_org_or_404
-from ..services import benchmark as benchmark_service
+from ..reporting import benchmark as benchmark_service
 from ..services import results as service
+from ..services import targets as target_service
 from ..services.assessments import definition_for
 from ..services.drafts import VersionSwitch, version_switches
 from ..services.resources import OFFER_TYPE_LABELS
@@ -64,6 +65,7 @@ def overview(org_id: int) -> str:
         offer_types=OFFER_TYPE_LABELS,
         benchmarks=benchmarks,
         comparable_label=benchmark_service.comparable_label(org),
+        target_gaps=target_service.gaps_of(org),
     )
 
 
@@ -93,6 +95,11 @@ def progress(org_id: int) -> str:
     titles = service.theme_titles(org)
     named = {titles.get(key, key): points for key, points in series.items()}
     version_notes = version_switches(org.id)  # where a theme's questionnaire changed
+    targets = [
+        (titles.get(key, key), target)
+        for key, target in sorted(target_service.targets_of(org).items())
+        if key in series
+    ]
     figure_json = None
     if named:
         figure = charts.progress_figure(
@@ -105,6 +112,11 @@ def progress(org_id: int) -> str:
         charts.add_version_markers(
             figure, [(s.submitted_at, _version_label(titles, s)) for s in version_notes]
         )
+        charts.add_targets(
+            figure,
+            [(name, target.score, target.target_on) for name, target in targets],
+            label=_("Objectif {name} : {score}/5 au {date}"),
+        )
         figure_json = charts.figure_json(figure)
     return render_template(
         "results/progress.html",
@@ -112,6 +124,7 @@ def progress(org_id: int) -> str:
         series=named,
         figure_json=figure_json,
         version_notes=[(s, _version_label(titles, s)) for s in version_notes],
+        targets=targets,
     )
 
 

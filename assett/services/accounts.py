@@ -23,6 +23,7 @@ from .unit_of_work import transaction
 
 RESET_SALT = "assett.password-reset"
 SIGNUP_SALT = "assett.signup"
+NAME_MAX = 120  # User.display_name is String(120)
 
 
 def normalise_email(value: str) -> str:
@@ -41,6 +42,18 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
+def clean_display_name(value: str | None) -> str:
+    """The name as kept: trimmed, inner spaces collapsed; ServiceError if empty or too long."""
+    name = " ".join((value or "").split())
+    if not name:
+        raise ServiceError(_("Indiquez votre nom."), "display_name")
+    if len(name) > NAME_MAX:
+        raise ServiceError(
+            _("Le nom ne doit pas dépasser %(max)s caractères.", max=NAME_MAX), "display_name"
+        )
+    return name
+
+
 def check_new_password(password: str, confirm: str | None, email: str, field: str) -> None:
     """Refuse a new password that breaks the policy or differs from its confirmation."""
     problem = passwords.password_problem(password, email)
@@ -51,10 +64,17 @@ def check_new_password(password: str, confirm: str | None, email: str, field: st
 
 
 def create_user(
-    email: str, password: str, confirm: str | None = None, *, is_platform_admin: bool = False
+    email: str,
+    password: str,
+    confirm: str | None = None,
+    *,
+    is_platform_admin: bool = False,
+    display_name: str | None = None,
 ) -> User:
     """Create an account after checking the address, its uniqueness and the password policy."""
     address = normalise_email(email)
+    if display_name is not None:
+        display_name = clean_display_name(display_name)
     check_new_password(password, confirm, address, "password")
     if find_user_by_email(address) is not None:
         raise ServiceError(_("Un compte existe déjà avec cette adresse e-mail."), "email")
@@ -64,6 +84,7 @@ def create_user(
                 email=address,
                 password_hash=passwords.hash_password(password),
                 is_platform_admin=is_platform_admin,
+                display_name=display_name,
             )
             session.add(user)
     except IntegrityError:  # two sign-ups with the same address at the same moment

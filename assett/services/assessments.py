@@ -14,9 +14,10 @@ from ..domain import scoring
 from ..domain.definitions import Category, Question, ThemeDefinition
 from ..domain.profile import HEADCOUNT_BRACKETS, Profile
 from ..extensions import db
-from ..models import Answer, Assessment, Organisation, OrgThemeStatus, Questionnaire, User
+from ..models import Answer, Assessment, Organisation, Questionnaire, User
 from ..models._base import utcnow
-from . import aggregates
+from ..reporting import writer
+from . import plan_prefill
 from .errors import ServiceError
 from .questionnaires import definition_of, published_version, territory_questionnaires
 from .unit_of_work import transaction
@@ -231,7 +232,11 @@ def start_assessment(org: Organisation, questionnaire: Questionnaire, user: User
             with db.session.begin_nested():
                 db.session.add(assessment)
                 if previous is not None:
-                    _prefill(assessment, definition_of(version), previous)
+                    definition = definition_of(version)
+                    _prefill(assessment, definition, previous)
+                    plan_prefill.apply_done_actions(
+                        assessment, definition, previous, profile_of(org)
+                    )
         except IntegrityError:
             # Another request started the same theme first: resume its draft.
             existing = draft_for(org_id, theme_key)
@@ -256,7 +261,8 @@ def save_answers(
 ) -> None:
     """Validate and store a draft's answers; an empty answer clears the question.
 
-    `page` is the 1-based page saved: the draft resumes there (current_category = page - 1).
+    `page` is the 1-based page reached: the draft resumes at the furthest page reached
+    (current_category never goes back when the actor revisits an earlier page).
     """
     _require_draft(assessment)
     defn = definition_for(assessment)
@@ -287,7 +293,9 @@ def save_answers(
     now = utcnow()
     if page is not None:
         page_count = max(1, len(pages_of(defn, profile_of(assessment.organisation))))
-        assessment.current_category = max(0, min(page - 1, page_count - 1))
+        reached = max(0, min(page - 1, page_count - 1))
+        known = min(assessment.current_category or 0, page_count - 1)
+        assessment.current_category = max(known, reached)
     assessment.updated_at = now
     assessment.organisation.last_activity_at = now
     db.session.commit()
@@ -324,41 +332,6 @@ def _category_scores(result: scoring.ThemeResult) -> dict[str, dict[str, Any]]:
         }
         for category in result.categories
     }
-
-
-def _record_status(assessment: Assessment, submitted_at: datetime) -> None:
-    """Keep the organisation's per-theme summary (first, latest, count) in step."""
-    status = db.session.get(
-        OrgThemeStatus,
-        {"organisation_id": assessment.organisation_id, "theme_key": assessment.theme_key},
-    )
-    if status is None:
-        db.session.add(
-            OrgThemeStatus(
-                organisation_id=assessment.organisation_id,
-                theme_key=assessment.theme_key,
-                territory_id=assessment.territory_id,
-                latest_assessment_id=assessment.id,
-                latest_score=assessment.score,
-                latest_band_key=assessment.band_key,
-                latest_submitted_at=submitted_at,
-                first_assessment_id=assessment.id,
-                first_score=assessment.score,
-                first_submitted_at=submitted_at,
-                assessment_count=1,
-            )
-        )
-        return
-    if submitted_at >= status.latest_submitted_at:
-        status.latest_assessment_id = assessment.id
-        status.latest_score = assessment.score
-        status.latest_band_key = assessment.band_key
-        status.latest_submitted_at = submitted_at
-    if submitted_at < status.first_submitted_at:
-        status.first_assessment_id = assessment.id
-        status.first_score = assessment.score
-        status.first_submitted_at = submitted_at
-    status.assessment_count += 1
 
 
 def _mark_submitted(
@@ -448,10 +421,16 @@ def submit_assessment(
             row.weight = question_result.weight
             row.counted = question_result.counted
         db.session.flush()
-        _record_status(assessment, submitted_at)
-        aggregates.record_submission(assessment)  # the dashboard's tables, same transaction
+        writer.record_submission(assessment)  # the dashboard's tables, same transaction
         org.last_activity_at = max(submitted_at, org.last_activity_at or submitted_at)
     return assessment
+
+
+def prefilled_from(assessment: Assessment) -> Assessment | None:
+    """The submitted assessment a draft was pre-filled from, if it was."""
+    if assessment.previous_id is None:
+        return None
+    return db.session.get(Assessment, assessment.previous_id)
 
 
 def previous_submitted(assessment: Assessment) -> Assessment | None:

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -125,7 +127,12 @@ def has_signed(org: Organisation, version: CharterVersion) -> bool:
     )
 
 
-def sign_charter(org: Organisation, user: User, now: datetime | None = None) -> CharterSignature:
+def sign_charter(
+    org: Organisation,
+    user: User,
+    now: datetime | None = None,
+    synergy_commitment: bool = False,
+) -> CharterSignature:
     """Sign the charter in force for the organisation (once per version)."""
     charter = current_charter(org.territory_id)
     if charter is None:
@@ -143,6 +150,7 @@ def sign_charter(org: Organisation, user: User, now: datetime | None = None) -> 
         charter_version_id=charter.id,
         user_id=user.id,
         signed_at=now or utcnow(),
+        synergy_commitment=synergy_commitment,
     )
     try:
         with transaction() as session:
@@ -160,6 +168,24 @@ def sign_charter(org: Organisation, user: User, now: datetime | None = None) -> 
     return signature
 
 
+def commit_to_synergies(org: Organisation) -> CharterSignature:
+    """Add the synergy commitment to the organisation's signature of the charter in force."""
+    charter = current_charter(org.territory_id)
+    signature: CharterSignature | None = None
+    if charter is not None:
+        signature = db.session.scalar(
+            select(CharterSignature).where(
+                CharterSignature.organisation_id == org.id,
+                CharterSignature.charter_version_id == charter.id,
+            )
+        )
+    if signature is None:
+        raise ServiceError(_("Signez d'abord la charte en vigueur."), None)
+    with transaction():
+        signature.synergy_commitment = True
+    return signature
+
+
 @dataclass(frozen=True)
 class SignatureLine:
     """A signature as pages show it."""
@@ -168,6 +194,7 @@ class SignatureLine:
     version_title: str
     signed_at: datetime
     signed_by: str | None
+    synergy_commitment: bool = False
 
 
 def signatures_of(org: Organisation) -> list[SignatureLine]:
@@ -185,6 +212,7 @@ def signatures_of(org: Organisation) -> list[SignatureLine]:
             version_title=version.title,
             signed_at=signature.signed_at,
             signed_by=(user.display_name or user.email) if user is not None else None,
+            synergy_commitment=signature.synergy_commitment,
         )
         for signature, version, user in rows
     ]
@@ -199,6 +227,7 @@ class Signatory:
     version_number: int
     signed_at: datetime
     signs_current: bool
+    synergy_commitment: bool = False
 
 
 @dataclass(frozen=True)
@@ -223,6 +252,7 @@ def signatories(territory: Territory) -> Signatories:
             CharterSignature.organisation_id.label("org_id"),
             func.max(CharterVersion.number).label("number"),
             func.max(CharterSignature.signed_at).label("signed_at"),
+            func.max(case((CharterSignature.synergy_commitment, 1), else_=0)).label("committed"),
         )
         .join(CharterVersion, CharterVersion.id == CharterSignature.charter_version_id)
         .where(CharterVersion.territory_id == territory.id)
@@ -230,7 +260,7 @@ def signatories(territory: Territory) -> Signatories:
         .subquery()
     )
     rows = db.session.execute(
-        select(Organisation, latest.c.number, latest.c.signed_at)
+        select(Organisation, latest.c.number, latest.c.signed_at, latest.c.committed)
         .join(latest, latest.c.org_id == Organisation.id)
         .where(Organisation.territory_id == territory.id)
         .order_by(func.lower(Organisation.name), Organisation.id)
@@ -238,19 +268,28 @@ def signatories(territory: Territory) -> Signatories:
     named: list[Signatory] = []
     unshared = 0
     current_count = 0
-    for org, number, signed_at in rows:
+    for org, number, signed_at, committed in rows:
         signs_current = current is not None and number == current.number
         current_count += int(signs_current)
         if org.sharing == "private":
             unshared += 1
             continue
-        named.append(Signatory(org.id, org.name, number, signed_at, signs_current))
+        named.append(Signatory(org.id, org.name, number, signed_at, signs_current, bool(committed)))
     return Signatories(named=named, unshared_count=unshared, current_count=current_count)
 
 
-def paragraphs(text: str) -> list[str]:
-    """The charter text split into paragraphs at blank lines."""
-    return [part.strip() for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
+# A safe Markdown subset: paragraphs, lists, emphasis, headings and links; raw HTML is shown
+# as text (html=False) and markdown-it refuses javascript:, vbscript: and data: links.
+_MARKDOWN = MarkdownIt("zero", {"html": False, "breaks": True}).enable(
+    ["list", "emphasis", "heading", "link", "newline"]
+)
+
+
+def render_text(text: str) -> Markup:
+    """The charter text as HTML: lists and paragraphs from Markdown, everything else escaped."""
+    rendered = _MARKDOWN.render(text.replace("\r\n", "\n"))
+    # Quote apostrophes as Jinja does, so the text reads the same in every page and test.
+    return Markup(rendered.replace("'", "&#39;"))  # noqa: S704 - html disabled above
 
 
 def publisher_names(charter_versions: list[CharterVersion]) -> dict[int, str]:

@@ -20,7 +20,9 @@ import pandas as pd
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from ..domain.profile import LEGAL_TYPES
+from ..domain.plans import STATUS_LABELS
+from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES
+from ..domain.reference_data import naf_label
 from ..extensions import db
 from ..models import (
     Answer,
@@ -38,15 +40,25 @@ from ..models import (
     User,
 )
 from ..models._base import utcnow
+from . import campaigns
+from .collective_actions import actions_joined
 from .errors import ServiceError
+from .event_registrations import export_registrations
+from .evidence import EVIDENCE_COLUMNS, evidence_rows
 from .exports import to_csv_bytes
+from .flow_workshop import consents_of
+from .flows import export_flows
 from .organisations import (
     SHARING_SHORT_LABELS,
     delete_organisation,
     organisations_left_without_members,
     sharing_history,
 )
+from .plans import export_plan
+from .synergy_queries import SYNERGY_COLUMNS, export_synergies
+from .targets import export_targets
 from .unit_of_work import transaction
+from .valorisation import export_valorisation
 
 EXPORT_FORMAT_VERSION = 1
 LIST_SEPARATOR = "|"
@@ -61,6 +73,7 @@ ORGANISATION_COLUMNS = (
     "type_structure",
     "siret",
     "code_naf",
+    "activite_naf",
     "section_naf",
     "version_naf",
     "tranche_effectif",
@@ -89,6 +102,28 @@ ASSESSMENT_COLUMNS = (
     "questions_comptees",
     "non_concerne",
     "scores_par_categorie",
+)
+FLOW_COLUMNS = (
+    "id",
+    "direction",
+    "kind",
+    "code",
+    "label",
+    "quantity",
+    "unit",
+    "frequency",
+    "yearly_quantity",
+    "month_from",
+    "month_to",
+    "commune_code",
+    "latitude",
+    "longitude",
+    "description",
+    "hide_quantity",
+    "hide_site",
+    "accepts_hazardous",
+    "created_at",
+    "updated_at",
 )
 ANSWER_COLUMNS = (
     "evaluation_id",
@@ -161,6 +196,7 @@ def export_data(organisation: Organisation) -> dict[str, Any]:
         "format_version": EXPORT_FORMAT_VERSION,
         "exported_at": _iso(utcnow()),
         "organisation": _profile(organisation),
+        "campaigns": campaigns.organisation_campaigns(organisation.id),
         "members": [
             {
                 "email": m.user.email,
@@ -219,6 +255,14 @@ def export_data(organisation: Organisation) -> dict[str, Any]:
         "charter_signatures": _charter_signatures(organisation),
         "cohorts": _cohorts(organisation),
         "resources_opened": _resources_opened(organisation),
+        "action_plan": export_plan(organisation),
+        "theme_targets": export_targets(organisation),
+        "flows": export_flows(organisation),
+        "flow_consents": consents_of(organisation),
+        "collective_actions": actions_joined(organisation),
+        "synergies": export_synergies(organisation),
+        **export_valorisation(organisation),
+        "event_registrations": export_registrations(organisation),
     }
 
 
@@ -259,6 +303,7 @@ def _charter_signatures(organisation: Organisation) -> list[dict[str, Any]]:
             "title": title,
             "signed_at": _iso(signature.signed_at),
             "signed_by": emails.get(signature.user_id or 0),
+            "synergy_commitment": signature.synergy_commitment,
         }
         for signature, number, title in signatures
     ]
@@ -321,19 +366,28 @@ def _csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> bytes:
     return to_csv_bytes(frame.convert_dtypes())
 
 
+def _status_label(status: str) -> str:
+    return str(_("Envoyée") if status == "submitted" else _("Brouillon"))
+
+
+def _one_decimal(score: float | None) -> float | None:
+    """A score as the pages show it (2,5); the JSON export keeps the exact value."""
+    return None if score is None else round(score + 0.0, 1)
+
+
 def _category_scores_cell(scores: dict[str, Any] | None) -> str:
     if not scores:
         return ""
     parts = []
     for key, value in scores.items():
         score = value.get("score") if isinstance(value, dict) else value
-        shown = "non évalué" if score is None else f"{score:g}".replace(".", ",")
+        shown = "non évalué" if score is None else f"{score:.1f}".replace(".", ",")
         parts.append(f"{key}={shown}")
     return LIST_SEPARATOR.join(parts)
 
 
 def export_csv_files(organisation: Organisation) -> dict[str, bytes]:
-    """organisation.csv, assessments.csv and answers.csv."""
+    """organisation.csv, assessments.csv, answers.csv, plan.csv and flows.csv."""
     data = export_data(organisation)
     profile = data["organisation"]
     organisation_row = {
@@ -344,9 +398,10 @@ def export_csv_files(organisation: Organisation) -> dict[str, bytes]:
         "type_structure": LEGAL_TYPES.get(profile["legal_type"], profile["legal_type"]),
         "siret": profile["siret"],
         "code_naf": profile["naf_code"],
+        "activite_naf": naf_label(profile["naf_code"]),
         "section_naf": profile["naf_section"],
         "version_naf": profile["naf_version"],
-        "tranche_effectif": profile["headcount_code"],
+        "tranche_effectif": HEADCOUNT_BRACKETS.get(profile["headcount_code"] or "", ("", 0))[0],
         "code_postal": profile["postcode"],
         "commune": profile["commune"],
         "vehicules": profile["has_vehicles"],
@@ -364,11 +419,11 @@ def export_csv_files(organisation: Organisation) -> dict[str, bytes]:
                 "theme": a["theme_key"],
                 "theme_titre": a["theme_title"],
                 "version_questionnaire": a["questionnaire_version"],
-                "statut": _("Envoyée") if a["status"] == "submitted" else _("Brouillon"),
+                "statut": _status_label(a["status"]),
                 "commencee_le": a["created_at"],
                 "modifiee_le": a["updated_at"],
                 "envoyee_le": a["submitted_at"],
-                "score": a["score"],
+                "score": _one_decimal(a["score"]),
                 "niveau": a["band_key"],
                 "niveau_libelle": a["band_label"],
                 "points_obtenus": a["earned"],
@@ -384,7 +439,7 @@ def export_csv_files(organisation: Organisation) -> dict[str, bytes]:
                     "evaluation_id": a["id"],
                     "theme": a["theme_key"],
                     "version_questionnaire": a["questionnaire_version"],
-                    "statut_evaluation": a["status"],
+                    "statut_evaluation": _status_label(a["status"]),
                     "question": r["question_key"],
                     "categorie": r["category_key"],
                     "valeur": r["value"],
@@ -399,6 +454,54 @@ def export_csv_files(organisation: Organisation) -> dict[str, bytes]:
         "organisation.csv": _csv(ORGANISATION_COLUMNS, [organisation_row]),
         "assessments.csv": _csv(ASSESSMENT_COLUMNS, assessment_rows),
         "answers.csv": _csv(ANSWER_COLUMNS, answer_rows),
+        "plan.csv": _csv(PLAN_COLUMNS, [_plan_row(item) for item in data["action_plan"]]),
+        "flows.csv": _csv(FLOW_COLUMNS, data["flows"]),
+        "evidence.csv": _csv(EVIDENCE_COLUMNS, evidence_rows(data["action_plan"])),
+        "synergies.csv": _csv(SYNERGY_COLUMNS, data["synergies"]),
+    }
+
+
+PLAN_COLUMNS = (
+    "id",
+    "theme",
+    "action_catalogue",
+    "titre",
+    "description",
+    "reponses_visees",
+    "statut",
+    "raison",
+    "responsable",
+    "debut",
+    "echeance",
+    "realisee_le",
+    "creee_le",
+    "etapes",
+    "notes",
+)
+
+
+def _plan_row(item: Mapping[str, Any]) -> dict[str, Any]:
+    """One action of the plan as plan.csv writes it: labels, steps and notes joined."""
+    improves = [
+        f"{i.get('question')}→{_cell(i['to'])}" if "to" in i else str(i.get("question"))
+        for i in item["improves"]
+    ]
+    return {
+        "id": item["id"],
+        "theme": item["theme_key"],
+        "action_catalogue": item["catalogue_key"],
+        "titre": item["title"],
+        "description": item["description"],
+        "reponses_visees": improves,
+        "statut": STATUS_LABELS.get(item["status"], item["status"]),
+        "raison": item["status_reason"],
+        "responsable": item["owner"],
+        "debut": item["start_on"],
+        "echeance": item["due_on"],
+        "realisee_le": item["completed_on"],
+        "creee_le": item["created_at"],
+        "etapes": [("[x] " if s["done"] else "[ ] ") + s["title"] for s in item["steps"]],
+        "notes": [f"{n['created_at']} {n['author'] or ''}: {n['text']}" for n in item["notes"]],
     }
 
 
@@ -407,6 +510,11 @@ README_TEXT = """Export des données de l'organisation « {name} » ({date})
 organisation.csv  le profil de l'organisation et ses membres
 assessments.csv   une ligne par évaluation (brouillons et évaluations envoyées)
 answers.csv       une ligne par réponse (clé de la question, catégorie, valeur, points)
+plan.csv          une ligne par action du plan (statut, dates, réponses visées, étapes, notes)
+flows.csv         les flux déclarés (offres et besoins) pour les synergies
+synergies.csv     les synergies auxquelles l'organisation participe (étape, accord de contact)
+evidence.csv      les pièces justificatives des actions du plan (liens ; fichiers : nom,
+                  type, taille, date — les fichiers eux-mêmes se téléchargent depuis l'action)
 export.json       toutes les données, y compris l'historique des choix de partage
 
 Format des fichiers CSV : encodage UTF-8 avec BOM, séparateur « ; », virgule décimale
@@ -416,7 +524,7 @@ listent les clés des options cochées séparées par « | ». Les dates sont en
 
 
 def export_zip(organisation: Organisation) -> bytes:
-    """A ZIP with the three CSV files, the JSON export and a short description."""
+    """A ZIP with the CSV files, the JSON export and a short description."""
     buffer = io.BytesIO()
     now = utcnow()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -461,6 +569,7 @@ def delete_account(user: User, decisions: Mapping[int, str]) -> list[int]:
             if decisions[organisation.id] == "delete":
                 deleted.append(organisation.id)
                 delete_organisation(organisation)
+        campaigns.forget_member_address(user.email)
         db.session.execute(
             delete(User).where(User.id == user_id).execution_options(synchronize_session="fetch")
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -27,7 +28,7 @@ from ..models import (
 )
 from ..models._base import utcnow
 from .errors import ServiceError
-from .mail import absolute_url
+from .mail import Delivery, absolute_url
 from .unit_of_work import transaction, transactional
 
 KINDS = INVITATION_KINDS
@@ -61,10 +62,36 @@ def _clean_email(email: str | None) -> str | None:
     return email
 
 
+@dataclass(frozen=True)
+class InvitationLink:
+    """A new invitation as its creator sees it: the link, and what became of the e-mail."""
+
+    url: str
+    email: str | None
+    # None when no address was given; otherwise "queued" or "not_configured"
+    # (in the last two cases the link was written to the server log).
+    delivery: Delivery | None
+
+
 def create_org_invitation(
     organisation: Organisation, user: User, email: str | None = None
 ) -> tuple[Invitation, str]:
     """Create a link to join the organisation; mail it if an address is given."""
+    invitation, token, _delivery = _org_invitation(organisation, user, email)
+    return invitation, token
+
+
+def invite_to_organisation(
+    organisation: Organisation, user: User, email: str | None = None
+) -> InvitationLink:
+    """Create a link to join the organisation, mailed if an address is given; say what happened."""
+    invitation, token, delivery = _org_invitation(organisation, user, email)
+    return InvitationLink(invitation_url(token), invitation.email, delivery)
+
+
+def _org_invitation(
+    organisation: Organisation, user: User, email: str | None
+) -> tuple[Invitation, str, Delivery | None]:
     email = _clean_email(email)
     token = _new_token()
     now = utcnow()
@@ -80,8 +107,9 @@ def create_org_invitation(
     )
     with transaction() as session:
         session.add(invitation)
+    delivery: Delivery | None = None
     if email:
-        _send(
+        delivery = _send(
             email,
             _("Invitation à rejoindre %(name)s", name=organisation.name),
             _(
@@ -95,13 +123,28 @@ def create_org_invitation(
                 url=invitation_url(token),
             ),
         )
-    return invitation, token
+    return invitation, token, delivery
 
 
 def create_role_invitation(
     territory: Territory, role: str, created_by: User | None, email: str
 ) -> tuple[Invitation, str]:
     """Create a link giving a role (admin or animator) on a territory, mailed to the address."""
+    invitation, token, _delivery = _role_invitation(territory, role, created_by, email)
+    return invitation, token
+
+
+def invite_to_role(
+    territory: Territory, role: str, created_by: User | None, email: str
+) -> InvitationLink:
+    """Create and mail a link giving a territory role; say what became of the e-mail."""
+    invitation, token, delivery = _role_invitation(territory, role, created_by, email)
+    return InvitationLink(invitation_url(token), invitation.email, delivery)
+
+
+def _role_invitation(
+    territory: Territory, role: str, created_by: User | None, email: str
+) -> tuple[Invitation, str, Delivery]:
     if role not in TERRITORY_ROLES:
         raise ServiceError(_("Ce rôle n'existe pas."), "role")
     clean = _clean_email(email)
@@ -121,7 +164,7 @@ def create_role_invitation(
     )
     with transaction() as session:
         session.add(invitation)
-    _send(
+    delivery = _send(
         clean,
         _("Invitation sur le territoire %(name)s", name=territory.name),
         _(
@@ -135,13 +178,13 @@ def create_role_invitation(
             url=invitation_url(token),
         ),
     )
-    return invitation, token
+    return invitation, token, delivery
 
 
-def _send(to: str, subject: str, body: str) -> None:
+def _send(to: str, subject: str, body: str) -> Delivery:
     from .mail import send_mail
 
-    send_mail(to, subject, body)
+    return send_mail(to, subject, body)
 
 
 def role_label(role: str | None) -> str:

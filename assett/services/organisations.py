@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
@@ -21,6 +21,7 @@ from ..domain.profile import (
     validate_postcode,
     validate_siret,
 )
+from ..domain.reference_data import communes_for_postcode, find_commune, naf_label
 from ..extensions import db
 from ..models import (
     SHARING_LEVELS,
@@ -33,8 +34,9 @@ from ..models import (
     User,
 )
 from ..models._base import utcnow
-from . import aggregates
+from ..reporting import writer
 from .errors import ServiceError
+from .plans import CompletedAction, completed_actions
 from .unit_of_work import transaction, transactional
 
 NAME_MAX = 200
@@ -73,12 +75,16 @@ PROFILE_FIELDS = (
 
 
 class ProfileError(ServiceError):
-    """Every problem of a submitted profile at once, keyed by field."""
+    """Every problem of a submitted profile at once, keyed by field.
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    `siret_holder` is the organisation of the territory that already has this SIRET.
+    """
+
+    def __init__(self, errors: dict[str, str], siret_holder: Organisation | None = None) -> None:
         field, message = next(iter(errors.items()))
         super().__init__(message, field)
         self.errors = errors
+        self.siret_holder = siret_holder
 
 
 def _text(data: Mapping[str, Any], key: str) -> str:
@@ -93,8 +99,31 @@ def _yes_no(value: Any) -> bool | None:
     return {"oui": True, "non": False, "true": True, "false": False}.get(text)
 
 
-def clean_profile(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate and normalise a profile; raise ProfileError listing every bad field."""
+def siret_holder(
+    territory_id: int, siret: str | None, organisation_id: int | None = None
+) -> Organisation | None:
+    """The other organisation of the territory registered with this SIRET, if any."""
+    if not siret:
+        return None
+    return db.session.scalar(
+        select(Organisation)
+        .where(
+            Organisation.territory_id == territory_id,
+            Organisation.siret == siret,
+            Organisation.id != (organisation_id or 0),
+        )
+        .order_by(Organisation.id)
+        .limit(1)
+    )
+
+
+def clean_profile(
+    data: Mapping[str, Any], territory_id: int | None = None, organisation_id: int | None = None
+) -> dict[str, Any]:
+    """Validate and normalise a profile; raise ProfileError listing every bad field.
+
+    With a territory, a SIRET already registered there by another organisation is refused.
+    """
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {}
 
@@ -119,15 +148,31 @@ def clean_profile(data: Mapping[str, Any]) -> dict[str, Any]:
             errors["siret"] = str(error)
     elif legal_type == "entreprise":
         errors["siret"] = _("Le SIRET est obligatoire pour une entreprise.")
+    holder = None
+    if territory_id is not None:
+        holder = siret_holder(territory_id, clean["siret"], organisation_id)
+    if holder is not None:
+        errors["siret"] = _(
+            "Ce SIRET est déjà celui d'une organisation inscrite sur ce territoire : "
+            "demandez à la rejoindre plutôt que d'en créer une seconde."
+        )
 
     naf = _text(data, "naf_code")
     clean.update(naf_code=None, naf_section=None, naf_version=None)
     if naf:
         try:
             code = normalise_naf(naf)
-            clean.update(naf_code=code, naf_section=naf_section_for(code), naf_version=NAF_VERSION)
+            section = naf_section_for(code)
         except ValueError as error:
             errors["naf_code"] = str(error)
+        else:
+            if naf_label(code) is None:
+                errors["naf_code"] = _(
+                    "Le code NAF « %(code)s » ne figure pas dans la nomenclature %(version)s.",
+                    code=code,
+                    version=NAF_VERSION,
+                )
+            clean.update(naf_code=code, naf_section=section, naf_version=NAF_VERSION)
 
     headcount = _text(data, "headcount_code")
     if headcount and headcount not in HEADCOUNT_BRACKETS:
@@ -143,14 +188,37 @@ def clean_profile(data: Mapping[str, Any]) -> dict[str, Any]:
             clean["postcode"] = validate_postcode(postcode)
         except ValueError as error:
             errors["postcode"] = str(error)
+        else:
+            if not communes_for_postcode(clean["postcode"]):
+                errors["postcode"] = _(
+                    "Aucune commune n'a le code postal « %(postcode)s ».", postcode=postcode
+                )
 
     commune = _text(data, "commune")
+    communes = communes_for_postcode(clean["postcode"])
+    if not commune and len(communes) == 1:
+        commune = communes[0].name  # the postcode names it: nothing to choose
     if not commune:
-        errors["commune"] = _("Indiquez la commune.")
+        errors["commune"] = (
+            _("Choisissez la commune parmi celles du code postal.")
+            if communes
+            else _("Indiquez la commune.")
+        )
     elif len(commune) > COMMUNE_MAX:
         errors["commune"] = _(
             "Le nom de la commune ne doit pas dépasser %(max)d caractères.", max=COMMUNE_MAX
         )
+    elif communes:
+        found = find_commune(clean["postcode"], commune)
+        if found is None:
+            errors["commune"] = _(
+                "La commune « %(commune)s » n'a pas le code postal %(postcode)s : "
+                "choisissez-la dans la liste.",
+                commune=commune,
+                postcode=clean["postcode"],
+            )
+        else:
+            commune = found.name
     clean["commune"] = commune
 
     has_vehicles = _yes_no(data.get("has_vehicles"))
@@ -159,14 +227,14 @@ def clean_profile(data: Mapping[str, Any]) -> dict[str, Any]:
     clean["has_vehicles"] = has_vehicles
 
     if errors:
-        raise ProfileError(errors)
+        raise ProfileError(errors, siret_holder=holder)
     return clean
 
 
 @transactional
 def create_organisation(territory: Territory, user: User, data: Mapping[str, Any]) -> Organisation:
     """Create an organisation on a territory with its creator as first member."""
-    values = clean_profile(data)
+    values = clean_profile(data, territory.id)
     organisation = Organisation(territory_id=territory.id, sharing="private", **values)
     db.session.add(organisation)
     db.session.flush()
@@ -177,7 +245,7 @@ def create_organisation(territory: Territory, user: User, data: Mapping[str, Any
 @transactional
 def update_profile(organisation: Organisation, data: Mapping[str, Any]) -> Organisation:
     """Replace an organisation's profile with validated values."""
-    values = clean_profile(data)
+    values = clean_profile(data, organisation.territory_id, organisation.id)
     for key, value in values.items():
         setattr(organisation, key, value)
     return organisation
@@ -272,7 +340,7 @@ def delete_organisation(organisation: Organisation) -> None:
     db.session.execute(
         select(Organisation.id).where(Organisation.id == organisation.id).with_for_update()
     )
-    aggregates.forget_organisation(organisation.id)  # the dashboard's territory sums
+    writer.forget_organisation(organisation.id)  # the dashboard's tables, same transaction
     db.session.execute(
         delete(Organisation)
         .where(Organisation.id == organisation.id)
@@ -293,6 +361,31 @@ def leave_organisation(organisation: Organisation, user: User, delete_if_last: b
             )
         )
     return False
+
+
+def request_to_join(organisation: Organisation, user: User) -> bool:
+    """Mail the organisation's members that the user asks to join; False if already one."""
+    from .mail import absolute_url, send_mail
+
+    members = members_of(organisation)
+    if any(m.user_id == user.id for m in members):
+        return False
+    who = f"{user.display_name} <{user.email}>" if user.display_name else user.email
+    for membership in members:
+        send_mail(
+            membership.user.email,
+            _("Demande pour rejoindre %(name)s", name=organisation.name),
+            _(
+                "Bonjour,\n\n%(who)s voudrait rejoindre l'organisation « %(name)s » : elle a "
+                "tenté de l'inscrire une seconde fois avec le même SIRET.\n\n"
+                "Si vous la connaissez, invitez-la depuis la page des membres :\n%(url)s\n\n"
+                "Sinon, ignorez ce message.",
+                who=who,
+                name=organisation.name,
+                url=absolute_url("orgs.members", org_id=organisation.id),
+            ),
+        )
+    return True
 
 
 # Sharing
@@ -352,6 +445,9 @@ class DirectoryEntry:
     naf_section: str | None
     naf_section_label: str | None
     themes: list[str]
+    # Its actions marked « réalisée » (title, theme, date): what valorisation shows.
+    completed: list[CompletedAction] = field(default_factory=list)
+    organisation_id: int = 0
 
 
 def public_directory(territory: Territory) -> list[DirectoryEntry]:
@@ -381,6 +477,7 @@ def public_directory(territory: Territory) -> list[DirectoryEntry]:
     )
     for organisation_id, title in rows:
         themes.setdefault(organisation_id, []).append(title)
+    completed = completed_actions(territory.id, [o.id for o in organisations])
     return [
         DirectoryEntry(
             name=o.name,
@@ -389,6 +486,8 @@ def public_directory(territory: Territory) -> list[DirectoryEntry]:
             naf_section=o.naf_section,
             naf_section_label=NAF_SECTIONS.get(o.naf_section or ""),
             themes=themes.get(o.id, []),
+            completed=completed.get(o.id, []),
+            organisation_id=o.id,
         )
         for o in organisations
     ]

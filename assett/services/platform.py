@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ..domain.notifications import REASSESSMENT_MONTHS_RANGE
 from ..extensions import db
 from ..models import Invitation, Organisation, Territory, TerritoryRole, User
 from ..models._base import utcnow
@@ -98,6 +99,18 @@ def _clean_fields(slug: str, data: dict[str, Any]) -> dict[str, Any]:
     return {"name": name, "main_colour": colour, "contact_email": contact, "welcome_text": welcome}
 
 
+def _months(value: object) -> int:
+    """The reassessment delay typed by the admin, as a number of months in range."""
+    low, high = REASSESSMENT_MONTHS_RANGE
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+        raise ServiceError(
+            _("Indiquez un nombre entier de mois, de %(low)s à %(high)s.", low=low, high=high),
+            "reassessment_months",
+        )
+    return int(text)
+
+
 def create_branded_territory(
     slug: str, data: dict[str, Any], logo: bytes | None = None
 ) -> Territory:
@@ -120,6 +133,8 @@ def update_territory(
 ) -> Territory:
     """Change a territory's branding and whether it is open."""
     fields = _clean_fields(territory.slug, data)
+    if str(data.get("reassessment_months") or "").strip():  # empty: unchanged
+        fields["reassessment_months"] = _months(data["reassessment_months"])
     extension = logo_extension(logo) if logo else None
     with transaction():
         for name, value in fields.items():

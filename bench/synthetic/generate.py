@@ -18,7 +18,7 @@ from typing import Any
 from assett.domain.profile import NAF_VERSION, Profile
 from assett.extensions import db
 from assett.models import Territory
-from assett.services import aggregates
+from assett.reporting import writer
 from assett.services.errors import ServiceError
 from assett.services.organisations import SHARING_WORDING_VERSION
 from assett.services.passwords import hash_password
@@ -44,7 +44,7 @@ ID_TABLES = (
     "assessment",
     "answer",
 )
-TABLES = (*ID_TABLES[:4], "cohort_member", *ID_TABLES[4:], "org_theme_status")
+TABLES = (*ID_TABLES[:4], "cohort_member", *ID_TABLES[4:])
 
 
 @dataclass
@@ -231,7 +231,6 @@ class Builder:
                     moment = moments[-1] + timedelta(hours=1)
                 moments.append(moment)
             previous: Row | None = None
-            first: Row | None = None
             for moment in moments:
                 years = (moment - created).total_seconds() / (365.25 * 86400)
                 level = base + offset + slope * years + rng.uniform(-0.04, 0.04)
@@ -239,23 +238,8 @@ class Builder:
                 row = self.assessment(
                     org_id, user_id, theme, plan, snapshot, answers, moment, previous
                 )
-                first, previous = first or row, row
+                previous = row
                 yield moment
-            if first is not None and previous is not None:
-                self.add(
-                    "org_theme_status",
-                    organisation_id=org_id,
-                    theme_key=theme.key,
-                    territory_id=self.territory_id,
-                    latest_assessment_id=previous["id"],
-                    first_assessment_id=first["id"],
-                    latest_score=previous["score"],
-                    latest_band_key=previous["band_key"],
-                    latest_submitted_at=previous["submitted_at"],
-                    first_score=first["score"],
-                    first_submitted_at=first["submitted_at"],
-                    assessment_count=len(moments),
-                )
 
     def _answers(
         self, plan: Plan, skipped: set[str], level: float
@@ -388,12 +372,12 @@ def generate_territory(
             progress(size)
     move_sequences(connection, ID_TABLES)
     mark = time.perf_counter()
-    aggregates.rebuild(territory.id)
+    statuses = writer.rebuild(territory.id)["org_theme_status"]  # the bulk path
     db.session.commit()
     seconds["rebuild"] = time.perf_counter() - mark
     report.organisations, report.users = counts["organisation"], counts["user"]
     report.assessments, report.answers = counts["assessment"], counts["answer"]
-    report.statuses, report.signatures = counts["org_theme_status"], counts["charter_signature"]
+    report.statuses, report.signatures = statuses.inserted, counts["charter_signature"]
     report.cohort_members = counts["cohort_member"]
     report.write_seconds = seconds
     report.seconds = time.perf_counter() - began

@@ -62,8 +62,9 @@ def expected_energy_score(live_server: LiveServer, given: dict[str, Any]) -> str
         question = definition.question(key)
         value = int(raw) if question.type == "scale" else raw
         answers[key] = scoring.Answer(value=value)
-    profile = Profile(legal_type="association", naf_section="S", headcount_min=10,
-                      has_vehicles=False)
+    profile = Profile(
+        legal_type="association", naf_section="S", headcount_min=10, has_vehicles=False
+    )
     result = scoring.score_theme(definition, answers, profile)
     return scoring.format_score(result.score)
 
@@ -80,6 +81,7 @@ def test_an_actor_signs_up_fills_energie_and_sees_the_expected_score(
     with live_server.app.app_context():
         token = make_signup_token("navigateur@example.org")
     page.goto(f"{base}/t/demo/inscription/{token}")
+    page.fill("input[name=display_name]", "Camille Navigateur")
     page.fill("input[name=password]", "une-phrase-de-passe-solide")
     page.fill("input[name=confirm]", "une-phrase-de-passe-solide")
     page.locator("main form button[type=submit]").click()
@@ -102,11 +104,11 @@ def test_an_actor_signs_up_fills_energie_and_sees_the_expected_score(
     given: dict[str, Any] = {}
     while True:
         given.update(answer_current_page(page))
-        next_button = page.locator("button[name=action][value=next]")
+        next_button = page.get_by_role("button", name="Suivant →")
         if next_button.count():
             next_button.click()
             continue
-        page.locator("button[name=action][value=review]").click()
+        page.get_by_role("button", name="Vérifier et envoyer").click()
         break
     page.wait_for_url("**/envoyer")
     screenshot(page, "review-energie")

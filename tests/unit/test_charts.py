@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -109,3 +109,44 @@ def test_charts_import_neither_flask_nor_the_database():
             modules.add(node.module or "")
     assert not {m for m in modules if m.split(".")[0] in {"flask", "flask_babel", "sqlalchemy"}}
     assert not any(m.startswith(".") or m.startswith("assett") for m in modules)
+
+
+def test_a_target_is_a_dashed_line_in_its_themes_colour_up_to_its_date():
+    figure = charts.progress_figure(
+        {
+            "Énergie": [(date(2025, 1, 5), 1.5), (date(2026, 1, 5), 2.5)],
+            "Mobilité": [(date(2025, 2, 1), 2.0)],
+        }
+    )
+
+    charts.add_targets(
+        figure, [("Mobilité", 3.0, date(2027, 6, 30)), ("Énergie", 3.5, date(2027, 6, 30))]
+    )
+
+    mobility, energy = figure["data"][2:]
+    assert mobility["name"] == "Objectif Mobilité : 3,0/5 au 30/06/2027"
+    assert (mobility["x"], mobility["y"]) == (["2025-01-05", "2027-06-30"], [3.0, 3.0])
+    assert mobility["line"]["dash"] == "dash"
+    assert mobility["line"]["color"] == figure["data"][1]["line"]["color"]
+    assert energy["line"]["color"] == figure["data"][0]["line"]["color"]
+    assert mobility["marker"]["size"] == [0, 14]  # the star marks the date only
+    axis = figure["layout"]["xaxis"]
+    assert axis["categoryarray"][-1] == "2027-06-30"
+    assert axis["categoryarray"].count("2027-06-30") == 1
+    assert axis["ticktext"][-1] == "30/06/2027"
+    go.Figure(figure)  # plotly accepts it
+
+
+def test_many_dates_are_slanted_and_a_few_stand_flat() -> None:
+    days = [date(2024, 1, 1) + timedelta(days=40 * n) for n in range(12)]
+    few = charts.progress_figure({"Énergie": [(day, 2.0) for day in days[:3]]})
+    many = charts.progress_figure({"Énergie": [(day, 2.0) for day in days]})
+    assert few["layout"]["xaxis"]["tickangle"] == 0
+    assert many["layout"]["xaxis"]["tickangle"] == -45
+    assert many["layout"]["legend"]["y"] < few["layout"]["legend"]["y"]
+    # A target's date counts with the others.
+    targeted = charts.add_targets(
+        charts.progress_figure({"Énergie": [(day, 2.0) for day in days[:7]]}),
+        [("Énergie", 3.5, date(2027, 6, 30))],
+    )
+    assert targeted["layout"]["xaxis"]["tickangle"] == -45

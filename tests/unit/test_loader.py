@@ -566,3 +566,20 @@ def test_any_valid_definition_survives_a_dump_and_parse(definition: ThemeDefinit
     parsed = parse_definition_text(dump_definition_yaml(definition), "x")
     assert parsed == definition
     assert parsed.content_hash() == definition.content_hash()
+
+
+def test_libyaml_and_the_python_parser_read_every_shipped_file_alike() -> None:
+    """Valid files go through libyaml for speed: it must build what the Python parser builds."""
+    import yaml as pyyaml
+
+    from assett.domain.yaml_messages import FastStrictSafeLoader, StrictSafeLoader
+
+    assert FastStrictSafeLoader is not None, "PyYAML without libyaml: loading is ten times slower"
+    root = Path(__file__).resolve().parents[2]
+    files = sorted([*root.glob("questionnaires/*.yaml"), *root.glob("actions/*.yaml")])
+    assert len(files) >= 8
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        fast = pyyaml.load(text, Loader=FastStrictSafeLoader)  # noqa: S506  (a safe loader)
+        slow = pyyaml.load(text, Loader=StrictSafeLoader)  # noqa: S506  (a safe loader)
+        assert fast == slow, path.name

@@ -325,7 +325,7 @@ def test_suggestions_put_the_most_weighted_points_lost_first() -> None:
         ("referent", 1),
     ]
     assert (found[0].current_label, found[0].best_label) == ("Une fois par an", "Chaque mois")
-    assert (found[1].current_label, found[1].best_label) == ("3", "5")
+    assert (found[1].current_label, found[1].best_label) == ("3 sur 5", "5 sur 5")
     assert (found[2].current_label, found[2].best_label) == ("Non", "Oui")
 
 
@@ -467,3 +467,17 @@ def test_the_exclusive_option_is_never_the_suggested_answer() -> None:
     (found,) = suggestions(defn, result)
     assert found.current_label == "Aucune de ces actions"
     assert found.best_label == "GTB"
+
+
+def test_a_scale_suggestion_speaks_in_the_scales_own_labels() -> None:
+    labelled = q(PILOTAGE, scale_labels={"min": "Presque rien", "max": "La quasi-totalité"})
+    defn = theme([labelled])
+
+    found = suggestions(defn, score_theme(defn, {"pilotage": value(3)}, NOBODY))
+    zero = suggestions(defn, score_theme(defn, {"pilotage": value(0)}, NOBODY))
+
+    assert (found[0].current_label, found[0].best_label) == (
+        "3 sur 5",
+        "5 sur 5 (La quasi-totalité)",
+    )
+    assert zero[0].current_label == "0 sur 5 (Presque rien)"

@@ -30,7 +30,9 @@ def _status(form: CohortForm) -> int:
 
 
 def _search_text() -> str:
-    return " ".join(request.values.get("q", "").split())[:200]
+    """The words searched for, without control characters (a NUL names no organisation)."""
+    text = "".join(char for char in request.values.get("q", "") if char.isprintable())
+    return " ".join(text.split())[:200]
 
 
 @bp.get("/cohortes")

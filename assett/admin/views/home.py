@@ -35,6 +35,11 @@ SECTIONS = (
         _l("Accompagnements, financements, formations proposés selon le niveau atteint."),
     ),
     (
+        "admin.actions",
+        _l("Catalogue d'actions"),
+        _l("Les actions suggérées aux organisations, thème par thème ; import et export YAML."),
+    ),
+    (
         "admin.charter",
         _l("Charte des acteurs engagés"),
         _l("Le texte que les organisations signent, et ses signataires."),
@@ -43,6 +48,26 @@ SECTIONS = (
         "admin.cohorts",
         _l("Cohortes"),
         _l("Les groupes d'organisations suivis ensemble, comme la promotion des pionniers."),
+    ),
+    (
+        "admin.api_keys",
+        _l("API et données ouvertes"),
+        _l("Les clés d'API des outils de la collectivité, et les agrégats publics en CSV."),
+    ),
+    (
+        "programme.roadmap",
+        _l("Feuille de route"),
+        _l("Les étapes du programme de la collectivité : statut, dates, responsable, documents."),
+    ),
+    (
+        "programme.self_evaluation",
+        _l("Auto-évaluation du programme"),
+        _l("Une fois par an, un score sur 5 pour suivre les progrès de la démarche."),
+    ),
+    (
+        "programme.library_page",
+        _l("Bibliothèque nationale"),
+        _l("Partager ses actions et ressources avec les autres territoires, copier les leurs."),
     ),
 )
 

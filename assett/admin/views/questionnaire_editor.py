@@ -27,6 +27,7 @@ from ..questionnaire_forms import (
     ThemeTitleForm,
     question_form_data,
 )
+from ._confirm import confirmation_page, confirmed
 from ._editor_helpers import (
     Page,
     all_messages,
@@ -336,10 +337,25 @@ def question_move(slug: str, theme_key: str, question_key: str) -> Response:
 
 @bp.post("/questionnaires/<theme_key>/questions/<question_key>/supprimer")
 @login_required
-def question_remove(slug: str, theme_key: str, question_key: str) -> Response:
+def question_remove(slug: str, theme_key: str, question_key: str) -> Page:
     """Remove a question from the draft."""
     territory = require_territory_role(slug, "admin")
     questionnaire = questionnaire_or_404(territory, theme_key)
+    if not confirmed():
+        _version, data = _working(questionnaire)
+        question = _question_or_404(data, question_key)
+        return confirmation_page(
+            territory,
+            title=_("Retirer la question « %(text)s » ?", text=question.get("text", "")),
+            consequences=[
+                _(
+                    "Elle sera retirée du brouillon, avec ses options. Les évaluations déjà "
+                    "envoyées ne changent pas ; la question disparaîtra à la publication."
+                )
+            ],
+            button=_("Retirer la question"),
+            cancel_url=_edit_url(slug, theme_key, f"question-{question_key}"),
+        )
     return _run(
         lambda: service.remove_question(questionnaire, question_key, me()),
         _("La question est retirée du brouillon."),
@@ -508,10 +524,23 @@ def bands_edit(slug: str, theme_key: str) -> Page:
 
 @bp.post("/questionnaires/<theme_key>/brouillon/abandonner")
 @login_required
-def draft_discard(slug: str, theme_key: str) -> Response:
+def draft_discard(slug: str, theme_key: str) -> Page:
     """Drop the draft's edits (a theme never published is removed)."""
     territory = require_territory_role(slug, "admin")
     questionnaire = questionnaire_or_404(territory, theme_key)
+    if not confirmed():
+        return confirmation_page(
+            territory,
+            title=_("Abandonner le brouillon du thème « %(title)s » ?", title=questionnaire.title),
+            consequences=[
+                _(
+                    "Toutes les modifications du brouillon seront perdues ; la version publiée "
+                    "reste en place. Un thème jamais publié est supprimé."
+                )
+            ],
+            button=_("Abandonner le brouillon"),
+            cancel_url=_edit_url(slug, theme_key),
+        )
     gone = service.discard_draft(questionnaire)
     if gone:
         flash(_("Le thème, jamais publié, est supprimé."), "success")

@@ -11,11 +11,12 @@ from werkzeug.wrappers import Response
 
 from ...access import require_territory_role
 from ...models import Resource, Territory
-from ...services import resource_base
+from ...services import national_library, resource_base
 from ...services.errors import ServiceError
 from ...services.resources import OFFER_TYPE_LABELS
 from .. import bp
 from ..resource_forms import ResourceForm, resource_form
+from ._confirm import confirmation_page, confirmed
 
 Page = str | tuple[str, int] | Response
 
@@ -73,6 +74,7 @@ def resources(slug: str) -> Page:
         territory=territory,
         resources=resource_base.territory_resources(territory),
         opens=resource_base.open_counts(territory),
+        origins=national_library.origins(territory, "resource"),
         labels=_labels(territory),
         admin_home=admin_home_url(territory),
         today=date.today(),
@@ -134,6 +136,19 @@ def resource_delete(slug: str, resource_id: int) -> Page:
     territory = require_territory_role(slug, "admin")
     resource = _resource_or_404(territory, resource_id)
     title = resource.title
+    if not confirmed():
+        return confirmation_page(
+            territory,
+            title=_("Supprimer la ressource « %(title)s » ?", title=title),
+            consequences=[
+                _(
+                    "Elle disparaîtra du catalogue et des recommandations des organisations ; "
+                    "cette suppression est définitive."
+                )
+            ],
+            button=_("Supprimer la ressource"),
+            cancel_url=url_for("admin.resources", slug=territory.slug),
+        )
     resource_base.delete_resource(resource)
     flash(_("La ressource « %(title)s » est supprimée.", title=title), "success")
     return redirect(url_for("admin.resources", slug=territory.slug))

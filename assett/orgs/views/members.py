@@ -8,9 +8,11 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ...access import is_member, member_org_or_404
+from ...admin.views._confirm import CONFIRM_FIELD, confirmed
 from ...models import Organisation
 from ...rate_limits import invitations_per_user
 from ...services import invitations
+from ...services import members as member_service
 from ...services import organisations as service
 from ...services.errors import ServiceError
 from ...services.platform import territory_or_none
@@ -22,7 +24,9 @@ Page = str | Response | tuple[str, int]
 
 
 def _render_members(
-    organisation: Organisation, form: InvitationForm, new_link: str | None = None
+    organisation: Organisation,
+    form: InvitationForm,
+    new_link: invitations.InvitationLink | None = None,
 ) -> str:
     return render_template(
         "orgs/members.html",
@@ -43,22 +47,11 @@ def members(org_id: int) -> Page:
     form = InvitationForm()
     if form.validate_on_submit():
         try:
-            _invitation, token = invitations.create_org_invitation(
-                organisation, me(), form.email.data
-            )
+            link = invitations.invite_to_organisation(organisation, me(), form.email.data)
         except ServiceError as error:
             show_errors(form, error)
         else:
             # Shown once, in this response only: the database keeps just its hash.
-            link = invitations.invitation_url(token)
-            if form.email.data:
-                flash(
-                    _(
-                        "Le lien d'invitation a été envoyé à %(email)s.",
-                        email=form.email.data.strip(),
-                    ),
-                    "success",
-                )
             return _render_members(organisation, InvitationForm(formdata=None), new_link=link)
     if form.is_submitted():
         return _render_members(organisation, form), 400
@@ -80,6 +73,38 @@ def revoke_invitation(org_id: int, invitation_id: int) -> Response:
     else:
         flash(_("L'invitation est annulée : son lien ne fonctionne plus."), "success")
     return redirect(url_for("orgs.members", org_id=organisation.id))
+
+
+@bp.post("/o/<int:org_id>/membres/<int:user_id>/retirer")
+@login_required
+def remove_member(org_id: int, user_id: int) -> Page:
+    """Remove another member, after a confirmation page; the last member cannot be removed."""
+    organisation = member_org_or_404(org_id)
+    membership = member_service.membership_or_none(organisation, user_id)
+    if membership is None:
+        abort(404)
+    member = membership.user
+    back = url_for("orgs.members", org_id=organisation.id)
+    problem = member_service.removal_problem(organisation, member, me())
+    if problem is not None:
+        flash(problem, "error")
+        return redirect(back)
+    label = member_service.member_label(member)
+    if not confirmed():
+        return render_template(
+            "orgs/remove_member.html",
+            org=organisation,
+            label=label,
+            cancel_url=back,
+            confirm_field=CONFIRM_FIELD,
+        )
+    try:
+        member_service.remove_member(organisation, member, me())
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("%(member)s ne fait plus partie de l'organisation.", member=label), "success")
+    return redirect(back)
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from ...access import member_org_or_404, territory_or_404
 from ...services import organisations as service
+from ...services import valorisation
 from ...services.errors import ServiceError
 from .. import bp
 from ..forms import SharingForm
@@ -55,5 +56,8 @@ def directory(slug: str) -> str:
     """The public directory: organisations of the territory that chose to appear in it."""
     territory = territory_or_404(slug)
     return render_template(
-        "orgs/directory.html", territory=territory, entries=service.public_directory(territory)
+        "orgs/directory.html",
+        territory=territory,
+        entries=service.public_directory(territory),
+        **valorisation.directory_context(territory),
     )

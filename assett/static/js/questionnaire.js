@@ -1,6 +1,9 @@
 // Questionnaire pages, progressive enhancement only (the form works without it):
 // « Non concerné » greys out the question's choices; an exclusive choice (« Aucune de ces
-// réponses », or an option marked `exclusive` in the definition) unticks the others.
+// réponses », or an option marked `exclusive` in the definition) unticks the others; leaving
+// the page with unsaved changes (closing the tab, following a link) sends them with a beacon
+// to the form's own address (action « leave », CSRF token included; the attribute, not
+// form.action, which names the buttons called « action »).
 (function () {
   "use strict";
   function isExclusive(input) {
@@ -38,4 +41,18 @@
       });
     });
   });
+
+  var form = document.querySelector("form.questionnaire[method=post]");
+  if (form && navigator.sendBeacon) {
+    var changed = false;
+    var submitting = false;
+    form.addEventListener("change", function () { changed = true; });
+    form.addEventListener("submit", function () { submitting = true; });
+    window.addEventListener("pagehide", function () {
+      if (!changed || submitting) { return; }
+      var data = new FormData(form);
+      data.set("action", "leave");
+      if (navigator.sendBeacon(form.getAttribute("action"), data)) { changed = false; }
+    });
+  }
 })();

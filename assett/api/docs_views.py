@@ -1,0 +1,39 @@
+"""The OpenAPI document and its reference page, both served by the app (no CDN)."""
+
+from __future__ import annotations
+
+import json
+
+from flask import current_app, render_template
+from werkzeug.wrappers import Response
+
+from ..domain.api_keys import SCOPES
+from . import bp
+from .openapi import ENDPOINTS, document
+from .problems import TYPES
+
+
+@bp.get("/openapi.json")
+def openapi_json() -> Response:
+    """The OpenAPI 3.1 document of the API."""
+    body = json.dumps(document(current_app), ensure_ascii=False, indent=1)
+    response = Response(body, mimetype="application/json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/")
+def reference() -> str:
+    """The API's reference page: endpoints, parameters, responses and schemas."""
+    doc = document(current_app)
+    return render_template(
+        "api/reference.html",
+        doc=doc,
+        endpoints=ENDPOINTS,
+        scopes=SCOPES,
+        problem_types=TYPES,
+        schemas_json={
+            name: json.dumps(schema, ensure_ascii=False, indent=2)
+            for name, schema in doc["components"]["schemas"].items()
+        },
+    )

@@ -1,0 +1,217 @@
+"""The OpenAPI 3.1 document, generated from the routes, their docstrings and pydantic models.
+
+Each endpoint is declared once below (scope, parameters, response model, summary); its path
+comes from the app's URL map, its schemas from pydantic v2's JSON Schema (OpenAPI 3.1 is JSON
+Schema 2020-12). A route of the blueprint missing here fails tests/test_api_contract.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from ..domain.api_keys import SCOPES
+from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
+from . import schemas
+from .paging import LIMIT_DEFAULT, LIMIT_MAX
+
+REF = "#/components/schemas/{model}"
+VERSION = "1.0.0"
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    description: str
+    schema: dict[str, Any]
+    where: str = "query"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One GET route of the API."""
+
+    endpoint: str
+    scope: str
+    model: type[BaseModel]
+    params: tuple[Param, ...] = ()
+    paginated: bool = False
+
+
+PAGE_PARAMS = (
+    Param(
+        "limit",
+        f"Éléments par page (1 à {LIMIT_MAX}, {LIMIT_DEFAULT} par défaut).",
+        {"type": "integer", "minimum": 1, "maximum": LIMIT_MAX, "default": LIMIT_DEFAULT},
+    ),
+    Param(
+        "cursor",
+        "Le curseur de la page suivante (« next_cursor » ou l'en-tête Link).",
+        {"type": "string", "maxLength": 40},
+    ),
+)
+FILTER_PARAMS = (
+    Param("theme", "Un thème du territoire (sa clé).", {"type": "string"}),
+    Param("section", "Section NAF.", {"type": "string", "enum": sorted(NAF_SECTIONS)}),
+    Param(
+        "headcount",
+        "Tranche d'effectif (code INSEE).",
+        {"type": "string", "enum": sorted(HEADCOUNT_BRACKETS)},
+    ),
+    Param("legal_type", "Statut juridique.", {"type": "string", "enum": sorted(LEGAL_TYPES)}),
+    Param("postcode", "Code postal d'organisations du territoire.", {"type": "string"}),
+    Param("cohort", "Identifiant d'une cohorte du territoire.", {"type": "integer"}),
+    Param(
+        "start",
+        "Auto-évaluations envoyées depuis ce jour (inclus).",
+        {"type": "string", "format": "date"},
+    ),
+    Param(
+        "end",
+        "Auto-évaluations envoyées jusqu'à ce jour (inclus).",
+        {"type": "string", "format": "date"},
+    ),
+)
+
+ENDPOINTS = (
+    Endpoint(
+        "api.questionnaires", "read:definitions", schemas.QuestionnairePage, PAGE_PARAMS, True
+    ),
+    Endpoint(
+        "api.questionnaire",
+        "read:definitions",
+        schemas.Questionnaire,
+        (Param("theme_key", "La clé du thème.", {"type": "string"}, "path"),),
+    ),
+    Endpoint("api.resources", "read:definitions", schemas.ResourcePage, PAGE_PARAMS, True),
+    Endpoint("api.actions", "read:definitions", schemas.ActionPage, PAGE_PARAMS, True),
+    Endpoint("api.dashboard", "read:dashboard", schemas.Dashboard, FILTER_PARAMS),
+    Endpoint("api.directory", "read:directory", schemas.DirectoryPage, PAGE_PARAMS, True),
+)
+# What each operation does, as the reference page says it.
+SUMMARIES = {
+    "api.questionnaires": _l(
+        "Les questionnaires publiés du territoire (thèmes ouverts), dans l'ordre d'affichage."
+    ),
+    "api.questionnaire": _l("Un questionnaire publié, avec toute sa définition."),
+    "api.resources": _l("Le catalogue de ressources du territoire, comme le catalogue public."),
+    "api.actions": _l("Les actions d'amélioration que le territoire propose, par thème."),
+    "api.dashboard": _l(
+        "Les chiffres du tableau de bord sous ses filtres, avec les mêmes cellules masquées."
+    ),
+    "api.directory": _l(
+        "Les organisations qui ont choisi l'annuaire public, comme sa page les montre."
+    ),
+}
+
+
+def openapi_path(rule: str) -> str:
+    """/api/v1/questionnaires/<theme_key> → /api/v1/questionnaires/{theme_key}."""
+    return re.sub(r"<(?:[a-z_]+:)?([a-z_]+)>", r"{\1}", rule)
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/problem+json": {"schema": {"$ref": REF.format(model="Problem")}}},
+    }
+
+
+def _operation(app: Flask, item: Endpoint) -> tuple[str, dict[str, Any]]:
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == item.endpoint)
+    headers: dict[str, Any] = {
+        "ETag": {"description": "Version de la réponse.", "schema": {"type": "string"}},
+    }
+    if item.paginated:
+        headers["Link"] = {
+            "description": 'La page suivante : <url>; rel="next".',
+            "schema": {"type": "string"},
+        }
+    operation = {
+        "operationId": item.endpoint.removeprefix("api."),
+        "summary": str(SUMMARIES[item.endpoint]),
+        "description": f"Permission : `{item.scope}`.",
+        "security": [{"apiKey": [item.scope]}],
+        "parameters": [
+            {
+                "name": param.name,
+                "in": param.where,
+                "required": param.where == "path",
+                "description": param.description,
+                "schema": param.schema,
+            }
+            for param in item.params
+        ]
+        + [
+            {
+                "name": "If-None-Match",
+                "in": "header",
+                "required": False,
+                "description": "L'ETag d'une réponse déjà reçue : 304 si rien n'a changé.",
+                "schema": {"type": "string"},
+            }
+        ],
+        "responses": {
+            "200": {
+                "description": "OK",
+                "headers": headers,
+                "content": {
+                    "application/json": {"schema": {"$ref": REF.format(model=item.model.__name__)}}
+                },
+            },
+            "304": {"description": "Inchangé depuis l'ETag envoyé."},
+            "400": _problem("Paramètre invalide (nommé dans invalid_params)."),
+            "401": _problem("Clé absente, inconnue, révoquée ou expirée."),
+            "403": _problem("La clé n'a pas la permission de l'opération."),
+            "404": _problem("Introuvable."),
+            "429": _problem("Trop de requêtes pour cette clé ou cette adresse."),
+        },
+    }
+    return openapi_path(rule.rule), operation
+
+
+def components() -> dict[str, Any]:
+    """Every model's JSON schema, under components/schemas."""
+    _refs, found = models_json_schema(
+        [(model, "serialization") for model in schemas.MODELS], ref_template=REF
+    )
+    return dict(found.get("$defs", {}))
+
+
+def document(app: Flask) -> dict[str, Any]:
+    """The whole OpenAPI document of the API."""
+    paths: dict[str, Any] = {}
+    for item in ENDPOINTS:
+        path, operation = _operation(app, item)
+        paths.setdefault(path, {})["get"] = operation
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "API ASSETT",
+            "version": VERSION,
+            "description": (
+                "API en lecture seule d'un territoire ASSETT. Chaque appel porte une clé "
+                "créée par un administrateur du territoire : `Authorization: Bearer <clé>`. "
+                "Aucun chiffre portant sur moins de 5 organisations n'est donné : la cellule "
+                "vaut « suppressed » (petit groupe) ou « withheld » (le révélerait par "
+                "soustraction), comme sur le tableau de bord."
+            ),
+        },
+        "paths": paths,
+        "components": {
+            "schemas": components(),
+            "securitySchemes": {
+                "apiKey": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "Permissions : " + ", ".join(SCOPES) + ".",
+                }
+            },
+        },
+    }

@@ -1,0 +1,122 @@
+"""Load action catalogues from YAML with the questionnaires' rules: safe, strict, all errors.
+
+Each error names the file, the path in it (`actions[3].improves[0].to`), the line and the
+reason; a catalogue is also checked against its theme (questions, options, resources, bands).
+"""
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from assett.domain.actions import ActionCatalogue, check_against_theme
+from assett.domain.definitions import ThemeDefinition, format_path
+from assett.domain.loader import (
+    MAX_FILE_BYTES,
+    DefinitionError,
+    _duplicate_key_errors,
+    _event_errors,
+    _huge_numbers,
+    _line_of,
+    _problems,
+    _safe_load_with_nodes,
+    _too_big,
+)
+from assett.domain.yaml_messages import yaml_error_message
+
+
+def parse_catalogue_text(
+    text: str, source: str, themes: Mapping[str, ThemeDefinition]
+) -> ActionCatalogue:
+    """Parse, validate and check one catalogue against its theme; DefinitionError lists all."""
+    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        raise DefinitionError([_too_big(source, len(text.encode("utf-8")))])
+    try:
+        refused = _event_errors(text, source)
+        if refused:
+            raise DefinitionError(refused)
+        root, data = _safe_load_with_nodes(text)
+    except yaml.YAMLError as error:
+        raise DefinitionError([yaml_error_message(error, text, source)]) from error
+    errors = _duplicate_key_errors(root, source)
+    found: list[tuple[int, str]] = []
+    catalogue: ActionCatalogue | None = None
+    if not isinstance(data, dict):
+        message = "le fichier doit décrire un catalogue : un bloc « clé: valeur » au premier niveau"
+        raise DefinitionError([*errors, f"{source}: {message}"])
+    huge = list(_huge_numbers(data, ()))
+    if huge:
+        problems = huge
+    else:
+        try:
+            catalogue = ActionCatalogue.model_validate(data)
+            problems = []
+        except ValidationError as error:
+            problems = list(_problems(error))
+    if catalogue is not None:
+        theme = themes.get(catalogue.theme)
+        if theme is None:
+            known = ", ".join(sorted(themes)) or "aucun"
+            problems = [(("theme",), f"thème « {catalogue.theme} » inconnu (thèmes : {known})")]
+        else:
+            problems = check_against_theme(catalogue, theme)
+    for loc, reason in problems:
+        line = _line_of(root, loc) if root is not None else 0
+        where = f"{source}: {format_path(loc)}" if loc else source
+        found.append((line, f"{where}: {reason} (ligne {line})"))
+    found.sort(key=lambda item: item[0])
+    errors += [message for _line, message in found]
+    if errors or catalogue is None:
+        raise DefinitionError(errors)
+    return catalogue
+
+
+def load_catalogue_file(path: str | Path, themes: Mapping[str, ThemeDefinition]) -> ActionCatalogue:
+    """Load one catalogue file, refusing it before reading it all if it is over the limit."""
+    path = Path(path)
+    source = str(path)
+    try:
+        with path.open("rb") as file:
+            content = file.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise DefinitionError([f"{source}: lecture impossible ({error.strerror})"]) from error
+    if len(content) > MAX_FILE_BYTES:
+        raise DefinitionError([_too_big(source, path.stat().st_size)])
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DefinitionError([f"{source}: le fichier doit être encodé en UTF-8"]) from error
+    return parse_catalogue_text(text, source, themes)
+
+
+def load_catalogue_directory(
+    path: str | Path, themes: Mapping[str, ThemeDefinition]
+) -> list[ActionCatalogue]:
+    """Load every *.yaml catalogue of a directory; one theme per file; all errors at once."""
+    directory = Path(path)
+    if not directory.is_dir():
+        raise DefinitionError([f"{directory}: dossier introuvable"])
+    files = sorted(
+        file for file in directory.iterdir() if file.suffix in (".yaml", ".yml") and file.is_file()
+    )
+    catalogues: list[ActionCatalogue] = []
+    errors: list[str] = []
+    origin: dict[str, Path] = {}
+    for file in files:
+        try:
+            catalogue = load_catalogue_file(file, themes)
+        except DefinitionError as error:
+            errors += error.errors
+            continue
+        if catalogue.theme in origin:
+            errors.append(
+                f"{file}: theme: catalogue du thème « {catalogue.theme} » déjà défini dans "
+                f"{origin[catalogue.theme]}"
+            )
+            continue
+        origin[catalogue.theme] = file
+        catalogues.append(catalogue)
+    if errors:
+        raise DefinitionError(errors)
+    return catalogues

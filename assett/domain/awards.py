@@ -1,0 +1,165 @@
+"""Trophies: their categories and the candidates the data proposes, each with its reason."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+AWARD_CATEGORIES: Final = (
+    "progression",
+    "exemplaire_theme",
+    "synergie",
+    "coup_de_coeur",
+    "autre",
+)
+CATEGORY_LABELS: Final[dict[str, str]] = {
+    "progression": "Plus forte progression",
+    "exemplaire_theme": "Exemplaire sur un thème",
+    "synergie": "Meilleure synergie",
+    "coup_de_coeur": "Coup de cœur",
+    "autre": "Autre catégorie",
+}
+# Categories that rank on one theme: the award names it.
+THEMED: Final = ("exemplaire_theme",)
+TITLE_MAX: Final = 200
+DESCRIPTION_MAX: Final = 2000
+REASON_MAX: Final = 500
+YEAR_RANGE: Final = (2000, 2100)
+CANDIDATES_SHOWN: Final = 10
+# A gain smaller than this is no progress (scores are frozen to a tenth).
+MIN_GAIN: Final = 0.05
+
+
+def decimal(value: float) -> str:
+    """One decimal with a French comma: 2,5."""
+    return f"{value:.1f}".replace(".", ",")
+
+
+@dataclass(frozen=True)
+class ThemeFacts:
+    """An organisation's first and latest scores on a theme, and how many times it took it."""
+
+    title: str
+    first_score: float | None
+    latest_score: float | None
+    assessment_count: int
+    band_label: str | None = None
+
+
+@dataclass(frozen=True)
+class Contender:
+    """A sharing organisation as the candidates read it."""
+
+    organisation_id: int
+    name: str
+    themes: Mapping[str, ThemeFacts] = field(default_factory=dict)
+    active_synergies: int = 0
+    completed_actions: int = 0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    organisation_id: int
+    name: str
+    value: float
+    reason: str
+
+
+def _progression(contender: Contender) -> Candidate | None:
+    """Its largest paired progress (first → latest on a theme taken at least twice)."""
+    best: tuple[float, str, ThemeFacts] | None = None
+    for key, theme in sorted(contender.themes.items()):
+        if theme.assessment_count < 2 or theme.first_score is None or theme.latest_score is None:
+            continue
+        gain = theme.latest_score - theme.first_score
+        if gain >= MIN_GAIN and (best is None or gain > best[0]):
+            best = (gain, key, theme)
+    if best is None:
+        return None
+    gain, _key, theme = best
+    return Candidate(
+        contender.organisation_id,
+        contender.name,
+        gain,
+        f"+{decimal(gain)} point en {theme.title} "
+        f"({decimal(theme.first_score or 0)} → {decimal(theme.latest_score or 0)}/5)",
+    )
+
+
+def _exemplary(contender: Contender, theme_key: str | None) -> Candidate | None:
+    """Its latest score on the award's theme."""
+    theme = contender.themes.get(theme_key or "")
+    if theme is None or theme.latest_score is None:
+        return None
+    level = f", niveau « {theme.band_label} »" if theme.band_label else ""
+    return Candidate(
+        contender.organisation_id,
+        contender.name,
+        theme.latest_score,
+        f"{decimal(theme.latest_score)}/5 en {theme.title}{level}",
+    )
+
+
+def _synergy(contender: Contender) -> Candidate | None:
+    count = contender.active_synergies
+    if count < 1:
+        return None
+    reason = "1 synergie active" if count == 1 else f"{count} synergies actives"
+    return Candidate(contender.organisation_id, contender.name, float(count), reason)
+
+
+def _engagement(contender: Contender) -> Candidate:
+    """For a free choice: what it did, its completed actions and assessed themes."""
+    themes = sum(1 for theme in contender.themes.values() if theme.latest_score is not None)
+    actions = contender.completed_actions
+    parts = [
+        "1 action réalisée" if actions == 1 else f"{actions} actions réalisées",
+        "1 thème évalué" if themes == 1 else f"{themes} thèmes évalués",
+    ]
+    return Candidate(
+        contender.organisation_id, contender.name, actions * 10.0 + themes, ", ".join(parts)
+    )
+
+
+def candidates(
+    category: str,
+    contenders: Sequence[Contender],
+    theme_key: str | None = None,
+    limit: int = CANDIDATES_SHOWN,
+) -> list[Candidate]:
+    """The contenders the data puts forward for a category, best first, with the reason."""
+    found: list[Candidate] = []
+    for contender in contenders:
+        if category == "progression":
+            candidate = _progression(contender)
+        elif category == "exemplaire_theme":
+            candidate = _exemplary(contender, theme_key)
+        elif category == "synergie":
+            candidate = _synergy(contender)
+        else:
+            candidate = _engagement(contender)
+        if candidate is not None:
+            found.append(candidate)
+    found.sort(key=lambda c: (-c.value, c.name.lower(), c.organisation_id))
+    return found[:limit]
+
+
+def award_problems(
+    category: str, title: str, year: int | None, theme_key: str | None, themes: Sequence[str]
+) -> dict[str, str]:
+    """What is wrong with an award's fields, by field; empty when all is well."""
+    problems: dict[str, str] = {}
+    if category not in AWARD_CATEGORIES:
+        problems["category"] = "Choisissez l'une des catégories proposées."
+    if not title.strip():
+        problems["title"] = "Donnez un intitulé au trophée."
+    elif len(title.strip()) > TITLE_MAX:
+        problems["title"] = f"L'intitulé tient en {TITLE_MAX} caractères au plus."
+    if year is None or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+        problems["year"] = "Indiquez l'année du trophée, par exemple 2026."
+    if category in THEMED and theme_key not in themes:
+        problems["theme_key"] = "Choisissez le thème du trophée."
+    if category not in THEMED and theme_key and theme_key not in themes:
+        problems["theme_key"] = "Ce thème n'existe pas sur le territoire."
+    return problems

@@ -1,0 +1,159 @@
+"""Badges an organisation earns from facts, each saying how it was earned (French)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Final
+
+# The badges, in the order they are shown.
+BADGE_KINDS: Final = ("charte", "quatre_themes", "niveau", "action", "synergie")
+# A cycle is the last 12 months, unless the territory sets its own.
+CYCLE_MONTHS_DEFAULT: Final = 12
+MONTHS: Final = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def french_day(day: date) -> str:
+    """« 3 mars 2026 » (« 1er » for the first of a month)."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {MONTHS[day.month - 1]} {day.year}"
+
+
+@dataclass(frozen=True)
+class Level:
+    """An organisation's latest level on a theme: its band and where it stands among them."""
+
+    theme_title: str
+    band_label: str
+    band_rank: int  # 0 for the lowest band
+    reached_on: date
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What an organisation did, as the badges read it (plain values, no database)."""
+
+    charter_signed_on: date | None = None
+    # The territory's enabled themes (key -> title) and the day each was last submitted.
+    themes: Mapping[str, str] = field(default_factory=dict)
+    last_submitted: Mapping[str, date] = field(default_factory=dict)
+    cycle_start: date | None = None
+    levels: Mapping[str, Level] = field(default_factory=dict)
+    # Completed actions: (title, completed on), latest first.
+    completed_actions: Sequence[tuple[str, date | None]] = ()
+    active_synergies: int = 0
+
+
+@dataclass(frozen=True)
+class Badge:
+    kind: str
+    label: str
+    how: str
+    theme_key: str | None = None
+
+
+def charter_badge(facts: Facts) -> Badge | None:
+    if facts.charter_signed_on is None:
+        return None
+    return Badge(
+        "charte", "Charte signée", f"Charte signée le {french_day(facts.charter_signed_on)}"
+    )
+
+
+def all_themes_badge(facts: Facts) -> Badge | None:
+    """Every enabled theme submitted since the cycle began (a territory with no theme: none)."""
+    if not facts.themes or facts.cycle_start is None:
+        return None
+    days = [facts.last_submitted.get(key) for key in facts.themes]
+    if any(day is None or day < facts.cycle_start for day in days):
+        return None
+    last = max(day for day in days if day is not None)
+    count = len(facts.themes)
+    label = "Tous les thèmes évalués" if count != 4 else "Les quatre thèmes évalués"
+    return Badge(
+        "quatre_themes",
+        label,
+        f"{count} thèmes évalués depuis le {french_day(facts.cycle_start)}, "
+        f"le dernier le {french_day(last)}",
+    )
+
+
+def level_badges(facts: Facts) -> list[Badge]:
+    """One badge per theme whose latest level is above the lowest band."""
+    found = []
+    for key in facts.themes or facts.levels:
+        level = facts.levels.get(key)
+        if level is None or level.band_rank < 1:
+            continue
+        found.append(
+            Badge(
+                "niveau",
+                f"{level.theme_title} : {level.band_label}",
+                f"Niveau « {level.band_label} » atteint en {level.theme_title} "
+                f"le {french_day(level.reached_on)}",
+                theme_key=key,
+            )
+        )
+    return found
+
+
+def action_badge(facts: Facts) -> Badge | None:
+    if not facts.completed_actions:
+        return None
+    title, day = facts.completed_actions[0]
+    count = len(facts.completed_actions)
+    when = f" le {french_day(day)}" if day is not None else ""
+    more = "" if count == 1 else f" ({count} actions réalisées en tout)"
+    return Badge("action", "Action réalisée", f"Action « {title} » réalisée{when}{more}")
+
+
+def synergy_badge(facts: Facts) -> Badge | None:
+    count = facts.active_synergies
+    if count < 1:
+        return None
+    how = "1 synergie active" if count == 1 else f"{count} synergies actives"
+    return Badge("synergie", "Synergie active", f"{how} avec d'autres organisations")
+
+
+def badges_of(facts: Facts) -> list[Badge]:
+    """The badges the facts earn, in the order of BADGE_KINDS."""
+    found: list[Badge] = []
+    for single in (charter_badge(facts), all_themes_badge(facts)):
+        if single is not None:
+            found.append(single)
+    found.extend(level_badges(facts))
+    for single in (action_badge(facts), synergy_badge(facts)):
+        if single is not None:
+            found.append(single)
+    return found
+
+
+def months_earlier(day: date, months: int) -> date:
+    """The same day `months` months earlier (the month's last day when it is shorter)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month + 1, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def cycle_start(today: date, months: int | None = None) -> date:
+    """The first day of the cycle: `months` (12 by default) before today."""
+    return months_earlier(today, months or CYCLE_MONTHS_DEFAULT)

@@ -1,0 +1,102 @@
+"""Stakeholders and collective actions: closed lists, and the results figures as typed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+STAKEHOLDER_KINDS: Final = {
+    "cci": "Chambre de commerce et d'industrie",
+    "chambre_metiers": "Chambre de métiers et de l'artisanat",
+    "chambre_agriculture": "Chambre d'agriculture",
+    "association": "Association",
+    "service_public": "Service public",
+    "collectivite": "Collectivité",
+    "entreprise": "Entreprise",
+    "autre": "Autre",
+}
+PARTICIPATIONS: Final = {
+    "pilotage": "Pilotage",
+    "animation": "Animation",
+    "expertise": "Expertise technique",
+    "financement": "Financement",
+    "relais": "Relais vers les entreprises",
+    "participant": "Participant aux actions",
+}
+THEMES: Final = {
+    "mobilite": "Mobilité (plan de mobilité, covoiturage)",
+    "dechets": "Collecte mutualisée de déchets",
+    "achats": "Achats groupés",
+    "restauration": "Restauration partagée",
+    "energie": "Énergie",
+    "eau": "Eau",
+    "espaces_verts": "Espaces verts",
+    "autre": "Autre",
+}
+STATUSES: Final = {
+    "projet": "En projet",
+    "en_cours": "En cours",
+    "realisee": "Réalisée",
+    "abandonnee": "Abandonnée",
+}
+FIGURES_MAX: Final = 10
+FIGURE_LABEL_MAX: Final = 120
+FIGURE_UNIT_MAX: Final = 20
+_FIGURE = re.compile(r"^(?P<label>[^:]+):\s*(?P<value>\d{1,12}(?:[.,]\d{1,6})?)\s*(?P<unit>.*)$")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One measured result: « Tonnes détournées par an : 12,5 t »."""
+
+    label: str
+    value: float
+    unit: str
+
+
+class FiguresError(ValueError):
+    """Lines of figures refused; `errors` names each bad line."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def parse_figures(text: str) -> list[Figure]:
+    """One figure a line, « libellé : valeur unité »; FiguresError lists every bad line."""
+    figures: list[Figure] = []
+    errors: list[str] = []
+    lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")]
+    for number, line in enumerate(lines, start=1):
+        if not line:
+            continue
+        compact = line.replace("\u202f", "").replace("\xa0", "")
+        match = _FIGURE.match(compact)
+        if match is None:
+            errors.append(
+                f"ligne {number} : « libellé : valeur unité » attendu, par exemple "
+                "« Tonnes détournées par an : 12,5 t »"
+            )
+            continue
+        label, unit = match["label"].strip(), match["unit"].strip()
+        if len(label) > FIGURE_LABEL_MAX:
+            errors.append(f"ligne {number} : libellé de {FIGURE_LABEL_MAX} caractères au plus")
+        elif len(unit) > FIGURE_UNIT_MAX:
+            errors.append(f"ligne {number} : unité de {FIGURE_UNIT_MAX} caractères au plus")
+        else:
+            figures.append(Figure(label, float(match["value"].replace(",", ".")), unit))
+    if len(figures) > FIGURES_MAX:
+        errors.append(f"{FIGURES_MAX} chiffres au plus")
+    if errors:
+        raise FiguresError(errors)
+    return figures
+
+
+def figures_text(figures: list[dict[str, object]]) -> str:
+    """Stored figures as the form shows them."""
+    lines = []
+    for figure in figures:
+        value = f"{float(str(figure['value'])):.6f}".rstrip("0").rstrip(".").replace(".", ",")
+        lines.append(f"{figure['label']} : {value} {figure['unit']}".rstrip())
+    return "\n".join(lines)

@@ -1,0 +1,95 @@
+"""The synergy pipeline: kinds, stages and the rules of a stage change (pure)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+SYNERGY_KINDS: Final = ("substitution", "mutualisation")
+KIND_LABELS: Final = {"substitution": "Substitution", "mutualisation": "Mutualisation"}
+
+# In order; « abandonnee » can be reached from any stage and left for any stage.
+STAGES: Final = ("idee", "discussion", "etude", "mise_en_oeuvre", "active", "abandonnee")
+STAGE_LABELS: Final = {
+    "idee": "Idée",
+    "discussion": "Discussion",
+    "etude": "Étude",
+    "mise_en_oeuvre": "Mise en œuvre",
+    "active": "Active",
+    "abandonnee": "Abandonnée",
+}
+# Benefits are estimated from « étude » on and measured once « active ».
+ESTIMATED_FROM: Final = "etude"
+MEASURED_AT: Final = "active"
+# Stages whose next step is still reminded to the animators.
+REMINDED_STAGES: Final = ("idee", "discussion", "etude", "mise_en_oeuvre", "active")
+
+# A participant organisation's answer to « may we put you in touch? ».
+CONTACT_ANSWERS: Final = ("pending", "accepted", "declined")
+CONTACT_LABELS: Final = {
+    "pending": "pas encore répondu",
+    "accepted": "accepte d'être mise en contact",
+    "declined": "refuse d'être mise en contact",
+}
+ORIGINS: Final = ("suggestion", "manual")
+
+TITLE_MAX: Final = 200
+REASON_MAX: Final = 500
+NOTE_MAX: Final = 5000
+NEXT_STEP_MAX: Final = 500
+MAX_PARTICIPANTS: Final = 50
+
+
+class SynergyValueError(ValueError):
+    """A value the pipeline refuses; `field` names the form field."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def check_stage_change(current: str, new: str, reason: str) -> str | None:
+    """The reason to keep (None unless abandoned); SynergyValueError if the move is refused."""
+    if new not in STAGES:
+        raise SynergyValueError("étape inconnue", "stage")
+    if new == current:
+        raise SynergyValueError("la synergie est déjà à cette étape", "stage")
+    reason = reason.strip()
+    if new == "abandonnee":
+        if not reason:
+            raise SynergyValueError("dites pourquoi la synergie est abandonnée", "reason")
+        if len(reason) > REASON_MAX:
+            raise SynergyValueError(f"au plus {REASON_MAX} caractères", "reason")
+        return reason
+    return None
+
+
+def check_title(title: str) -> str:
+    """A title stripped; SynergyValueError if empty or too long."""
+    title = " ".join(title.split())
+    if not title:
+        raise SynergyValueError("donnez un intitulé à la synergie", "title")
+    if len(title) > TITLE_MAX:
+        raise SynergyValueError(f"au plus {TITLE_MAX} caractères", "title")
+    return title
+
+
+def check_participants(organisation_ids: list[int], lead_id: int | None, kind: str) -> None:
+    """Two organisations at least (a synergy links organisations), the lead among them."""
+    if kind not in SYNERGY_KINDS:
+        raise SynergyValueError("choisissez substitution ou mutualisation", "kind")
+    if len(set(organisation_ids)) < 2:
+        raise SynergyValueError("choisissez au moins deux organisations", "participants")
+    if len(set(organisation_ids)) > MAX_PARTICIPANTS:
+        raise SynergyValueError(f"au plus {MAX_PARTICIPANTS} organisations", "participants")
+    if lead_id is not None and lead_id not in organisation_ids:
+        raise SynergyValueError("l'organisation pilote doit participer à la synergie", "lead")
+
+
+def benefits_phase(stage: str) -> str | None:
+    """Which benefits the stage calls for: « estimated », « measured » or none yet."""
+    if stage == MEASURED_AT:
+        return "measured"
+    if stage in ("etude", "mise_en_oeuvre"):
+        return "estimated"
+    return None

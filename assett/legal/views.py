@@ -1,0 +1,101 @@
+"""Public pages (accessibility, privacy) and the platform admin's forms behind them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..access import platform_admin_required
+from ..services import legal as service
+from ..services.errors import ServiceError
+from . import bp
+from .forms import ControllerForm, StatementForm
+
+Page = str | tuple[str, int] | Response
+
+
+def _status(form: Any) -> int:
+    return 400 if form.is_submitted() and (form.errors or form.form_errors) else 200
+
+
+@bp.get("/accessibilite")
+def accessibility() -> str:
+    """The accessibility statement (RGAA 4.1)."""
+    return render_template("legal/accessibility.html", statement=service.statement())
+
+
+@bp.get("/accessibilite/schema-pluriannuel")
+def accessibility_plan() -> str:
+    """The multi-year accessibility plan and this year's actions."""
+    return render_template("legal/plan.html", statement=service.statement())
+
+
+@bp.get("/accessibilite/verifications")
+def accessibility_checks() -> str:
+    """What the application checks automatically, at every change, in its test suite."""
+    return render_template("legal/checks.html")
+
+
+@bp.get("/confidentialite")
+def privacy() -> str:
+    """Purposes, recipients, retention periods and cookies."""
+    idle_days, notice_days = service.retention_days()
+    return render_template(
+        "legal/privacy.html",
+        controller=service.controller(),
+        purposes=service.privacy_purposes(),
+        cookies=service.privacy_cookies(),
+        idle_days=idle_days,
+        notice_days=notice_days,
+    )
+
+
+@bp.route("/plateforme/accessibilite", methods=["GET", "POST"])
+@platform_admin_required
+def statement_edit() -> Page:
+    """The platform admin fills the accessibility statement."""
+    statement = service.statement()
+    form = StatementForm(data={**statement.__dict__, "rate": _rate_text(statement.rate)})
+    if form.validate_on_submit():
+        values = {name: field.data for name, field in form._fields.items()}
+        try:
+            values["rate"] = service.check_rate(form.rate.data or "")
+            service.save_statement(values, current_user)
+        except ServiceError as error:
+            form.add_error(error)
+        else:
+            flash(_("La déclaration d'accessibilité est publiée."), "success")
+            return redirect(url_for("legal.statement_edit"))
+    return render_template("legal/statement_form.html", form=form), _status(form)
+
+
+def _rate_text(rate: float | None) -> str:
+    return "" if rate is None else f"{rate:g}".replace(".", ",")
+
+
+@bp.route("/plateforme/registre", methods=["GET", "POST"])
+@platform_admin_required
+def register() -> Page:
+    """The processing register's entry, and who answers for the processing."""
+    form = ControllerForm(data=service.controller().__dict__)
+    if form.validate_on_submit():
+        service.save_controller({name: f.data for name, f in form._fields.items()}, current_user)
+        flash(_("Le responsable du traitement est enregistré."), "success")
+        return redirect(url_for("legal.register"))
+    return render_template(
+        "legal/register.html", form=form, document=service.register_document()
+    ), _status(form)
+
+
+@bp.get("/plateforme/registre.md")
+@platform_admin_required
+def register_download() -> Response:
+    """The register's entry as a Markdown file."""
+    return Response(
+        service.register_document(),
+        mimetype="text/markdown",
+        headers={"Content-Disposition": 'attachment; filename="registre-traitement-assett.md"'},
+    )

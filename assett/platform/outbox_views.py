@@ -1,0 +1,29 @@
+"""Platform admin: the mail outbox (what is pending, sent, logged or failed, and why)."""
+
+from __future__ import annotations
+
+from flask import render_template
+
+from ..access import platform_admin_required
+from ..services import outbox
+from . import bp
+
+STATUS_LABELS = {
+    "pending": "En attente",
+    "sending": "En cours d'envoi",
+    "sent": "Envoyé",
+    "logged": "Écrit dans le journal (SMTP non configuré)",
+    "failed": "Échec",
+}
+
+
+@bp.get("/plateforme/courriels")
+@platform_admin_required
+def outbox_messages() -> str:
+    """Counts by status and the latest 100 messages, without addresses or bodies."""
+    return render_template(
+        "platform/outbox.html",
+        counts=outbox.message_counts(),
+        messages=outbox.recent_messages(),
+        labels=STATUS_LABELS,
+    )

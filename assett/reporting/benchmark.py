@@ -1,0 +1,369 @@
+"""Comparisons: an organisation against comparable ones, and territories side by side.
+
+Only medians and means of groups are shown, never another organisation's score, and a figure
+over fewer than `aggregation.MIN_GROUP_SIZE` organisations is neither computed nor shown.
+
+Who is in an actor's groups (`benchmark_for`): the organisations of its territory whose latest
+assessment of the theme has a score (« Non évalué » left out), **the organisation itself
+excluded**. The actor compares itself with the others; and since it knows its own score, a
+group counted with it would let it read a figure built on only four other organisations.
+
+The territory's medians are read in index order (the (territory, theme, latest score) index
+of org_theme_status): for each theme a count, then the middle scores by OFFSET, so
+that a results page never loads the scores of a 10,000-organisation territory. A peer group,
+a small part of it, is read in one query.
+
+The national peer group spans every territory: organisations of the same NAF section and
+headcount bracket whose sharing choice lets their results be used beyond their members
+(`NATIONAL_SHARING`: « animators » or « public »; a private organisation is never counted).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import case, func, select
+
+from ..domain import aggregation
+from ..domain.profile import HEADCOUNT_BRACKETS, NAF_SECTIONS
+from ..extensions import db
+from ..models import Organisation, OrgThemeStatus, Questionnaire, Territory
+from ..models._base import utcnow
+from .filters import months_before
+
+
+@dataclass(frozen=True)
+class GroupMedian:
+    """The median latest score of a group of organisations, None when the group is too small."""
+
+    n: int
+    median: float | None
+
+    @property
+    def suppressed(self) -> bool:
+        """Whether the group is too small for its median to be shown."""
+        return aggregation.is_suppressed(self.n)
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """One theme of an organisation: its latest score and the medians of the others.
+
+    `comparable` is None when the organisation's profile lacks its NAF section or its
+    headcount bracket: there is no peer group to speak of.
+    """
+
+    theme_key: str
+    score: float | None
+    territory: GroupMedian
+    comparable: GroupMedian | None
+    national: GroupMedian | None = None
+
+
+def comparable_profile(org: Organisation) -> tuple[str, str] | None:
+    """The (NAF section, INSEE headcount code) that define the organisation's peers."""
+    if not org.naf_section or not org.headcount_code:
+        return None
+    return org.naf_section, org.headcount_code
+
+
+def comparable_label(org: Organisation) -> str | None:
+    """The peer group in words: « Industrie manufacturière · 10 à 19 salariés »."""
+    profile = comparable_profile(org)
+    if profile is None:
+        return None
+    section, headcount = profile
+    bracket = HEADCOUNT_BRACKETS.get(headcount, (headcount, 0))[0]
+    return f"{NAF_SECTIONS.get(section, section)} · {bracket}"
+
+
+def median_without(window: Sequence[float], own: float, others: int) -> float | None:
+    """The median of a group's scores but one, read from a window of the sorted full group.
+
+    The full group's sorted scores include `own`, one of them; `others` is their number less
+    one, and `window` holds the sorted scores from index (others - 1) // 2, three of them. The
+    others' scores are the full group's with one score equal to `own` taken out, whichever.
+    """
+    values = list(window)
+    if own < values[0]:  # taken out before the window: the others' middle starts one further
+        rest = values[1:]
+    elif own > values[-1]:  # taken out after the window
+        rest = values[:2]
+    else:  # a score equal to `own` is in the window (the scores are sorted)
+        values.remove(own)
+        rest = values
+    return aggregation.median(rest[: 1 if others % 2 else 2])
+
+
+def _territory_medians(org: Organisation, own: dict[str, float | None]) -> dict[str, GroupMedian]:
+    """The median latest score per theme of the territory's other organisations.
+
+    The queries take in the organisation itself and its score is taken out here: an
+    `organisation_id !=` condition would make them visit every row of a large territory
+    instead of reading the (territory, theme, score) index alone.
+    """
+    result: dict[str, GroupMedian] = {}
+    for theme, own_score in sorted(own.items()):
+        conditions = (
+            OrgThemeStatus.territory_id == org.territory_id,
+            OrgThemeStatus.theme_key == theme,
+            OrgThemeStatus.latest_score.is_not(None),
+        )
+        # One count per theme: PostgreSQL counts a theme's index range faster than it groups.
+        total = (
+            db.session.scalar(select(func.count()).select_from(OrgThemeStatus).where(*conditions))
+            or 0
+        )
+        n = total - (1 if own_score is not None else 0)
+        if aggregation.is_suppressed(n):
+            result[theme] = GroupMedian(n, None)  # too small: not even computed
+            continue
+        window = [
+            score
+            for score in db.session.scalars(
+                select(OrgThemeStatus.latest_score)
+                .where(*conditions)
+                .order_by(OrgThemeStatus.latest_score)
+                .offset((n - 1) // 2)
+                .limit(3 if own_score is not None else 1 if n % 2 else 2)
+            )
+            if score is not None  # the conditions exclude unscored rows; this tells mypy
+        ]
+        median = (
+            median_without(window, own_score, n)
+            if own_score is not None
+            else aggregation.median(window)
+        )
+        result[theme] = GroupMedian(n, median)
+    return result
+
+
+NATIONAL_SHARING = ("animators", "public")
+
+
+def _peer_medians(
+    org: Organisation, profile: tuple[str, str], themes: Sequence[str], national: bool = False
+) -> dict[str, GroupMedian]:
+    """The median latest score per theme of the other organisations of the same profile.
+
+    In the territory, or across territories (`national`) among the organisations whose
+    sharing choice allows it. A peer group is a small part of the whole: one query.
+    """
+    scope = (
+        Organisation.sharing.in_(NATIONAL_SHARING)
+        if national
+        else Organisation.territory_id == org.territory_id
+    )
+    scores: dict[str, list[float]] = {theme: [] for theme in themes}
+    for theme, score in db.session.execute(
+        select(OrgThemeStatus.theme_key, OrgThemeStatus.latest_score)
+        .select_from(Organisation)
+        .join(OrgThemeStatus, OrgThemeStatus.organisation_id == Organisation.id)
+        .where(
+            scope,
+            Organisation.naf_section == profile[0],
+            Organisation.headcount_code == profile[1],
+            Organisation.id != org.id,
+            OrgThemeStatus.theme_key.in_(themes),
+            OrgThemeStatus.latest_score.is_not(None),
+        )
+    ):
+        if score is not None:
+            scores[theme].append(score)
+    return {
+        theme: GroupMedian(
+            len(values),
+            None if aggregation.is_suppressed(len(values)) else aggregation.median(values),
+        )
+        for theme, values in scores.items()
+    }
+
+
+def benchmark_for(org: Organisation) -> dict[str, Benchmark]:
+    """For each theme the organisation took: its score, the territory's and its peers' medians.
+
+    Peers share the organisation's NAF section and headcount bracket, in the territory and
+    nationally; every group leaves the organisation itself out (see the module's docstring).
+    """
+    own = dict(
+        db.session.execute(
+            select(OrgThemeStatus.theme_key, OrgThemeStatus.latest_score).where(
+                OrgThemeStatus.organisation_id == org.id
+            )
+        ).all()
+    )
+    if not own:
+        return {}
+    themes = sorted(own)
+    territory = _territory_medians(org, own)
+    profile = comparable_profile(org)
+    comparable = _peer_medians(org, profile, themes) if profile is not None else None
+    national = _peer_medians(org, profile, themes, national=True) if profile is not None else None
+    return {
+        theme: Benchmark(
+            theme_key=theme,
+            score=own[theme],
+            territory=territory[theme],
+            comparable=comparable[theme] if comparable is not None else None,
+            national=national[theme] if national is not None else None,
+        )
+        for theme in themes
+    }
+
+
+# --- territories side by side (platform admin) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class ThemeMean:
+    """A territory's mean latest score on a theme, over `n` organisations with a score."""
+
+    n: int
+    mean: float | None
+
+    @property
+    def suppressed(self) -> bool:
+        """Whether too few organisations have a score for the mean to be shown."""
+        return aggregation.is_suppressed(self.n)
+
+
+@dataclass(frozen=True)
+class ThemeColumn:
+    """A theme of the comparison table."""
+
+    key: str
+    title: str
+
+
+@dataclass(frozen=True)
+class TerritoryFigures:
+    """One territory's participation and mean score per theme."""
+
+    territory: Territory
+    registered: int
+    with_assessment: int
+    active_12_months: int
+    means: dict[str, ThemeMean]
+
+    def mean(self, theme_key: str) -> ThemeMean:
+        """The theme's mean, or an empty group when nobody took it."""
+        return self.means.get(theme_key, ThemeMean(0, None))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Territories side by side, with the themes to show as columns."""
+
+    themes: list[ThemeColumn]
+    territories: list[TerritoryFigures]
+
+
+def _counts_by_territory(statement: Any) -> dict[int, int]:
+    return {int(key): int(count) for key, count in db.session.execute(statement).all()}
+
+
+def _theme_columns(keys: Iterable[str]) -> list[ThemeColumn]:
+    """The platform's default themes in their order, then the territories' own ones."""
+    defaults = db.session.execute(
+        select(Questionnaire.theme_key, Questionnaire.title)
+        .where(Questionnaire.territory_id.is_(None))
+        .order_by(Questionnaire.position, Questionnaire.id)
+    ).all()
+    columns = [ThemeColumn(key, title) for key, title in defaults]
+    known = {column.key for column in columns}
+    extra = sorted(set(keys) - known)
+    if extra:
+        titles: dict[str, str] = {}
+        for key, title in db.session.execute(
+            select(Questionnaire.theme_key, Questionnaire.title)
+            .where(Questionnaire.theme_key.in_(extra))
+            .order_by(Questionnaire.territory_id, Questionnaire.id)
+        ):
+            titles.setdefault(key, title)
+        columns += sorted(
+            (ThemeColumn(key, titles.get(key, key)) for key in extra),
+            key=lambda column: (column.title.lower(), column.key),
+        )
+    return columns
+
+
+def territories_side_by_side(now: datetime | None = None) -> Comparison:
+    """Each territory's participation and mean latest score per theme: one grouped query each.
+
+    Participation counts organisations as the territory dashboard does (reporting.queries,
+    with no filter): registered; with at least one submitted assessment; active, i.e. with an
+    assessment submitted in the last 12 months. Means are suppressed below
+    `aggregation.MIN_GROUP_SIZE` organisations with a score. The dashboard's functions work
+    one territory at a time; these group by territory, so the page costs the same few
+    queries for any number of territories.
+    """
+    since = months_before(now or utcnow())
+    status = OrgThemeStatus
+    registered = _counts_by_territory(
+        select(Organisation.territory_id, func.count()).group_by(Organisation.territory_id)
+    )
+    # One row per organisation with a submitted assessment, then counted per territory:
+    # cheaper than COUNT(DISTINCT …), which sorts every row of org_theme_status.
+    per_org = (
+        select(
+            status.territory_id,
+            func.max(status.latest_submitted_at).label("last_submitted_at"),
+        )
+        .group_by(status.territory_id, status.organisation_id)
+        .subquery()
+    )
+    with_assessment: dict[int, int] = {}
+    active: dict[int, int] = {}
+    for territory_id, assessed, recent in db.session.execute(
+        select(
+            per_org.c.territory_id,
+            func.count(),
+            func.sum(case((per_org.c.last_submitted_at >= since, 1), else_=0)),
+        ).group_by(per_org.c.territory_id)
+    ):
+        with_assessment[int(territory_id)] = int(assessed)
+        active[int(territory_id)] = int(recent or 0)
+    means: dict[int, dict[str, ThemeMean]] = {}
+    for territory_id, theme_key, n, mean in db.session.execute(
+        select(status.territory_id, status.theme_key, func.count(), func.avg(status.latest_score))
+        .where(status.latest_score.is_not(None))
+        .group_by(status.territory_id, status.theme_key)
+    ):
+        count = int(n)
+        means.setdefault(int(territory_id), {})[theme_key] = ThemeMean(
+            count, aggregation.suppress(float(mean), count)
+        )
+    territories = db.session.scalars(select(Territory).order_by(func.lower(Territory.name)))
+    rows = [
+        TerritoryFigures(
+            territory=territory,
+            registered=registered.get(territory.id, 0),
+            with_assessment=with_assessment.get(territory.id, 0),
+            active_12_months=active.get(territory.id, 0),
+            means=means.get(territory.id, {}),
+        )
+        for territory in territories
+    ]
+    keys = {key for by_theme in means.values() for key in by_theme}
+    return Comparison(themes=_theme_columns(keys), territories=rows)
+
+
+def radar_overlays(
+    theme_keys: Sequence[str], benchmarks: dict[str, Benchmark]
+) -> list[tuple[str, list[float | None]]]:
+    """The radar's median traces, in the radar's theme order; a hidden median is a gap."""
+    territory = [
+        benchmarks[key].territory.median if key in benchmarks else None for key in theme_keys
+    ]
+    comparable = [
+        group.median if key in benchmarks and (group := benchmarks[key].comparable) else None
+        for key in theme_keys
+    ]
+    return [
+        (_("Médiane du territoire"), territory),
+        (_("Médiane des organisations comparables"), comparable),
+    ]

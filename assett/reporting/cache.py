@@ -1,0 +1,134 @@
+"""The figures about assessments for some filters, computed once then kept per process.
+
+The key holds the territory's version token (changed in the transaction of every
+submission, reporting.writer) and, with profile or cohort filters, a digest of the set of
+matching organisations read at each request, so that a profile or cohort change is seen at
+once. Counts of organisations (the funnel) are never cached.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from flask import current_app
+
+from ..domain.aggregation import Potential, QuarterPoint, ThemeTotals
+from . import period, queries
+from .filters import Filters, matching_digest, statuses
+from .period import PeriodParticipation
+from .totals import theme_totals, version_of
+
+T = TypeVar("T")
+
+CACHE_SIZE = 128  # figures kept per process; DASHBOARD_CACHE_SIZE = 0 turns the cache off
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the dashboard computes from the assessments for some filters."""
+
+    totals: dict[str, ThemeTotals]
+    quarters: dict[str, list[QuarterPoint]]
+    potentials: dict[tuple[str, str], list[Potential]]
+    period: PeriodParticipation | None
+
+
+def compute_figures(territory_id: int, filters: Filters, counts_only: bool = False) -> Figures:
+    """Compute the figures from the maintained tables (or the period's assessments, once).
+
+    `counts_only` leaves out a period's losses by question and category (the costliest part),
+    for the wider filters the disclosure check compares counts with.
+    """
+    quarters = queries.quarterly(territory_id, filters)
+    if filters.dated:
+        found = period.period_statuses(territory_id, filters)
+        losses = (
+            [] if counts_only else period.question_losses(found) + period.category_losses(found)
+        )
+        return Figures(
+            totals=period.totals_of(found),
+            quarters=quarters,
+            potentials=queries.potentials(losses),
+            period=period.period_participation(found),
+        )
+    if filters.by_organisation:
+        table, conditions = statuses(territory_id, filters)
+        return Figures(
+            totals=theme_totals(table, conditions),
+            quarters=quarters,
+            potentials=queries.potentials(queries.organisations_potential(territory_id, filters)),
+            period=None,
+        )
+    return Figures(
+        totals=queries.network_themes(territory_id, filters),
+        quarters=quarters,
+        potentials=queries.potentials(queries.network_potential(territory_id, filters)),
+        period=None,
+    )
+
+
+class FigureCache(Generic[T]):
+    """The latest figures computed, per key, in this process (least recently used dropped)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[Any, ...], T] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: tuple[Any, ...]) -> T | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return found
+
+    def put(self, key: tuple[Any, ...], figures: T) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._entries[key] = figures
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
+def figure_cache() -> FigureCache[Figures]:
+    """This application's cache (DASHBOARD_CACHE_SIZE entries; 0 turns it off)."""
+    extensions = current_app.extensions
+    cache = extensions.get("assett_dashboard_figures")
+    if cache is None:
+        cache = FigureCache(int(current_app.config.get("DASHBOARD_CACHE_SIZE", CACHE_SIZE)))
+        extensions["assett_dashboard_figures"] = cache
+    return cache
+
+
+def figures(territory_id: int, filters: Filters, counts_only: bool = False) -> Figures:
+    """The figures for the filters, from the cache when nothing they depend on changed.
+
+    The key holds the territory's version token, read first (every submission changes it in
+    its own transaction) and, with profile or cohort filters, the set of matching
+    organisations, so that a changed profile or cohort is seen at once.
+    """
+    cache = figure_cache()
+    key: tuple[Any, ...] = (
+        territory_id,
+        version_of(territory_id),
+        tuple(sorted(filters.args().items())),
+        matching_digest(territory_id, filters) if filters.by_organisation else None,
+    )
+    found = cache.get(key)
+    if found is None and counts_only:
+        key = (*key, "counts only")
+        found = cache.get(key)
+    if found is None:
+        found = compute_figures(territory_id, filters, counts_only)
+        cache.put(key, found)
+    return found

@@ -1,0 +1,207 @@
+"""The dashboard's overview: participation funnel, then per theme its summary, levels, paired
+progress, quarters and where to act, labelled with the theme's current definition.
+
+The privacy rule is domain.aggregation's: a figure about scores computed over fewer than
+MIN_GROUP_SIZE organisations is None (and `suppressed`), so that no template, chart or export
+can show it; counts of organisations are always given (reporting is then protected by
+dashboard.protection before it is shown).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..domain.aggregation import (
+    FunnelStep,
+    PairedProgress,
+    Potential,
+    QuarterPoint,
+    ThemeSummary,
+    ThemeTotals,
+    paired_of,
+    summary_of,
+)
+from ..domain.definitions import Band, ThemeDefinition
+from ..models import Territory
+from ..models._base import utcnow
+from ..services.questionnaires import definition_of, published_version, territory_questionnaires
+from .cache import figures
+from .filters import Filters
+from .queries import active_since, count_registered, funnel
+
+
+@dataclass(frozen=True)
+class ThemeInfo:
+    """A theme as the dashboard names it: its current definition's bands and labels."""
+
+    key: str
+    title: str
+    enabled: bool
+    definition: ThemeDefinition | None
+
+    @property
+    def bands(self) -> list[Band]:
+        return list(self.definition.bands) if self.definition else []
+
+    def line(self, potential: Potential, kind: str) -> PotentialLine:
+        """A category or question to work on, labelled by the current version (a removed one
+        keeps its key, and a question no category)."""
+        if self.definition is not None:
+            for category, question in self.definition.iter_questions():
+                if kind == "category" and category.key == potential.key:
+                    return PotentialLine(potential.key, category.title, None, potential)
+                if kind == "question" and question.key == potential.key:
+                    return PotentialLine(potential.key, question.text, category.title, potential)
+        return PotentialLine(potential.key, potential.key, None, potential)
+
+
+def themes_of(territory_id: int) -> list[ThemeInfo]:
+    """The territory's themes in display order, disabled ones included (their history counts)."""
+    infos = []
+    for questionnaire in territory_questionnaires(territory_id, enabled_only=False):
+        version = published_version(questionnaire)
+        infos.append(
+            ThemeInfo(
+                key=questionnaire.theme_key,
+                title=questionnaire.title,
+                enabled=questionnaire.enabled,
+                definition=definition_of(version) if version is not None else None,
+            )
+        )
+    return infos
+
+
+# The overview
+
+
+@dataclass(frozen=True)
+class BandShare:
+    """How many organisations' latest score falls in one band (None when suppressed)."""
+
+    key: str
+    label: str
+    count: int | None
+    share: float | None
+
+
+@dataclass(frozen=True)
+class PotentialLine:
+    """A category or question to work on, with its label."""
+
+    key: str
+    label: str
+    category: str | None
+    potential: Potential
+
+    @property
+    def lost_per_org(self) -> float:
+        """Weighted points lost on average by each organisation it counted for."""
+        return self.potential.weighted_lost / self.potential.n_orgs
+
+
+@dataclass(frozen=True)
+class ThemeView:
+    """Everything the dashboard shows about one theme."""
+
+    info: ThemeInfo
+    summary: ThemeSummary
+    bands: list[BandShare]
+    paired: PairedProgress
+    quarters: list[QuarterPoint]
+    categories: list[PotentialLine]
+    questions: list[PotentialLine]
+
+    @property
+    def key(self) -> str:
+        return self.info.key
+
+    @property
+    def title(self) -> str:
+        return self.info.title
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The dashboard: participation funnel, then each theme."""
+
+    territory_id: int
+    filters: Filters
+    registered: int
+    funnel: list[FunnelStep]
+    themes: list[ThemeView]
+    active_since: datetime
+    computed_at: datetime
+
+    @property
+    def quarter_labels(self) -> list[str]:
+        """Every quarter of any theme, in order ("2025 T3")."""
+        return sorted({point.quarter for theme in self.themes for point in theme.quarters})
+
+
+def _bands(info: ThemeInfo, summary: ThemeSummary) -> list[BandShare]:
+    counts = summary.band_counts
+    labels = {band.key: band.label for band in info.bands}
+    keys = [band.key for band in info.bands]
+    if counts is not None:
+        keys += sorted(key for key in counts if key not in labels)  # bands of older versions
+    shares = []
+    for key in keys:
+        count = None if counts is None else counts.get(key, 0)
+        share = None if count is None or not summary.n_scored else count / summary.n_scored
+        shares.append(BandShare(key, labels.get(key, key), count, share))
+    return shares
+
+
+def overview(
+    territory: Territory,
+    filters: Filters,
+    now: datetime | None = None,
+    themes: list[ThemeInfo] | None = None,
+    counts_only: bool = False,
+) -> Overview:
+    """Compute the dashboard for the filters (`themes`: themes_of(territory), if known).
+
+    `counts_only`: without the losses by question and category (« Où agir »), which a
+    comparison of counts does not read.
+    """
+    now = now or utcnow()
+    territory_id = territory.id
+    infos = [
+        info
+        for info in (themes if themes is not None else themes_of(territory_id))
+        if filters.theme is None or info.key == filters.theme
+    ]
+    registered = count_registered(territory_id, filters)
+    found = figures(territory_id, filters, counts_only)
+    infos = [info for info in infos if info.enabled or info.key in found.totals]
+    views = []
+    for info in infos:
+        totals = found.totals.get(info.key, ThemeTotals())
+        summary = summary_of(totals, registered)
+        views.append(
+            ThemeView(
+                info=info,
+                summary=summary,
+                bands=_bands(info, summary),
+                paired=paired_of(totals),
+                quarters=found.quarters.get(info.key, []),
+                categories=[
+                    info.line(potential, "category")
+                    for potential in found.potentials.get((info.key, "category"), [])
+                ],
+                questions=[
+                    info.line(potential, "question")
+                    for potential in found.potentials.get((info.key, "question"), [])
+                ],
+            )
+        )
+    return Overview(
+        territory_id=territory_id,
+        filters=filters,
+        registered=registered,
+        funnel=funnel(territory_id, filters, now, found.period, registered),
+        themes=views,
+        active_since=active_since(filters, now),
+        computed_at=now,
+    )

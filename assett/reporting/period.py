@@ -1,0 +1,351 @@
+"""Figures over a date range, from the submitted assessments of the period.
+
+Each matching organisation's first and latest assessment per theme in the period is computed
+once per request (`period_statuses`, one query holding the latest assessment's category
+scores); the totals, the participation and the category losses are made from those rows in
+Python, the question losses from the latest assessments' answers, read by their ids.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from array import array
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Float, func, select
+from sqlalchemy.sql.selectable import FromClause
+
+from ..domain import aggregation
+from ..domain.aggregation import ThemeTotals
+from ..extensions import db
+from ..models import Answer, OrgQuarterScore
+from .filters import ASSESSMENT, Filters, of_matching, period_conditions, quarter_start
+from .totals import CHANGE_THRESHOLD, last_of_each_quarter, quarter_of
+
+ANSWER = Answer.__table__
+ORG_QUARTER = OrgQuarterScore.__table__
+ID_CHUNK = 5000  # assessment ids per IN list (SQLite allows 32,766 parameters)
+
+PotentialRow = tuple[str, str, str, float, float, int]  # theme, kind, key, lost, max, orgs
+QuarterSums = dict[str, dict[int, tuple[float, int]]]  # theme -> quarter -> (sum, n scored)
+
+
+@dataclass(frozen=True)
+class Participation:
+    """Organisations with an assessment, active lately, and having reassessed a theme."""
+
+    with_assessment: int
+    active: int
+    reassessed: int
+
+
+@dataclass(frozen=True)
+class PeriodParticipation:
+    """The period's participation, before « active » is counted (it depends on the day)."""
+
+    with_assessment: int
+    reassessed: int
+    # Each organisation's last submission of the period (POSIX time), sorted; compact, as it
+    # stays in the cache.
+    last_submissions: array[float]
+
+    def at(self, since: datetime) -> Participation:
+        first_active = bisect.bisect_left(self.last_submissions, since.timestamp())
+        return Participation(
+            self.with_assessment, len(self.last_submissions) - first_active, self.reassessed
+        )
+
+
+def period_statuses_query(territory_id: int, filters: Filters) -> FromClause:
+    """Per organisation and theme: its first and latest assessment of the period, and how many.
+
+    Columns as OrgThemeStatus's, and the latest's category scores; a tie on the submission
+    time goes to the later row for the latest, to the earlier one for the first. PostgreSQL
+    sorts the period once (window functions); SQLite, whose window functions are slow, groups
+    along an index instead.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        return period_statuses_windowed(territory_id, filters)
+    a = ASSESSMENT.c
+    groups = (
+        select(
+            a.organisation_id,
+            a.theme_key,
+            func.max(a.submitted_at).label("last_at"),
+            func.min(a.submitted_at).label("first_at"),
+            func.count().label("assessment_count"),
+        )
+        .where(*period_conditions(territory_id, filters))
+        .group_by(a.organisation_id, a.theme_key)
+        .subquery("period_groups")
+    )
+
+    def pick(moment: Any, newest: bool) -> Any:
+        one = ASSESSMENT.alias("one")
+        return (
+            select(one.c.id)
+            .where(
+                one.c.organisation_id == groups.c.organisation_id,
+                one.c.theme_key == groups.c.theme_key,
+                one.c.status == "submitted",
+                one.c.submitted_at == moment,
+            )
+            .order_by(one.c.id.desc() if newest else one.c.id)
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    ids = select(
+        groups.c.organisation_id,
+        groups.c.theme_key,
+        groups.c.assessment_count,
+        pick(groups.c.last_at, newest=True).label("latest_assessment_id"),
+        pick(groups.c.first_at, newest=False).label("first_assessment_id"),
+    ).subquery("period_ids")
+    latest = ASSESSMENT.alias("latest")
+    first = ASSESSMENT.alias("first")
+    return (
+        select(
+            ids.c.organisation_id,
+            ids.c.theme_key,
+            ids.c.latest_assessment_id,
+            latest.c.score.label("latest_score"),
+            latest.c.band_key.label("latest_band_key"),
+            latest.c.submitted_at.label("latest_submitted_at"),
+            ids.c.first_assessment_id,
+            first.c.score.label("first_score"),
+            ids.c.assessment_count,
+            latest.c.category_scores,
+        )
+        .join(latest, latest.c.id == ids.c.latest_assessment_id)
+        .join(first, first.c.id == ids.c.first_assessment_id)
+        .subquery("statuses")
+    )
+
+
+def period_statuses_windowed(territory_id: int, filters: Filters) -> FromClause:
+    """period_statuses_query with window functions (PostgreSQL)."""
+    a = ASSESSMENT.c
+    partition = (a.organisation_id, a.theme_key)
+    whole = (None, None)
+    ranked = (
+        select(
+            a.organisation_id,
+            a.theme_key,
+            a.id.label("latest_assessment_id"),
+            a.score.label("latest_score"),
+            a.band_key.label("latest_band_key"),
+            a.submitted_at.label("latest_submitted_at"),
+            a.category_scores,
+            func.first_value(a.score, type_=Float)
+            .over(partition_by=partition, order_by=(a.submitted_at, a.id), rows=whole)
+            .label("first_score"),
+            func.count().over(partition_by=partition).label("assessment_count"),
+            func.row_number()
+            .over(partition_by=partition, order_by=(a.submitted_at.desc(), a.id.desc()))
+            .label("rank"),
+        )
+        .where(*period_conditions(territory_id, filters))
+        .subquery("ranked")
+    )
+    return (
+        select(*(column for column in ranked.c if column.name != "rank"))
+        .where(ranked.c.rank == 1)
+        .subquery("statuses")
+    )
+
+
+@dataclass(frozen=True)
+class PeriodStatus:
+    """An organisation's first and latest assessment of a theme in the period."""
+
+    organisation_id: int
+    theme_key: str
+    latest_assessment_id: int
+    latest_score: float | None
+    latest_band_key: str | None
+    latest_submitted_at: datetime
+    first_score: float | None
+    assessment_count: int
+    category_scores: dict[str, Any] | None
+
+
+def period_statuses(territory_id: int, filters: Filters) -> list[PeriodStatus]:
+    """Each matching organisation's first and latest assessment per theme in the period."""
+    s = period_statuses_query(territory_id, filters).c
+    rows = db.session.execute(
+        select(
+            s.organisation_id,
+            s.theme_key,
+            s.latest_assessment_id,
+            s.latest_score,
+            s.latest_band_key,
+            s.latest_submitted_at,
+            s.first_score,
+            s.assessment_count,
+            s.category_scores,
+        )
+    )
+    return [PeriodStatus(*row) for row in rows]
+
+
+def totals_of(statuses: Iterable[PeriodStatus]) -> dict[str, ThemeTotals]:
+    """ThemeTotals of statuses, with domain.aggregation's medians and tolerance."""
+    by_theme: dict[str, list[PeriodStatus]] = defaultdict(list)
+    for status in statuses:
+        by_theme[status.theme_key].append(status)
+    totals = {}
+    for theme_key, rows in by_theme.items():
+        scores = [row.latest_score for row in rows if row.latest_score is not None]
+        bands: dict[str, int] = defaultdict(int)
+        for row in rows:
+            if row.latest_score is not None and row.latest_band_key is not None:
+                bands[row.latest_band_key] += 1
+        pairs = [
+            (row.first_score, row.latest_score)
+            for row in rows
+            if row.assessment_count >= 2
+            and row.first_score is not None
+            and row.latest_score is not None
+        ]
+        changes = [latest - first for first, latest in pairs]
+        totals[theme_key] = ThemeTotals(
+            n_status=len(rows),
+            n_scored=len(scores),
+            score_sum=math.fsum(scores),
+            band_counts=dict(bands),
+            n_pairs=len(pairs),
+            first_sum=math.fsum(first for first, _ in pairs),
+            latest_sum=math.fsum(latest for _, latest in pairs),
+            improved=sum(1 for change in changes if change > CHANGE_THRESHOLD),
+            declined=sum(1 for change in changes if change < -CHANGE_THRESHOLD),
+            median_score=aggregation.median(scores),
+            median_change=aggregation.median(changes),
+        )
+    return totals
+
+
+def period_participation(statuses: Iterable[PeriodStatus]) -> PeriodParticipation:
+    """Participation in the period, from each organisation's statuses."""
+    last: dict[int, datetime] = {}
+    reassessed: set[int] = set()
+    for status in statuses:
+        org_id = status.organisation_id
+        if org_id not in last or status.latest_submitted_at > last[org_id]:
+            last[org_id] = status.latest_submitted_at
+        if status.assessment_count >= 2:
+            reassessed.add(org_id)
+    stamps = array("d", sorted(moment.timestamp() for moment in last.values()))
+    return PeriodParticipation(len(last), len(reassessed), stamps)
+
+
+def category_losses(statuses: Iterable[PeriodStatus]) -> list[PotentialRow]:
+    """Per theme and category, the points lost by each organisation's latest assessment of the
+    period, from the category sub-scores frozen at submission (no answer read)."""
+    sums: dict[tuple[str, str], list[float]] = {}
+    for status in statuses:
+        for category_key, values in sorted((status.category_scores or {}).items()):
+            if not values.get("counted"):
+                continue
+            entry = sums.setdefault((status.theme_key, category_key), [0.0, 0.0, 0])
+            entry[0] += float(values["maximum"]) - float(values["earned"])
+            entry[1] += float(values["maximum"])
+            entry[2] += 1
+    return [
+        (theme_key, "category", key, lost, maximum, int(n))
+        for (theme_key, key), (lost, maximum, n) in sums.items()
+    ]
+
+
+def question_losses(statuses: Sequence[PeriodStatus]) -> list[PotentialRow]:
+    """Per theme and question, the points lost by each organisation's latest assessment of the
+    period (its counted answers), read by the latest assessments' ids."""
+    ids: dict[str, list[int]] = defaultdict(list)
+    for status in statuses:
+        ids[status.theme_key].append(status.latest_assessment_id)
+    lost = ANSWER.c.weight * (ANSWER.c.maximum - ANSWER.c.earned)
+    rows: list[PotentialRow] = []
+    for theme_key, theme_ids in sorted(ids.items()):
+        sums: dict[str, list[float]] = {}
+        for begin in range(0, len(theme_ids), ID_CHUNK):
+            for key, lost_sum, maximum, n in db.session.execute(
+                select(
+                    ANSWER.c.question_key,
+                    func.sum(lost),
+                    func.sum(ANSWER.c.weight * ANSWER.c.maximum),
+                    func.count(),
+                )
+                .where(
+                    ANSWER.c.assessment_id.in_(theme_ids[begin : begin + ID_CHUNK]),
+                    ANSWER.c.counted.is_(True),
+                    ANSWER.c.earned.isnot(None),
+                )
+                .group_by(ANSWER.c.question_key)
+            ):
+                entry = sums.setdefault(key, [0.0, 0.0, 0])
+                entry[0] += float(lost_sum or 0.0)
+                entry[1] += float(maximum or 0.0)
+                entry[2] += int(n)
+        rows += [
+            (theme_key, "question", key, lost_sum, maximum, int(n))
+            for key, (lost_sum, maximum, n) in sums.items()
+        ]
+    return rows
+
+
+def period_quarters(territory_id: int, filters: Filters) -> QuarterSums:
+    """Quarter sums over the period from the maintained OrgQuarterScore rows.
+
+    An organisation's last assessment of a quarter counts if it falls in the period; in the
+    quarter where the period ends mid-way, a last assessment after the end hides earlier ones
+    of the period: that quarter is recomputed from its assessments (`partial_quarter`).
+    """
+    begin, end = filters.window()
+    q = of_matching(ORG_QUARTER, territory_id, filters).c
+    conditions = []
+    if begin is not None:
+        conditions.append(q.submitted_at >= begin)
+    if end is not None:
+        conditions.append(q.submitted_at < end)
+    rows = db.session.execute(
+        select(q.theme_key, q.quarter, func.sum(q.score), func.count(q.score))
+        .where(*conditions)
+        .group_by(q.theme_key, q.quarter)
+    )
+    found: QuarterSums = defaultdict(dict)
+    for theme_key, quarter, total, n in rows:
+        found[theme_key][quarter] = (float(total or 0.0), int(n or 0))
+    if end is not None:
+        last_quarter = quarter_of(end - timedelta(microseconds=1))
+        if quarter_of(end) == last_quarter:  # the period ends inside that quarter
+            for by_quarter in found.values():
+                by_quarter.pop(last_quarter, None)
+            for theme_key, sums in partial_quarter(territory_id, filters, last_quarter).items():
+                found[theme_key][last_quarter] = sums
+    return {theme_key: by_quarter for theme_key, by_quarter in found.items() if by_quarter}
+
+
+def partial_quarter(
+    territory_id: int, filters: Filters, quarter: int
+) -> dict[str, tuple[float, int]]:
+    """Per theme, (sum, count) of the organisations' last scores of the quarter in the period."""
+    begin, _ = filters.window()
+    start = quarter_start(quarter)
+    a = ASSESSMENT.c
+    rows = db.session.execute(
+        select(a.organisation_id, a.theme_key, a.id, a.submitted_at, a.score).where(
+            *period_conditions(territory_id, filters),
+            a.submitted_at >= (max(begin, start) if begin is not None else start),
+        )
+    )
+    last = last_of_each_quarter(tuple(row) for row in rows)
+    sums: dict[str, tuple[float, int]] = {}
+    for (_, theme_key, _quarter), (_, _, score) in last.items():
+        total, n = sums.get(theme_key, (0.0, 0))
+        sums[theme_key] = (total + (score or 0.0), n + (score is not None))
+    return sums

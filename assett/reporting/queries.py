@@ -1,0 +1,250 @@
+"""The dashboard's queries, by filter: counts of organisations, totals, quarters, potentials.
+
+- no filter, or only a theme: the territory's rows kept on submission (NetworkTheme,
+  NetworkQuarter, NetworkPotential, OrgParticipation): a few rows whatever the network's size;
+- profile or cohort filters: the per-organisation rows kept on submission (OrgThemeStatus,
+  OrgQuarterScore, OrgPotential, OrgParticipation) of the matching organisations only;
+- a date range: reporting.period, from the submitted assessments of the period.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, func, select
+
+from ..domain import aggregation
+from ..domain.aggregation import FunnelStep, Potential, QuarterPoint, ThemeTotals
+from ..extensions import db
+from ..models import (
+    CharterSignature,
+    CharterVersion,
+    NetworkPotential,
+    NetworkQuarter,
+    NetworkTheme,
+    Organisation,
+    OrgParticipation,
+    OrgPotential,
+)
+from .filters import (
+    Filters,
+    matching_org_ids,
+    months_before,
+    of_matching,
+    org_conditions,
+    statuses,
+)
+from .period import (
+    ORG_QUARTER,
+    Participation,
+    PeriodParticipation,
+    PotentialRow,
+    QuarterSums,
+    period_quarters,
+)
+
+TOP_CATEGORIES = 3
+TOP_QUESTIONS = 5
+POTENTIAL = OrgPotential.__table__
+PARTICIPATION = OrgParticipation.__table__
+
+
+def count_registered(territory_id: int, filters: Filters) -> int:
+    """Organisations of the territory matching the filters (registered by the period's end)."""
+    conditions = org_conditions(territory_id, filters)
+    _, end = filters.window()
+    if end is not None:
+        conditions.append(Organisation.created_at < end)
+    return db.session.scalar(select(func.count(Organisation.id)).where(*conditions)) or 0
+
+
+def active_since(filters: Filters, now: datetime) -> datetime:
+    """Active means an assessment within the 12 months before the period's end (or now)."""
+    _, end = filters.window()
+    reference = min(end, now) if end is not None else now
+    return months_before(reference)
+
+
+def participation(territory_id: int, filters: Filters, since: datetime) -> Participation:
+    """Count organisations by their submissions: any, since `since`, two of a theme or more."""
+    if filters.theme is None:
+        # OrgParticipation: one row per organisation that took part.
+        if filters.by_organisation:
+            p = of_matching(PARTICIPATION, territory_id, filters).c
+            conditions: list[Any] = []
+        else:
+            p = PARTICIPATION.c
+            conditions = [p.territory_id == territory_id]
+        row = db.session.execute(
+            select(
+                func.count(),
+                func.coalesce(func.sum(case((p.last_submitted_at >= since, 1), else_=0)), 0),
+                func.coalesce(func.sum(case((p.reassessed.is_(True), 1), else_=0)), 0),
+            ).where(*conditions)
+        ).one()
+        return Participation(int(row[0]), int(row[1]), int(row[2]))
+    # One theme: one status per organisation.
+    table, conditions = statuses(territory_id, filters)
+    s = table.c
+    row = db.session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((s.latest_submitted_at >= since, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((s.assessment_count >= 2, 1), else_=0)), 0),
+        ).where(*conditions)
+    ).one()
+    return Participation(int(row[0]), int(row[1]), int(row[2]))
+
+
+def count_signatories(territory_id: int, filters: Filters) -> int:
+    """Organisations that signed a version of the territory's charter (by the period's end)."""
+    query = (
+        select(func.count(func.distinct(CharterSignature.organisation_id)))
+        .join(CharterVersion, CharterVersion.id == CharterSignature.charter_version_id)
+        .where(CharterVersion.territory_id == territory_id)
+    )
+    if filters.by_organisation:
+        query = query.where(
+            CharterSignature.organisation_id.in_(matching_org_ids(territory_id, filters))
+        )
+    _, end = filters.window()
+    if end is not None:
+        query = query.where(CharterSignature.signed_at < end)
+    return db.session.scalar(query) or 0
+
+
+def funnel(
+    territory_id: int,
+    filters: Filters,
+    now: datetime,
+    period: PeriodParticipation | None = None,
+    registered: int | None = None,
+) -> list[FunnelStep]:
+    """The engagement funnel (counts of organisations, never suppressed)."""
+    since = active_since(filters, now)
+    counts = period.at(since) if period is not None else participation(territory_id, filters, since)
+    return aggregation.funnel(
+        registered=registered
+        if registered is not None
+        else count_registered(territory_id, filters),
+        with_assessment=counts.with_assessment,
+        active_12_months=counts.active,
+        reassessed=counts.reassessed,
+        charter_signatories=count_signatories(territory_id, filters),
+    )
+
+
+def network_themes(territory_id: int, filters: Filters) -> dict[str, ThemeTotals]:
+    """The territory's NetworkTheme rows (kept on submission)."""
+    query = select(NetworkTheme).where(NetworkTheme.territory_id == territory_id)
+    if filters.theme is not None:
+        query = query.where(NetworkTheme.theme_key == filters.theme)
+    return {
+        row.theme_key: ThemeTotals(
+            n_status=row.n_status,
+            n_scored=row.n_scored,
+            score_sum=row.score_sum,
+            band_counts=dict(row.band_counts or {}),
+            n_pairs=row.n_pairs,
+            first_sum=row.first_sum,
+            latest_sum=row.latest_sum,
+            improved=row.improved,
+            declined=row.declined,
+            median_score=row.median_score,
+            median_change=row.median_change,
+        )
+        for row in db.session.scalars(query)
+    }
+
+
+def network_quarters(territory_id: int, filters: Filters) -> QuarterSums:
+    """The territory's NetworkQuarter rows (kept on submission)."""
+    query = select(
+        NetworkQuarter.theme_key,
+        NetworkQuarter.quarter,
+        NetworkQuarter.score_sum,
+        NetworkQuarter.n_scored,
+    ).where(NetworkQuarter.territory_id == territory_id)
+    if filters.theme is not None:
+        query = query.where(NetworkQuarter.theme_key == filters.theme)
+    found: QuarterSums = defaultdict(dict)
+    for theme_key, quarter, total, n in db.session.execute(query):
+        found[theme_key][quarter] = (float(total or 0.0), int(n or 0))
+    return dict(found)
+
+
+def organisations_quarters(territory_id: int, filters: Filters) -> QuarterSums:
+    """The sums of the matching organisations' OrgQuarterScore rows."""
+    q = of_matching(ORG_QUARTER, territory_id, filters).c
+    rows = db.session.execute(
+        select(q.theme_key, q.quarter, func.sum(q.score), func.count(q.score)).group_by(
+            q.theme_key, q.quarter
+        )
+    )
+    found: QuarterSums = defaultdict(dict)
+    for theme_key, quarter, total, n in rows:
+        found[theme_key][quarter] = (float(total or 0.0), int(n or 0))
+    return dict(found)
+
+
+def quarterly(territory_id: int, filters: Filters) -> dict[str, list[QuarterPoint]]:
+    """Mean score per quarter and theme, each organisation counted once per quarter."""
+    if filters.dated:
+        sums = period_quarters(territory_id, filters)
+    elif filters.by_organisation:
+        sums = organisations_quarters(territory_id, filters)
+    else:
+        sums = network_quarters(territory_id, filters)
+    return {
+        theme_key: aggregation.quarter_points(by_quarter) for theme_key, by_quarter in sums.items()
+    }
+
+
+# Where to act
+
+
+def network_potential(territory_id: int, filters: Filters) -> list[PotentialRow]:
+    """The territory's NetworkPotential rows (kept on submission)."""
+    query = select(
+        NetworkPotential.theme_key,
+        NetworkPotential.kind,
+        NetworkPotential.key,
+        NetworkPotential.weighted_lost,
+        NetworkPotential.weighted_max,
+        NetworkPotential.n_orgs,
+    ).where(NetworkPotential.territory_id == territory_id)
+    if filters.theme is not None:
+        query = query.where(NetworkPotential.theme_key == filters.theme)
+    return [tuple(row) for row in db.session.execute(query)]  # type: ignore[misc]
+
+
+def organisations_potential(territory_id: int, filters: Filters) -> list[PotentialRow]:
+    """The sums of the matching organisations' OrgPotential rows."""
+    o = of_matching(POTENTIAL, territory_id, filters).c
+    rows = db.session.execute(
+        select(
+            o.theme_key,
+            o.kind,
+            o.key,
+            func.sum(o.weighted_lost),
+            func.sum(o.weighted_max),
+            func.count(),
+        ).group_by(o.theme_key, o.kind, o.key)
+    )
+    return [tuple(row) for row in rows]
+
+
+def potentials(rows: Iterable[PotentialRow]) -> dict[tuple[str, str], list[Potential]]:
+    """Per (theme, kind): the categories and questions where the network loses the most."""
+    grouped: dict[tuple[str, str], list[tuple[str, float, float, int]]] = defaultdict(list)
+    for theme_key, kind, key, lost, maximum, n in rows:
+        grouped[(theme_key, kind)].append((key, lost, maximum, n))
+    return {
+        (theme_key, kind): aggregation.rank_potential(
+            items, TOP_CATEGORIES if kind == "category" else TOP_QUESTIONS
+        )
+        for (theme_key, kind), items in grouped.items()
+    }

@@ -1,0 +1,98 @@
+"""Retaking a theme: pre-select the answers moved by the plan's actions completed since then."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import select
+
+from ..domain import scoring
+from ..domain.definitions import ThemeDefinition
+from ..domain.plan_prefill import DoneAction, PrefilledAnswer, answers_after_actions
+from ..domain.profile import Profile
+from ..extensions import db
+from ..models import Answer, Assessment, PlanAction
+from ..reporting.totals import LOCAL_TIMEZONE
+
+
+def done_actions_since(previous: Assessment) -> list[DoneAction]:
+    """The organisation's actions on the theme marked « réalisée » since the assessment's
+    submission day (an action completed that very day counts)."""
+    if previous.submitted_at is None:
+        return []
+    day = previous.submitted_at.astimezone(LOCAL_TIMEZONE).date()
+    rows = db.session.scalars(
+        select(PlanAction)
+        .where(
+            PlanAction.organisation_id == previous.organisation_id,
+            PlanAction.theme_key == previous.theme_key,
+            PlanAction.status == "realisee",
+            PlanAction.completed_on >= day,
+        )
+        .order_by(PlanAction.completed_on, PlanAction.id)
+    )
+    return [
+        DoneAction(row.title, row.completed_on, list(row.improves or []))
+        for row in rows
+        if row.completed_on is not None
+    ]
+
+
+def _stored(assessment: Assessment) -> dict[str, scoring.Answer]:
+    return {
+        row.question_key: scoring.Answer(value=row.value, not_applicable=row.not_applicable)
+        for row in assessment.answers
+    }
+
+
+def apply_done_actions(
+    draft: Assessment, definition: ThemeDefinition, previous: Assessment, profile: Profile
+) -> None:
+    """Move the new draft's pre-filled answers as the completed actions say (inside the
+    caller's transaction; the previous assessment is only read)."""
+    moved = answers_after_actions(definition, _stored(draft), done_actions_since(previous), profile)
+    if not moved:
+        return
+    categories = {question.key: category.key for category, question in definition.iter_questions()}
+    rows = {row.question_key: row for row in draft.answers}
+    for key, prefilled in moved.items():
+        row = rows.get(key)
+        if row is None:
+            draft.answers.append(
+                Answer(
+                    question_key=key,
+                    category_key=categories[key],
+                    value=prefilled.answer.value,
+                    not_applicable=False,
+                )
+            )
+        else:
+            row.value = prefilled.answer.value
+            row.not_applicable = False
+
+
+def action_notes(
+    draft: Assessment, definition: ThemeDefinition, profile: Profile
+) -> Mapping[str, PrefilledAnswer]:
+    """The draft's answers still as a completed action set them, by question key: what the
+    question page marks « d'après votre action … »."""
+    if draft.status != "draft" or draft.previous_id is None:
+        return {}
+    previous = db.session.get(Assessment, draft.previous_id)
+    if previous is None or previous.status != "submitted":
+        return {}
+    moved = answers_after_actions(
+        definition, _stored(previous), done_actions_since(previous), profile
+    )
+    current = _stored(draft)
+    return {
+        key: prefilled
+        for key, prefilled in moved.items()
+        if key in current and _same(current[key].value, prefilled.answer.value)
+    }
+
+
+def _same(left: object, right: object) -> bool:
+    if isinstance(left, list) and isinstance(right, list):
+        return sorted(map(str, left)) == sorted(map(str, right))
+    return left == right

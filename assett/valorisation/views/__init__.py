@@ -1,0 +1,1 @@
+"""Views of the valorisation blueprint, one module per use case."""

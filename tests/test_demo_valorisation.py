@@ -1,0 +1,34 @@
+"""The demo gives two trophies to public organisations and publishes one retour d'expérience."""
+
+from __future__ import annotations
+
+import html
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from assett.extensions import db
+from assett.models import Award, AwardWinner, ExperienceCase, Organisation
+
+
+def test_the_demo_gives_two_trophies_and_publishes_a_case_shown_on_public_pages(
+    app: Flask,
+) -> None:
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+
+    winners = db.session.scalars(
+        select(Organisation).join(AwardWinner, AwardWinner.organisation_id == Organisation.id)
+    ).all()
+    assert db.session.scalar(select(func.count(Award.id))) == 2
+    assert len(winners) == 2
+    assert {org.sharing for org in winners} == {"public"}
+    [case] = db.session.scalars(select(ExperienceCase)).all()
+    assert case.status == "publie"
+    client = app.test_client()
+    directory = html.unescape(client.get("/t/demo/annuaire").get_data(as_text=True))
+    assert "Trophée de la plus forte progression" in directory
+    library = html.unescape(client.get("/t/demo/retours").get_data(as_text=True))
+    assert "Relamping LED" in library
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert db.session.scalar(select(func.count(Award.id))) == 2
