@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
 
-from flask import request
+from flask import flash, redirect, request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from flask_wtf.form import _Auto  # the marker of « read the request »
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from werkzeug.wrappers import Response
 from wtforms import Field, FieldList, FormField, PasswordField, StringField, TextAreaField
 
 from .services.errors import ServiceError
@@ -103,3 +104,29 @@ class BaseForm(FlaskForm):
                 field.errors = [*field.errors, message]
                 valid = False
         return valid
+
+
+Saved = TypeVar("Saved")
+
+
+def save_posted(
+    form: BaseForm,
+    save: Callable[[], Saved],
+    *,
+    to: str,
+    message: str | Callable[[Saved], str],
+) -> Response | None:
+    """Validate the posted form and save it: the redirect to `to`, with `message` flashed.
+
+    None when the form is invalid or the service refuses it; the form then shows why, next to
+    the field the service names, and the caller renders it again (status 400).
+    """
+    if not form.validate_on_submit():
+        return None
+    try:
+        saved = save()
+    except ServiceError as error:
+        form.add_error(error)
+        return None
+    flash(message(saved) if callable(message) else message, "success")
+    return redirect(to)

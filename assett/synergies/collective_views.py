@@ -10,12 +10,12 @@ from werkzeug.wrappers import Response
 from ..access import require_territory_role, territory_or_404
 from ..domain.collective import STATUSES, THEMES, figures_text
 from ..domain.flows import format_figure
+from ..forms import save_posted
 from ..models import CollectiveAction, Territory
 from ..services import collective_actions as service
-from ..services.errors import ServiceError
 from . import bp
 from .collective_forms import CollectiveActionForm, DeleteForm
-from .views import Page, _refused
+from .views import Page
 
 ROLES = ("animator", "admin")
 
@@ -76,15 +76,13 @@ def collective_action_new(slug: str) -> Page:
     territory = require_territory_role(slug, *ROLES)
     form = CollectiveActionForm()
     if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                action = service.add_action(territory, _input(form))
-            except ServiceError as error:
-                _refused(form, error)
-            else:
-                flash(_("L'action « %(title)s » est enregistrée.", title=action.title), "success")
-                return redirect(url_for("synergies.collective_actions", slug=territory.slug))
-        return _form_page(territory, form, None, 400)
+        saved = save_posted(
+            form,
+            lambda: service.add_action(territory, _input(form)),
+            to=url_for("synergies.collective_actions", slug=territory.slug),
+            message=lambda action: _("L'action « %(title)s » est enregistrée.", title=action.title),
+        )
+        return saved or _form_page(territory, form, None, 400)
     return _form_page(territory, form, None, 200)
 
 
@@ -103,15 +101,13 @@ def collective_action_edit(slug: str, collective_id: int) -> Page:
     action = _action_or_404(territory, collective_id)
     if request.method == "POST":
         form = CollectiveActionForm()
-        if form.validate_on_submit():
-            try:
-                service.update_action(territory, action, _input(form))
-            except ServiceError as error:
-                _refused(form, error)
-            else:
-                flash(_("L'action est enregistrée."), "success")
-                return redirect(url_for("synergies.collective_actions", slug=territory.slug))
-        return _form_page(territory, form, action, 400)
+        saved = save_posted(
+            form,
+            lambda: service.update_action(territory, action, _input(form)),
+            to=url_for("synergies.collective_actions", slug=territory.slug),
+            message=_("L'action est enregistrée."),
+        )
+        return saved or _form_page(territory, form, action, 400)
     people = service.participants([action.id])[action.id]
     form = CollectiveActionForm(
         data={

@@ -16,6 +16,7 @@ from ..domain.synergy_pipeline import (
     STAGES,
     SYNERGY_KINDS,
 )
+from ..forms import save_posted
 from ..models import Synergy, Territory
 from ..services import synergy_benefits as benefit_service
 from ..services import synergy_pipeline as service
@@ -45,15 +46,6 @@ def _synergy(territory: Territory, synergy_id: int) -> Synergy:
     if synergy is None:
         abort(404)
     return synergy
-
-
-def refuse(form: Form, error: ServiceError) -> None:
-    """Put a service's message next to the field it names (or above the form)."""
-    field = form[error.field] if error.field and error.field in form else None
-    if field is None:
-        form.form_errors.append(error.message)
-    else:
-        field.errors = [*field.errors, error.message]
 
 
 def _filter(value: str | None, allowed: tuple[str, ...]) -> str | None:
@@ -111,7 +103,7 @@ def pipeline_new(slug: str) -> Page:
                     _lead_id(form.lead.data),
                 )
             except ServiceError as error:
-                refuse(form, error)
+                form.add_error(error)
             else:
                 flash(_("La synergie est créée ; ses participants sont prévenus."), "success")
                 return redirect(
@@ -223,9 +215,8 @@ def _detail(
     return (page, status) if status != 200 else page
 
 
-def _back(slug: str, synergy: Synergy, message: str) -> Page:
-    flash(message, "success")
-    return redirect(url_for("synergies.pipeline_detail", slug=slug, synergy_id=synergy.id))
+def _page_of(slug: str, synergy: Synergy) -> str:
+    return url_for("synergies.pipeline_detail", slug=slug, synergy_id=synergy.id)
 
 
 @bp.get("/t/<slug>/animation/synergies/suivi/<int:synergy_id>")
@@ -243,19 +234,17 @@ def pipeline_stage(slug: str, synergy_id: int) -> Page:
     territory = _territory(slug)
     synergy = _synergy(territory, synergy_id)
     form = StageForm()
-    if form.validate_on_submit():
-        try:
-            service.change_stage(
-                synergy, current_account(), form.stage.data or "", form.reason.data or ""
-            )
-        except ServiceError as error:
-            refuse(form, error)
-        else:
-            label = STAGE_LABELS[synergy.stage]
-            return _back(
-                slug, synergy, _("La synergie passe à l'étape « %(stage)s ».", stage=label)
-            )
-    return _detail(territory, synergy, 400, stage=form)
+    saved = save_posted(
+        form,
+        lambda: service.change_stage(
+            synergy, current_account(), form.stage.data or "", form.reason.data or ""
+        ),
+        to=_page_of(slug, synergy),
+        message=lambda _moved: _(
+            "La synergie passe à l'étape « %(stage)s ».", stage=STAGE_LABELS[synergy.stage]
+        ),
+    )
+    return saved or _detail(territory, synergy, 400, stage=form)
 
 
 @bp.post("/t/<slug>/animation/synergies/suivi/<int:synergy_id>/note")
@@ -265,14 +254,13 @@ def pipeline_note(slug: str, synergy_id: int) -> Page:
     territory = _territory(slug)
     synergy = _synergy(territory, synergy_id)
     form = NoteForm()
-    if form.validate_on_submit():
-        try:
-            service.add_note(synergy, current_account(), form.note.data or "")
-        except ServiceError as error:
-            refuse(form, error)
-        else:
-            return _back(slug, synergy, _("La note est ajoutée."))
-    return _detail(territory, synergy, 400, note=form)
+    saved = save_posted(
+        form,
+        lambda: service.add_note(synergy, current_account(), form.note.data or ""),
+        to=_page_of(slug, synergy),
+        message=_("La note est ajoutée."),
+    )
+    return saved or _detail(territory, synergy, 400, note=form)
 
 
 @bp.post("/t/<slug>/animation/synergies/suivi/<int:synergy_id>/suite")
@@ -282,20 +270,19 @@ def pipeline_plan(slug: str, synergy_id: int) -> Page:
     territory = _territory(slug)
     synergy = _synergy(territory, synergy_id)
     form = _plan_form(synergy, formdata=True)
-    if form.validate_on_submit():
-        try:
-            service.update_synergy(
-                synergy,
-                form.title.data or "",
-                _lead_id(form.lead.data),
-                form.next_step.data or "",
-                form.next_step_on.data,
-            )
-        except ServiceError as error:
-            refuse(form, error)
-        else:
-            return _back(slug, synergy, _("La synergie est enregistrée."))
-    return _detail(territory, synergy, 400, plan=form)
+    saved = save_posted(
+        form,
+        lambda: service.update_synergy(
+            synergy,
+            form.title.data or "",
+            _lead_id(form.lead.data),
+            form.next_step.data or "",
+            form.next_step_on.data,
+        ),
+        to=_page_of(slug, synergy),
+        message=_("La synergie est enregistrée."),
+    )
+    return saved or _detail(territory, synergy, 400, plan=form)
 
 
 @bp.post("/t/<slug>/animation/synergies/suivi/<int:synergy_id>/participants")
@@ -305,14 +292,13 @@ def pipeline_participants(slug: str, synergy_id: int) -> Page:
     territory = _territory(slug)
     synergy = _synergy(territory, synergy_id)
     form = _participants_form(territory, synergy, formdata=True)
-    if form.validate_on_submit():
-        try:
-            service.set_participants(synergy, list(form.participants.data or []))
-        except ServiceError as error:
-            refuse(form, error)
-        else:
-            return _back(slug, synergy, _("Les participants sont enregistrés."))
-    return _detail(territory, synergy, 400, participants=form)
+    saved = save_posted(
+        form,
+        lambda: service.set_participants(synergy, list(form.participants.data or [])),
+        to=_page_of(slug, synergy),
+        message=_("Les participants sont enregistrés."),
+    )
+    return saved or _detail(territory, synergy, 400, participants=form)
 
 
 @bp.post("/t/<slug>/animation/synergies/suivi/<int:synergy_id>/benefices/<phase>")
@@ -333,7 +319,8 @@ def pipeline_benefits(slug: str, synergy_id: int, phase: str) -> Page:
         except ServiceError as error:
             if error.field == "phase":
                 return _detail(territory, synergy, 400, (error.message,))
-            refuse(form, error)
+            form.add_error(error)
         else:
-            return _back(slug, synergy, _("Les bénéfices sont enregistrés."))
+            flash(_("Les bénéfices sont enregistrés."), "success")
+            return redirect(_page_of(slug, synergy))
     return _detail(territory, synergy, 400, **{f"benefits_{phase}": form})

@@ -10,13 +10,13 @@ from werkzeug.wrappers import Response
 from ..access import require_territory_role
 from ..charts import figure_json
 from ..domain.collective import PARTICIPATIONS, STAKEHOLDER_KINDS
+from ..forms import save_posted
 from ..models import Stakeholder, Territory
 from ..services import stakeholders as service
-from ..services.errors import ServiceError
 from ..stakeholder_chart import Node, stakeholder_figure
 from . import bp
 from .collective_forms import DeleteForm, StakeholderForm
-from .views import Page, _refused
+from .views import Page
 
 ROLES = ("animator", "admin")
 
@@ -79,15 +79,13 @@ def stakeholder_new(slug: str) -> Page:
     territory = require_territory_role(slug, *ROLES)
     form = StakeholderForm()
     if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                added = service.add_stakeholder(territory, _input(form))
-            except ServiceError as error:
-                _refused(form, error)
-            else:
-                flash(_("« %(name)s » est ajouté à la carte.", name=added.name), "success")
-                return redirect(url_for("synergies.stakeholders", slug=territory.slug))
-        return _form_page(territory, form, None, 400)
+        saved = save_posted(
+            form,
+            lambda: service.add_stakeholder(territory, _input(form)),
+            to=url_for("synergies.stakeholders", slug=territory.slug),
+            message=lambda added: _("« %(name)s » est ajouté à la carte.", name=added.name),
+        )
+        return saved or _form_page(territory, form, None, 400)
     return _form_page(territory, form, None, 200)
 
 
@@ -106,15 +104,13 @@ def stakeholder_edit(slug: str, stakeholder_id: int) -> Page:
     stakeholder = _stakeholder_or_404(territory, stakeholder_id)
     if request.method == "POST":
         form = StakeholderForm()
-        if form.validate_on_submit():
-            try:
-                service.update_stakeholder(stakeholder, _input(form))
-            except ServiceError as error:
-                _refused(form, error)
-            else:
-                flash(_("La fiche est enregistrée."), "success")
-                return redirect(url_for("synergies.stakeholders", slug=territory.slug))
-        return _form_page(territory, form, stakeholder, 400)
+        saved = save_posted(
+            form,
+            lambda: service.update_stakeholder(stakeholder, _input(form)),
+            to=url_for("synergies.stakeholders", slug=territory.slug),
+            message=_("La fiche est enregistrée."),
+        )
+        return saved or _form_page(territory, form, stakeholder, 400)
     form = StakeholderForm(data=vars(service.as_input(stakeholder)))
     return _form_page(territory, form, stakeholder, 200)
 

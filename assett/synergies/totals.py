@@ -21,7 +21,7 @@ from ..services import synergy_benefits as benefit_service
 from ..services import synergy_queries as queries
 from ..services.errors import ServiceError
 from . import bp
-from .pipeline import ROLES, refuse
+from .pipeline import ROLES
 from .pipeline_forms import FactorForm
 from .views import Page, current_account
 
@@ -122,7 +122,7 @@ def emission_factors(slug: str) -> Page:
                         form.source.data or "",
                     )
             except ServiceError as error:
-                refuse(form, error)
+                form.add_error(error)
             else:
                 flash(
                     _("Le facteur d'émission est enregistré ; les bénéfices sont recalculés."),

@@ -69,14 +69,6 @@ def _input(form: FlowForm) -> flow_service.FlowInput:
     )
 
 
-def _refused(form: FlowForm, error: ServiceError) -> None:
-    field = form[error.field] if error.field and error.field in form else None
-    if field is None:
-        form.form_errors.append(error.message)
-    else:
-        field.errors = [*field.errors, error.message]
-
-
 def _form_page(org: Organisation, form: FlowForm, flow: Flow | None, status: int = 200) -> Page:
     query = _query()
     page = render_template(
@@ -127,7 +119,7 @@ def new_flow(org_id: int) -> Page:
             try:
                 flow = flow_service.add_flow(org, current_account(), _input(form))
             except ServiceError as error:
-                _refused(form, error)
+                form.add_error(error)
             else:
                 flash(
                     _("« %(label)s » est enregistré.", label=flow_service.label_of(flow)), "success"
@@ -156,7 +148,7 @@ def edit_flow(org_id: int, flow_id: int) -> Page:
             try:
                 flow_service.update_flow(flow, _input(form))
             except ServiceError as error:
-                _refused(form, error)
+                form.add_error(error)
             else:
                 flash(_("Le flux est enregistré."), "success")
                 return redirect(url_for("synergies.flows", org_id=org.id))

@@ -19,7 +19,7 @@ from ..uploads import allows_upload
 from . import bp
 from .collective_forms import SheetImportForm, WorkshopFlowForm
 from .forms import SearchForm
-from .views import Page, _flow_form, _input, _query, _refused, current_account
+from .views import Page, _flow_form, _input, _query, current_account
 
 ROLES = ("animator", "admin")
 
@@ -57,7 +57,7 @@ def workshop_flow(slug: str) -> Page:
                     _input(form),
                 )
             except ServiceError as error:
-                _refused(form, error)
+                form.add_error(error)
             else:
                 flash(
                     _(
@@ -98,7 +98,7 @@ def workshop_import(slug: str) -> Page:
         except SheetError as error:
             problems = [str(problem) for problem in error.problems]
         except ServiceError as error:
-            _refused(form, error)
+            form.add_error(error)
         else:
             flash(
                 _(
