@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -10,11 +10,11 @@ from werkzeug.wrappers import Response
 from ..access import require_territory_role, territory_or_404
 from ..domain.collective import STATUSES, THEMES, figures_text
 from ..domain.flows import format_figure
-from ..forms import save_posted
-from ..models import CollectiveAction, Territory
+from ..models import CollectiveAction
 from ..services import collective_actions as service
 from . import bp
 from .collective_forms import CollectiveActionForm, DeleteForm
+from .records import Records
 from .views import Page
 
 ROLES = ("animator", "admin")
@@ -55,18 +55,12 @@ def _input(form: CollectiveActionForm) -> service.ActionInput:
     )
 
 
-def _form_page(
-    territory: Territory, form: CollectiveActionForm, action: CollectiveAction | None, status: int
-) -> Page:
-    page = render_template(
-        "synergies/collective_action_form.html",
-        territory=territory,
-        form=form,
-        action=action,
-        filters=None,
-        active="synergies.collective_actions",
-    )
-    return (page, status) if status != 200 else page
+RECORDS: Records[CollectiveAction] = Records(
+    template="synergies/collective_action_form.html",
+    name="action",
+    listing="synergies.collective_actions",
+    find=service.action_of,
+)
 
 
 @bp.route("/t/<slug>/animation/actions-collectives/nouvelle", methods=["GET", "POST"])
@@ -75,22 +69,13 @@ def collective_action_new(slug: str) -> Page:
     """Start a collective action."""
     territory = require_territory_role(slug, *ROLES)
     form = CollectiveActionForm()
-    if request.method == "POST":
-        saved = save_posted(
-            form,
-            lambda: service.add_action(territory, _input(form)),
-            to=url_for("synergies.collective_actions", slug=territory.slug),
-            message=lambda action: _("L'action « %(title)s » est enregistrée.", title=action.title),
-        )
-        return saved or _form_page(territory, form, None, 400)
-    return _form_page(territory, form, None, 200)
-
-
-def _action_or_404(territory: Territory, action_id: int) -> CollectiveAction:
-    action = service.action_of(territory, action_id)
-    if action is None:
-        abort(404)
-    return action
+    return RECORDS.form(
+        territory,
+        form,
+        None,
+        lambda: service.add_action(territory, _input(form)),
+        lambda action: _("L'action « %(title)s » est enregistrée.", title=action.title),
+    )
 
 
 @bp.route("/t/<slug>/animation/actions-collectives/<int:collective_id>", methods=["GET", "POST"])
@@ -98,32 +83,32 @@ def _action_or_404(territory: Territory, action_id: int) -> CollectiveAction:
 def collective_action_edit(slug: str, collective_id: int) -> Page:
     """Change an action: status, participants, results."""
     territory = require_territory_role(slug, *ROLES)
-    action = _action_or_404(territory, collective_id)
+    action = RECORDS.one_or_404(territory, collective_id)
     if request.method == "POST":
         form = CollectiveActionForm()
-        saved = save_posted(
-            form,
-            lambda: service.update_action(territory, action, _input(form)),
-            to=url_for("synergies.collective_actions", slug=territory.slug),
-            message=_("L'action est enregistrée."),
+    else:
+        people = service.participants([action.id])[action.id]
+        form = CollectiveActionForm(
+            data={
+                "title": action.title,
+                "theme": action.theme,
+                "status": action.status,
+                "description": action.description,
+                "started_on": action.started_on,
+                "ended_on": action.ended_on,
+                "results": action.results,
+                "figures": figures_text(action.figures),
+                "participants": service.participants_text(people),
+                "is_public": action.is_public,
+            }
         )
-        return saved or _form_page(territory, form, action, 400)
-    people = service.participants([action.id])[action.id]
-    form = CollectiveActionForm(
-        data={
-            "title": action.title,
-            "theme": action.theme,
-            "status": action.status,
-            "description": action.description,
-            "started_on": action.started_on,
-            "ended_on": action.ended_on,
-            "results": action.results,
-            "figures": figures_text(action.figures),
-            "participants": service.participants_text(people),
-            "is_public": action.is_public,
-        }
+    return RECORDS.form(
+        territory,
+        form,
+        action,
+        lambda: service.update_action(territory, action, _input(form)),
+        _("L'action est enregistrée."),
     )
-    return _form_page(territory, form, action, 200)
 
 
 @bp.post("/t/<slug>/animation/actions-collectives/<int:collective_id>/supprimer")
@@ -131,13 +116,12 @@ def collective_action_edit(slug: str, collective_id: int) -> Page:
 def collective_action_delete(slug: str, collective_id: int) -> Response:
     """Delete an action."""
     territory = require_territory_role(slug, *ROLES)
-    action = _action_or_404(territory, collective_id)
-    if not DeleteForm().validate_on_submit():
-        abort(400)
-    title = action.title
-    service.delete_action(action)
-    flash(_("L'action « %(title)s » est supprimée.", title=title), "success")
-    return redirect(url_for("synergies.collective_actions", slug=territory.slug))
+    action = RECORDS.one_or_404(territory, collective_id)
+    return RECORDS.delete(
+        territory,
+        lambda: service.delete_action(action),
+        _("L'action « %(title)s » est supprimée.", title=action.title),
+    )
 
 
 @bp.get("/t/<slug>/actions-collectives")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -10,12 +10,12 @@ from werkzeug.wrappers import Response
 from ..access import require_territory_role
 from ..charts import figure_json
 from ..domain.collective import PARTICIPATIONS, STAKEHOLDER_KINDS
-from ..forms import save_posted
-from ..models import Stakeholder, Territory
+from ..models import Stakeholder
 from ..services import stakeholders as service
 from ..stakeholder_chart import Node, stakeholder_figure
 from . import bp
 from .collective_forms import DeleteForm, StakeholderForm
+from .records import Records
 from .views import Page
 
 ROLES = ("animator", "admin")
@@ -58,18 +58,12 @@ def _input(form: StakeholderForm) -> service.StakeholderInput:
     )
 
 
-def _form_page(
-    territory: Territory, form: StakeholderForm, stakeholder: Stakeholder | None, status: int
-) -> Page:
-    page = render_template(
-        "synergies/stakeholder_form.html",
-        territory=territory,
-        form=form,
-        stakeholder=stakeholder,
-        filters=None,
-        active="synergies.stakeholders",
-    )
-    return (page, status) if status != 200 else page
+RECORDS: Records[Stakeholder] = Records(
+    template="synergies/stakeholder_form.html",
+    name="stakeholder",
+    listing="synergies.stakeholders",
+    find=service.stakeholder_of,
+)
 
 
 @bp.route("/t/<slug>/animation/parties-prenantes/nouvelle", methods=["GET", "POST"])
@@ -78,22 +72,13 @@ def stakeholder_new(slug: str) -> Page:
     """Add a partner to the map."""
     territory = require_territory_role(slug, *ROLES)
     form = StakeholderForm()
-    if request.method == "POST":
-        saved = save_posted(
-            form,
-            lambda: service.add_stakeholder(territory, _input(form)),
-            to=url_for("synergies.stakeholders", slug=territory.slug),
-            message=lambda added: _("« %(name)s » est ajouté à la carte.", name=added.name),
-        )
-        return saved or _form_page(territory, form, None, 400)
-    return _form_page(territory, form, None, 200)
-
-
-def _stakeholder_or_404(territory: Territory, stakeholder_id: int) -> Stakeholder:
-    found = service.stakeholder_of(territory, stakeholder_id)
-    if found is None:
-        abort(404)
-    return found
+    return RECORDS.form(
+        territory,
+        form,
+        None,
+        lambda: service.add_stakeholder(territory, _input(form)),
+        lambda added: _("« %(name)s » est ajouté à la carte.", name=added.name),
+    )
 
 
 @bp.route("/t/<slug>/animation/parties-prenantes/<int:stakeholder_id>", methods=["GET", "POST"])
@@ -101,18 +86,18 @@ def _stakeholder_or_404(territory: Territory, stakeholder_id: int) -> Stakeholde
 def stakeholder_edit(slug: str, stakeholder_id: int) -> Page:
     """Change a partner's entry."""
     territory = require_territory_role(slug, *ROLES)
-    stakeholder = _stakeholder_or_404(territory, stakeholder_id)
+    stakeholder = RECORDS.one_or_404(territory, stakeholder_id)
     if request.method == "POST":
         form = StakeholderForm()
-        saved = save_posted(
-            form,
-            lambda: service.update_stakeholder(stakeholder, _input(form)),
-            to=url_for("synergies.stakeholders", slug=territory.slug),
-            message=_("La fiche est enregistrée."),
-        )
-        return saved or _form_page(territory, form, stakeholder, 400)
-    form = StakeholderForm(data=vars(service.as_input(stakeholder)))
-    return _form_page(territory, form, stakeholder, 200)
+    else:
+        form = StakeholderForm(data=vars(service.as_input(stakeholder)))
+    return RECORDS.form(
+        territory,
+        form,
+        stakeholder,
+        lambda: service.update_stakeholder(stakeholder, _input(form)),
+        _("La fiche est enregistrée."),
+    )
 
 
 @bp.post("/t/<slug>/animation/parties-prenantes/<int:stakeholder_id>/supprimer")
@@ -120,10 +105,9 @@ def stakeholder_edit(slug: str, stakeholder_id: int) -> Page:
 def stakeholder_delete(slug: str, stakeholder_id: int) -> Response:
     """Remove a partner from the map."""
     territory = require_territory_role(slug, *ROLES)
-    stakeholder = _stakeholder_or_404(territory, stakeholder_id)
-    if not DeleteForm().validate_on_submit():
-        abort(400)
-    name = stakeholder.name
-    service.delete_stakeholder(stakeholder)
-    flash(_("« %(name)s » est retiré de la carte.", name=name), "success")
-    return redirect(url_for("synergies.stakeholders", slug=territory.slug))
+    stakeholder = RECORDS.one_or_404(territory, stakeholder_id)
+    return RECORDS.delete(
+        territory,
+        lambda: service.delete_stakeholder(stakeholder),
+        _("« %(name)s » est retiré de la carte.", name=stakeholder.name),
+    )
