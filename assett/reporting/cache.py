@@ -44,7 +44,7 @@ def compute_figures(territory_id: int, filters: Filters, counts_only: bool = Fal
     """
     quarters = queries.quarterly(territory_id, filters)
     if filters.dated:
-        found = period.period_statuses(territory_id, filters)
+        found = period.period_statuses(territory_id, filters, with_categories=not counts_only)
         losses = (
             [] if counts_only else period.question_losses(found) + period.category_losses(found)
         )
