@@ -96,3 +96,18 @@ def test_every_admin_page_has_the_same_breadcrumb(app: Flask, client, login_as) 
         assert texts[0] == "Territoire de démonstration", url
         assert texts[1] == "Administration", url
         assert 'aria-current="page"' in crumbs.group(1), url
+
+
+def test_a_page_titled_with_its_territory_does_not_repeat_the_territory(
+    world, login_as, client
+) -> None:
+    login_as(world.animator)
+
+    html = client.get(f"/t/{world.territory.slug}/animation/synergies/carte").get_data(
+        as_text=True
+    )
+
+    title = re.search(r"<title>([^<]*)</title>", html)
+    assert title is not None
+    assert title.group(1).count(world.territory.name) == 1
+    assert title.group(1).startswith("Carte des flux et des synergies · ")
