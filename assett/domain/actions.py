@@ -82,6 +82,13 @@ class Range(_Model):
         return self
 
 
+class ActionEn(_Model):
+    """The English texts of an action (each optional: French is shown instead)."""
+
+    title: Title | None = None
+    description: Description | None = None
+
+
 class ActionDef(_Model):
     """An improvement action an organisation can add to its plan."""
 
@@ -96,6 +103,7 @@ class ActionDef(_Model):
     bands: list[Key] = Field(default_factory=list)
     applies_if: Conditions | None = None
     example: bool = True
+    en: ActionEn | None = None
 
     @field_validator("cost_eur")
     @classmethod

@@ -133,6 +133,51 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
+# English versions: an optional `en:` block per node holds the same texts, each optional;
+# a missing one falls back to the French text (assett.domain.content_language).
+
+
+class OptionEn(_Model):
+    """The English text of an option."""
+
+    label: OptionLabel | None = None
+
+
+class QuestionEn(_Model):
+    """The English texts of a question."""
+
+    text: QuestionText | None = None
+    help: HelpText | None = None
+
+
+class CategoryEn(_Model):
+    """The English texts of a category."""
+
+    title: Title | None = None
+    description: Introduction | None = None
+
+
+class BandEn(_Model):
+    """The English texts of a maturity level."""
+
+    label: Label | None = None
+    explanation: Explanation | None = None
+
+
+class ResourceEn(_Model):
+    """The English texts of a resource."""
+
+    title: Title | None = None
+    description: Description | None = None
+
+
+class ThemeEn(_Model):
+    """The English texts of a theme."""
+
+    title: Title | None = None
+    description: Introduction | None = None
+
+
 class Option(_Model):
     """One answer a choice question offers."""
 
@@ -140,6 +185,7 @@ class Option(_Model):
     label: OptionLabel
     points: Points
     exclusive: bool = False
+    en: OptionEn | None = None
 
 
 class ScaleLabels(_Model):
@@ -210,6 +256,7 @@ class Question(_Model):
     yes_points: Points = 1.0
     no_points: Points = 0.0
     scale_labels: ScaleLabels | None = None
+    en: QuestionEn | None = None
 
     @model_validator(mode="after")
     def _check_type_fields(self) -> "Question":
@@ -294,6 +341,7 @@ class Category(_Model):
     title: Title
     description: Introduction | None = None
     questions: list[Question] = Field(min_length=1)
+    en: CategoryEn | None = None
 
 
 class Band(_Model):
@@ -304,6 +352,7 @@ class Band(_Model):
     min: float
     max: float
     explanation: Explanation
+    en: BandEn | None = None
 
 
 class ResourceDef(_Model):
@@ -318,6 +367,7 @@ class ResourceDef(_Model):
     levels: Annotated[list[Key], Field(min_length=1)]
     needs: list[Need] = Field(default_factory=list)
     example: bool = True
+    en: ResourceEn | None = None
 
     @field_validator("url")
     @classmethod
@@ -373,6 +423,7 @@ class ThemeDefinition(_Model):
     categories: list[Category] = Field(min_length=1, max_length=CATEGORIES_MAX)
     bands: list[Band] = Field(min_length=1, max_length=BANDS_MAX)
     resources: list[ResourceDef] = Field(default_factory=list, max_length=RESOURCES_MAX)
+    en: ThemeEn | None = None
 
     @field_validator("categories")
     @classmethod
@@ -460,9 +511,10 @@ class ThemeDefinition(_Model):
 
 
 def _tidy(value: Any) -> Any:
-    """Write whole floats as ints (points: 1, not 1.0) throughout nested data."""
+    """Write whole floats as ints (points: 1, not 1.0) and drop empty `en` blocks, throughout."""
     if isinstance(value, dict):
-        return {key: _tidy(item) for key, item in value.items()}
+        # An English block left empty says nothing: leave it out, like a default.
+        return {key: _tidy(item) for key, item in value.items() if not (key == "en" and not item)}
     if isinstance(value, list):
         return [_tidy(item) for item in value]
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:

@@ -135,6 +135,8 @@ def _resource_values(res: Any, theme_key: str) -> dict[str, Any]:
     return {
         "title": res.title,
         "description": res.description,
+        "title_en": res.en.title if res.en else None,
+        "description_en": res.en.description if res.en else None,
         "url": str(res.url),
         "provider": res.provider,
         "offer_type": res.type,
@@ -235,6 +237,8 @@ def provision_territory(territory: Territory) -> None:
                 key=res.key,
                 title=res.title,
                 description=res.description,
+                title_en=res.title_en,
+                description_en=res.description_en,
                 url=res.url,
                 provider=res.provider,
                 offer_type=res.offer_type,
