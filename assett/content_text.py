@@ -12,7 +12,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from .domain.content_language import LocalText, language_of, local
+from .domain.content_language import SOURCE_LANGUAGE, LocalText, language_of, local
 
 
 def content_locale() -> str:
@@ -39,9 +39,18 @@ def content_plain(node: object, name: str = "title") -> str:
     return str(local(node, name, content_locale()))
 
 
+def copied_content(shown: str, source: object | None, name: str = "title") -> Markup:
+    """A text copied from content (a plan item's title from its catalogue action): in the
+    page's language while the copy still reads as its source, as written once edited."""
+    if source is not None and shown == local(source, name, SOURCE_LANGUAGE):
+        return content(source, name)
+    return escape(shown)
+
+
 def register(app: Flask) -> None:
     """Install the `content` global and filter (`{{ content(resource, "title") }}`,
     `{{ question.text|content }}` for texts already localized)."""
     app.jinja_env.globals["content"] = content
     app.jinja_env.globals["content_plain"] = content_plain
+    app.jinja_env.globals["copied_content"] = copied_content
     app.jinja_env.filters["content"] = mark

@@ -10,6 +10,7 @@ from wtforms import BooleanField, Field, RadioField, SelectChoice, SelectMultipl
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..content_text import mark
 from ..domain import scoring
 from ..domain.definitions import SCALE_MAX, Question
 from ..forms import BaseForm
@@ -69,7 +70,9 @@ def _radio(question: Question, choices: list[SelectChoice]) -> Field:
 
 
 def _single_choice(question: Question) -> Field:
-    return _radio(question, [SelectChoice(option.key, option.label) for option in question.options])
+    return _radio(
+        question, [SelectChoice(option.key, mark(option.label)) for option in question.options]
+    )
 
 
 def has_none_of_these(question: Question) -> bool:
@@ -84,7 +87,7 @@ def exclusive_keys(question: Question) -> set[str]:
 
 
 def _multiple_choice(question: Question) -> Field:
-    choices = [SelectChoice(option.key, option.label) for option in question.options]
+    choices = [SelectChoice(option.key, mark(option.label)) for option in question.options]
     if has_none_of_these(question):
         choices.append(SelectChoice(NONE_OF_THESE, _l("Aucune de ces réponses")))
     return MultiCheckboxField(
