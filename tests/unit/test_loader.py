@@ -404,7 +404,7 @@ def readme_examples() -> list[str]:
     return re.findall(r"```yaml\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
 
 
-@pytest.mark.parametrize("text", readme_examples(), ids=["format", "minimal"])
+@pytest.mark.parametrize("text", readme_examples(), ids=["format", "english", "minimal"])
 def test_the_readme_examples_load_and_round_trip(text: str) -> None:
     definition = parse_definition_text(text, "README.md")
     dumped = dump_definition_yaml(definition)
