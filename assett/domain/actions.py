@@ -17,6 +17,7 @@ from assett.domain.definitions import (
     Conditions,
     Description,
     Key,
+    NoneIfEmpty,
     Option,
     Problems,
     ThemeDefinition,
@@ -103,7 +104,7 @@ class ActionDef(_Model):
     bands: list[Key] = Field(default_factory=list)
     applies_if: Conditions | None = None
     example: bool = True
-    en: ActionEn | None = None
+    en: Annotated[ActionEn | None, NoneIfEmpty] = None
 
     @field_validator("cost_eur")
     @classmethod

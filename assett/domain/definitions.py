@@ -137,6 +137,16 @@ class _Model(BaseModel):
 # a missing one falls back to the French text (assett.domain.content_language).
 
 
+def _none_if_empty(block: BaseModel | None) -> BaseModel | None:
+    """An `en:` block with no text says nothing: the same as no block (files round-trip)."""
+    if block is None or not block.model_dump(exclude_none=True):
+        return None
+    return block
+
+
+NoneIfEmpty = AfterValidator(_none_if_empty)
+
+
 class OptionEn(_Model):
     """The English text of an option."""
 
@@ -185,7 +195,7 @@ class Option(_Model):
     label: OptionLabel
     points: Points
     exclusive: bool = False
-    en: OptionEn | None = None
+    en: Annotated[OptionEn | None, NoneIfEmpty] = None
 
 
 class ScaleLabels(_Model):
@@ -256,7 +266,7 @@ class Question(_Model):
     yes_points: Points = 1.0
     no_points: Points = 0.0
     scale_labels: ScaleLabels | None = None
-    en: QuestionEn | None = None
+    en: Annotated[QuestionEn | None, NoneIfEmpty] = None
 
     @model_validator(mode="after")
     def _check_type_fields(self) -> "Question":
@@ -341,7 +351,7 @@ class Category(_Model):
     title: Title
     description: Introduction | None = None
     questions: list[Question] = Field(min_length=1)
-    en: CategoryEn | None = None
+    en: Annotated[CategoryEn | None, NoneIfEmpty] = None
 
 
 class Band(_Model):
@@ -352,7 +362,7 @@ class Band(_Model):
     min: float
     max: float
     explanation: Explanation
-    en: BandEn | None = None
+    en: Annotated[BandEn | None, NoneIfEmpty] = None
 
 
 class ResourceDef(_Model):
@@ -367,7 +377,7 @@ class ResourceDef(_Model):
     levels: Annotated[list[Key], Field(min_length=1)]
     needs: list[Need] = Field(default_factory=list)
     example: bool = True
-    en: ResourceEn | None = None
+    en: Annotated[ResourceEn | None, NoneIfEmpty] = None
 
     @field_validator("url")
     @classmethod
@@ -423,7 +433,7 @@ class ThemeDefinition(_Model):
     categories: list[Category] = Field(min_length=1, max_length=CATEGORIES_MAX)
     bands: list[Band] = Field(min_length=1, max_length=BANDS_MAX)
     resources: list[ResourceDef] = Field(default_factory=list, max_length=RESOURCES_MAX)
-    en: ThemeEn | None = None
+    en: Annotated[ThemeEn | None, NoneIfEmpty] = None
 
     @field_validator("categories")
     @classmethod
