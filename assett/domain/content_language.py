@@ -90,8 +90,10 @@ def _localized(node: Any, locale: object) -> Any:
         return node
     update: dict[str, Any] = {}
     for name in _TEXTS.get(type(node).__name__, ()):
-        if getattr(node, name) is not None:
-            update[name] = local(node, name, locale)
+        # An optional text may exist in English only (a help written for English readers).
+        if getattr(node, name) is not None or english_of(node, name) is not None:
+            shown = local(node, name, locale)
+            update[name] = shown if shown else None
     for name in ("categories", "questions", "options", "bands", "resources"):
         if isinstance(getattr(node, name, None), list):
             update[name] = _localized(getattr(node, name), locale)
