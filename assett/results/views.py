@@ -94,7 +94,7 @@ def progress(org_id: int) -> str:
     """Each theme's score over time: a line chart and its data table."""
     org = member_org_or_404(org_id)
     series = service.progress_series(org)
-    titles = service.theme_titles(org)
+    titles = service.theme_titles(org, content_locale())
     named = {titles.get(key, key): points for key, points in series.items()}
     version_notes = version_switches(org.id)  # where a theme's questionnaire changed
     targets = [

@@ -9,7 +9,7 @@ from ..domain import scoring
 from ..domain.content_language import localize_definition
 from ..domain.definitions import Band, ThemeDefinition
 from ..models import Assessment, Organisation, Resource
-from . import assessments
+from . import assessments, questionnaires
 from .questionnaires import territory_questionnaires
 from .resources import matching_resources
 
@@ -200,9 +200,9 @@ def assessment_detail(assessment: Assessment, locale: str = "fr") -> list[Catego
     return details
 
 
-def theme_titles(org: Organisation) -> dict[str, str]:
-    """Theme titles by key, in the territory's order."""
-    return {key: title for key, (_, title) in _theme_order(org).items()}
+def theme_titles(org: Organisation, locale: str = "fr") -> dict[str, str]:
+    """Theme titles by key, in the territory's order and the locale's language."""
+    return dict(questionnaires.theme_titles(org.territory_id, locale))
 
 
 def progress_series(org: Organisation) -> dict[str, list[ThemePoint]]:
