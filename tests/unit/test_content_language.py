@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from assett.domain.action_loader import load_catalogue_directory
 from assett.domain.actions import ActionDef
 from assett.domain.content_language import (
     LocalText,
@@ -273,3 +274,17 @@ def test_the_energy_theme_is_shipped_in_english_in_full() -> None:
     texts += [text for band in english.bands for text in (band.label, band.explanation)]
     french = [text for text in texts if text is not None and text.fallback]  # type: ignore[attr-defined]
     assert french == []
+
+
+def test_every_shipped_catalogue_action_has_an_english_title() -> None:
+    themes = {theme.key: theme for theme in load_directory(QUESTIONNAIRES)}
+    catalogues = load_catalogue_directory(QUESTIONNAIRES.parent / "actions", themes)
+
+    missing = [
+        action.key
+        for catalogue in catalogues
+        for action in catalogue.actions
+        if english_of(action, "title") is None
+    ]
+    assert missing == []
+    assert sum(len(catalogue.actions) for catalogue in catalogues) >= 50
