@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 from sqlalchemy import select
 
+from assett.content_text import content, content_locale, copied_content
 from assett.extensions import db
 from assett.models import Questionnaire, Resource, TerritoryAction
 from assett.services import drafts, editor
@@ -396,3 +398,29 @@ def test_the_default_resources_reach_territories_with_their_english_titles(
     )
     assert titles["diag_eco_flux"] == "Diag Éco-Flux (energy, water and waste savings programme)"
     assert all(titles.values())
+
+
+# --- The helper ------------------------------------------------------------------------------
+
+
+def test_content_is_escaped_in_either_language(app: Flask) -> None:
+    with app.test_request_context(), force_locale("en"):
+        assert content_locale() == "en"
+        assert str(content({"title": "<b>x</b>", "en": {"title": "<i>y</i>"}})) == (
+            "&lt;i&gt;y&lt;/i&gt;"
+        )
+        assert str(content({"title": "<b>x</b>"})) == (
+            '<span lang="fr">&lt;b&gt;x&lt;/b&gt;</span> '
+            '<span class="lang-fallback">(en français)</span>'
+        )
+    with app.test_request_context():
+        assert content_locale() == "fr"
+        assert str(content({"title": "<b>x</b>", "en": {"title": "y"}})) == "&lt;b&gt;x&lt;/b&gt;"
+
+
+def test_a_copy_edited_by_its_organisation_is_shown_as_written(app: Flask) -> None:
+    source = {"title": "Nommer un référent", "en": {"title": "Appoint an officer"}}
+    with app.test_request_context(), force_locale("en"):
+        assert str(copied_content("Nommer un référent", source)) == "Appoint an officer"
+        assert str(copied_content("Nommer Léa référente", source)) == "Nommer Léa référente"
+        assert str(copied_content("Notre action", None)) == "Notre action"
