@@ -104,3 +104,33 @@ def localize_definition(defn: ThemeDefinition, locale: object) -> ThemeDefinitio
     """A copy of the theme for display, its texts as `LocalText` in this locale (never stored)."""
     localized: ThemeDefinition = _localized(defn, locale)
     return localized
+
+
+def english_changes(old: ThemeDefinition, new: ThemeDefinition) -> list[str]:
+    """The French texts of the nodes, kept in both versions, whose English versions differ."""
+    places = [new.title] if old.en != new.en else []
+    old_categories = {category.key: category for category in old.categories}
+    places += [
+        category.title
+        for category in new.categories
+        if category.key in old_categories and old_categories[category.key].en != category.en
+    ]
+    old_questions = {question.key: question for _, question in old.iter_questions()}
+    for _, question in new.iter_questions():
+        before = old_questions.get(question.key)
+        if before is None:
+            continue
+        old_options = {option.key: option.en for option in before.options}
+        options_differ = any(
+            option.key in old_options and old_options[option.key] != option.en
+            for option in question.options
+        )
+        if before.en != question.en or options_differ:
+            places.append(question.text)
+    old_bands = {band.key: band for band in old.bands}
+    places += [
+        band.label
+        for band in new.bands
+        if band.key in old_bands and old_bands[band.key].en != band.en
+    ]
+    return places

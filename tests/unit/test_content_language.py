@@ -17,6 +17,7 @@ from assett.domain.content_language import (
     localize_definition,
 )
 from assett.domain.definitions import TITLE_MAX
+from assett.domain.diff import diff_definitions
 from assett.domain.loader import (
     DefinitionError,
     dump_definition_yaml,
@@ -288,3 +289,16 @@ def test_every_shipped_catalogue_action_has_an_english_title() -> None:
     ]
     assert missing == []
     assert sum(len(catalogue.actions) for catalogue in catalogues) >= 50
+
+
+def test_a_change_of_english_texts_only_is_told_once_by_the_french_texts_it_translates() -> None:
+    old = parse_definition_text(ENGLISH_THEME, "old")
+    new = parse_definition_text(
+        ENGLISH_THEME.replace("Keep going.", "Carry on.").replace('{label: "No"}', "{label: Nope}"),
+        "new",
+    )
+
+    assert diff_definitions(old, new).describe() == [
+        "Version anglaise modifiée : « Suivez-vous vos factures ? », « Bien engagé »."
+    ]
+    assert not diff_definitions(old, old)
