@@ -292,6 +292,20 @@ def test_the_editor_keeps_english_texts_of_categories_questions_options_and_leve
     assert "Do you follow your bills?" in page
 
 
+def test_the_editor_keeps_the_english_labels_of_a_scale(
+    world: factories.World, theme: Questionnaire
+) -> None:
+    fields = editor.QuestionFields.from_data({"text": "Où en est le pilotage ?", "type": "scale"})
+    fields.scale_max = "Complet"
+    fields.scale_max_en = "Complete"
+
+    editor.edit_question(theme, "referent", fields, world.admin)
+
+    question = working(theme)["categories"][0]["questions"][1]
+    assert question["scale_labels"] == {"max": "Complet", "en": {"max": "Complete"}}
+    assert editor.QuestionFields.from_data(question).scale_max_en == "Complete"
+
+
 def test_an_english_text_too_long_is_refused_next_to_its_field(
     world: factories.World, theme: Questionnaire
 ) -> None:

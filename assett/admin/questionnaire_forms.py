@@ -183,6 +183,8 @@ class QuestionForm(BaseForm):
     scale_max = StringField(
         _l("Libellé du 5 (facultatif)"), validators=[MaxLength(LABEL_MAX)], filters=[strip]
     )
+    scale_min_en = _english_text(_l("Libellé du 0 en anglais (facultatif)"), LABEL_MAX)
+    scale_max_en = _english_text(_l("Libellé du 5 en anglais (facultatif)"), LABEL_MAX)
     options = FieldList(FormField(OptionRowForm), label=_l("Réponse"), min_entries=OPTION_ROWS)
     has_vehicles = RadioField(
         _l("Véhicules"),
@@ -242,6 +244,8 @@ class QuestionForm(BaseForm):
             naf_section=list(self.naf_section.data or []),
             text_en=self.text_en.data,
             help_en=self.help_en.data,
+            scale_min_en=self.scale_min_en.data,
+            scale_max_en=self.scale_max_en.data,
         )
 
     def option_rows(self) -> list[OptionFields]:
@@ -274,6 +278,8 @@ def question_form_data(fields: QuestionFields) -> dict[str, Any]:
         "naf_section": fields.naf_section,
         "text_en": fields.text_en or "",
         "help_en": fields.help_en or "",
+        "scale_min_en": fields.scale_min_en or "",
+        "scale_max_en": fields.scale_max_en or "",
     }
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import BooleanField, Field, RadioField, SelectChoice, SelectMultipleField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -108,11 +109,11 @@ def _scale(question: Question) -> Field:
     ends = question.scale_labels
     choices = []
     for option in question.choices():
-        label = option.label
+        label: str = option.label
         if ends is not None and option.key == "0" and ends.min:
-            label = f"{label} ({ends.min})"
+            label = Markup("{} ({})").format(label, mark(ends.min))
         if ends is not None and option.key == str(SCALE_MAX) and ends.max:
-            label = f"{label} ({ends.max})"
+            label = Markup("{} ({})").format(label, mark(ends.max))
         choices.append(SelectChoice(option.key, label))
     return _radio(question, choices)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from assett.domain.definitions import ThemeDefinition
+from assett.domain.definitions import Question, ThemeDefinition
 
 SOURCE_LANGUAGE = "fr"
 CONTENT_LANGUAGES = ("fr", "en")
@@ -77,6 +77,7 @@ _TEXTS: dict[str, tuple[str, ...]] = {
     "ThemeDefinition": ("title", "description"),
     "Category": ("title", "description"),
     "Question": ("text", "help"),
+    "ScaleLabels": ("min", "max"),
     "Option": ("label",),
     "Band": ("label", "explanation"),
     "ResourceDef": ("title", "description"),
@@ -94,9 +95,10 @@ def _localized(node: Any, locale: object) -> Any:
         if getattr(node, name) is not None or english_of(node, name) is not None:
             shown = local(node, name, locale)
             update[name] = shown if shown else None
-    for name in ("categories", "questions", "options", "bands", "resources"):
-        if isinstance(getattr(node, name, None), list):
-            update[name] = _localized(getattr(node, name), locale)
+    for name in ("categories", "questions", "options", "bands", "resources", "scale_labels"):
+        child = getattr(node, name, None)
+        if isinstance(child, list | BaseModel):
+            update[name] = _localized(child, locale)
     return node.model_copy(update=update) if update else node
 
 
@@ -125,7 +127,8 @@ def english_changes(old: ThemeDefinition, new: ThemeDefinition) -> list[str]:
             option.key in old_options and old_options[option.key] != option.en
             for option in question.options
         )
-        if before.en != question.en or options_differ:
+        ends_differ = _scale_english(before) != _scale_english(question)
+        if before.en != question.en or options_differ or ends_differ:
             places.append(question.text)
     old_bands = {band.key: band for band in old.bands}
     places += [
@@ -134,3 +137,7 @@ def english_changes(old: ThemeDefinition, new: ThemeDefinition) -> list[str]:
         if band.key in old_bands and old_bands[band.key].en != band.en
     ]
     return places
+
+
+def _scale_english(question: Question) -> object:
+    return question.scale_labels.en if question.scale_labels is not None else None

@@ -198,11 +198,19 @@ class Option(_Model):
     en: Annotated[OptionEn | None, NoneIfEmpty] = None
 
 
+class ScaleLabelsEn(_Model):
+    """The English labels of both ends of a scale."""
+
+    min: ScaleLabel | None = None
+    max: ScaleLabel | None = None
+
+
 class ScaleLabels(_Model):
     """Labels of both ends of a 0-5 scale."""
 
     min: ScaleLabel | None = None
     max: ScaleLabel | None = None
+    en: Annotated[ScaleLabelsEn | None, NoneIfEmpty] = None
 
 
 class Conditions(_Model):

@@ -451,6 +451,8 @@ class QuestionFields:
     naf_section: list[str] = field(default_factory=list)
     text_en: str | None = None
     help_en: str | None = None
+    scale_min_en: str | None = None
+    scale_max_en: str | None = None
 
     @classmethod
     def from_data(cls, question: Data) -> QuestionFields:
@@ -476,6 +478,8 @@ class QuestionFields:
             naf_section=list(conditions.get("naf_section") or []),
             text_en=(question.get("en") or {}).get("text"),
             help_en=(question.get("en") or {}).get("help"),
+            scale_min_en=(labels.get("en") or {}).get("min"),
+            scale_max_en=(labels.get("en") or {}).get("max"),
         )
 
     def apply(self, question: Data) -> None:
@@ -493,8 +497,9 @@ class QuestionFields:
         yes, no = _number(self.yes_points), _number(self.no_points)
         _set(question, "yes_points", yes if yes_no and yes is not None and yes != 1 else None)
         _set(question, "no_points", no if yes_no and no is not None and no != 0 else None)
-        labels = {"min": _text(self.scale_min), "max": _text(self.scale_max)}
+        labels: Data = {"min": _text(self.scale_min), "max": _text(self.scale_max)}
         labels = {end: label for end, label in labels.items() if label is not None}
+        _set_english(labels, {"min": self.scale_min_en, "max": self.scale_max_en})
         _set(question, "scale_labels", labels if self.type == "scale" and labels else None)
         if self.type not in CHOICE_TYPES:
             question.pop("options", None)  # yes/no and scale answers are implicit
@@ -537,6 +542,8 @@ def _question_fields(row_of_option: Sequence[int] = ()) -> Callable[[Path], str 
         if head == "en":
             return f"{rel[1]}_en" if len(rel) > 1 else None
         if head == "scale_labels":
+            if len(rel) > 2 and rel[1] == "en":
+                return f"scale_{rel[2]}_en"
             return f"scale_{rel[1]}" if len(rel) > 1 else "scale_min"
         if head == "options":
             if len(rel) >= 3 and isinstance(rel[1], int) and rel[1] < len(row_of_option):

@@ -272,6 +272,8 @@ def test_the_energy_theme_is_shipped_in_english_in_full() -> None:
     texts += [text for c in english.categories for text in (c.title, c.description)]
     for _, question in english.iter_questions():
         texts += [question.text, question.help, *(o.label for o in question.options)]
+        if question.scale_labels is not None:
+            texts += [question.scale_labels.min, question.scale_labels.max]
     texts += [text for band in english.bands for text in (band.label, band.explanation)]
     french = [text for text in texts if text is not None and text.fallback]  # type: ignore[attr-defined]
     assert french == []
@@ -302,3 +304,22 @@ def test_a_change_of_english_texts_only_is_told_once_by_the_french_texts_it_tran
         "Version anglaise modifiée : « Suivez-vous vos factures ? », « Bien engagé »."
     ]
     assert not diff_definitions(old, old)
+
+
+def test_the_ends_of_a_scale_have_their_english_labels() -> None:
+    text = ENGLISH_THEME.replace(
+        """      - key: referent
+        text: Avez-vous un référent énergie ?
+        type: yes_no""",
+        """      - key: referent
+        text: Où en est le pilotage ?
+        type: scale
+        scale_labels: {min: Inexistant, max: Complet, en: {max: Complete}}""",
+    )
+    scale = localize_definition(parse_definition_text(text, "x"), "en").question("referent")
+
+    assert scale.scale_labels is not None
+    assert scale.scale_labels.max == "Complete"
+    assert scale.scale_labels.min.fallback  # type: ignore[union-attr]
+    with pytest.raises(DefinitionError, match=r"scale_labels\.en\.middle: champ inconnu"):
+        parse_definition_text(text.replace("en: {max: Complete}", "en: {middle: x}"), "x")
