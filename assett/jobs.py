@@ -122,4 +122,3 @@ def run_worker(app: Flask, workers: int = 2) -> None:
 
     consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
     consumer.run()
-

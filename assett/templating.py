@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, g
 from flask_babel import format_date, format_datetime, get_translations
 
+from . import content_text
 from .domain.scoring import format_score
 from .main.assets import register as register_assets
 
@@ -75,6 +76,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["number"] = number_filter
     app.jinja_env.filters["frdate"] = date_filter
     register_assets(app)
+    content_text.register(app)
 
     @app.context_processor
     def inject_branding() -> dict[str, Any]:

@@ -28,6 +28,17 @@ class ActionForm(BaseForm):
 
     title = StringField(_l("Titre"), [Required(), MaxLength(TITLE_MAX)])
     description = TextAreaField(_l("Description"), [Required(), MaxLength(DESCRIPTION_MAX)])
+    title_en = StringField(
+        _l("Titre en anglais (facultatif)"),
+        [MaxLength(TITLE_MAX)],
+        description=_l("Montré aux lecteurs de la version anglaise ; à défaut, le titre français."),
+        render_kw={"lang": "en"},
+    )
+    description_en = TextAreaField(
+        _l("Description en anglais (facultative)"),
+        [MaxLength(DESCRIPTION_MAX)],
+        render_kw={"lang": "en"},
+    )
     improves = TextAreaField(
         _l("Réponses améliorées"),
         [Required(), MaxLength(IMPROVES_TEXT_MAX)],
@@ -64,6 +75,9 @@ class ActionForm(BaseForm):
         """Show a stored action."""
         self.title.data = data.get("title", "")
         self.description.data = data.get("description", "")
+        english = data.get("en") or {}
+        self.title_en.data = english.get("title", "")
+        self.description_en.data = english.get("description", "")
         self.improves.data = improves_to_text(list(data.get("improves", [])))
         self.effort.data = data.get("effort", "")
         cost, duration = data.get("cost_eur", {}), data.get("duration_months", {})
@@ -79,6 +93,8 @@ class ActionForm(BaseForm):
         return {
             "title": (self.title.data or "").strip(),
             "description": (self.description.data or "").strip(),
+            "title_en": (self.title_en.data or "").strip(),
+            "description_en": (self.description_en.data or "").strip(),
             "improves": self.improves.data or "",
             "effort": self.effort.data or "",
             "cost_min": _number(self.cost_min.data),

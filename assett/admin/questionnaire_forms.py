@@ -47,6 +47,32 @@ QUESTION_TYPE_SHORT = {
     "scale": _l("Échelle 0 à 5"),
 }
 OPTION_ROWS = 4
+ENGLISH = {"lang": "en"}
+
+
+def _english_text(label: Any, limit: int) -> StringField:
+    """An optional English version of a text: shown to English readers instead of French."""
+    return StringField(label, validators=[MaxLength(limit)], filters=[strip], render_kw=ENGLISH)
+
+
+def _english_area(label: Any, limit: int, rows: int = 2) -> TextAreaField:
+    return TextAreaField(
+        label, validators=[MaxLength(limit)], filters=[strip], render_kw={**ENGLISH, "rows": rows}
+    )
+
+
+class EnglishTitleFields:
+    """The English title and introduction of a theme or a category."""
+
+    title_en = _english_text(_l("Titre en anglais (facultatif)"), TITLE_MAX)
+    description_en = _english_area(_l("Présentation en anglais (facultative)"), DESCRIPTION_MAX)
+
+    def english(self) -> dict[str, str | None]:
+        """The English texts as the editor service takes them."""
+        return {
+            "title": self.title_en.data,  # type: ignore[attr-defined]
+            "description": self.description_en.data,  # type: ignore[attr-defined]
+        }
 
 
 def _choices(pairs: Any) -> list[SelectChoice]:
@@ -78,7 +104,7 @@ class ThemeForm(BaseForm):
     )
 
 
-class ThemeTitleForm(BaseForm):
+class ThemeTitleForm(EnglishTitleFields, BaseForm):
     """The theme's title and introduction."""
 
     title = StringField(
@@ -93,7 +119,7 @@ class ThemeTitleForm(BaseForm):
     )
 
 
-class CategoryForm(BaseForm):
+class CategoryForm(EnglishTitleFields, BaseForm):
     """A category: one page of the questionnaire."""
 
     title = StringField(
@@ -130,6 +156,8 @@ class QuestionForm(BaseForm):
         description=_l("Une précision affichée sous la question."),
         render_kw={"rows": 2},
     )
+    text_en = _english_area(_l("Intitulé en anglais (facultatif)"), QUESTION_TEXT_MAX)
+    help_en = _english_area(_l("Aide en anglais (facultative)"), HELP_MAX)
     type = RadioField(
         _l("Type de réponse"),
         choices=_choices(QUESTION_TYPE_LABELS.items()),
@@ -155,6 +183,8 @@ class QuestionForm(BaseForm):
     scale_max = StringField(
         _l("Libellé du 5 (facultatif)"), validators=[MaxLength(LABEL_MAX)], filters=[strip]
     )
+    scale_min_en = _english_text(_l("Libellé du 0 en anglais (facultatif)"), LABEL_MAX)
+    scale_max_en = _english_text(_l("Libellé du 5 en anglais (facultatif)"), LABEL_MAX)
     options = FieldList(FormField(OptionRowForm), label=_l("Réponse"), min_entries=OPTION_ROWS)
     has_vehicles = RadioField(
         _l("Véhicules"),
@@ -212,6 +242,10 @@ class QuestionForm(BaseForm):
             headcount_max=self.headcount_max.data,
             legal_type=list(self.legal_type.data or []),
             naf_section=list(self.naf_section.data or []),
+            text_en=self.text_en.data,
+            help_en=self.help_en.data,
+            scale_min_en=self.scale_min_en.data,
+            scale_max_en=self.scale_max_en.data,
         )
 
     def option_rows(self) -> list[OptionFields]:
@@ -242,6 +276,10 @@ def question_form_data(fields: QuestionFields) -> dict[str, Any]:
         "headcount_max": fields.headcount_max,
         "legal_type": fields.legal_type,
         "naf_section": fields.naf_section,
+        "text_en": fields.text_en or "",
+        "help_en": fields.help_en or "",
+        "scale_min_en": fields.scale_min_en or "",
+        "scale_max_en": fields.scale_max_en or "",
     }
 
 
@@ -253,6 +291,7 @@ class OptionForm(BaseForm):
         validators=[MarkRequired(), MaxLength(OPTION_LABEL_MAX)],
         filters=[strip],
     )
+    label_en = _english_text(_l("Libellé en anglais (facultatif)"), OPTION_LABEL_MAX)
     points = DecimalField(
         _l("Points"),
         validators=[MarkRequired()],
@@ -271,6 +310,7 @@ class OptionForm(BaseForm):
             label=self.label.data or "",
             points=self.points.data,
             exclusive=bool(self.exclusive.data),
+            label_en=self.label_en.data,
         )
 
 
@@ -291,6 +331,8 @@ class BandRowForm(Form):
         validators=[MarkRequired(), MaxLength(EXPLANATION_MAX)],
         render_kw={"rows": 3},
     )
+    label_en = _english_text(_l("Libellé en anglais (facultatif)"), LABEL_MAX)
+    explanation_en = _english_area(_l("Explication en anglais (facultative)"), EXPLANATION_MAX, 3)
 
 
 class BandsForm(BaseForm):
@@ -308,6 +350,8 @@ class BandsForm(BaseForm):
                 explanation=entry.form.explanation.data or "",
                 key=entry.form.key.data or None,
                 remove=bool(entry.form.remove.data),
+                label_en=entry.form.label_en.data,
+                explanation_en=entry.form.explanation_en.data,
             )
             for entry in self.bands.entries
         ]

@@ -52,6 +52,17 @@ class ResourceForm(BaseForm):
         [MaxLength(DESCRIPTION_MAX)],
         description=_l("Deux ou trois phrases : ce que l'offre apporte."),
     )
+    title_en = StringField(
+        _l("Titre en anglais (facultatif)"),
+        [MaxLength(TITLE_MAX)],
+        description=_l("Montré aux lecteurs de la version anglaise ; à défaut, le titre français."),
+        render_kw={"lang": "en"},
+    )
+    description_en = TextAreaField(
+        _l("Description en anglais (facultative)"),
+        [MaxLength(DESCRIPTION_MAX)],
+        render_kw={"lang": "en"},
+    )
     url = URLField(
         _l("Lien"),
         [Required(), MaxLength(URL_MAX)],
@@ -118,6 +129,8 @@ class ResourceForm(BaseForm):
         return {
             "title": self.title.data,
             "description": self.description.data,
+            "title_en": self.title_en.data,
+            "description_en": self.description_en.data,
             "url": self.url.data,
             "provider": self.provider.data,
             "offer_type": self.offer_type.data,

@@ -6,10 +6,12 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import BooleanField, Field, RadioField, SelectChoice, SelectMultipleField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..content_text import mark
 from ..domain import scoring
 from ..domain.definitions import SCALE_MAX, Question
 from ..forms import BaseForm
@@ -69,7 +71,9 @@ def _radio(question: Question, choices: list[SelectChoice]) -> Field:
 
 
 def _single_choice(question: Question) -> Field:
-    return _radio(question, [SelectChoice(option.key, option.label) for option in question.options])
+    return _radio(
+        question, [SelectChoice(option.key, mark(option.label)) for option in question.options]
+    )
 
 
 def has_none_of_these(question: Question) -> bool:
@@ -84,7 +88,7 @@ def exclusive_keys(question: Question) -> set[str]:
 
 
 def _multiple_choice(question: Question) -> Field:
-    choices = [SelectChoice(option.key, option.label) for option in question.options]
+    choices = [SelectChoice(option.key, mark(option.label)) for option in question.options]
     if has_none_of_these(question):
         choices.append(SelectChoice(NONE_OF_THESE, _l("Aucune de ces réponses")))
     return MultiCheckboxField(
@@ -105,11 +109,11 @@ def _scale(question: Question) -> Field:
     ends = question.scale_labels
     choices = []
     for option in question.choices():
-        label = option.label
+        label: str = option.label
         if ends is not None and option.key == "0" and ends.min:
-            label = f"{label} ({ends.min})"
+            label = Markup("{} ({})").format(label, mark(ends.min))
         if ends is not None and option.key == str(SCALE_MAX) and ends.max:
-            label = f"{label} ({ends.max})"
+            label = Markup("{} ({})").format(label, mark(ends.max))
         choices.append(SelectChoice(option.key, label))
     return _radio(question, choices)
 

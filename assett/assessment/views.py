@@ -8,6 +8,8 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ..access import assessment_or_404, member_org_or_404
+from ..content_text import content_locale
+from ..domain.content_language import localize_definition
 from ..models import Assessment, Organisation
 from ..services import assessments as service
 from ..services import plan_prefill
@@ -79,7 +81,7 @@ def fill(org_id: int, assessment_id: int, page: int) -> Response | tuple[str, in
     assessment = assessment_or_404(org, assessment_id)
     if assessment.status != "draft":
         return _not_a_draft(org, assessment)
-    defn = service.definition_for(assessment)
+    defn = localize_definition(service.definition_for(assessment), content_locale())
     pages = service.pages_of(defn, service.profile_of(org))
     if not pages:
         return redirect(url_for(".review", org_id=org.id, assessment_id=assessment.id))
@@ -183,11 +185,12 @@ def review(org_id: int, assessment_id: int) -> Response | tuple[str, int]:
                 "success",
             )
             return _results_of(org, assessment)
-    defn = service.definition_for(assessment)
+    defn = localize_definition(service.definition_for(assessment), content_locale())
     pages = service.pages_of(defn, service.profile_of(org))
     page_of = {category.key: number for number, (category, _q) in enumerate(pages, start=1)}
+    shown = {category.key: category for category in defn.categories}
     missing = [
-        (category, question, page_of.get(category.key, 1))
+        (shown[category.key], defn.question(question.key), page_of.get(category.key, 1))
         for category, question in service.missing_questions(assessment)
     ]
     answered, applicable = service.progress_of(assessment)

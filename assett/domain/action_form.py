@@ -15,6 +15,8 @@ FORM_FIELDS: dict[str, str] = {
     "bands": "Niveaux visés",
     "applies_if": "Conditions",
     "key": "Identifiant",
+    "title_en": "Titre en anglais",
+    "description_en": "Description en anglais",
 }
 
 

@@ -17,6 +17,7 @@ from assett.domain.definitions import (
     Conditions,
     Description,
     Key,
+    NoneIfEmpty,
     Option,
     Problems,
     ThemeDefinition,
@@ -82,6 +83,13 @@ class Range(_Model):
         return self
 
 
+class ActionEn(_Model):
+    """The English texts of an action (each optional: French is shown instead)."""
+
+    title: Title | None = None
+    description: Description | None = None
+
+
 class ActionDef(_Model):
     """An improvement action an organisation can add to its plan."""
 
@@ -96,6 +104,7 @@ class ActionDef(_Model):
     bands: list[Key] = Field(default_factory=list)
     applies_if: Conditions | None = None
     example: bool = True
+    en: Annotated[ActionEn | None, NoneIfEmpty] = None
 
     @field_validator("cost_eur")
     @classmethod

@@ -133,6 +133,61 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
+# English versions: an optional `en:` block per node holds the same texts, each optional;
+# a missing one falls back to the French text (assett.domain.content_language).
+
+
+def _none_if_empty(block: BaseModel | None) -> BaseModel | None:
+    """An `en:` block with no text says nothing: the same as no block (files round-trip)."""
+    if block is None or not block.model_dump(exclude_none=True):
+        return None
+    return block
+
+
+NoneIfEmpty = AfterValidator(_none_if_empty)
+
+
+class OptionEn(_Model):
+    """The English text of an option."""
+
+    label: OptionLabel | None = None
+
+
+class QuestionEn(_Model):
+    """The English texts of a question."""
+
+    text: QuestionText | None = None
+    help: HelpText | None = None
+
+
+class CategoryEn(_Model):
+    """The English texts of a category."""
+
+    title: Title | None = None
+    description: Introduction | None = None
+
+
+class BandEn(_Model):
+    """The English texts of a maturity level."""
+
+    label: Label | None = None
+    explanation: Explanation | None = None
+
+
+class ResourceEn(_Model):
+    """The English texts of a resource."""
+
+    title: Title | None = None
+    description: Description | None = None
+
+
+class ThemeEn(_Model):
+    """The English texts of a theme."""
+
+    title: Title | None = None
+    description: Introduction | None = None
+
+
 class Option(_Model):
     """One answer a choice question offers."""
 
@@ -140,6 +195,14 @@ class Option(_Model):
     label: OptionLabel
     points: Points
     exclusive: bool = False
+    en: Annotated[OptionEn | None, NoneIfEmpty] = None
+
+
+class ScaleLabelsEn(_Model):
+    """The English labels of both ends of a scale."""
+
+    min: ScaleLabel | None = None
+    max: ScaleLabel | None = None
 
 
 class ScaleLabels(_Model):
@@ -147,6 +210,7 @@ class ScaleLabels(_Model):
 
     min: ScaleLabel | None = None
     max: ScaleLabel | None = None
+    en: Annotated[ScaleLabelsEn | None, NoneIfEmpty] = None
 
 
 class Conditions(_Model):
@@ -210,6 +274,7 @@ class Question(_Model):
     yes_points: Points = 1.0
     no_points: Points = 0.0
     scale_labels: ScaleLabels | None = None
+    en: Annotated[QuestionEn | None, NoneIfEmpty] = None
 
     @model_validator(mode="after")
     def _check_type_fields(self) -> "Question":
@@ -294,6 +359,7 @@ class Category(_Model):
     title: Title
     description: Introduction | None = None
     questions: list[Question] = Field(min_length=1)
+    en: Annotated[CategoryEn | None, NoneIfEmpty] = None
 
 
 class Band(_Model):
@@ -304,6 +370,7 @@ class Band(_Model):
     min: float
     max: float
     explanation: Explanation
+    en: Annotated[BandEn | None, NoneIfEmpty] = None
 
 
 class ResourceDef(_Model):
@@ -318,6 +385,7 @@ class ResourceDef(_Model):
     levels: Annotated[list[Key], Field(min_length=1)]
     needs: list[Need] = Field(default_factory=list)
     example: bool = True
+    en: Annotated[ResourceEn | None, NoneIfEmpty] = None
 
     @field_validator("url")
     @classmethod
@@ -373,6 +441,7 @@ class ThemeDefinition(_Model):
     categories: list[Category] = Field(min_length=1, max_length=CATEGORIES_MAX)
     bands: list[Band] = Field(min_length=1, max_length=BANDS_MAX)
     resources: list[ResourceDef] = Field(default_factory=list, max_length=RESOURCES_MAX)
+    en: Annotated[ThemeEn | None, NoneIfEmpty] = None
 
     @field_validator("categories")
     @classmethod
@@ -460,9 +529,10 @@ class ThemeDefinition(_Model):
 
 
 def _tidy(value: Any) -> Any:
-    """Write whole floats as ints (points: 1, not 1.0) throughout nested data."""
+    """Write whole floats as ints (points: 1, not 1.0) and drop empty `en` blocks, throughout."""
     if isinstance(value, dict):
-        return {key: _tidy(item) for key, item in value.items()}
+        # An English block left empty says nothing: leave it out, like a default.
+        return {key: _tidy(item) for key, item in value.items() if not (key == "en" and not item)}
     if isinstance(value, list):
         return [_tidy(item) for item in value]
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:

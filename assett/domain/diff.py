@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from assett.domain.content_language import english_changes
 from assett.domain.definitions import Band, Question, ThemeDefinition, format_number
 
 TYPE_WORDS = {
@@ -312,6 +313,18 @@ class ResourcePending(Change):
         return f"Ressource « {self.title} » ajoutée ou mise à jour dans la base à la publication."
 
 
+@dataclass(frozen=True)
+class EnglishChanged(Change):
+    """English versions added, changed or removed, named by the French texts they translate."""
+
+    places: tuple[str, ...]
+
+    def describe(self) -> str:
+        """Return the change as one French sentence."""
+        listed = ", ".join(f"« {shorten(place)} »" for place in self.places)
+        return f"Version anglaise modifiée : {listed}."
+
+
 @dataclass
 class DefinitionDiff:
     """Every change from one definition to another, in definition order."""
@@ -361,6 +374,9 @@ def diff_definitions(old: ThemeDefinition, new: ThemeDefinition) -> DefinitionDi
         changes += _question_changes(old_question, question)
 
     changes += _band_changes(old.bands, new.bands)
+    english = english_changes(old, new)
+    if english:
+        changes.append(EnglishChanged(tuple(english)))
     old_resources = {resource.key: resource for resource in old.resources}
     changes += [
         ResourcePending(resource.key, resource.title)
@@ -416,9 +432,14 @@ def _band_changes(old: list[Band], new: list[Band]) -> list[Change]:
         before = old_bands.get(band.key)
         if before is None:
             changes.append(BandAdded(band.key, band.label, band.min, band.max))
-        elif before != band:
+        elif _french(before) != _french(band):
             changes.append(BandChanged(band.key, before, band))
     return changes
+
+
+def _french(band: Band) -> Band:
+    """The band without its English texts (told apart by EnglishChanged)."""
+    return band.model_copy(update={"en": None})
 
 
 def _range(low: float, high: float) -> str:

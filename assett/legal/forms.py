@@ -14,9 +14,7 @@ ONE_LINE = _l("Une seule ligne.")
 
 
 def _line(label: str, description: str | None = None) -> StringField:
-    return StringField(
-        label, [SingleLine(ONE_LINE), MaxLength(LINE_MAX)], description=description
-    )
+    return StringField(label, [SingleLine(ONE_LINE), MaxLength(LINE_MAX)], description=description)
 
 
 def _text(label: str, description: str | None = None) -> TextAreaField:

@@ -33,6 +33,9 @@ class Resource(db.Model):  # type: ignore[name-defined,misc]
     key: Mapped[str] = mapped_column(String(63))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    # English versions, optional: shown to English readers instead of the French ones.
+    title_en: Mapped[str | None] = mapped_column(String(200))
+    description_en: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str] = mapped_column(String(500))
     provider: Mapped[str] = mapped_column(String(200))
     offer_type: Mapped[str] = mapped_column(String(30))

@@ -9,12 +9,14 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from ..access import member_org_or_404
+from ..content_text import content_locale
 from ..domain.actions import EFFORT_LABELS
 from ..domain.plans import STATUS_LABELS
 from ..domain.scoring import format_score
 from ..models import Organisation, PlanAction, User
 from ..services import evidence, plans
 from ..services.errors import ServiceError
+from ..services.questionnaires import theme_titles
 from . import bp
 from .forms import (
     ActionForm,
@@ -49,10 +51,11 @@ def _plan_page(org: Organisation, custom: CustomActionForm, status: int = 200) -
         "plans/plan.html",
         org=org,
         items=items,
+        catalogue=plans.catalogue_actions(org.territory_id),
         suggestions=plans.suggested_actions(org, limit=SUGGESTIONS_SHOWN),
         add_form=AddFromCatalogueForm(),
         custom=custom,
-        themes=dict(plans.theme_choices(org)),
+        themes=theme_titles(org.territory_id, content_locale()),
         status_labels=STATUS_LABELS,
         effort_labels=EFFORT_LABELS,
         format_gain=_format_gain,
@@ -158,11 +161,12 @@ def _action_page(
         "plans/action.html",
         org=org,
         item=item,
+        source=plans.catalogue_actions(org.territory_id).get(item.catalogue_key or ""),
         form=form or _action_form(org, item),
         step_form=step_form or StepForm(prefix="step"),
         note_form=note_form or NoteForm(prefix="note"),
         done_form=StepDoneForm(),
-        themes=dict(plans.theme_choices(org)),
+        themes=theme_titles(org.territory_id, content_locale()),
         status_labels=STATUS_LABELS,
         evidence=evidence.evidence_of(item),
         file_form=file_form or EvidenceFileForm(prefix="evidence-file"),

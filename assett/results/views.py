@@ -8,6 +8,8 @@ from flask_login import login_required
 
 from .. import charts
 from ..access import assessment_or_404, member_org_or_404
+from ..content_text import content_locale
+from ..domain.content_language import localize_definition
 from ..reporting import benchmark as benchmark_service
 from ..services import results as service
 from ..services import targets as target_service
@@ -49,7 +51,7 @@ def _radar(
 def overview(org_id: int) -> str:
     """« Résultats de l'auto-évaluation »: the mean, then each theme's latest result."""
     org = member_org_or_404(org_id)
-    summary = service.overview(org)
+    summary = service.overview(org, content_locale())
     benchmarks = benchmark_service.benchmark_for(org)
     radar_json, radar_themes, radar_columns = _radar(
         summary,
@@ -79,9 +81,9 @@ def assessment(org_id: int, assessment_id: int) -> str:
         "results/assessment.html",
         org=org,
         assessment=submitted,
-        definition=definition_for(submitted),
-        summary=service.theme_summary(org, submitted),
-        categories=service.assessment_detail(submitted),
+        definition=localize_definition(definition_for(submitted), content_locale()),
+        summary=service.theme_summary(org, submitted, content_locale()),
+        categories=service.assessment_detail(submitted, content_locale()),
         offer_types=OFFER_TYPE_LABELS,
     )
 
@@ -92,7 +94,7 @@ def progress(org_id: int) -> str:
     """Each theme's score over time: a line chart and its data table."""
     org = member_org_or_404(org_id)
     series = service.progress_series(org)
-    titles = service.theme_titles(org)
+    titles = service.theme_titles(org, content_locale())
     named = {titles.get(key, key): points for key, points in series.items()}
     version_notes = version_switches(org.id)  # where a theme's questionnaire changed
     targets = [

@@ -9,7 +9,7 @@ form field what is wrong and nothing changes.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,7 +101,10 @@ class _Target:
 
 
 def _plain_fields(rel: Path) -> str | None:
-    """The form field of a path inside an edited object: its first name."""
+    """The form field of a path inside an edited object: its first name (`title_en` for
+    `en.title`)."""
+    if len(rel) > 1 and rel[0] == "en":
+        return f"{rel[1]}_en"
     return rel[0] if rel and isinstance(rel[0], str) else None
 
 
@@ -220,6 +223,23 @@ def _text(value: str | None) -> str | None:
     return value or None
 
 
+English = Mapping[str, str | None]
+
+
+def _set_english(target: Data, english: English | None) -> None:
+    """Write the English texts (`en:` block), blank ones left out; None leaves them as they are."""
+    if english is None:
+        return
+    texts = {name: text for name, value in english.items() if (text := _text(value)) is not None}
+    _set(target, "en", texts or None)
+
+
+def english_of(target: Data, *names: str) -> dict[str, str]:
+    """The English texts of a stored object, by field name (`title_en`), for a form."""
+    stored = target.get("en") or {}
+    return {f"{name}_en": stored.get(name) or "" for name in names}
+
+
 def _number(value: float | int | None) -> float | int | None:
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         return int(value)
@@ -281,13 +301,18 @@ def add_theme(
 
 
 def rename_theme(
-    questionnaire: Questionnaire, title: str, description: str, user: User | None
+    questionnaire: Questionnaire,
+    title: str,
+    description: str,
+    user: User | None,
+    english: English | None = None,
 ) -> None:
-    """Change the theme's title and introduction (its key stays)."""
+    """Change the theme's title and introduction (its key stays), and their English versions."""
 
     def change(data: Data) -> _Target:
         data["title"] = title.strip()
         _set(data, "description", _text(description))
+        _set_english(data, english)
         return _Target((), _plain_fields)
 
     _edit(questionnaire, user, change)
@@ -333,7 +358,11 @@ def enable_theme(questionnaire: Questionnaire) -> None:
 
 
 def add_category(
-    questionnaire: Questionnaire, title: str, description: str, user: User | None
+    questionnaire: Questionnaire,
+    title: str,
+    description: str,
+    user: User | None,
+    english: English | None = None,
 ) -> str:
     """Append a category (to be filled with questions); return its key."""
 
@@ -343,6 +372,7 @@ def add_category(
         category: Data = {"key": key, "title": title.strip()}
         _set(category, "description", _text(description))
         category["questions"] = []
+        _set_english(category, english)
         data["categories"].append(category)
         return _Target(("categories", len(data["categories"]) - 1), _plain_fields, key)
 
@@ -351,14 +381,20 @@ def add_category(
 
 
 def edit_category(
-    questionnaire: Questionnaire, key: str, title: str, description: str, user: User | None
+    questionnaire: Questionnaire,
+    key: str,
+    title: str,
+    description: str,
+    user: User | None,
+    english: English | None = None,
 ) -> None:
-    """Change a category's title and introduction."""
+    """Change a category's title and introduction, and their English versions."""
 
     def change(data: Data) -> _Target:
         index, category = _category(data, key)
         category["title"] = title.strip()
         _set(category, "description", _text(description))
+        _set_english(category, english)
         return _Target(("categories", index), _plain_fields)
 
     _edit(questionnaire, user, change)
@@ -413,6 +449,10 @@ class QuestionFields:
     headcount_max: int | None = None
     legal_type: list[str] = field(default_factory=list)
     naf_section: list[str] = field(default_factory=list)
+    text_en: str | None = None
+    help_en: str | None = None
+    scale_min_en: str | None = None
+    scale_max_en: str | None = None
 
     @classmethod
     def from_data(cls, question: Data) -> QuestionFields:
@@ -436,6 +476,10 @@ class QuestionFields:
             headcount_max=conditions.get("headcount_max"),
             legal_type=list(conditions.get("legal_type") or []),
             naf_section=list(conditions.get("naf_section") or []),
+            text_en=(question.get("en") or {}).get("text"),
+            help_en=(question.get("en") or {}).get("help"),
+            scale_min_en=(labels.get("en") or {}).get("min"),
+            scale_max_en=(labels.get("en") or {}).get("max"),
         )
 
     def apply(self, question: Data) -> None:
@@ -453,8 +497,9 @@ class QuestionFields:
         yes, no = _number(self.yes_points), _number(self.no_points)
         _set(question, "yes_points", yes if yes_no and yes is not None and yes != 1 else None)
         _set(question, "no_points", no if yes_no and no is not None and no != 0 else None)
-        labels = {"min": _text(self.scale_min), "max": _text(self.scale_max)}
+        labels: Data = {"min": _text(self.scale_min), "max": _text(self.scale_max)}
         labels = {end: label for end, label in labels.items() if label is not None}
+        _set_english(labels, {"min": self.scale_min_en, "max": self.scale_max_en})
         _set(question, "scale_labels", labels if self.type == "scale" and labels else None)
         if self.type not in CHOICE_TYPES:
             question.pop("options", None)  # yes/no and scale answers are implicit
@@ -465,6 +510,7 @@ class QuestionFields:
         _set(conditions, "legal_type", list(self.legal_type) or None)
         _set(conditions, "naf_section", list(self.naf_section) or None)
         _set(question, "applies_if", conditions or None)
+        _set_english(question, {"text": self.text_en, "help": self.help_en})
 
 
 @dataclass
@@ -474,12 +520,14 @@ class OptionFields:
     label: str
     points: float | None
     exclusive: bool = False
+    label_en: str | None = None
 
     def apply(self, entry: Data) -> None:
         """Write the label, points and exclusive flag (left out when false) into an option."""
         entry["label"] = self.label.strip()
         _set(entry, "points", _number(self.points))
         _set(entry, "exclusive", True if self.exclusive else None)
+        _set_english(entry, {"label": self.label_en})
 
 
 def _question_fields(row_of_option: Sequence[int] = ()) -> Callable[[Path], str | None]:
@@ -491,7 +539,11 @@ def _question_fields(row_of_option: Sequence[int] = ()) -> Callable[[Path], str 
         head = rel[0]
         if head == "applies_if":
             return rel[1] if len(rel) > 1 and isinstance(rel[1], str) else "applies_if"
+        if head == "en":
+            return f"{rel[1]}_en" if len(rel) > 1 else None
         if head == "scale_labels":
+            if len(rel) > 2 and rel[1] == "en":
+                return f"scale_{rel[2]}_en"
             return f"scale_{rel[1]}" if len(rel) > 1 else "scale_min"
         if head == "options":
             if len(rel) >= 3 and isinstance(rel[1], int) and rel[1] < len(row_of_option):
@@ -608,6 +660,8 @@ def remove_question(questionnaire: Questionnaire, key: str, user: User | None) -
 
 def _option_fields(index: int) -> Callable[[Path], str | None]:
     def fields(rel: Path) -> str | None:
+        if len(rel) >= 4 and rel[0] == "options" and rel[1] == index and rel[2] == "en":
+            return f"{rel[3]}_en"
         if len(rel) >= 3 and rel[0] == "options" and rel[1] == index:
             return str(rel[2])
         return None
@@ -703,6 +757,8 @@ class BandFields:
     explanation: str
     key: str | None = None
     remove: bool = False
+    label_en: str | None = None
+    explanation_en: str | None = None
 
     def is_blank(self) -> bool:
         """A new level's row left empty: nothing to add."""
@@ -720,7 +776,8 @@ def _band_fields(rows: Sequence[int]) -> Callable[[Path], str | None]:
     def fields(rel: Path) -> str | None:
         if len(rel) >= 2 and isinstance(rel[0], int) and isinstance(rel[1], str):
             if rel[0] < len(rows):
-                return f"bands-{rows[rel[0]]}-{rel[1]}"
+                name = f"{rel[2]}_en" if rel[1] == "en" and len(rel) > 2 else rel[1]
+                return f"bands-{rows[rel[0]]}-{name}"
         return "bands"
 
     return fields
@@ -769,6 +826,7 @@ def edit_bands(
             _set(band, "min", _number(values.min))
             _set(band, "max", _number(values.max))
             band["explanation"] = values.explanation.strip()
+            _set_english(band, {"label": values.label_en, "explanation": values.explanation_en})
             kept.append(band)
             rows.append(row)
         if not kept:

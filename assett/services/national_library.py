@@ -95,6 +95,8 @@ def _action_copy(territory: Territory, item: LibraryItem) -> int:
 RESOURCE_FIELDS = (
     "title",
     "description",
+    "title_en",
+    "description_en",
     "url",
     "provider",
     "offer_type",

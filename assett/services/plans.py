@@ -42,6 +42,13 @@ def catalogue_action(territory_id: int, key: str) -> tuple[str, ActionDef] | Non
     return territory_catalogue.catalogue_action(territory_id, key)
 
 
+def catalogue_actions(territory_id: int) -> dict[str, ActionDef]:
+    """Every catalogue action of the territory by key: the source of plan items' texts."""
+    return {
+        action.key: action for theme in catalogue(territory_id).values() for action in theme.actions
+    }
+
+
 def plan_of(org: Organisation) -> list[PlanAction]:
     """The organisation's plan: open actions first, by due date, then the others."""
     rows = db.session.scalars(

@@ -54,6 +54,10 @@ def _resource_data(resource: Resource, band_keys: Sequence[str]) -> Data | None:
         "needs": list(resource.needs or []),
         "example": resource.example,
     }
+    english = {"title": resource.title_en, "description": resource.description_en}
+    english = {name: text for name, text in english.items() if text}
+    if english:
+        data["en"] = english
     try:
         ResourceDef.model_validate(data)
     except ValidationError:
@@ -141,6 +145,8 @@ def _resource_values(res: ResourceDef) -> Data:
     return {
         "title": res.title,
         "description": res.description,
+        "title_en": res.en.title if res.en else None,
+        "description_en": res.en.description if res.en else None,
         "url": res.url,
         "provider": res.provider,
         "offer_type": res.type,

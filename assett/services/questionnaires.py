@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from ..domain.content_language import LocalText, choose, english_of
 from ..domain.definitions import ThemeDefinition
 from ..domain.loader import load_directory, validate_definition
 from ..extensions import db
@@ -58,6 +59,19 @@ def territory_questionnaires(territory_id: int, enabled_only: bool = True) -> li
     if enabled_only:
         query = query.where(Questionnaire.enabled.is_(True))
     return list(db.session.scalars(query.order_by(Questionnaire.position, Questionnaire.id)))
+
+
+def theme_titles(territory_id: int, locale: str = "fr") -> dict[str, LocalText]:
+    """Each theme's title by key, in display order and in the locale's language (the English
+    title of its published definition when there is one)."""
+    titles: dict[str, LocalText] = {}
+    for questionnaire in territory_questionnaires(territory_id, enabled_only=False):
+        version = published_version(questionnaire)
+        english = None
+        if version is not None:
+            english = english_of(definition_of(version), "title")
+        titles[questionnaire.theme_key] = choose(questionnaire.title, english, locale)
+    return titles
 
 
 def territory_questionnaire(territory_id: int, theme_key: str) -> Questionnaire | None:
@@ -135,6 +149,8 @@ def _resource_values(res: Any, theme_key: str) -> dict[str, Any]:
     return {
         "title": res.title,
         "description": res.description,
+        "title_en": res.en.title if res.en else None,
+        "description_en": res.en.description if res.en else None,
         "url": str(res.url),
         "provider": res.provider,
         "offer_type": res.type,
@@ -235,6 +251,8 @@ def provision_territory(territory: Territory) -> None:
                 key=res.key,
                 title=res.title,
                 description=res.description,
+                title_en=res.title_en,
+                description_en=res.description_en,
                 url=res.url,
                 provider=res.provider,
                 offer_type=res.offer_type,

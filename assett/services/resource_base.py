@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..domain.definitions import TITLE_MAX, URL_MAX
+from ..domain.definitions import DESCRIPTION_MAX, TITLE_MAX, URL_MAX
 from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
 from ..extensions import db
 from ..models import (
@@ -193,9 +193,26 @@ def clean_resource(territory: Territory, data: Mapping[str, Any]) -> dict[str, A
     offer_type = _text(data, "offer_type")
     if offer_type not in OFFER_TYPES:
         raise ServiceError(_("Choisissez un type d'offre dans la liste."), "offer_type")
+    title_en = _text(data, "title_en")
+    if len(title_en) > TITLE_MAX:
+        raise ServiceError(
+            _("Le titre en anglais est trop long (%(n)s caractères au plus).", n=TITLE_MAX),
+            "title_en",
+        )
+    description_en = _text(data, "description_en")
+    if len(description_en) > DESCRIPTION_MAX:
+        raise ServiceError(
+            _(
+                "La description en anglais est trop longue (%(n)s caractères au plus).",
+                n=DESCRIPTION_MAX,
+            ),
+            "description_en",
+        )
     values: dict[str, Any] = {
         "title": title,
         "description": _text(data, "description"),
+        "title_en": title_en or None,
+        "description_en": description_en or None,
         "url": url,
         "provider": provider,
         "offer_type": offer_type,

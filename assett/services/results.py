@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..domain import scoring
+from ..domain.content_language import localize_definition
 from ..domain.definitions import Band, ThemeDefinition
 from ..models import Assessment, Organisation, Resource
-from . import assessments
+from . import assessments, questionnaires
 from .questionnaires import territory_questionnaires
 from .resources import matching_resources
 
@@ -116,9 +117,10 @@ def rescore(assessment: Assessment) -> scoring.ThemeResult:
     )
 
 
-def theme_summary(org: Organisation, assessment: Assessment) -> ThemeSummary:
-    """A submitted assessment's score, level, coverage, resources and suggestions."""
-    defn = assessments.definition_for(assessment)
+def theme_summary(org: Organisation, assessment: Assessment, locale: str = "fr") -> ThemeSummary:
+    """A submitted assessment's score, level, coverage, resources and suggestions; texts in
+    the locale's language where the definition has them."""
+    defn = localize_definition(assessments.definition_for(assessment), locale)
     frozen = assessment.category_scores or {}
     categories = [
         CategoryScore(
@@ -149,16 +151,16 @@ def theme_summary(org: Organisation, assessment: Assessment) -> ThemeSummary:
     return summary
 
 
-def overview(org: Organisation) -> Overview:
+def overview(org: Organisation, locale: str = "fr") -> Overview:
     """The latest result of each theme taken, with the mean of those that have a score."""
-    themes = [theme_summary(org, assessment) for assessment in _latest_by_theme(org)]
+    themes = [theme_summary(org, assessment, locale) for assessment in _latest_by_theme(org)]
     mean, count = scoring.overall_mean(theme.score for theme in themes)
     return Overview(themes=themes, mean=mean, evaluated_count=count)
 
 
-def assessment_detail(assessment: Assessment) -> list[CategoryDetail]:
+def assessment_detail(assessment: Assessment, locale: str = "fr") -> list[CategoryDetail]:
     """Every question of a submitted assessment with the answer given and the points."""
-    defn = assessments.definition_for(assessment)
+    defn = localize_definition(assessments.definition_for(assessment), locale)
     result = rescore(assessment)
     rows = {row.question_key: row for row in assessment.answers}
     frozen = assessment.category_scores or {}
@@ -198,9 +200,9 @@ def assessment_detail(assessment: Assessment) -> list[CategoryDetail]:
     return details
 
 
-def theme_titles(org: Organisation) -> dict[str, str]:
-    """Theme titles by key, in the territory's order."""
-    return {key: title for key, (_, title) in _theme_order(org).items()}
+def theme_titles(org: Organisation, locale: str = "fr") -> dict[str, str]:
+    """Theme titles by key, in the territory's order and the locale's language."""
+    return dict(questionnaires.theme_titles(org.territory_id, locale))
 
 
 def progress_series(org: Organisation) -> dict[str, list[ThemePoint]]:

@@ -145,9 +145,7 @@ def followed_synergies(territory_id: int) -> tuple[FollowedSynergy, ...]:
         entry[2].append(org_id)
         entry[3].append(name)
     return tuple(
-        FollowedSynergy(
-            title, _(STAGE_LABELS[stage]), stage == "active", tuple(ids), tuple(names)
-        )
+        FollowedSynergy(title, _(STAGE_LABELS[stage]), stage == "active", tuple(ids), tuple(names))
         for title, stage, ids, names in found.values()
         if len(ids) >= 2
     )

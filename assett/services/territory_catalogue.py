@@ -271,6 +271,10 @@ def validate_form(
     }
     if values.get("applies_if") is not None:
         data["applies_if"] = values["applies_if"]
+    english = {name: values.get(f"{name}_en") for name in ("title", "description")}
+    english = {name: text for name, text in english.items() if text}
+    if english:
+        data["en"] = english
     if line_problems and not improves:
         data["improves"] = [{"question": "x", "to": "x"}]  # reported already; check the rest
     action: ActionDef | None = None
@@ -289,6 +293,8 @@ def validate_form(
 
 
 def _form_problem(loc: tuple[Any, ...], reason: str) -> tuple[str, str]:
+    if len(loc) > 1 and loc[0] == "en":  # the English block's fields are the form's *_en
+        loc = (f"{loc[1]}_en", *loc[2:])
     field = str(loc[0]) if loc else "key"
     if field == "improves" and not loc[1:]:
         reason = f"{reason} (une ligne « question = valeur » par réponse)"

@@ -404,7 +404,7 @@ def readme_examples() -> list[str]:
     return re.findall(r"```yaml\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
 
 
-@pytest.mark.parametrize("text", readme_examples(), ids=["format", "minimal"])
+@pytest.mark.parametrize("text", readme_examples(), ids=["format", "english", "minimal"])
 def test_the_readme_examples_load_and_round_trip(text: str) -> None:
     definition = parse_definition_text(text, "README.md")
     dumped = dump_definition_yaml(definition)
@@ -476,10 +476,25 @@ POINTS = st.one_of(
 )
 
 
+def english(first: str, *others: str) -> st.SearchStrategy[dict[str, str]]:
+    """An `en:` block: its first text always, the others sometimes."""
+    return st.fixed_dictionaries({first: TEXTS}, optional={name: TEXTS for name in others})
+
+
+def with_english(draw: st.DrawFn, node: dict[str, Any], *names: str) -> dict[str, Any]:
+    """The node, with an English block half of the time."""
+    if draw(st.booleans()):
+        node["en"] = draw(english(*names))
+    return node
+
+
 @st.composite
 def options(draw: st.DrawFn) -> list[dict[str, Any]]:
     keys = draw(st.lists(KEYS, min_size=2, max_size=4, unique=True))
-    found = [{"key": key, "label": draw(TEXTS), "points": draw(POINTS)} for key in keys]
+    found = [
+        with_english(draw, {"key": key, "label": draw(TEXTS), "points": draw(POINTS)}, "label")
+        for key in keys
+    ]
     found[0]["points"] = draw(st.floats(0.5, 10))  # so that the question is worth something
     return found
 
@@ -488,6 +503,7 @@ def options(draw: st.DrawFn) -> list[dict[str, Any]]:
 def questions(draw: st.DrawFn, key: str) -> dict[str, Any]:
     kind = draw(st.sampled_from(["single_choice", "multiple_choice", "yes_no", "scale"]))
     question: dict[str, Any] = {"key": key, "text": draw(TEXTS), "type": kind}
+    with_english(draw, question, "text", "help")
     optional = {
         "help": TEXTS,
         "required": st.booleans(),
@@ -523,11 +539,16 @@ def definitions(draw: st.DrawFn) -> ThemeDefinition:
     category_keys = draw(st.lists(KEYS, min_size=1, max_size=3, unique=True))
     question_keys = iter(draw(st.lists(KEYS, min_size=6, max_size=6, unique=True)))
     categories = [
-        {
-            "key": key,
-            "title": draw(TEXTS),
-            "questions": [draw(questions(next(question_keys))) for _ in range(2)],
-        }
+        with_english(
+            draw,
+            {
+                "key": key,
+                "title": draw(TEXTS),
+                "questions": [draw(questions(next(question_keys))) for _ in range(2)],
+            },
+            "title",
+            "description",
+        )
         for key in category_keys
     ]
     cuts = sorted(draw(st.sets(st.sampled_from([0.5, 1, 1.5, 2.25, 2.5, 4]), max_size=3)))
@@ -536,7 +557,12 @@ def definitions(draw: st.DrawFn) -> ThemeDefinition:
         st.lists(KEYS, min_size=len(bounds) - 1, max_size=len(bounds) - 1, unique=True)
     )
     bands = [
-        {"key": key, "label": draw(TEXTS), "min": low, "max": high, "explanation": draw(TEXTS)}
+        with_english(
+            draw,
+            {"key": key, "label": draw(TEXTS), "min": low, "max": high, "explanation": draw(TEXTS)},
+            "label",
+            "explanation",
+        )
         for key, (low, high) in zip(band_keys, pairwise(bounds), strict=True)
     ]
     resources = [
@@ -552,7 +578,9 @@ def definitions(draw: st.DrawFn) -> ThemeDefinition:
             "example": draw(st.booleans()),
         }
     ]
+    with_english(draw, resources[0], "title", "description")
     data = {"key": draw(KEYS), "title": draw(TEXTS), "categories": categories, "bands": bands}
+    with_english(draw, data, "title", "description")
     if draw(st.booleans()):
         data["resources"] = resources
     if draw(st.booleans()):

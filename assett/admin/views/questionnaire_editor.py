@@ -107,12 +107,22 @@ def questionnaire_rename(slug: str, theme_key: str) -> Page:
     territory = require_territory_role(slug, "admin")
     questionnaire = questionnaire_or_404(territory, theme_key)
     data = _working(questionnaire)[1]
-    form = ThemeTitleForm(data={"title": data.get("title"), "description": data.get("description")})
+    form = ThemeTitleForm(
+        data={
+            "title": data.get("title"),
+            "description": data.get("description"),
+            **service.english_of(data, "title", "description"),
+        }
+    )
     general: list[str] = []
     if form.validate_on_submit():
         try:
             service.rename_theme(
-                questionnaire, form.title.data or "", form.description.data or "", me()
+                questionnaire,
+                form.title.data or "",
+                form.description.data or "",
+                me(),
+                english=form.english(),
             )
         except ServiceError as error:
             general = show_errors(form, error)
@@ -143,7 +153,11 @@ def category_add(slug: str, theme_key: str) -> Page:
     if form.validate_on_submit():
         try:
             key = service.add_category(
-                questionnaire, form.title.data or "", form.description.data or "", me()
+                questionnaire,
+                form.title.data or "",
+                form.description.data or "",
+                me(),
+                english=form.english(),
             )
         except ServiceError as error:
             general = show_errors(form, error)
@@ -172,7 +186,11 @@ def category_edit(slug: str, theme_key: str, category_key: str) -> Page:
         abort(404)
     category = found[1]
     form = CategoryForm(
-        data={"title": category.get("title"), "description": category.get("description")}
+        data={
+            "title": category.get("title"),
+            "description": category.get("description"),
+            **service.english_of(category, "title", "description"),
+        }
     )
     general: list[str] = []
     if form.validate_on_submit():
@@ -183,6 +201,7 @@ def category_edit(slug: str, theme_key: str, category_key: str) -> Page:
                 form.title.data or "",
                 form.description.data or "",
                 me(),
+                english=form.english(),
             )
         except ServiceError as error:
             general = show_errors(form, error)
@@ -435,6 +454,7 @@ def option_edit(slug: str, theme_key: str, question_key: str, option_key: str) -
             "label": option.get("label"),
             "points": option.get("points"),
             "exclusive": option.get("exclusive", False),
+            **service.english_of(option, "label"),
         }
     )
     general: list[str] = []
@@ -496,7 +516,10 @@ def bands_edit(slug: str, theme_key: str) -> Page:
     data = _working(questionnaire)[1]
     bands = data.get("bands", [])
     rows = [
-        {key: band.get(key) for key in ("key", "label", "min", "max", "explanation")}
+        {
+            **{key: band.get(key) for key in ("key", "label", "min", "max", "explanation")},
+            **service.english_of(band, "label", "explanation"),
+        }
         for band in bands
     ]
     if len(rows) < BANDS_MAX:

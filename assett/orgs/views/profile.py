@@ -10,6 +10,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from ...access import member_org_or_404, territory_or_404
+from ...content_text import content_locale
 from ...domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, normalise_naf
 from ...domain.reference_data import communes_for_postcode, find_commune, naf_label
 from ...models._base import utcnow
@@ -17,6 +18,7 @@ from ...services import assessments, charter_news, valorisation
 from ...services import charter as charter_service
 from ...services import organisations as service
 from ...services.errors import ServiceError
+from ...services.questionnaires import theme_titles
 from ...services.synergy_queries import organisation_synergies
 from .. import bp
 from ..forms import EmptyForm, ProfileForm
@@ -76,6 +78,7 @@ def dashboard(org_id: int) -> str:
         "orgs/dashboard.html",
         org=organisation,
         statuses=assessments.theme_statuses(organisation),
+        theme_titles=theme_titles(organisation.territory_id, content_locale()),
         sharing_label=service.SHARING_SHORT_LABELS.get(organisation.sharing),
         member_count=service.member_count(organisation.id),
         naf_section=service.naf_section_label(organisation.naf_section),

@@ -1,0 +1,56 @@
+"""Show content (questionnaires, resources, catalogue actions) in the page's language.
+
+The one place that turns a content text into HTML: English when the page is in English and
+the text has an English version; otherwise the French text inside `lang="fr"` with a small
+visible « (en français) », so that screen readers pronounce it in French.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from .domain.content_language import SOURCE_LANGUAGE, LocalText, language_of, local
+
+
+def content_locale() -> str:
+    """The content language of the current request ("fr" or "en")."""
+    return language_of(get_locale())
+
+
+def mark(text: object) -> Markup:
+    """A text as HTML: marked when it is French shown on a page in another language."""
+    if isinstance(text, LocalText) and text.fallback:
+        return Markup(
+            '<span lang="{lang}">{text}</span> <span class="lang-fallback">{note}</span>'
+        ).format(lang=text.lang, text=text, note=_("(en français)"))
+    return escape(text)
+
+
+def content(node: object, name: str = "title") -> Markup:
+    """Field `name` of a definition node, plain data or a record, in the page's language."""
+    return mark(local(node, name, content_locale()))
+
+
+def content_plain(node: object, name: str = "title") -> str:
+    """The same text without mark, for attributes and page titles."""
+    return str(local(node, name, content_locale()))
+
+
+def copied_content(shown: str, source: object | None, name: str = "title") -> Markup:
+    """A text copied from content (a plan item's title from its catalogue action): in the
+    page's language while the copy still reads as its source, as written once edited."""
+    if source is not None and shown == local(source, name, SOURCE_LANGUAGE):
+        return content(source, name)
+    return escape(shown)
+
+
+def register(app: Flask) -> None:
+    """Install the `content` global and filter (`{{ content(resource, "title") }}`,
+    `{{ question.text|content }}` for texts already localized)."""
+    app.jinja_env.globals["content"] = content
+    app.jinja_env.globals["content_plain"] = content_plain
+    app.jinja_env.globals["copied_content"] = copied_content
+    app.jinja_env.filters["content"] = mark
