@@ -75,3 +75,20 @@ resets_per_address = _limit("PASSWORD_RESET_RATE_LIMIT", address_key, "address")
 invitations_per_user = _limit("INVITATION_RATE_LIMIT", user_key, "user")
 # Each request mails two addresses, one of them typed by the user.
 email_changes_per_user = _limit("EMAIL_CHANGE_RATE_LIMIT", user_key, "email-change")
+
+
+def _lookup_refused(limit: object) -> Response:
+    from flask import jsonify
+
+    response = jsonify(error=_("Trop de recherches de SIRET : réessayez dans une minute."))
+    response.status_code = 429
+    return response
+
+
+# Each look-up may cost a call to the State's company search API.
+siret_lookups_per_user = limiter.limit(
+    _setting("SIRET_LOOKUP_RATE_LIMIT"),
+    key_func=user_key,
+    scope="siret-lookup",
+    on_breach=_lookup_refused,
+)

@@ -21,6 +21,7 @@ from ...services.synergy_queries import organisation_synergies
 from .. import bp
 from ..forms import EmptyForm, ProfileForm
 from ._helpers import me, show_errors
+from .siret import fill_form, wants_fill
 
 Page = str | Response | tuple[str, int]
 
@@ -51,7 +52,10 @@ def create(slug: str) -> Page:
     territory = territory_or_404(slug)
     form = ProfileForm()
     failure: ServiceError | None = None
-    if form.validate_on_submit():
+    filled: dict[str, Any] = {}
+    if wants_fill():
+        filled = fill_form(form, territory.id)
+    elif form.validate_on_submit():
         try:
             organisation = service.create_organisation(territory, me(), form.profile_data())
         except ServiceError as error:
@@ -60,9 +64,14 @@ def create(slug: str) -> Page:
         else:
             flash(_("L'organisation « %(name)s » est créée.", name=organisation.name), "success")
             return redirect(url_for("orgs.dashboard", org_id=organisation.id))
-    status = 400 if form.is_submitted() else 200
+    status = 400 if form.is_submitted() and (not filled or form.errors) else 200
     return render_template(
-        "orgs/create.html", form=form, territory=territory, **_profile_context(form, failure)
+        "orgs/create.html",
+        form=form,
+        territory=territory,
+        siret_lookup_url=url_for("orgs.siret_lookup", slug=territory.slug),
+        **filled,
+        **_profile_context(form, failure),
     ), status
 
 
@@ -95,7 +104,10 @@ def profile(org_id: int) -> Page:
     organisation = member_org_or_404(org_id)
     form = ProfileForm(data=service.profile_form_data(organisation))
     failure: ServiceError | None = None
-    if form.validate_on_submit():
+    filled: dict[str, Any] = {}
+    if wants_fill():
+        filled = fill_form(form, organisation.territory_id)
+    elif form.validate_on_submit():
         try:
             service.update_profile(organisation, form.profile_data())
         except ServiceError as error:
@@ -104,11 +116,13 @@ def profile(org_id: int) -> Page:
         else:
             flash(_("Le profil est enregistré."), "success")
             return redirect(url_for("orgs.profile", org_id=organisation.id))
-    status = 400 if form.is_submitted() else 200
+    status = 400 if form.is_submitted() and (not filled or form.errors) else 200
     return render_template(
         "orgs/profile.html",
         form=form,
         org=organisation,
+        siret_lookup_url=url_for("orgs.siret_lookup", slug=organisation.territory.slug),
+        **filled,
         naf_section=service.naf_section_label(organisation.naf_section),
         legal_type_label=LEGAL_TYPES.get(organisation.legal_type),
         headcount_label=HEADCOUNT_BRACKETS.get(organisation.headcount_code or "", ("", 0))[0],
