@@ -245,6 +245,40 @@ def test_the_json_endpoint_is_rate_limited_per_user(
             db.engine.dispose()
 
 
+def test_the_forms_fills_share_the_budget_and_saving_is_never_counted(
+    app: Flask,
+    world: World,
+    _database: Path,  # noqa: PT019  (its value: the path)
+) -> None:
+    limiter._key_prefix = ""
+    fresh = create_app(
+        make_config(_database, RATELIMIT_ENABLED=True, SIRET_LOOKUP_RATE_LIMIT="3 per minute")
+    )
+    profile = f"/o/{world.org.id}/profil"
+    fill = blank_profile(name="Boulangerie Durand", siret=BAKERY, fill_from_siret="1")
+    save = blank_profile(
+        name="Boulangerie Durand",
+        legal_type="entreprise",
+        siret=BAKERY,
+        postcode="76000",
+        commune="Rouen",
+    )
+    try:
+        actor = fresh.test_client()
+        factories.log_in(actor, world.actor)
+        statuses = [actor.get(LOOKUP, query_string={"siret": BAKERY}).status_code]
+        statuses += [actor.post(profile, data=save).status_code for _ in range(4)]
+        statuses += [actor.post(profile, data=fill).status_code for _ in range(3)]
+
+        assert statuses == [200, 302, 302, 302, 302, 200, 200, 429]
+        refused = actor.post(CREATE, data=fill)
+        assert refused.status_code == 429
+        assert "Trop de recherches de SIRET" in text(refused)
+    finally:
+        with fresh.app_context():
+            db.engine.dispose()
+
+
 def test_the_forms_load_the_fill_script_and_name_the_endpoint(login_as: Any, world: World) -> None:
     page = text(login_as(world.actor).get(f"/o/{world.org.id}/profil"))
 

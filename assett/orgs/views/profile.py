@@ -13,6 +13,7 @@ from ...access import member_org_or_404, territory_or_404
 from ...domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, normalise_naf
 from ...domain.reference_data import communes_for_postcode, find_commune, naf_label
 from ...models._base import utcnow
+from ...rate_limits import siret_fills_per_user
 from ...services import assessments, charter_news, valorisation
 from ...services import charter as charter_service
 from ...services import organisations as service
@@ -47,6 +48,7 @@ def _profile_context(form: ProfileForm, error: ServiceError | None = None) -> di
 
 @bp.route("/t/<slug>/organisations/nouvelle", methods=["GET", "POST"])
 @login_required
+@siret_fills_per_user
 def create(slug: str) -> Page:
     """Create an organisation on this territory; its creator becomes its first member."""
     territory = territory_or_404(slug)
@@ -99,6 +101,7 @@ def dashboard(org_id: int) -> str:
 
 @bp.route("/o/<int:org_id>/profil", methods=["GET", "POST"])
 @login_required
+@siret_fills_per_user
 def profile(org_id: int) -> Page:
     """Edit the organisation's profile."""
     organisation = member_org_or_404(org_id)
