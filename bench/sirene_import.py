@@ -190,13 +190,16 @@ def main() -> None:
     if args.no_write:
         return
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    url_option = " --database-url …" if args.database_url else ""
     lines = [
-        "## SIRENE import: `flask sirene import` on a generated StockEtablissement extract",
+        f"## SIRENE import ({engine}): `flask sirene import` on a generated StockEtablissement "
+        "extract",
         "",
         f"`bench/sirene_import.py`, {when}: `.venv/bin/python bench/sirene_import.py "
-        f"--rows {args.rows}`. {args.rows:,} rows ({size_mb:.0f} MB, the StockEtablissement "
-        f"columns quoted as INSEE does, {malformed} malformed rows: bad key, unknown NAF, no "
-        f"commune), streamed through the csv module and upserted by batches of "
+        f"--rows {args.rows}{url_option}`. {args.rows:,} rows ({size_mb:.0f} MB, the "
+        f"StockEtablissement columns quoted as INSEE does, {malformed} malformed rows: bad "
+        f"key, unknown NAF, no commune), streamed through the csv module and upserted by "
+        f"batches of "
         f"{args.batch_size} into {engine}. Peak memory of the process: {peak_mb:.0f} MB.",
         "",
         *machine_lines(),
@@ -212,7 +215,8 @@ def main() -> None:
             for label, wall, cpu, read, stored, skipped, count in runs
         ),
     ]
-    replace_section(ROOT / "bench" / "RESULTS.md", "sirene-import", lines)
+    key = "sirene-import" if engine == "sqlite" else f"sirene-import-{engine}"
+    replace_section(ROOT / "bench" / "RESULTS.md", key, lines)
 
 
 if __name__ == "__main__":
