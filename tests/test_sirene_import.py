@@ -211,3 +211,20 @@ def test_an_unknown_territory_is_named(app: Flask, world: World, tmp_path: Path)
     code, output = run(app, str(extract(tmp_path)), "--territory", "nulle-part")
     assert code == 1
     assert "Territoire inconnu : nulle-part" in output
+
+
+def test_a_batch_the_database_refuses_is_replayed_row_by_row_and_each_refusal_reported(
+    app: Flask, world: World, tmp_path: Path
+) -> None:
+    from assett.services.sirene_import import import_establishments, open_extract
+
+    path = extract(tmp_path, GOOD_LINES)
+    gone = world.territory.id + 1000  # no such territory: the foreign key refuses every row
+
+    with open_extract(str(path)) as stream:
+        report = import_establishments(gone, stream, batch_size=2)
+
+    assert report.stored == 0
+    assert [skipped.line for skipped in report.skipped] == [2, 3, 4, 5]
+    assert all("Refusée par la base de données" in s.reason for s in report.skipped)
+    assert stored() == {}

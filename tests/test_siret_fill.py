@@ -285,3 +285,23 @@ def test_the_forms_load_the_fill_script_and_name_the_endpoint(login_as: Any, wor
     assert '<script src="/static/js/siret-fill.js" defer></script>' in page
     assert 'data-siret-lookup="/t/demo/siret"' in page
     assert 'name="fill_from_siret"' in page
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "<script>alert(1)</script>",
+        "\x00" * 14,
+        "9" * 5000,
+        "８１２３４５６７６０００１７",
+        "' OR 1=1 --",
+    ],
+)
+def test_hostile_input_to_the_json_endpoint_gets_a_400_naming_the_field(
+    login_as: Any, world: World, typed: str
+) -> None:
+    response = login_as(world.actor).get(LOOKUP, query_string={"siret": typed})
+
+    assert response.status_code == 400
+    assert response.get_json()["field"] == "siret"
+    assert response.get_json()["message"] == "Le SIRET doit comporter 14 chiffres."
