@@ -100,6 +100,19 @@ def test_it_stores_the_good_rows_and_reports_each_malformed_one_with_its_line(
     assert (gardens.active, gardens.headcount_code, gardens.legal_category) == (False, None, "9220")
 
 
+def test_an_unreadable_line_is_skipped_and_the_next_ones_read(
+    app: Flask, world: World, tmp_path: Path
+) -> None:
+    huge = csv_line(stock_row(make_siret("81234567", "0007"), usual="X" * 200_000))
+    path = extract(tmp_path, [GOOD_LINES[0], huge, GOOD_LINES[1]])
+
+    code, output = run(app, str(path), "--territory", "demo")
+
+    assert code == 0, output
+    assert "ligne 3 : Ligne illisible : field larger than field limit" in output
+    assert set(stored()) == {BAKERY, BAKERY_SHOP}
+
+
 def test_a_second_import_updates_the_rows_and_never_duplicates_them(
     app: Flask, world: World, tmp_path: Path
 ) -> None:

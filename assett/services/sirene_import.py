@@ -9,7 +9,6 @@ batch the database refuses is replayed row by row, each in its own transaction.
 from __future__ import annotations
 
 import csv
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -34,8 +33,6 @@ from .errors import ServiceError
 from .unit_of_work import transaction
 
 BATCH_SIZE = 5000
-# A SIRENE name can be long; the csv module's default cap (128 kB) is kept well above it.
-csv.field_size_limit(min(sys.maxsize, 1 << 20))
 
 
 @dataclass
