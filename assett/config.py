@@ -30,9 +30,12 @@ ENV_KEYS: dict[str, str] = {
     "ASSETT_DEFAULT_TERRITORY": "DEFAULT_TERRITORY",
     "ASSETT_ACCOUNT_RETENTION_DAYS": "ACCOUNT_RETENTION_DAYS",
     "ASSETT_ACCOUNT_RETENTION_NOTICE_DAYS": "ACCOUNT_RETENTION_NOTICE_DAYS",
+    "ASSETT_COMPANY_SEARCH_ENABLED": "COMPANY_SEARCH_ENABLED",
+    "ASSETT_COMPANY_SEARCH_URL": "COMPANY_SEARCH_URL",
+    "ASSETT_COMPANY_SEARCH_TIMEOUT": "COMPANY_SEARCH_TIMEOUT",
 }
 
-BOOL_KEYS = {"SESSION_COOKIE_SECURE", "SMTP_STARTTLS"}
+BOOL_KEYS = {"SESSION_COOKIE_SECURE", "SMTP_STARTTLS", "COMPANY_SEARCH_ENABLED"}
 INT_KEYS = {
     "SMTP_PORT",
     "PROXIES",
@@ -42,6 +45,7 @@ INT_KEYS = {
     "EVIDENCE_MAX_CONTENT_LENGTH",
     "ACCOUNT_RETENTION_DAYS",
     "ACCOUNT_RETENTION_NOTICE_DAYS",
+    "COMPANY_SEARCH_TIMEOUT",
 }
 LIST_KEYS = {"TRUSTED_HOSTS"}
 
@@ -116,6 +120,17 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "EVIDENCE_MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "DEFAULT_TERRITORY": "demo",
+        # The State's company search API (recherche-entreprises.api.gouv.fr) fills a profile
+        # from its SIRET when the installation allows outbound calls; off by default, and the
+        # territory's imported SIRENE establishments are looked up first anyway.
+        "COMPANY_SEARCH_ENABLED": False,
+        "COMPANY_SEARCH_URL": "https://recherche-entreprises.api.gouv.fr",
+        "COMPANY_SEARCH_TIMEOUT": 3,
+        # Requests a second for the whole process (the API allows about 7).
+        "COMPANY_SEARCH_RATE": 6,
+        "COMPANY_SEARCH_CACHE_SECONDS": 24 * 3600,
+        # Look-ups of a SIRET from the profile forms, per user.
+        "SIRET_LOOKUP_RATE_LIMIT": "30 per minute;300 per day",
         "QUESTIONNAIRES_DIR": str(Path(__file__).resolve().parent.parent / "questionnaires"),
     }
 

@@ -6,6 +6,7 @@ from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.sansio.response import Response
 
 from .extensions import db
 
@@ -42,7 +43,9 @@ def register(app: Flask) -> None:
         )
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int]:
+    def http_error(error: HTTPException) -> tuple[str, int] | Response:
+        if error.response is not None:
+            return error.response  # made by the view or a limit's on_breach (JSON endpoints)
         status = error.code or 500
         # abort(404, description=...) carries a message meant for the user.
         custom = error.description if error.description != type(error).description else None

@@ -75,3 +75,37 @@ resets_per_address = _limit("PASSWORD_RESET_RATE_LIMIT", address_key, "address")
 invitations_per_user = _limit("INVITATION_RATE_LIMIT", user_key, "user")
 # Each request mails two addresses, one of them typed by the user.
 email_changes_per_user = _limit("EMAIL_CHANGE_RATE_LIMIT", user_key, "email-change")
+
+
+def _too_many_lookups() -> str:
+    return _("Trop de recherches de SIRET : réessayez dans une minute.")
+
+
+def _lookup_refused(limit: object) -> Response:
+    from flask import jsonify
+
+    response = jsonify(error=_too_many_lookups())
+    response.status_code = 429
+    return response
+
+
+def _not_a_fill() -> bool:
+    return "fill_from_siret" not in request.form
+
+
+# Each look-up may cost a call to the State's company search API: one budget per user for the
+# JSON look-up and the forms' « Remplir depuis le SIRET » (saving a profile is not counted).
+siret_lookups_per_user = limiter.shared_limit(
+    _setting("SIRET_LOOKUP_RATE_LIMIT"),
+    scope="siret-lookup",
+    key_func=user_key,
+    on_breach=_lookup_refused,
+)
+siret_fills_per_user = limiter.shared_limit(
+    _setting("SIRET_LOOKUP_RATE_LIMIT"),
+    scope="siret-lookup",
+    key_func=user_key,
+    methods=["POST"],
+    exempt_when=_not_a_fill,
+    error_message=_too_many_lookups,
+)

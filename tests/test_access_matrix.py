@@ -90,6 +90,8 @@ MATRIX: dict[str, str] = {
     "auth.unsubscribe": "200 200 200 200 200 200 200",
     # orgs: only members see an organisation
     "orgs.create": "login 200 200 200 200 200 200",
+    # No `?siret=`: a 400 naming the field, for any logged-in user.
+    "orgs.siret_lookup": "login 400 400 400 400 400 400",
     "orgs.dashboard": "login 200 404 404 404 404 404",
     "orgs.profile": "login 200 404 404 404 404 404",
     "orgs.request_to_join": "login 404 404 404 404 404 404",

@@ -12,6 +12,7 @@ from . import (  # noqa: E402, F401
     dashboard,  # noqa: E402, F401  (animator dashboard)
     demo,
     questionnaires,
+    sirene,
     territories,
     users,
     worker,

@@ -77,3 +77,18 @@ def find_commune(postcode: str | None, typed: str) -> Commune | None:
 def commune_names() -> dict[str, str]:
     """The name of every current commune, by INSEE code."""
     return {row["code_insee"]: row["nom"] for row in _rows("communes.csv")}
+
+
+@cache
+def _postcodes_by_commune() -> dict[str, tuple[str, ...]]:
+    return {row["code_insee"]: tuple(row["codes_postaux"].split()) for row in _rows("communes.csv")}
+
+
+def postcodes_of_commune(code: str) -> tuple[str, ...]:
+    """The postcodes of a commune (by INSEE code), first the main one; empty if unknown."""
+    return _postcodes_by_commune().get(code, ())
+
+
+def communes_of_epci(code: str) -> frozenset[str]:
+    """The INSEE codes of an intercommunality's communes (by its SIREN); empty if unknown."""
+    return frozenset(row["code_insee"] for row in _rows("communes.csv") if row["epci"] == code)

@@ -19,6 +19,7 @@ from .collective import (
     FlowConsent,
     Stakeholder,
 )
+from .establishment import Establishment
 from .event import Event, EventInvitee, EventOutput, EventRegistration
 from .evidence import EvidenceBlob, PlanEvidence, ThemeTarget
 from .flow import Flow
@@ -72,6 +73,7 @@ __all__ = [
     "Cohort",
     "CohortMember",
     "EmissionFactorOverride",
+    "Establishment",
     "Event",
     "EventInvitee",
     "EventOutput",

@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from . import data, members, profile, sharing  # noqa: F401
+from . import data, members, profile, sharing, siret  # noqa: F401

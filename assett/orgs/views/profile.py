@@ -14,6 +14,7 @@ from ...content_text import content_locale
 from ...domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, normalise_naf
 from ...domain.reference_data import communes_for_postcode, find_commune, naf_label
 from ...models._base import utcnow
+from ...rate_limits import siret_fills_per_user
 from ...services import assessments, charter_news, valorisation
 from ...services import charter as charter_service
 from ...services import organisations as service
@@ -23,6 +24,7 @@ from ...services.synergy_queries import organisation_synergies
 from .. import bp
 from ..forms import EmptyForm, ProfileForm
 from ._helpers import me, show_errors
+from .siret import fill_form, wants_fill
 
 Page = str | Response | tuple[str, int]
 
@@ -48,12 +50,16 @@ def _profile_context(form: ProfileForm, error: ServiceError | None = None) -> di
 
 @bp.route("/t/<slug>/organisations/nouvelle", methods=["GET", "POST"])
 @login_required
+@siret_fills_per_user
 def create(slug: str) -> Page:
     """Create an organisation on this territory; its creator becomes its first member."""
     territory = territory_or_404(slug)
     form = ProfileForm()
     failure: ServiceError | None = None
-    if form.validate_on_submit():
+    filled: dict[str, Any] = {}
+    if wants_fill():
+        filled = fill_form(form, territory.id)
+    elif form.validate_on_submit():
         try:
             organisation = service.create_organisation(territory, me(), form.profile_data())
         except ServiceError as error:
@@ -62,9 +68,14 @@ def create(slug: str) -> Page:
         else:
             flash(_("L'organisation « %(name)s » est créée.", name=organisation.name), "success")
             return redirect(url_for("orgs.dashboard", org_id=organisation.id))
-    status = 400 if form.is_submitted() else 200
+    status = 400 if form.is_submitted() and (not filled or form.errors) else 200
     return render_template(
-        "orgs/create.html", form=form, territory=territory, **_profile_context(form, failure)
+        "orgs/create.html",
+        form=form,
+        territory=territory,
+        siret_lookup_url=url_for("orgs.siret_lookup", slug=territory.slug),
+        **filled,
+        **_profile_context(form, failure),
     ), status
 
 
@@ -93,12 +104,16 @@ def dashboard(org_id: int) -> str:
 
 @bp.route("/o/<int:org_id>/profil", methods=["GET", "POST"])
 @login_required
+@siret_fills_per_user
 def profile(org_id: int) -> Page:
     """Edit the organisation's profile."""
     organisation = member_org_or_404(org_id)
     form = ProfileForm(data=service.profile_form_data(organisation))
     failure: ServiceError | None = None
-    if form.validate_on_submit():
+    filled: dict[str, Any] = {}
+    if wants_fill():
+        filled = fill_form(form, organisation.territory_id)
+    elif form.validate_on_submit():
         try:
             service.update_profile(organisation, form.profile_data())
         except ServiceError as error:
@@ -107,11 +122,13 @@ def profile(org_id: int) -> Page:
         else:
             flash(_("Le profil est enregistré."), "success")
             return redirect(url_for("orgs.profile", org_id=organisation.id))
-    status = 400 if form.is_submitted() else 200
+    status = 400 if form.is_submitted() and (not filled or form.errors) else 200
     return render_template(
         "orgs/profile.html",
         form=form,
         org=organisation,
+        siret_lookup_url=url_for("orgs.siret_lookup", slug=organisation.territory.slug),
+        **filled,
         naf_section=service.naf_section_label(organisation.naf_section),
         legal_type_label=LEGAL_TYPES.get(organisation.legal_type),
         headcount_label=HEADCOUNT_BRACKETS.get(organisation.headcount_code or "", ("", 0))[0],
