@@ -1,8 +1,8 @@
 """Establishments: a territory's SIRENE establishments, imported from an INSEE stock extract,
 that fill an organisation's profile from its SIRET without any outbound call.
 
-Revision ID: 0023
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0023"
-down_revision = "0020"
+revision = "0022"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
