@@ -20,6 +20,7 @@ import json
 import statistics
 import sys
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,9 +28,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assett.domain.flow_reference import category_label, default_taxonomy  # noqa: E402
+from assett.domain.synergy_groups import suggest_groups  # noqa: E402
 from assett.domain.synergy_map import (  # noqa: E402
     MapFilters,
     MapFlow,
+    MapGroup,
     MapLink,
     select_content,
 )
@@ -39,6 +42,7 @@ from bench.results import load_average, machine_lines, replace_section  # noqa: 
 from bench.synergies import territory  # noqa: E402
 
 LINKS_MAX = 300  # as services/synergy_map.py draws
+GROUPS_MAX = 100
 
 
 def map_flows(points: list[FlowPoint], reference: Reference) -> list[MapFlow]:
@@ -76,10 +80,15 @@ def map_flows(points: list[FlowPoint], reference: Reference) -> list[MapFlow]:
     return flows
 
 
-def build(points: list[FlowPoint], links: list[MapLink], reference: Reference) -> tuple[str, int]:
+def build(
+    points: list[FlowPoint],
+    links: list[MapLink],
+    reference: Reference,
+    groups: Sequence[MapGroup] = (),
+) -> tuple[str, int]:
     """The page's figure JSON, and the number of sites drawn."""
     texts = MapTexts()
-    content = select_content(map_flows(points, reference), links, MapFilters())
+    content = select_content(map_flows(points, reference), links, MapFilters(), groups)
     figure = map_figure(map_layers(content, texts), texts)
     text = json.dumps(figure, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return text, len(content.sites)
@@ -128,11 +137,19 @@ def main() -> None:
     points = territory(args.organisations)
     pairs = suggest_pairs(points, reference)
     links = [MapLink(p.offer.id, p.need.id, p.score, p.explanation) for p in pairs[:LINKS_MAX]]
+    groups_started = time.perf_counter()
+    groups = [
+        MapGroup(
+            g.direction, category_label(g.kind, g.code), tuple(m.id for m in g.members), g.score
+        )
+        for g in suggest_groups(points, reference)[:GROUPS_MAX]
+    ]
+    print(f"mutualisation groups suggested in {time.perf_counter() - groups_started:.2f} s")
     timings, cpu = [], []
     text, sites = "", 0
     for _ in range(args.repeat):
         started, started_cpu = time.perf_counter(), time.process_time()
-        text, sites = build(points, links, reference)
+        text, sites = build(points, links, reference, groups)
         timings.append(time.perf_counter() - started)
         cpu.append(time.process_time() - started_cpu)
     median, median_cpu = statistics.median(timings), statistics.median(cpu)

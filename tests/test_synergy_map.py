@@ -61,7 +61,7 @@ def test_the_animator_sees_the_sites_the_link_and_the_same_data_in_the_table(
 
     assert page.status_code == 200
     body = text(page)
-    assert "2 sites sur la carte, 2 flux, 1 lien suggéré tracé." in body
+    assert "2 sites sur la carte, 2 flux, 1 lien suggéré tracé," in body
     assert "Boulangerie Durand" in body
     assert "Garage Martin" in body
     assert "Elbeuf" in body
@@ -88,7 +88,7 @@ def test_a_hidden_site_is_left_off_the_map_counted_and_its_link_not_drawn(
     body = text(page)
     assert "1 flux n'est pas sur la carte : son organisation a caché son site." in body
     assert "1 lien suggéré n'est pas tracé car l'un de ses sites est caché" in body
-    assert "1 site sur la carte, 1 flux, 0 lien suggéré tracé." in body
+    assert "1 site sur la carte, 1 flux, 0 lien suggéré tracé," in body
     assert "Elbeuf" not in body
     assert "Garage Martin" not in body
     assert "76231" not in body
@@ -133,7 +133,7 @@ def test_filters_narrow_by_category_direction_and_commune(
     by_direction = text(client.get(url(world, "?sens=offer")))
     by_commune = text(client.get(url(world, "?commune=76231")))
 
-    assert "1 site sur la carte, 1 flux, 0 lien suggéré tracé." in by_category
+    assert "1 site sur la carte, 1 flux, 0 lien suggéré tracé," in by_category
     assert "Collecte mutualisée" in by_category
     assert "1 site sur la carte, 1 flux," in by_direction
     assert "Boulangerie Durand" in by_direction

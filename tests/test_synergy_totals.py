@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from assett.domain.synergy_benefits import shipped_factors
 from assett.extensions import db
 from assett.models import SynergyBenefit
 from assett.reporting.columns import Suppressed
@@ -18,6 +19,8 @@ from assett.services import synergy_benefits, synergy_pipeline
 
 from . import factories
 from .synergy_helpers import make_synergy, more_orgs, words
+
+WASTE = shipped_factors()["dechets_detournes"].value  # tCO2e per tonne diverted
 
 
 def to_stage(synergy: Any, user: Any, *stages: str) -> None:
@@ -58,7 +61,7 @@ def test_benefits_are_estimated_at_the_study_with_the_tco2e_computed(
     row = db.session.get(SynergyBenefit, (synergy.id, "estimated"))
     assert row is not None
     assert row.euros == 4500
-    assert row.co2e == pytest.approx(10 * 0.47 + 100 * 0.227)
+    assert row.co2e == pytest.approx(10 * WASTE + 100 * 0.227)
     assert measured_too_soon.status_code == 400
     assert "une fois la synergie « active »" in words(measured_too_soon)
 
@@ -116,10 +119,12 @@ def test_a_territory_factor_replaces_the_shipped_one_and_the_benefits_are_recomp
     assert "Étude locale 2026" in page
     assert "valeur du territoire" in page
     assert "ADEME" in page
+    assert "(année 2021)" in page  # each shipped factor gives its year...
+    assert "À savoir : Valeur non confirmée" in page  # ...and says what is not confirmed
 
     client.post(url, data={"key": "dechets_detournes", "value": "", "source": "", "reset": "1"})
     db.session.refresh(row)
-    assert row.co2e == pytest.approx(4.7)
+    assert row.co2e == pytest.approx(10 * WASTE)
 
 
 def _active_with_benefits(world: factories.World, orgs: list[Any], tonnes: str) -> Any:
@@ -163,7 +168,7 @@ def test_totals_over_five_organisations_are_summed_and_a_small_stage_is_not_give
     measured = next(row for row in totals.benefits if row.phase == "measured")
     assert measured.figures["tonnes"] == pytest.approx(15.5)
     assert measured.figures["euros"] == pytest.approx(2000)
-    assert measured.figures["co2e"] == pytest.approx(15.5 * 0.47)
+    assert measured.figures["co2e"] == pytest.approx(15.5 * WASTE)
 
 
 def test_the_totals_page_and_its_exports_show_the_same_withheld_figures(

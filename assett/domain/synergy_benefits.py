@@ -28,6 +28,7 @@ CO2_UNIT: Final = "tCO2e/an"
 APPLIES_TO: Final = ("waste", "water", "energy")
 FACTOR_MAX: Final = 10.0
 SOURCE_MAX: Final = 500
+YEARS: Final = range(1990, 2101)  # the year a factor refers to
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class Factor:
     unit: str
     value: float
     source: str
+    year: int | None = None  # the year of the figures, or of the source's edition
+    note: str = ""  # what the reader should know: a value not confirmed, a proxy
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,9 @@ def parse_factors(text: str, source: str = "emission-factors.yaml") -> dict[str,
             raise ValueError(f"{source} : « {key} » s'applique à waste, water ou energy")
         if not str(item.get("source") or "").strip():
             raise ValueError(f"{source} : « {key} » doit citer sa source")
+        year = item.get("year")
+        if year is not None and (type(year) is not int or year not in YEARS):
+            raise ValueError(f"{source} : l'année de « {key} » va de 1990 à 2100")
         found[str(key)] = Factor(
             str(key),
             str(item.get("label") or key),
@@ -79,6 +85,8 @@ def parse_factors(text: str, source: str = "emission-factors.yaml") -> dict[str,
             str(item.get("unit") or ""),
             float(value),
             " ".join(str(item["source"]).split()),
+            year,
+            " ".join(str(item.get("note") or "").split()),
         )
     for needed in ("waste", "water", "energy"):
         if not any(f.applies_to == needed for f in found.values()):

@@ -2,8 +2,9 @@
 
 Plain data: a map flow is a flow whose site is known and not hidden; the filters keep some;
 flows of one organisation at one place make a site; sites sharing a place (most sit at their
-commune's centre) are drawn on a small ring around it. The figure is built from this by
-domain/synergy_map_figure.py.
+commune's centre) are drawn on a small ring around it. Suggested mutualisation groups are drawn
+between the sites of their members; a member that is not a map flow is never drawn nor counted.
+The figure is built from this by domain/synergy_map_figure.py.
 """
 
 from __future__ import annotations
@@ -47,12 +48,26 @@ class MapLink:
 
 
 @dataclass(frozen=True)
+class MapGroup:
+    """A suggested mutualisation group: the same waste to collect together (offers) or the
+    same service or purchase to share (needs), among flows close to one another (flow ids)."""
+
+    direction: str  # offer: shared collection | need: group purchase or shared service
+    category: str
+    flow_ids: tuple[int, ...]
+    score: int
+
+
+@dataclass(frozen=True)
 class MapFilters:
-    """What the animator narrowed the map to; an empty value keeps everything."""
+    """What the animator narrowed the map to; an empty value keeps everything.
+
+    `stage` narrows the followed synergies only (they are drawn by a layer of their own)."""
 
     group: str = ""
     direction: str = ""
     commune: str = ""
+    stage: str = ""
 
     def keeps(self, flow: MapFlow) -> bool:
         return (
@@ -63,7 +78,7 @@ class MapFilters:
 
     @property
     def active(self) -> bool:
-        return bool(self.group or self.direction or self.commune)
+        return bool(self.group or self.direction or self.commune or self.stage)
 
 
 @dataclass(frozen=True)
@@ -95,6 +110,19 @@ class ShownLink:
 
 
 @dataclass(frozen=True)
+class ShownGroup:
+    """A mutualisation group with at least two of its organisations on the map."""
+
+    direction: str
+    category: str
+    score: int
+    members: tuple[MapFlow, ...]  # the members the filters keep, one per organisation
+    points: tuple[tuple[float, float], ...]  # (x, y) of each member's site marker
+    centre: tuple[float, float]  # the mean of the points, where the group's lines meet
+    organisations: int  # organisations in the group, drawn or narrowed out by the filters
+
+
+@dataclass(frozen=True)
 class MapContent:
     """What the map and its table show, once filtered."""
 
@@ -104,6 +132,7 @@ class MapContent:
     # Where each organisation on the map is drawn (its first site's marker), for layers
     # that join organisations rather than flows.
     organisations: Mapping[int, tuple[float, float]] = field(default_factory=dict)
+    groups: tuple[ShownGroup, ...] = ()
 
     def marker_of(self, organisation_id: int) -> tuple[float, float] | None:
         """The (x, y) of an organisation's marker; None when it is not on the map."""
@@ -141,11 +170,53 @@ def _spread(
     return found
 
 
+def _shown_groups(
+    groups: Iterable[MapGroup],
+    placed: Mapping[int, MapFlow],
+    marker_of: Mapping[int, tuple[float, float]],
+) -> list[ShownGroup]:
+    """The groups with two organisations or more on the map. Only map flows (`placed`) count:
+    a member whose site is hidden or unknown is neither drawn nor counted."""
+    shown = []
+    for group in groups:
+        members = [placed[i] for i in group.flow_ids if i in placed]
+        organisations = {flow.organisation_id for flow in members}
+        drawn: dict[int, MapFlow] = {}
+        for flow in members:
+            if flow.id in marker_of:
+                drawn.setdefault(flow.organisation_id, flow)
+        if len(drawn) < 2:
+            continue
+        points = tuple(marker_of[flow.id] for flow in drawn.values())
+        centre = (
+            round(sum(x for x, _y in points) / len(points), 6),
+            round(sum(y for _x, y in points) / len(points), 6),
+        )
+        shown.append(
+            ShownGroup(
+                group.direction,
+                group.category,
+                group.score,
+                tuple(drawn.values()),
+                points,
+                centre,
+                len(organisations),
+            )
+        )
+    shown.sort(key=lambda g: (-g.score, g.category, g.members[0].id))
+    return shown
+
+
 def select_content(
-    flows: Iterable[MapFlow], links: Iterable[MapLink], filters: MapFilters
+    flows: Iterable[MapFlow],
+    links: Iterable[MapLink],
+    filters: MapFilters,
+    mutualisations: Iterable[MapGroup] = (),
 ) -> MapContent:
-    """The flows the filters keep, grouped by site, and the links between two of them."""
-    kept = [flow for flow in flows if filters.keeps(flow)]
+    """The flows the filters keep, grouped by site, the links between two of them and the
+    groups with two organisations or more among them."""
+    placed = {flow.id: flow for flow in flows}
+    kept = [flow for flow in placed.values() if filters.keeps(flow)]
     by_id = {flow.id: flow for flow in kept}
     places: dict[tuple[int, float, float], list[MapFlow]] = {}
     for flow in kept:
@@ -187,4 +258,10 @@ def select_content(
         if link.offer_id in by_id and link.need_id in by_id
     ]
     shown.sort(key=lambda link: (-link.score, link.offer.id, link.need.id))
-    return MapContent(tuple(sites), tuple(shown), len(kept), organisations)
+    return MapContent(
+        tuple(sites),
+        tuple(shown),
+        len(kept),
+        organisations,
+        tuple(_shown_groups(mutualisations, placed, marker_of)),
+    )

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from .synergy_map import MapContent, MapFlow, Site
+from .synergy_map import MapContent, MapFlow, ShownGroup, Site
 
 Trace = dict[str, Any]
 Figure = dict[str, Any]
@@ -29,6 +29,7 @@ Figure = dict[str, Any]
 # marker symbol or line dash, so that colour is never the only cue.
 OFFER_COLOUR, NEED_COLOUR, BOTH_COLOUR = "#D55E00", "#0072B2", "#009E73"
 LINK_COLOUR = "#555555"
+GROUP_COLOUR = "#CC79A7"  # Okabe-Ito reddish purple: no other layer uses it
 STRONG_LINK = 70  # score from which a link is drawn as a thick solid line
 COMMUNE_LABELS_MAX = 30  # beyond this many communes, their names would cover the sites
 LABEL_DROP = 0.02  # a commune's name sits this share of the map's height under its sites
@@ -51,6 +52,10 @@ class MapTexts:
     hidden_quantity: str = "quantité cachée"
     hazardous: str = "déchet dangereux"
     more: str = "et %(num)d autres : voir le tableau"
+    shared_collection: str = "Collecte mutualisée suggérée"
+    group_purchase: str = "Achat ou service partagé suggéré"
+    group_members: str = "%(num)d organisations dans le groupe"
+    group_drawn: str = "dont %(num)d sur la carte avec ces filtres"
 
 
 def _text(value: str) -> str:
@@ -147,6 +152,69 @@ def link_traces(content: MapContent, texts: MapTexts) -> list[Trace]:
     return traces
 
 
+def _group_hover(group: ShownGroup, heading: str, texts: MapTexts) -> str:
+    lines = [f"<b>{heading}</b>", _text(group.category)]
+    lines.append(texts.group_members % {"num": group.organisations})
+    if len(group.members) < group.organisations:
+        lines.append(texts.group_drawn % {"num": len(group.members)})
+    names = [_text(flow.organisation) for flow in group.members]
+    lines += names[:HOVER_LINES_MAX]
+    if len(names) > HOVER_LINES_MAX:
+        lines.append(texts.more % {"num": len(names) - HOVER_LINES_MAX})
+    return "<br>".join(lines)
+
+
+def group_traces(content: MapContent, texts: MapTexts) -> list[Trace]:
+    """The suggested mutualisation groups: lines from the group's centre to its members'
+    sites, and a star at the centre whose hover says what the group shares and who is in it.
+    Only members on the map are drawn (see `select_content`)."""
+    kinds = (
+        ("offer", texts.shared_collection, "dashdot"),
+        ("need", texts.group_purchase, "longdash"),
+    )
+    traces: list[Trace] = []
+    for direction, name, dash in kinds:
+        chosen = [group for group in content.groups if group.direction == direction]
+        if not chosen:
+            continue
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for group in chosen:
+            for x, y in group.points:
+                xs += [group.centre[0], x, None]
+                ys += [group.centre[1], y, None]
+        legend = f"groups-{direction}"
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": name,
+                "x": xs,
+                "y": ys,
+                "hoverinfo": "skip",
+                "legendgroup": legend,
+                "line": {"color": GROUP_COLOUR, "dash": dash, "width": 2},
+                "meta": {"layer": "groups", "kind": direction},
+            }
+        )
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": name,
+                "x": [group.centre[0] for group in chosen],
+                "y": [group.centre[1] for group in chosen],
+                "hovertext": [_group_hover(group, name, texts) for group in chosen],
+                "hoverinfo": "text",
+                "legendgroup": legend,
+                "showlegend": False,
+                "marker": {"color": GROUP_COLOUR, "symbol": "star", "size": 14},
+                "meta": {"layer": "groups", "kind": direction},
+            }
+        )
+    return traces
+
+
 def commune_label_traces(content: MapContent, texts: MapTexts) -> list[Trace]:
     """The names of the communes with a site, when few enough to be read."""
     # Under the lowest marker of the commune (its sites may sit on a ring around the centre).
@@ -178,9 +246,9 @@ def commune_label_traces(content: MapContent, texts: MapTexts) -> list[Trace]:
 
 
 Layer = Callable[[MapContent, MapTexts], list[Trace]]
-# Drawn in this order: links under the sites they join, names on top. A new kind of trace
-# (followed synergies between organisations, say) is one more Layer in the list given.
-DEFAULT_LAYERS: tuple[Layer, ...] = (link_traces, site_traces, commune_label_traces)
+# Drawn in this order: links and groups under the sites they join, names on top. A new kind of
+# trace (followed synergies between organisations, say) is one more Layer in the list given.
+DEFAULT_LAYERS: tuple[Layer, ...] = (link_traces, group_traces, site_traces, commune_label_traces)
 
 
 @dataclass(frozen=True)
@@ -192,24 +260,40 @@ class FollowedSynergy:
     active: bool
     organisation_ids: tuple[int, ...]
     organisations: tuple[str, ...] = ()  # their names, for the table beside the map
+    abandoned: bool = False
 
 
 FOLLOWED_COLOUR = "#009E73"
+ABANDONED_COLOUR = "#999999"
 
 
-def followed_layer(synergies: Sequence[FollowedSynergy], active: str, other: str) -> Layer:
+def _band(synergy: FollowedSynergy) -> str:
+    if synergy.abandoned:
+        return "abandoned"
+    return "active" if synergy.active else "other"
+
+
+def followed_layer(
+    synergies: Sequence[FollowedSynergy], active: str, other: str, abandoned: str = ""
+) -> Layer:
     """A layer drawing each followed synergy as lines from its first participant's marker to
-    the others' (thick and solid once active, dashed before); `active` and `other` name the
-    two lines in the legend. Participants not on the map are left out of the drawing."""
+    the others' (thick and solid once active, dashed before, grey and dotted once abandoned);
+    `active`, `other` and `abandoned` name the lines in the legend. Participants not on the
+    map are left out of the drawing."""
+    bands = (
+        ("active", active, FOLLOWED_COLOUR, "solid", 4),
+        ("other", other, FOLLOWED_COLOUR, "dash", 2),
+        ("abandoned", abandoned or other, ABANDONED_COLOUR, "dot", 2),
+    )
 
     def draw(content: MapContent, texts: MapTexts) -> list[Trace]:
         traces = []
-        for name, is_active, dash, width in ((active, True, "solid", 4), (other, False, "dash", 2)):
+        for band, name, colour, dash, width in bands:
             xs: list[float | None] = []
             ys: list[float | None] = []
             hover: list[str | None] = []
             for synergy in synergies:
-                if synergy.active != is_active:
+                if _band(synergy) != band:
                     continue
                 markers = [content.marker_of(org) for org in synergy.organisation_ids]
                 placed = [marker for marker in markers if marker is not None]
@@ -228,8 +312,8 @@ def followed_layer(synergies: Sequence[FollowedSynergy], active: str, other: str
                         "y": ys,
                         "text": hover,
                         "hoverinfo": "text",
-                        "line": {"color": FOLLOWED_COLOUR, "dash": dash, "width": width},
-                        "meta": {"layer": "synergies"},
+                        "line": {"color": colour, "dash": dash, "width": width},
+                        "meta": {"layer": "synergies", "kind": band},
                     }
                 )
         return traces

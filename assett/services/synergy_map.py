@@ -2,7 +2,9 @@
 
 Only flows of organisations that share with the animators are read (services/synergies.py);
 a flow whose organisation hid its site is never placed, not even at its commune's centre: it
-is counted among the flows not shown, and a suggested link to it is not drawn. Sites come from
+is counted among the flows not shown, and a suggested link to it is not drawn. Mutualisation
+groups are drawn from the flows on the map alone: a hidden site takes no part in them, so that
+no group, its centre nor its count of members can tell where it is. Sites come from
 the commune centres shipped in the package (or the exact point the organisation gave); the
 page needs no network.
 """
@@ -18,20 +20,29 @@ from sqlalchemy import select
 from ..domain.flow_reference import category_label, commune_coordinates, default_taxonomy
 from ..domain.flows import FREQUENCY_LABELS, UNIT_LABELS, format_figure
 from ..domain.reference_data import commune_names
-from ..domain.synergy_map import MapContent, MapFilters, MapFlow, MapLink, select_content
+from ..domain.synergy_groups import suggest_groups
+from ..domain.synergy_map import (
+    MapContent,
+    MapFilters,
+    MapFlow,
+    MapGroup,
+    MapLink,
+    select_content,
+)
 from ..domain.synergy_map_figure import (
     FollowedSynergy,
     Layer,
     MapTexts,
     commune_label_traces,
     followed_layer,
+    group_traces,
     link_traces,
     map_figure,
     map_layers,
     site_traces,
 )
-from ..domain.synergy_matching import Reference, suggest_pairs
-from ..domain.synergy_pipeline import STAGE_LABELS
+from ..domain.synergy_matching import FlowPoint, Reference, suggest_pairs
+from ..domain.synergy_pipeline import STAGE_LABELS, STAGES
 from ..extensions import db
 from ..models import Flow, Organisation, Synergy, SynergyParticipant
 from ..reporting.sharing import SHARING_WITH_ANIMATORS
@@ -39,6 +50,7 @@ from .synergies import flow_point, shared_flows
 
 # The best links drawn: beyond a few hundred lines a map is no longer read.
 LINKS_MAX = 300
+GROUPS_MAX = 100
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,7 @@ class MapPage:
     directions: tuple[Choice, ...]
     ignored: tuple[str, ...]  # the names of filter fields whose value was not understood
     followed: tuple[FollowedSynergy, ...] = ()  # synergies followed, drawn between sites
+    stages: tuple[Choice, ...] = ()
 
 
 def map_texts() -> MapTexts:
@@ -82,6 +95,10 @@ def map_texts() -> MapTexts:
         hidden_quantity=_("quantité cachée"),
         hazardous=_("déchet dangereux"),
         more=_("et %(num)d autres flux : voir le tableau"),
+        shared_collection=_("Collecte mutualisée suggérée"),
+        group_purchase=_("Achat ou service partagé suggéré"),
+        group_members=_("%(num)d organisations dans le groupe"),
+        group_drawn=_("dont %(num)d sur la carte avec ces filtres"),
     )
 
 
@@ -119,9 +136,10 @@ def _hazardous(reference: Reference, flow: Flow) -> bool:
     return bool(waste and waste.hazardous)
 
 
-def followed_synergies(territory_id: int) -> tuple[FollowedSynergy, ...]:
-    """The territory's synergies under way or active, with their participants that share with
-    the animators (the others are never drawn)."""
+def followed_synergies(territory_id: int, stage: str = "") -> tuple[FollowedSynergy, ...]:
+    """The territory's synergies at `stage`, or all those not abandoned when no stage is given,
+    with their participants that share with the animators (the others are never drawn)."""
+    at_stage = Synergy.stage == stage if stage else Synergy.stage != "abandonnee"
     rows = db.session.execute(
         select(
             Synergy.id,
@@ -134,7 +152,7 @@ def followed_synergies(territory_id: int) -> tuple[FollowedSynergy, ...]:
         .join(Organisation, Organisation.id == SynergyParticipant.organisation_id)
         .where(
             Synergy.territory_id == territory_id,
-            Synergy.stage != "abandonnee",
+            at_stage,
             Organisation.sharing.in_(SHARING_WITH_ANIMATORS),
         )
         .order_by(Synergy.id, SynergyParticipant.organisation_id)
@@ -145,8 +163,15 @@ def followed_synergies(territory_id: int) -> tuple[FollowedSynergy, ...]:
         entry[2].append(org_id)
         entry[3].append(name)
     return tuple(
-        FollowedSynergy(title, _(STAGE_LABELS[stage]), stage == "active", tuple(ids), tuple(names))
-        for title, stage, ids, names in found.values()
+        FollowedSynergy(
+            title,
+            _(STAGE_LABELS[at]),
+            at == "active",
+            tuple(ids),
+            tuple(names),
+            abandoned=at == "abandonnee",
+        )
+        for title, at, ids, names in found.values()
         if len(ids) >= 2
     )
 
@@ -157,6 +182,7 @@ def territory_map(
     direction: str = "",
     commune: str = "",
     layers: Sequence[Layer] | None = None,
+    stage: str = "",
 ) -> MapPage:
     """The map of the flows shared with the animators, narrowed by the filters given.
 
@@ -197,14 +223,15 @@ def territory_map(
     on_map = {flow.id for flow in drawable}
     reachable = [p for p in pairs if p.offer.id in on_map and p.need.id in on_map]
     links = [MapLink(p.offer.id, p.need.id, p.score, p.explanation) for p in reachable[:LINKS_MAX]]
+    groups = _map_groups([point for point in points if point.id in on_map], reference)
 
-    groups = sorted({flow.group for flow in drawable})
-    group_choices = tuple(Choice(key, group_label(key)) for key in groups)
+    keys = sorted({flow.group for flow in drawable})
+    group_choices = tuple(Choice(key, group_label(key)) for key in keys)
     communes = sorted({(flow.commune, flow.commune_code) for flow in drawable})
     commune_choices = tuple(Choice(code, name) for name, code in communes)
     direction_choices = (Choice("offer", _("Offres")), Choice("need", _("Besoins")))
     ignored = []
-    if group and group not in groups:
+    if group and group not in keys:
         ignored.append(_("Catégorie"))
         group = ""
     if direction and direction not in ("offer", "need"):
@@ -213,13 +240,18 @@ def territory_map(
     if commune and all(commune != code for _name, code in communes):
         ignored.append(_("Commune"))
         commune = ""
-    filters = MapFilters(group=group, direction=direction, commune=commune)
-    content = select_content(drawable, links, filters)
+    if stage and stage not in STAGES:
+        ignored.append(_("Étape"))
+        stage = ""
+    filters = MapFilters(group=group, direction=direction, commune=commune, stage=stage)
+    content = select_content(drawable, links, filters, groups)
     texts = map_texts()
-    followed = followed_synergies(territory_id)
+    followed = followed_synergies(territory_id, stage)
     if layers is None:
-        synergies = followed_layer(followed, _("Synergie active"), _("Synergie en cours"))
-        layers = (link_traces, synergies, site_traces, commune_label_traces)
+        synergies = followed_layer(
+            followed, _("Synergie active"), _("Synergie en cours"), _("Synergie abandonnée")
+        )
+        layers = (link_traces, group_traces, synergies, site_traces, commune_label_traces)
     figure = map_figure(map_layers(content, texts, layers), texts)
     return MapPage(
         figure=figure,
@@ -237,4 +269,18 @@ def territory_map(
         directions=direction_choices,
         ignored=tuple(ignored),
         followed=followed,
+        stages=tuple(Choice(key, _(STAGE_LABELS[key])) for key in STAGES),
     )
+
+
+def _map_groups(points: Sequence[FlowPoint], reference: Reference) -> list[MapGroup]:
+    """The mutualisation groups among flows on the map (never one whose site is hidden)."""
+    return [
+        MapGroup(
+            group.direction,
+            category_label(group.kind, group.code),
+            tuple(member.id for member in group.members),
+            group.score,
+        )
+        for group in suggest_groups(points, reference)[:GROUPS_MAX]
+    ]

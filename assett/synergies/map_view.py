@@ -21,10 +21,15 @@ def _arg(name: str) -> str:
 @bp.get("/t/<slug>/animation/synergies/carte")
 @login_required
 def synergy_map_page(slug: str) -> str:
-    """Sites, offers and needs, and the suggested links, drawn with no network."""
+    """Sites, offers and needs, suggested links and groups, and followed synergies, drawn with
+    no network; filtered by category, direction, commune and the followed synergies' stage."""
     territory = require_territory_role(slug, *ROLES)
     data = synergy_map.territory_map(
-        territory.id, group=_arg("categorie"), direction=_arg("sens"), commune=_arg("commune")
+        territory.id,
+        group=_arg("categorie"),
+        direction=_arg("sens"),
+        commune=_arg("commune"),
+        stage=_arg("etape"),
     )
     return render_template(
         "synergies/map.html",

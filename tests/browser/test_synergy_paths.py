@@ -138,8 +138,10 @@ def test_the_animator_reads_a_ranked_explained_suggestion_then_the_map_with_no_o
     page.wait_for_selector("#carte[data-plotly-ready]")
     rows = page.locator(".synergy-map-table tbody tr").count()
     markers = page.locator("#carte .scatterlayer .trace .points path").count()
+    groups = page.locator("#groupes-titre + p + table tbody tr").count()
     assert rows > 5
-    assert markers == rows  # one marker per site, one row per site
+    assert groups >= 1  # the demo's suggested mutualisation groups
+    assert markers == rows + groups  # one marker per site (one row each), one star per group
     assert page.locator("#carte .scatterlayer .trace .js-line").count() >= 1  # suggested links
     assert page.locator("#liens-titre + table tbody tr").count() >= 1
     keep_screenshot(page, "map-desktop")
@@ -182,6 +184,45 @@ def test_the_map_reads_on_a_375_px_phone_with_no_sideways_scroll(
     page.screenshot(path=str(SHOTS / "synmap-suggestions-phone-table.png"))
     assert outside(asked) == []
     context.close()
+
+
+def test_a_mutualisation_group_says_what_it_shares_and_the_stage_filter_redraws_the_map(
+    demo_server: LiveServer, page: Any
+) -> None:
+    log_in(page, demo_server.url, DEMO_LOGINS["animator"], DEMO_PASSWORD)
+    page.goto(f"{demo_server.url}/t/demo/animation/synergies/carte")
+    page.wait_for_selector("#carte[data-plotly-ready]")
+    legend = page.locator("#carte .legend").first.text_content() or ""
+    assert "Collecte mutualisée suggérée" in legend
+    assert "Achat ou service partagé suggéré" in legend
+
+    shown = page.evaluate(
+        """() => {
+            const map = document.getElementById("carte");
+            for (const [curve, trace] of map.data.entries()) {
+                if (trace.meta.layer === "groups" && trace.mode === "markers") {
+                    Plotly.Fx.hover(map, [{curveNumber: curve, pointNumber: 0}]);
+                    return true;
+                }
+            }
+            return false;
+        }"""
+    )
+    assert shown
+    label = page.locator("#carte .hoverlayer .hovertext", has_text="dans le groupe")
+    label.first.wait_for()
+    assert re.search(r"\d+ organisations dans le groupe", label.first.text_content() or "")
+
+    page.select_option("select[name=etape]", value="active")
+    page.get_by_role("button", name="Appliquer les filtres").click()
+    page.wait_for_selector("#carte[data-plotly-ready]")
+    kinds = page.evaluate(
+        """() => document.getElementById("carte").data
+            .filter((t) => t.meta.layer === "synergies").map((t) => t.meta.kind)"""
+    )
+    assert kinds == ["active"]
+    assert page.locator("#suivies-titre + table tbody tr").count() == 1
+    assert page.js_errors == []
 
 
 HOSTILE = '<img src=x onerror="window.pwned=1"> <b>Gras</b> & Cie'

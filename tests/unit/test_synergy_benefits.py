@@ -41,6 +41,30 @@ def test_the_shipped_factors_each_cite_a_source_and_cover_waste_water_and_energy
     assert "ADEME" in factors["gaz_naturel"].source
 
 
+def test_every_shipped_factor_has_a_source_and_a_year_and_none_is_left_to_check() -> None:
+    factors = shipped_factors()
+
+    for factor in factors.values():
+        assert len(factor.source) > 40, factor.key  # a named publication, not a word
+        assert factor.year is not None, factor.key
+        assert 1990 <= factor.year <= 2100, factor.key
+        for text in (factor.source, factor.note, factor.label):
+            assert "à vérifier" not in text.lower(), factor.key
+    # The values checked against their sources (see the YAML for each source).
+    assert factors["dechets_detournes"].value == pytest.approx(0.412)
+    assert factors["electricite"].value == pytest.approx(0.0569)
+    assert factors["electricite"].year == 2021
+    # A value that could not be confirmed says so in its note.
+    assert "non confirmée" in factors["eau_potable"].note
+
+
+def test_the_factors_file_refuses_a_year_that_is_not_one() -> None:
+    base = "factors: {a: {value: 1, applies_to: %s, source: s, year: %s}}"
+    for bad in ("1850", "'2021'", "2021.5", "true"):
+        with pytest.raises(ValueError, match="l'année de « a » va de 1990 à 2100"):
+            parse_factors(base % ("waste", bad))
+
+
 def test_co2e_sums_tonnes_water_and_energy_by_their_factors() -> None:
     benefits = Benefits(tonnes=10, water_m3=1000, energy_mwh=100, energy_factor="power")
 
