@@ -30,6 +30,10 @@ ENV_KEYS: dict[str, str] = {
     "ASSETT_DEFAULT_TERRITORY": "DEFAULT_TERRITORY",
     "ASSETT_ACCOUNT_RETENTION_DAYS": "ACCOUNT_RETENTION_DAYS",
     "ASSETT_ACCOUNT_RETENTION_NOTICE_DAYS": "ACCOUNT_RETENTION_NOTICE_DAYS",
+    "ASSETT_PROCONNECT_DISCOVERY_URL": "PROCONNECT_DISCOVERY_URL",
+    "ASSETT_PROCONNECT_CLIENT_ID": "PROCONNECT_CLIENT_ID",
+    "ASSETT_PROCONNECT_CLIENT_SECRET": "PROCONNECT_CLIENT_SECRET",
+    "ASSETT_PROCONNECT_SCOPE": "PROCONNECT_SCOPE",
 }
 
 BOOL_KEYS = {"SESSION_COOKIE_SECURE", "SMTP_STARTTLS"}
@@ -116,6 +120,14 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "EVIDENCE_MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "DEFAULT_TERRITORY": "demo",
+        # ProConnect (OpenID Connect): shown on the login page only when all three are set.
+        "PROCONNECT_DISCOVERY_URL": None,
+        "PROCONNECT_CLIENT_ID": None,
+        "PROCONNECT_CLIENT_SECRET": None,
+        "PROCONNECT_SCOPE": "openid email given_name usual_name siret",
+        # Seconds: calls to the provider; how long its discovery document and keys are kept.
+        "PROCONNECT_TIMEOUT": 10,
+        "PROCONNECT_CACHE_SECONDS": 3600,
         "QUESTIONNAIRES_DIR": str(Path(__file__).resolve().parent.parent / "questionnaires"),
     }
 
