@@ -21,6 +21,7 @@ from werkzeug.test import TestResponse
 from assett.extensions import db
 from assett.models import Membership, OidcIdentity, TerritoryRole, User, UserSession
 from assett.services import oidc_client
+from assett.services.data_rights import delete_account
 
 from . import factories
 from .oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider, running_provider
@@ -486,3 +487,15 @@ def test_a_proconnect_login_adds_no_cookie(
     back_to_app(client, callback)
     names = {cookie.key for cookie in client._cookies.values()}
     assert names == {"assett_session"}
+
+
+def test_deleting_the_account_deletes_its_proconnect_identity(
+    client: FlaskClient, provider: Provider, world: factories.World
+) -> None:
+    log_in_through(client)
+    user = logged_in_user(client)
+    assert user is not None
+    user_id = user.id
+    delete_account(user, {})
+    remaining = select(func.count()).where(OidcIdentity.user_id == user_id)
+    assert db.session.scalar(remaining) == 0
