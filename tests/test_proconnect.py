@@ -8,6 +8,7 @@ app itself reaches the provider over HTTP for discovery, keys, token and userinf
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,14 +19,17 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
+from assett import create_app
 from assett.extensions import db
 from assett.models import Membership, OidcIdentity, TerritoryRole, User, UserSession
 from assett.services import oidc_client
 from assett.services.data_rights import delete_account
 
 from . import factories
+from .conftest import test_config
 from .oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider, running_provider
 
+PROCONNECT_KEYS = ("PROCONNECT_DISCOVERY_URL", "PROCONNECT_CLIENT_ID", "PROCONNECT_CLIENT_SECRET")
 SIRET_OF_ORG = "73282932000074"
 UNKNOWN_SIRET = "35600000000048"
 
@@ -499,3 +503,24 @@ def test_deleting_the_account_deletes_its_proconnect_identity(
     delete_account(user, {})
     remaining = select(func.count()).where(OidcIdentity.user_id == user_id)
     assert db.session.scalar(remaining) == 0
+
+
+@pytest.mark.real_commits
+def test_a_login_started_by_one_process_is_finished_by_another(
+    app: Flask, provider: Provider, tmp_path: Path
+) -> None:
+    factories.make_territory()
+    shared = ("SQLALCHEMY_DATABASE_URI", *PROCONNECT_KEYS)
+    second = create_app(test_config(tmp_path, **{key: app.config[key] for key in shared}))
+    try:
+        first_client, second_client = app.test_client(), second.test_client()
+        callback = to_provider(first_client)
+        cookie = first_client.get_cookie("assett_session")
+        assert cookie is not None
+        second_client.set_cookie("assett_session", cookie.value, domain="localhost")
+        response = back_to_app(second_client, callback)
+        assert response.status_code == 302
+        assert counts() == (1, 1)
+    finally:
+        with second.app_context():
+            db.engine.dispose()
