@@ -75,7 +75,7 @@ def _error(error: str, status: int = 400) -> tuple[Response, int]:
     return jsonify({"error": error}), status
 
 
-def build_app(provider: Provider) -> Flask:  # noqa: C901 - one closure per endpoint
+def build_app(provider: Provider) -> Flask:
     """The provider's endpoints, over `provider`'s state."""
     app = Flask("oidc_provider")
 

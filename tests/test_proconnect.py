@@ -1,35 +1,38 @@
-"""Log in with ProConnect, end to end against the OpenID provider of tests/oidc_provider.py.
-
-The test client is the browser: it follows the app's redirect to the provider with `requests`
-(the provider runs on a real port), then brings the provider's redirect back to the app. The
-app itself reaches the provider over HTTP for discovery, keys, token and userinfo.
-"""
+"""Log in with ProConnect, end to end against the OpenID provider of tests/oidc_provider.py:
+accounts created and linked, the SIRET offer, logout at the provider, configuration."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
-from werkzeug.test import TestResponse
 
 from assett import create_app
 from assett.extensions import db
-from assett.models import Membership, OidcIdentity, TerritoryRole, User, UserSession
+from assett.models import Membership, OidcIdentity, TerritoryRole, UserSession
 from assett.services import oidc_client
 from assett.services.data_rights import delete_account
 
 from . import factories
 from .conftest import test_config
 from .oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider, running_provider
+from .proconnect_flow import (
+    PROCONNECT_KEYS,
+    back_to_app,
+    claims_of,
+    configured,
+    counts,
+    log_in_through,
+    logged_in_user,
+    to_provider,
+)
 
-PROCONNECT_KEYS = ("PROCONNECT_DISCOVERY_URL", "PROCONNECT_CLIENT_ID", "PROCONNECT_CLIENT_SECRET")
 SIRET_OF_ORG = "73282932000074"
 UNKNOWN_SIRET = "35600000000048"
 
@@ -43,65 +46,7 @@ def _served_provider() -> Iterator[Provider]:
 @pytest.fixture
 def provider(_served_provider: Provider, app: Flask) -> Iterator[Provider]:
     """The provider, fresh for each test, configured as the app's ProConnect."""
-    provider = _served_provider
-    provider.tamper = None
-    provider.userinfo_as_jwt = False
-    provider.authorizations.clear()
-    provider.logouts.clear()
-    provider.issued_id_tokens.clear()
-    provider.next_claims = claims_of("claire@mairie.example.fr")
-    app.config.update(
-        PROCONNECT_DISCOVERY_URL=provider.discovery_url,
-        PROCONNECT_CLIENT_ID=CLIENT_ID,
-        PROCONNECT_CLIENT_SECRET=CLIENT_SECRET,
-        PROCONNECT_TIMEOUT=5,
-    )
-    oidc_client.clear_cache()
-    yield provider
-    oidc_client.clear_cache()
-
-
-def claims_of(email: str, **extra: Any) -> dict[str, Any]:
-    claims = {
-        "sub": f"sub-{email}",
-        "email": email,
-        "email_verified": True,
-        "given_name": "Claire",
-        "usual_name": "Dupont",
-    }
-    claims.update(extra)
-    return claims
-
-
-def to_provider(client: FlaskClient, start: str = "/connexion/proconnect") -> str:
-    """Start a login; return the callback URL the provider sends the browser back to."""
-    response = client.get(start)
-    assert response.status_code == 302
-    at_provider = requests.get(response.headers["Location"], allow_redirects=False, timeout=5)
-    assert at_provider.status_code == 302, at_provider.text
-    return at_provider.headers["Location"]
-
-
-def back_to_app(client: FlaskClient, callback: str) -> TestResponse:
-    parts = urlsplit(callback)
-    return client.get(f"{parts.path}?{parts.query}")
-
-
-def log_in_through(client: FlaskClient) -> TestResponse:
-    return back_to_app(client, to_provider(client))
-
-
-def counts() -> tuple[int, int]:
-    users = db.session.scalar(select(func.count(User.id)))
-    identities = db.session.scalar(select(func.count(OidcIdentity.id)))
-    return users or 0, identities or 0
-
-
-def logged_in_user(client: FlaskClient) -> User | None:
-    with client.session_transaction() as session:
-        session_id = session.get("_user_id")
-    record = db.session.get(UserSession, session_id) if session_id else None
-    return record.user if record else None
+    yield from configured(_served_provider, app)
 
 
 # --- Logging in ---------------------------------------------------------------------------------
@@ -267,135 +212,6 @@ def test_a_password_login_logs_out_without_visiting_the_provider(
     assert provider.logouts == []
 
 
-# --- Tampered answers ---------------------------------------------------------------------------
-
-
-def assert_refused(response: TestResponse, before: tuple[int, int], client: FlaskClient) -> None:
-    assert response.status_code == 400
-    text = response.get_data(as_text=True)
-    assert "Connexion avec ProConnect impossible" in text
-    assert "Aucun compte n'a été créé ni modifié." in text
-    assert counts() == before
-    assert logged_in_user(client) is None
-
-
-@pytest.mark.parametrize(
-    ("tamper", "reason"),
-    [
-        ("wrong_nonce", "ID token claims: nonce"),
-        ("bad_signature", "signature: BadSignatureError"),
-        ("expired", "ID token claims: exp"),
-        ("unknown_issuer", "ID token claims: iss"),
-        ("wrong_audience", "ID token claims: aud"),
-    ],
-)
-def test_a_tampered_id_token_is_refused_and_nothing_is_created(
-    client: FlaskClient,
-    provider: Provider,
-    world: factories.World,
-    caplog: pytest.LogCaptureFixture,
-    tamper: str,
-    reason: str,
-) -> None:
-    provider.tamper = tamper
-    before = counts()
-    assert_refused(log_in_through(client), before, client)
-    assert reason in caplog.text
-
-
-@pytest.mark.parametrize(
-    ("tamper", "as_jwt", "reason"),
-    [
-        ("userinfo_bad_signature", True, "signature: BadSignatureError"),
-        ("userinfo_other_subject", True, "userinfo subject differs"),
-        ("userinfo_other_subject", False, "userinfo subject differs"),
-    ],
-)
-def test_a_tampered_userinfo_is_refused(
-    client: FlaskClient,
-    provider: Provider,
-    world: factories.World,
-    caplog: pytest.LogCaptureFixture,
-    tamper: str,
-    as_jwt: bool,
-    reason: str,
-) -> None:
-    provider.userinfo_as_jwt = as_jwt
-    provider.tamper = tamper
-    before = counts()
-    assert_refused(log_in_through(client), before, client)
-    assert reason in caplog.text
-
-
-def test_a_wrong_state_is_refused(
-    client: FlaskClient,
-    provider: Provider,
-    world: factories.World,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    callback = to_provider(client)
-    code = parse_qs(urlsplit(callback).query)["code"][0]
-    before = counts()
-    response = client.get(f"/connexion/proconnect/retour?code={code}&state=forged")
-    assert_refused(response, before, client)
-    assert "state mismatch" in caplog.text
-
-
-def test_a_replayed_callback_is_refused(
-    app: Flask,
-    client: FlaskClient,
-    provider: Provider,
-    world: factories.World,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    callback = to_provider(client)
-    assert back_to_app(client, callback).status_code == 302
-    client.post("/deconnexion")
-    before = counts()
-    assert_refused(back_to_app(client, callback), before, client)
-    # Another browser replaying the same code with a state of its own: the provider refuses it.
-    other = app.test_client()
-    fresh = to_provider(other)
-    state = parse_qs(urlsplit(fresh).query)["state"][0]
-    code = parse_qs(urlsplit(callback).query)["code"][0]
-    response = other.get(f"/connexion/proconnect/retour?code={code}&state={state}")
-    assert_refused(response, before, other)
-    assert "no pending login" in caplog.text
-    assert "token endpoint: invalid_grant" in caplog.text
-
-
-def test_a_callback_without_a_login_started_is_refused(
-    client: FlaskClient, provider: Provider, world: factories.World
-) -> None:
-    before = counts()
-    response = client.get("/connexion/proconnect/retour?code=x&state=y")
-    assert_refused(response, before, client)
-    assert "recommencez" in response.get_data(as_text=True)
-
-
-def test_an_error_from_the_provider_is_shown_plainly(
-    client: FlaskClient, provider: Provider, world: factories.World
-) -> None:
-    to_provider(client)
-    before = counts()
-    response = client.get("/connexion/proconnect/retour?error=access_denied&state=x")
-    assert_refused(response, before, client)
-
-
-def test_an_unreachable_provider_gives_a_clear_page(
-    app: Flask, client: FlaskClient, world: factories.World
-) -> None:
-    app.config.update(
-        PROCONNECT_DISCOVERY_URL="http://127.0.0.1:1/.well-known/openid-configuration",
-        PROCONNECT_CLIENT_ID=CLIENT_ID,
-        PROCONNECT_CLIENT_SECRET=CLIENT_SECRET,
-    )
-    oidc_client.clear_cache()
-    response = client.get("/connexion/proconnect")
-    assert response.status_code == 400
-    assert "ProConnect ne répond pas" in response.get_data(as_text=True)
-
-
 # --- Configuration ------------------------------------------------------------------------------
 
 
@@ -428,46 +244,6 @@ def test_discovery_and_keys_are_fetched_once_per_process(
     provider.next_claims = claims_of("autre@mairie.example.fr")
     log_in_through(second)
     assert oidc_client.metadata(settings) is cached
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        "",
-        "state=&code=",
-        "code=" + "x" * 5000 + "&state=" + "y" * 5000,
-        "code=%00&state=%00",
-        "code=a&code=b&state=c&state=d",
-        "error=" + "<script>" * 50,
-        "state=%C3%A9t%C3%A9&code=%F0%9F%92%A5",
-        "state=%FF%FE&code=%FF",
-    ],
-)
-def test_hostile_callback_parameters_get_the_clear_page(
-    client: FlaskClient, provider: Provider, world: factories.World, query: str
-) -> None:
-    to_provider(client)
-    before = counts()
-    response = client.get(f"/connexion/proconnect/retour?{query}")
-    assert_refused(response, before, client)
-    assert "<script>" not in response.get_data(as_text=True)
-
-
-def test_a_next_outside_the_site_is_dropped(
-    client: FlaskClient, provider: Provider, world: factories.World
-) -> None:
-    callback = to_provider(client, "/connexion/proconnect?next=//evil.example/x")
-    response = back_to_app(client, callback)
-    assert response.status_code == 302
-    assert urlsplit(response.headers["Location"]).netloc in {"", "localhost"}
-
-
-def test_a_safe_next_is_followed_after_login(
-    app: Flask, provider: Provider, world: factories.World
-) -> None:
-    client = app.test_client()
-    response = back_to_app(client, to_provider(client, "/connexion/proconnect?next=/compte"))
-    assert urlsplit(response.headers["Location"]).path == "/compte"
 
 
 def test_the_privacy_page_says_what_the_session_cookie_keeps_for_proconnect(
