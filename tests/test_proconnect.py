@@ -300,3 +300,17 @@ def test_a_login_started_by_one_process_is_finished_by_another(
     finally:
         with second.app_context():
             db.engine.dispose()
+
+
+def test_a_login_from_a_territorys_sign_up_page_looks_the_siret_up_there(
+    client: FlaskClient, provider: Provider, world: factories.World
+) -> None:
+    world.foreign_org.siret = SIRET_OF_ORG
+    db.session.commit()
+    page = client.get("/t/autre/inscription").get_data(as_text=True)
+    assert "/connexion/proconnect?territoire=autre" in page
+    provider.next_claims = claims_of("scieur@val.example", siret=SIRET_OF_ORG)
+    response = back_to_app(client, to_provider(client, "/connexion/proconnect?territoire=autre"))
+    offer = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"/o/{world.foreign_org.id}/demander-a-rejoindre" in offer
+    assert "Autre territoire" in offer

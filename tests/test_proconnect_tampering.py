@@ -191,3 +191,15 @@ def test_a_safe_next_is_followed_after_login(
     client = app.test_client()
     response = back_to_app(client, to_provider(client, "/connexion/proconnect?next=/compte"))
     assert urlsplit(response.headers["Location"]).path == "/compte"
+
+
+def test_a_subject_longer_than_the_standard_allows_is_refused(
+    client: FlaskClient,
+    provider: Provider,
+    world: factories.World,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    provider.next_claims = {**provider.next_claims, "sub": "s" * 256}
+    before = counts()
+    assert_refused(log_in_through(client), before, client)
+    assert "ID token claims: sub" in caplog.text

@@ -53,6 +53,8 @@ def proconnect_login() -> Page:
         log.warning("ProConnect login not started: %s", error.reason)
         return _failure(error.message)
     pending["next"] = next_url or ""
+    # The territory whose sign-up page the login started from: where the SIRET is looked up.
+    pending["territory"] = (request.args.get("territoire") or "")[:64]
     session[PENDING_KEY] = pending
     return redirect(url)
 
@@ -81,7 +83,7 @@ def proconnect_callback() -> Page:
         flash(_("Votre compte est désormais relié à ProConnect."), "success")
     next_url = safe_next(str(pending.get("next") or "")) if pending else None
     if login.siret:
-        session[SIRET_KEY] = login.siret
+        session[SIRET_KEY] = [login.siret, str(pending.get("territory") or "") if pending else ""]
         return redirect(url_for("auth.proconnect_organisation"))
     return redirect(next_url or url_for("main.home"))
 
@@ -90,10 +92,11 @@ def proconnect_callback() -> Page:
 @login_required
 def proconnect_organisation() -> Page:
     """Offer to join the organisation of the SIRET ProConnect gave, or to create it."""
-    siret = session.pop(SIRET_KEY, None)
-    if not isinstance(siret, str):
+    kept = session.pop(SIRET_KEY, None)
+    if not isinstance(kept, list) or len(kept) != 2:
         return redirect(url_for("main.home"))
-    offer = proconnect.siret_proposal(current_user, siret)
+    siret, territory_slug = str(kept[0]), str(kept[1])
+    offer = proconnect.siret_proposal(current_user, siret, territory_slug or None)
     if offer.is_member:
         return redirect(url_for("main.home"))
     return render_template("auth/proconnect_organisation.html", offer=offer)

@@ -92,7 +92,13 @@ def signup(slug: str) -> Page:
             _add_error(form, error)
         else:
             return render_template("auth/signup_sent.html", territory=territory, address=address)
-    return _render("auth/signup.html", form, territory=territory, next_url=next_url)
+    return _render(
+        "auth/signup.html",
+        form,
+        territory=territory,
+        next_url=next_url,
+        proconnect=oidc_client.settings_from(current_app.config) is not None,
+    )
 
 
 @bp.route("/t/<slug>/inscription/<token>", methods=["GET", "POST"])

@@ -134,6 +134,8 @@ def metadata(settings: ProviderSettings) -> dict[str, Any]:
     for key in ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri"):
         if not isinstance(data.get(key), str):
             raise _unreachable(f"discovery document without {key}")
+    if len(data["issuer"]) > 255:  # OidcIdentity.issuer is String(255)
+        raise _unreachable("discovery document with an issuer over 255 characters")
     with _lock:
         _metadata[settings.discovery_url] = (now + settings.cache_seconds, data)
     return data
@@ -210,7 +212,8 @@ def _check_id_token(
         "azp": len(audiences) > 1 and claims.get("azp") != settings.client_id,
         "exp": not isinstance(claims.get("exp"), int | float) or claims["exp"] + LEEWAY < now,
         "iat": not isinstance(claims.get("iat"), int | float) or claims["iat"] - LEEWAY > now,
-        "sub": not isinstance(claims.get("sub"), str) or not claims["sub"],
+        # OpenID Connect caps the subject at 255 ASCII characters, as our column does.
+        "sub": not isinstance(claims.get("sub"), str) or not 0 < len(claims["sub"]) <= 255,
         "nonce": not hmac.compare_digest(str(claims.get("nonce", "")), nonce),
     }
     wrong = [name for name, bad in problems.items() if bad]

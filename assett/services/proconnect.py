@@ -131,8 +131,15 @@ def log_in_identity(issuer: str, subject: str, claims: Mapping[str, Any]) -> Pro
     return ProConnectLogin(user, outcome, siret)
 
 
-def _territory_of(user: User) -> Territory | None:
-    """The territory the user works in: their organisations', their roles', or the default."""
+def _territory_of(user: User, slug: str | None) -> Territory | None:
+    """The territory the login started from, else the user's organisations', their roles',
+    or the default one."""
+    if slug:
+        chosen: Territory | None = db.session.scalar(
+            select(Territory).where(Territory.slug == slug, Territory.is_active.is_(True))
+        )
+        if chosen is not None:
+            return chosen
     for membership in user.memberships:
         return membership.organisation.territory
     for role in user.territory_roles:
@@ -140,7 +147,7 @@ def _territory_of(user: User) -> Territory | None:
     return signup_territory()
 
 
-def siret_proposal(user: User, siret: str) -> SiretProposal:
+def siret_proposal(user: User, siret: str, territory_slug: str | None = None) -> SiretProposal:
     """Find the organisation with this SIRET in the user's territory, if any."""
     is_member = db.session.scalar(
         select(Membership.id)
@@ -148,7 +155,7 @@ def siret_proposal(user: User, siret: str) -> SiretProposal:
         .where(Membership.user_id == user.id, Organisation.siret == siret)
         .limit(1)
     )
-    territory = _territory_of(user)
+    territory = _territory_of(user, territory_slug)
     organisation = siret_holder(territory.id, siret) if territory is not None else None
     return SiretProposal(
         siret=siret, territory=territory, organisation=organisation, is_member=bool(is_member)
