@@ -33,6 +33,10 @@ ENV_KEYS: dict[str, str] = {
     "ASSETT_COMPANY_SEARCH_ENABLED": "COMPANY_SEARCH_ENABLED",
     "ASSETT_COMPANY_SEARCH_URL": "COMPANY_SEARCH_URL",
     "ASSETT_COMPANY_SEARCH_TIMEOUT": "COMPANY_SEARCH_TIMEOUT",
+    "ASSETT_PROCONNECT_DISCOVERY_URL": "PROCONNECT_DISCOVERY_URL",
+    "ASSETT_PROCONNECT_CLIENT_ID": "PROCONNECT_CLIENT_ID",
+    "ASSETT_PROCONNECT_CLIENT_SECRET": "PROCONNECT_CLIENT_SECRET",
+    "ASSETT_PROCONNECT_SCOPE": "PROCONNECT_SCOPE",
 }
 
 BOOL_KEYS = {"SESSION_COOKIE_SECURE", "SMTP_STARTTLS", "COMPANY_SEARCH_ENABLED"}
@@ -131,6 +135,14 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "COMPANY_SEARCH_CACHE_SECONDS": 24 * 3600,
         # Look-ups of a SIRET from the profile forms, per user.
         "SIRET_LOOKUP_RATE_LIMIT": "30 per minute;300 per day",
+        # ProConnect (OpenID Connect): shown on the login page only when all three are set.
+        "PROCONNECT_DISCOVERY_URL": None,
+        "PROCONNECT_CLIENT_ID": None,
+        "PROCONNECT_CLIENT_SECRET": None,
+        "PROCONNECT_SCOPE": "openid email given_name usual_name siret",
+        # Seconds: calls to the provider; how long its discovery document and keys are kept.
+        "PROCONNECT_TIMEOUT": 10,
+        "PROCONNECT_CACHE_SECONDS": 3600,
         "QUESTIONNAIRES_DIR": str(Path(__file__).resolve().parent.parent / "questionnaires"),
     }
 

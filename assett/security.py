@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, current_app
 from flask_babel import gettext as _
 from werkzeug.exceptions import SecurityError
@@ -26,10 +28,22 @@ CONTENT_SECURITY_POLICY = "; ".join(
 HSTS_MAX_AGE = 365 * 24 * 3600
 
 
+def content_security_policy(provider_url: str | None) -> str:
+    """The policy; with ProConnect, forms may also lead to its origin (logout there)."""
+    parts = urlsplit(provider_url or "")
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return CONTENT_SECURITY_POLICY
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return CONTENT_SECURITY_POLICY.replace("form-action 'self'", f"form-action 'self' {origin}")
+
+
 def add_security_headers(response: Response) -> Response:
     """Set the headers every page carries."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault(
+        "Content-Security-Policy",
+        content_security_policy(current_app.config.get("PROCONNECT_DISCOVERY_URL")),
+    )
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")

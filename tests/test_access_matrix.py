@@ -78,6 +78,11 @@ MATRIX: dict[str, str] = {
     "auth.signup_confirm": "400 302 302 302 302 302 302",
     "auth.login": "200 302 302 302 302 302 302",
     "auth.logout": "302 - - - - - -",
+    # ProConnect: not configured here, so its login and callback do not exist
+    "auth.proconnect_login": "404 404 404 404 404 404 404",
+    "auth.proconnect_callback": "404 404 404 404 404 404 404",
+    "auth.proconnect_organisation": "login 302 302 302 302 302 302",
+    "auth.proconnect_logged_out": "302 302 302 302 302 302 302",
     "auth.forgot_password": "200 200 200 200 200 200 200",
     "auth.reset_password": "200 200 200 200 200 200 200",
     "auth.account": "login 200 200 200 200 200 200",

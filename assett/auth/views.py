@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
@@ -13,8 +14,9 @@ from werkzeug.wrappers import Response
 from .. import rate_limits as limits
 from ..access import territory_or_404
 from ..models import User
-from ..services import accounts
+from ..services import accounts, oidc_client
 from ..services.errors import ServiceError
+from ..services.mail import absolute_url
 from ..services.sessions import end_session, start_session
 from . import bp
 from .account_views import account_page
@@ -28,6 +30,11 @@ from .forms import (
 )
 
 Page = str | tuple[str, int] | Response
+
+# Session keys of a ProConnect login: the ID token (the provider's logout needs it as a hint)
+# and the state of a logout sent to the provider.
+ID_TOKEN_KEY = "proconnect_id_token"  # noqa: S105 - a session key, not a secret
+LOGOUT_STATE_KEY = "proconnect_logout_state"
 
 
 def _log_in(user: User) -> None:
@@ -85,7 +92,13 @@ def signup(slug: str) -> Page:
             _add_error(form, error)
         else:
             return render_template("auth/signup_sent.html", territory=territory, address=address)
-    return _render("auth/signup.html", form, territory=territory, next_url=next_url)
+    return _render(
+        "auth/signup.html",
+        form,
+        territory=territory,
+        next_url=next_url,
+        proconnect=oidc_client.settings_from(current_app.config) is not None,
+    )
 
 
 @bp.route("/t/<slug>/inscription/<token>", methods=["GET", "POST"])
@@ -135,16 +148,31 @@ def login() -> Page:
             return redirect(next_url or url_for("main.home"))
         form.form_errors.append(_("Adresse e-mail ou mot de passe incorrect."))
     return _render(
-        "auth/login.html", form, next_url=next_url, signup_territory=accounts.signup_territory()
+        "auth/login.html",
+        form,
+        next_url=next_url,
+        signup_territory=accounts.signup_territory(),
+        proconnect=oidc_client.settings_from(current_app.config) is not None,
     )
 
 
 @bp.post("/deconnexion")
 def logout() -> Response:
-    """End the server-side session, so the cookie is worthless even if copied."""
+    """End the server-side session, so the cookie is worthless even if copied; after a
+    ProConnect login, end the provider's session too."""
+    id_token = session.pop(ID_TOKEN_KEY, None)
     if current_user.is_authenticated:
         end_session(current_user)
         flash(_("Vous êtes déconnecté."), "success")
+    settings = oidc_client.settings_from(current_app.config)
+    if isinstance(id_token, str) and settings is not None:
+        state = secrets.token_urlsafe(24)
+        url = oidc_client.end_session_url(
+            settings, id_token, absolute_url("auth.proconnect_logged_out"), state
+        )
+        if url is not None:
+            session[LOGOUT_STATE_KEY] = state
+            return redirect(url)
     return redirect(url_for("main.index"))
 
 

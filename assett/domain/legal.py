@@ -139,7 +139,13 @@ class Purpose:
     retention: str
 
 
-def purposes(account_days: int, notice_days: int) -> list[Purpose]:
+PROCONNECT_DATA = (
+    " ; avec ProConnect : l'identifiant de la personne chez ProConnect (émetteur et "
+    "sujet), le SIRET transmis, seulement pour proposer l'organisation (non conservé)"
+)
+
+
+def purposes(account_days: int, notice_days: int, proconnect: bool = False) -> list[Purpose]:
     """The processing's purposes, with the installation's retention periods."""
     years = format_number(account_days / 365)
     return [
@@ -147,9 +153,11 @@ def purposes(account_days: int, notice_days: int) -> list[Purpose]:
             name="Comptes et connexion",
             basis="Mission d'intérêt public de la collectivité (RGPD, art. 6.1.e)",
             data="Adresse électronique, nom affiché, mot de passe chiffré (argon2), dates de "
-            "connexion, sessions (navigateur, dernière activité)",
+            "connexion, sessions (navigateur, dernière activité)"
+            + (PROCONNECT_DATA if proconnect else ""),
             people="Personnes qui créent un compte",
-            recipients="Administrateurs de la plateforme ; aucun tiers",
+            recipients="Administrateurs de la plateforme ; aucun tiers"
+            + (" ; source : ProConnect (État), à la connexion" if proconnect else ""),
             retention=f"Tant que le compte est actif ; après {years} an(s) sans connexion, un "
             f"courriel prévient la personne, puis le compte est supprimé {notice_days} jours "
             "plus tard si elle ne s'est pas reconnectée",
@@ -192,12 +200,17 @@ class Cookie:
     lifetime: str
 
 
-def cookies(session_cookie: str, idle_hours: float) -> list[Cookie]:
+def cookies(session_cookie: str, idle_hours: float, proconnect: bool = False) -> list[Cookie]:
     """The only cookies the app sets (no third-party cookie, no tracker)."""
+    also = (
+        " ; avec ProConnect, les valeurs qui vérifient la connexion (state, nonce, PKCE) et "
+        "le jeton d'identité qui permet de se déconnecter aussi de ProConnect"
+    )
     return [
         Cookie(
             session_cookie,
-            "Garder la connexion ouverte et protéger les formulaires (jeton CSRF)",
+            "Garder la connexion ouverte et protéger les formulaires (jeton CSRF)"
+            + (also if proconnect else ""),
             f"Fin de la session ou {format_number(idle_hours)} h d'inactivité",
         ),
     ]

@@ -44,7 +44,7 @@ from .synergy import (
 )
 from .territory import TERRITORY_ROLES, Territory, TerritoryRole
 from .territory_action import TerritoryAction
-from .user import User, UserSession
+from .user import OidcIdentity, User, UserSession
 from .valorisation import Award, AwardWinner, ContactRequest, ExperienceCase, ExperienceCaseAction
 
 __all__ = [
@@ -80,6 +80,7 @@ __all__ = [
     "EventRegistration",
     "EvidenceBlob",
     "Flow",
+    "OidcIdentity",
     "FlowConsent",
     "Invitation",
     "LibraryCopy",

@@ -130,14 +130,23 @@ def retention_days() -> tuple[int, int]:
     )
 
 
+def _proconnect() -> bool:
+    """Whether the installation offers ProConnect (its three settings are set)."""
+    config = current_app.config
+    keys = ("PROCONNECT_DISCOVERY_URL", "PROCONNECT_CLIENT_ID", "PROCONNECT_CLIENT_SECRET")
+    return all(config.get(key) for key in keys)
+
+
 def privacy_purposes() -> list[Purpose]:
-    return purposes(*retention_days())
+    return purposes(*retention_days(), proconnect=_proconnect())
 
 
 def privacy_cookies() -> list[Cookie]:
     config = current_app.config
     idle_hours = int(config.get("SESSION_IDLE_TIMEOUT") or 0) / 3600
-    return cookies(str(config.get("SESSION_COOKIE_NAME") or "session"), idle_hours)
+    return cookies(
+        str(config.get("SESSION_COOKIE_NAME") or "session"), idle_hours, proconnect=_proconnect()
+    )
 
 
 def register_document(today: date | None = None) -> str:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from ...access import member_org_or_404, territory_or_404
 from ...content_text import content_locale
-from ...domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, normalise_naf
+from ...domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, normalise_naf, validate_siret
 from ...domain.reference_data import communes_for_postcode, find_commune, naf_label
 from ...models._base import utcnow
 from ...rate_limits import siret_fills_per_user
@@ -48,6 +48,14 @@ def _profile_context(form: ProfileForm, error: ServiceError | None = None) -> di
     }
 
 
+def _siret_from_link(value: str | None) -> str | None:
+    """A valid SIRET given in the link (ProConnect's offer pre-fills it), else nothing."""
+    try:
+        return validate_siret(value) if value else None
+    except ValueError:
+        return None
+
+
 @bp.route("/t/<slug>/organisations/nouvelle", methods=["GET", "POST"])
 @login_required
 @siret_fills_per_user
@@ -55,6 +63,8 @@ def create(slug: str) -> Page:
     """Create an organisation on this territory; its creator becomes its first member."""
     territory = territory_or_404(slug)
     form = ProfileForm()
+    if not form.is_submitted():
+        form.siret.data = _siret_from_link(request.args.get("siret"))
     failure: ServiceError | None = None
     filled: dict[str, Any] = {}
     if wants_fill():
