@@ -22,7 +22,6 @@ from sqlalchemy import func, literal, select, union_all
 
 from ..domain.campaigns import StageCount, funnel_from_days
 from ..extensions import db
-from .totals import LOCAL_TIMEZONE
 from ..models import (
     Campaign,
     CampaignRecipient,
@@ -32,6 +31,7 @@ from ..models import (
     Questionnaire,
     User,
 )
+from .totals import LOCAL_TIMEZONE
 
 
 @dataclass(frozen=True)
