@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import render_template
 
 from ..access import platform_admin_required
-from ..domain.library import KIND_LABELS
 from ..domain.aggregation import MIN_GROUP_SIZE
+from ..domain.library import KIND_LABELS
 from ..reporting import network, network_animation
 from ..services import national_library as library
 from . import bp
