@@ -236,9 +236,10 @@ def join_invited_cohorts(organisation: Organisation, email: str) -> list[int]:
     matches = [CampaignRecipient.email == email.strip().lower()]
     if organisation.siret:
         matches.append(CampaignRecipient.siret == organisation.siret)
-    cohort_ids = sorted(
-        set(
-            db.session.scalars(
+    cohort_ids: list[int] = sorted(
+        {
+            int(cohort_id)
+            for cohort_id in db.session.scalars(
                 select(CampaignRecipient.cohort_id)
                 .join(Campaign, Campaign.id == CampaignRecipient.campaign_id)
                 .join(Cohort, Cohort.id == CampaignRecipient.cohort_id)
@@ -249,7 +250,8 @@ def join_invited_cohorts(organisation: Organisation, email: str) -> list[int]:
                     or_(*matches),
                 )
             )
-        )
+            if cohort_id is not None
+        }
     )
     for cohort_id in cohort_ids:
         db.session.add(CohortMember(cohort_id=cohort_id, organisation_id=organisation.id))
