@@ -48,6 +48,7 @@ class CaseInput:
     partners: str = ""
     action_ids: list[int] = field(default_factory=list)
     synergy_id: int | None = None
+    national_consent: bool = False
 
     def texts(self) -> dict[str, str]:
         return {name: getattr(self, name) or "" for name in FIELD_LIMITS}
@@ -79,6 +80,7 @@ def _apply(case: ExperienceCase, data: CaseInput, action_ids: Sequence[int]) -> 
         setattr(case, name, (getattr(data, name) or "").strip())
     case.theme_key = data.theme_key or None
     case.synergy_id = data.synergy_id
+    case.national_consent = data.national_consent
     case.updated_at = utcnow()
     db.session.flush()
     db.session.execute(delete(ExperienceCaseAction).where(ExperienceCaseAction.case_id == case.id))

@@ -6,6 +6,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     HiddenField,
     SelectChoice,
     SelectField,
@@ -92,6 +93,12 @@ class CaseForm(BaseForm):
     partners = StringField(_l("Partenaires"), [MaxLength(experience.PARTNERS_MAX)])
     actions = MultiCheckboxField(
         _l("Actions du plan concernées"), choices=[], coerce=str, validate_choice=False
+    )
+    national_consent = BooleanField(
+        _l(
+            "Nous acceptons que le territoire partage ce retour d'expérience, une fois publié, "
+            "avec la bibliothèque nationale des autres territoires."
+        )
     )
 
 

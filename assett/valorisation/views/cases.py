@@ -48,6 +48,7 @@ def _input(form: CaseForm) -> service.CaseInput:
         cost=form.cost.data or "",
         partners=form.partners.data or "",
         action_ids=[i if i is not None else -1 for i in ids],
+        national_consent=bool(form.national_consent.data),
     )
 
 
