@@ -111,6 +111,7 @@ FORM_MODELS: dict[type[Form], tuple[Any, dict[str, str]]] = {
     programme_forms.RoadmapForm: (Roadmap, {}),
     programme_forms.StepForm: (RoadmapStep, {}),
     programme_forms.DocumentForm: (RoadmapDocument, {}),
+    programme_forms.DocumentFileForm: (RoadmapDocument, {}),
     pipeline_forms.NewSynergyForm: (Synergy, {}),
     pipeline_forms.StageForm: (Synergy, {"reason": "stage_reason"}),
     pipeline_forms.PlanForm: (Synergy, {}),
