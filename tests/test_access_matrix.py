@@ -320,6 +320,7 @@ MATRIX: dict[str, str] = {
     "valorisation.edit_case": "login 200 404 404 404 404 404",
     "valorisation.submit_case": "login - 404 404 404 404 404",
     "valorisation.delete_case": "login - 404 404 404 404 404",
+    "valorisation.national_consent": "login - 404 404 404 404 404",
     "valorisation.answer_contact": "login - 404 404 404 404 404",
     "valorisation.library": "200 200 200 200 200 200 200",
     "valorisation.case_page": "404 404 404 404 404 404 404",

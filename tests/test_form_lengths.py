@@ -148,6 +148,7 @@ NOT_IN_A_COLUMN: dict[type[Form], str] = {
     pipeline_forms.BenefitsForm: "figures parsed as numbers (decimal comma)",
     pipeline_forms.ContactForm: "an answer, accept or decline",
     valorisation_forms.WithdrawForm: "a winner id, parsed as a number",
+    valorisation_forms.ConsentForm: "« oui » or « non », checked by the view",
     event_forms.RegisterForm: "an organisation id, parsed as a number",
     event_forms.AttendanceForm: "registration ids, parsed as numbers",
     event_forms.OutputForm: "a kind and an id, parsed",

@@ -112,3 +112,24 @@ def test_a_case_without_consent_or_not_public_cannot_be_shared(
     org.sharing = "animators"  # leaves the public directory: leaves the national library
     db.session.commit()
     assert library.library("experience") == []
+
+
+def test_an_organisation_withdraws_its_consent_and_the_case_leaves_the_library(
+    world: factories.World, login_as: Any
+) -> None:
+    world.org.sharing = "public"
+    db.session.commit()
+    case = published_case(
+        world.org, world.actor, world.animator, title="Tri des biodéchets", theme_key=None
+    )
+    client = login_as(world.actor)
+    page = html.unescape(client.get(f"/o/{world.org.id}/retours/{case.id}").get_data(as_text=True))
+    assert "Accepter le partage national" in page
+    url = f"/o/{world.org.id}/retours/{case.id}/partage-national"
+    assert client.post(url, data={"consent": "oui"}).status_code == 302
+    library.share(world.territory, world.admin, "experience", case.id)
+    assert [e.item.title for e in library.library("experience")] == ["Tri des biodéchets"]
+
+    assert client.post(url, data={"consent": "non"}).status_code == 302
+    assert library.library("experience") == []
+    assert client.post(url, data={"consent": "peut-être"}).status_code == 400

@@ -114,6 +114,14 @@ def update_case(case: ExperienceCase, data: CaseInput) -> None:
         _apply(case, data, ids)
 
 
+def set_national_consent(case: ExperienceCase, agreed: bool) -> None:
+    """Record whether the organisation agrees its case be shared nationally; without it the
+    case leaves the national library listing (copies already made elsewhere stay)."""
+    with transaction():
+        case.national_consent = agreed
+        case.updated_at = utcnow()
+
+
 def submit_case(case: ExperienceCase) -> None:
     """Send the case to the animation for review (the organisation must be in the directory)."""
     organisation = db.session.get_one(Organisation, case.organisation_id)
@@ -351,6 +359,7 @@ def export_cases(organisation: Organisation) -> list[dict[str, object]]:
             "cost": c.cost,
             "partners": c.partners,
             "status": c.status,
+            "national_consent": c.national_consent,
             "review_note": c.review_note,
             "plan_actions": [a.title for a in actions.get(c.id, [])],
             "synergy_id": c.synergy_id,

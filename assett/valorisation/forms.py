@@ -58,6 +58,12 @@ class WinnerForm(BaseForm):
     reason = StringField(_l("Motif"), [MaxLength(awards.REASON_MAX)])
 
 
+class ConsentForm(BaseForm):
+    """Give (« oui ») or withdraw (« non ») the agreement to national sharing."""
+
+    consent = HiddenField(validators=[MaxLength(3)])
+
+
 class WithdrawForm(BaseForm):
     """Take a winner off a trophy."""
 
