@@ -91,6 +91,10 @@ def test_an_admin_uploads_a_file_downloaded_as_an_attachment_with_nosniff(
     )
     page = unescape(admin.get(f"{BASE}/{step.id}").get_data(as_text=True))
     assert "Délibération du 12 juin" in page
+    download = f"{BASE}/{step.id}/documents/{document.id}"
+    assert f'href="{download}"' in page
+    roadmap_page = admin.get("/t/demo/admin/feuille-de-route/").get_data(as_text=True)
+    assert f'href="{download}"' in roadmap_page
     got = admin.get(f"{BASE}/{step.id}/documents/{document.id}")
     assert got.status_code == 200
     assert got.data == data
