@@ -1,4 +1,5 @@
-"""The demo's valorisation: two trophies given this year, one retour d'expérience published."""
+"""The demo's valorisation: two trophies given this year, one retour d'expérience published and
+shared with the national library."""
 
 from __future__ import annotations
 
@@ -25,12 +26,14 @@ DEMO_CASE: dict[str, Any] = {
     "results": "-38 % de consommation d'électricité pour l'éclairage, soit 4 200 € par an.",
     "cost": "9 000 € HT, dont 40 % pris en charge par un certificat d'économie d'énergie",
     "partners": "CCI (pré-diagnostic), un électricien du territoire",
+    "national_consent": True,
 }
 
 
 def seed_demo_valorisation(territory_id: int) -> int:
-    """Give two trophies and publish one case, once; return how many trophies were given."""
-    from .services import awards, experience_cases
+    """Give two trophies, publish one case and share it nationally, once; return how many
+    trophies were given."""
+    from .services import awards, experience_cases, national_library
 
     territory = db.session.get(Territory, territory_id)
     if territory is None or db.session.scalar(
@@ -69,4 +72,11 @@ def seed_demo_valorisation(territory_id: int) -> int:
     case = experience_cases.create_case(author, animator, experience_cases.CaseInput(**DEMO_CASE))
     experience_cases.submit_case(case)
     experience_cases.decide(case, "publier", "", animator)
+    admin = db.session.scalar(
+        select(User)
+        .join(TerritoryRole, TerritoryRole.user_id == User.id)
+        .where(TerritoryRole.territory_id == territory_id, TerritoryRole.role == "admin")
+        .order_by(User.id)
+    )
+    national_library.share(territory, admin or animator, "experience", case.id)
     return given

@@ -45,6 +45,7 @@ from assett.services.questionnaires import (
     published_version,
     territory_questionnaire,
 )
+from assett.services.roadmap_files import add_document_file
 from assett.services.stakeholders import StakeholderInput, add_stakeholder
 
 from . import factories
@@ -276,6 +277,8 @@ MATRIX: dict[str, str] = {
     "programme.step_delete": "login 403 403 - 403 404 -",
     "programme.document_add": "login 403 403 - 403 404 -",
     "programme.document_delete": "login 403 403 - 403 404 -",
+    "programme.document_file_add": "login 403 403 - 403 404 -",
+    "programme.document_download": "login 403 403 200 403 404 200",
     "programme.self_evaluation": "login 403 403 200 403 404 200",
     "programme.library_page": "login 403 403 200 403 404 200",
     "programme.library_share": "login 403 403 - 403 404 -",
@@ -324,6 +327,7 @@ MATRIX: dict[str, str] = {
     "valorisation.edit_case": "login 200 404 404 404 404 404",
     "valorisation.submit_case": "login - 404 404 404 404 404",
     "valorisation.delete_case": "login - 404 404 404 404 404",
+    "valorisation.national_consent": "login - 404 404 404 404 404",
     "valorisation.answer_contact": "login - 404 404 404 404 404",
     "valorisation.library": "200 200 200 200 200 200 200",
     "valorisation.case_page": "404 404 404 404 404 404 404",
@@ -466,9 +470,10 @@ def url_values(world: factories.World, instance: Path) -> dict[str, Any]:
 
 
 def _programme_values(world: factories.World) -> dict[str, int]:
-    """A roadmap step with a document, and an item another territory shares."""
+    """A roadmap step with a link and a file, and an item another territory shares."""
     steps = roadmap.steps_of(roadmap.create_roadmap(world.territory, "concerto", None))
-    document = roadmap.add_document(steps[0], world.admin, "PV", "https://example.org/pv")
+    roadmap.add_document(steps[0], world.admin, "PV", "https://example.org/pv")
+    document = add_document_file(steps[0], world.admin, "pv.pdf", PDF, "PV signé")
     shared = factories.make_resource(world.other_territory, "Partagée")
     item = national_library.share(world.other_territory, world.admin, "resource", shared.id)
     return {"step_id": steps[0].id, "document_id": document.id, "item_id": item.id}

@@ -7,6 +7,7 @@ import html
 from flask import Flask
 from sqlalchemy import func, select
 
+from assett.demo import DEMO_LOGINS, DEMO_PASSWORD
 from assett.extensions import db
 from assett.models import Award, AwardWinner, ExperienceCase, Organisation
 
@@ -32,3 +33,19 @@ def test_the_demo_gives_two_trophies_and_publishes_a_case_shown_on_public_pages(
     assert "Relamping LED" in library
     assert runner.invoke(args=["demo"]).exit_code == 0
     assert db.session.scalar(select(func.count(Award.id))) == 2
+
+
+def test_the_demo_shares_its_retour_d_experience_with_the_national_library(app: Flask) -> None:
+    from assett.services import national_library
+
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+
+    [entry] = national_library.library("experience")
+    assert entry.item.title.startswith("Relamping LED")
+    assert entry.item.data["organisation_name"]
+    client = app.test_client()
+    client.post("/connexion", data={"email": DEMO_LOGINS["platform"], "password": DEMO_PASSWORD})
+    page = html.unescape(client.get("/plateforme/reseau").get_data(as_text=True))
+    national = page.split('id="bibliotheque"')[1]
+    assert "Relamping LED" in national
+    assert "Retour d'expérience" in national

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Final
 
-# « retour_experience » joins here when retours d'expérience can be shared.
-LIBRARY_KINDS: Final = ("action", "resource")
+LIBRARY_KINDS: Final = ("action", "resource", "experience")
 KIND_LABELS: Final[dict[str, str]] = {
     "action": "Action du catalogue",
     "resource": "Ressource",
+    "experience": "Retour d'expérience",
 }
 LIBRARY_TITLE_MAX: Final = 300

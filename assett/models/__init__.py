@@ -23,7 +23,7 @@ from .establishment import Establishment
 from .event import Event, EventInvitee, EventOutput, EventRegistration
 from .evidence import EvidenceBlob, PlanEvidence, ThemeTarget
 from .flow import Flow
-from .library import LibraryCopy, LibraryItem
+from .library import LibraryCopy, LibraryExperience, LibraryItem
 from .network import CharterSignature, CharterVersion, Cohort, CohortMember
 from .notification import NotificationLog, NotificationOptOut
 from .organisation import SHARING_LEVELS, Invitation, Membership, Organisation, SharingConsent
@@ -32,7 +32,13 @@ from .plan import PlanAction, PlanFollowUp, PlanNote, PlanStep
 from .platform_setting import PlatformSetting
 from .questionnaire import VERSION_STATUSES, Questionnaire, QuestionnaireVersion
 from .resource import NEEDS, OFFER_TYPES, Resource, ResourceOpen
-from .roadmap import ProgrammeEvaluation, Roadmap, RoadmapDocument, RoadmapStep
+from .roadmap import (
+    ProgrammeEvaluation,
+    Roadmap,
+    RoadmapDocument,
+    RoadmapDocumentBlob,
+    RoadmapStep,
+)
 from .synergy import (
     EmissionFactorOverride,
     Synergy,
@@ -84,6 +90,7 @@ __all__ = [
     "FlowConsent",
     "Invitation",
     "LibraryCopy",
+    "LibraryExperience",
     "LibraryItem",
     "Membership",
     "NetworkPotential",
@@ -112,6 +119,7 @@ __all__ = [
     "ResourceOpen",
     "Roadmap",
     "RoadmapDocument",
+    "RoadmapDocumentBlob",
     "RoadmapStep",
     "SharingConsent",
     "Stakeholder",

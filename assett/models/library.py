@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..domain.library import LIBRARY_KINDS, LIBRARY_TITLE_MAX
@@ -74,3 +74,29 @@ class LibraryCopy(db.Model):  # type: ignore[name-defined,misc]
     source_id: Mapped[int] = mapped_column()
     copied_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     copied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LibraryExperience(db.Model):  # type: ignore[name-defined,misc]
+    """A retour d'expérience another territory shared, copied into this territory's library.
+
+    Its texts and the (public) organisation's name as they were shared; the origin territory is
+    in the `LibraryCopy` that points here.
+    """
+
+    __tablename__ = "library_experience"
+    __table_args__ = (NEVER_REUSE_IDS,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    territory_id: Mapped[int] = mapped_column(
+        ForeignKey("territory.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(LIBRARY_TITLE_MAX))
+    theme_key: Mapped[str | None] = mapped_column(String(63))
+    organisation_name: Mapped[str] = mapped_column(String(200))
+    context: Mapped[str] = mapped_column(Text, default="")
+    actions_done: Mapped[str] = mapped_column(Text, default="")
+    results: Mapped[str] = mapped_column(Text, default="")
+    cost: Mapped[str] = mapped_column(String(200), default="")
+    partners: Mapped[str] = mapped_column(String(500), default="")
+    origin_territory_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

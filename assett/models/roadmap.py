@@ -5,9 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..domain.evidence import EVIDENCE_KINDS, FILE_MAX_BYTES, FILE_TYPES
 from ..domain.roadmap import (
     DOCUMENT_TITLE_MAX,
     OWNER_MAX,
@@ -65,19 +75,46 @@ class RoadmapStep(db.Model):  # type: ignore[name-defined,misc]
 
 
 class RoadmapDocument(db.Model):  # type: ignore[name-defined,misc]
-    """A document of a step: a link (deliberation, minutes, a shared folder)."""
+    """A document of a step: a link (deliberation, minutes, a shared folder) or a file, checked
+    and kept as plan evidence is (its bytes in `RoadmapDocumentBlob`)."""
 
     __tablename__ = "roadmap_document"
-    __table_args__ = (NEVER_REUSE_IDS,)
+    __table_args__ = (
+        one_of("kind", EVIDENCE_KINDS, name="kind"),
+        one_of("content_type", FILE_TYPES, name="content_type"),
+        CheckConstraint(f"size >= 0 AND size <= {FILE_MAX_BYTES}", name="size_range"),
+        CheckConstraint(
+            "(kind = 'link' AND url IS NOT NULL AND content_type IS NULL) OR "
+            "(kind = 'file' AND url IS NULL AND content_type IS NOT NULL "
+            "AND size IS NOT NULL AND filename IS NOT NULL)",
+            name="kind_fields",
+        ),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     step_id: Mapped[int] = mapped_column(
         ForeignKey("roadmap_step.id", ondelete="CASCADE"), index=True
     )
     title: Mapped[str] = mapped_column(String(DOCUMENT_TITLE_MAX))
-    url: Mapped[str] = mapped_column(String(URL_COLUMN_MAX))
+    kind: Mapped[str] = mapped_column(String(10), default="link")
+    url: Mapped[str | None] = mapped_column(String(URL_COLUMN_MAX))
+    filename: Mapped[str | None] = mapped_column(String(200))
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    size: Mapped[int | None] = mapped_column(Integer)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RoadmapDocumentBlob(db.Model):  # type: ignore[name-defined,misc]
+    """A roadmap document file's bytes, in the database like plan evidence's."""
+
+    __tablename__ = "roadmap_document_blob"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("roadmap_document.id", ondelete="CASCADE"), primary_key=True
+    )
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class ProgrammeEvaluation(db.Model):  # type: ignore[name-defined,misc]

@@ -77,6 +77,8 @@ class ExperienceCase(db.Model):  # type: ignore[name-defined,misc]
     # The synergy the case tells of (the synergies' table comes later: no foreign key yet).
     synergy_id: Mapped[int | None] = mapped_column(ForeignKey("synergy.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(20), default="brouillon")
+    # The organisation agrees that its territory shares the published case nationally.
+    national_consent: Mapped[bool] = mapped_column(default=False)
     review_note: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

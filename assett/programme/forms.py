@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
@@ -80,6 +81,17 @@ class StatusForm(BaseForm):
     """Change a step's status from the roadmap's list."""
 
     status = SelectField(_l("Statut"), choices=STATUS_CHOICES)
+
+
+class DocumentFileForm(BaseForm):
+    """A file attached to a step: its type is checked on its content by the service."""
+
+    file = FileField(
+        _l("Fichier"),
+        description=_l("PDF, PNG, JPEG, ODT, DOCX, XLSX ou ODS, 10 Mo au plus."),
+        render_kw={"accept": ".pdf,.png,.jpg,.jpeg,.odt,.docx,.xlsx,.ods"},
+    )
+    title = StringField(_l("Titre (facultatif)"), [MaxLength(DOCUMENT_TITLE_MAX)])
 
 
 class DocumentForm(BaseForm):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import render_template
 
 from ..access import platform_admin_required
+from ..domain.aggregation import MIN_GROUP_SIZE
 from ..domain.library import KIND_LABELS
-from ..reporting import network
+from ..reporting import network, network_animation
 from ..services import national_library as library
 from . import bp
 from ._common import today
@@ -15,10 +16,16 @@ from ._common import today
 @bp.get("/plateforme/reseau")
 @platform_admin_required
 def national() -> str:
-    """Each territory's roadmap progress and self-evaluation score side by side."""
+    """Each territory's roadmap, self-evaluation, library and animation side by side."""
     return render_template(
         "programme/national.html",
         rows=network.territory_programmes(today()),
         entries=library.library(),
         kind_labels=KIND_LABELS,
+        animation=network_animation.figures_by_territory(),
+        empty=network_animation.AnimationFigures(),
+        events=network_animation.recent_events(),
+        awards=network_animation.recent_awards(),
+        cases=network_animation.recent_cases(),
+        min_group=MIN_GROUP_SIZE,
     )

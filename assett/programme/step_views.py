@@ -7,16 +7,19 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
 
 from ..access import require_territory_role
 from ..admin.views._confirm import confirmation_page, confirmed
 from ..admin.views._editor_helpers import direction
 from ..models import Roadmap, RoadmapStep, Territory
 from ..services import roadmap as roadmap_service
+from ..services import roadmap_files
 from ..services.errors import ServiceError
+from ..uploads import allows_upload
 from . import bp
 from ._common import Page, admin_home, roadmap_or_404, roadmap_url, step_or_404, today
-from .forms import DocumentForm, StatusForm, StepForm, show_error
+from .forms import DocumentFileForm, DocumentForm, StatusForm, StepForm, show_error
 
 BASE = "/t/<slug>/admin/feuille-de-route/etapes"
 
@@ -31,8 +34,9 @@ def _render(
     form: StepForm,
     step: RoadmapStep | None,
     document_form: DocumentForm | None = None,
+    file_form: DocumentFileForm | None = None,
 ) -> tuple[str, int]:
-    refused = [f for f in (form, document_form) if f is not None and f.is_submitted()]
+    refused = [f for f in (form, document_form, file_form) if f is not None and f.is_submitted()]
     status = 400 if any(f.errors or f.form_errors for f in refused) else 200
     return render_template(
         "programme/step_form.html",
@@ -42,6 +46,7 @@ def _render(
         step=step,
         documents=roadmap_service.documents_of([step])[step.id] if step else [],
         document_form=document_form or DocumentForm(formdata=None, prefix="document"),
+        file_form=file_form or DocumentFileForm(formdata=None, prefix="document-file"),
         admin_home=admin_home(territory),
     ), status
 
@@ -151,6 +156,51 @@ def document_add(slug: str, step_id: int) -> Page:
             flash(_("Le document est ajouté à l'étape."), "success")
             return redirect(url_for_step(territory, step))
     return _render(territory, roadmap, StepForm(obj=step, formdata=None), step, form)
+
+
+@bp.post(f"{BASE}/<int:step_id>/documents/fichier")
+@allows_upload("EVIDENCE_MAX_CONTENT_LENGTH")
+@login_required
+def document_file_add(slug: str, step_id: int) -> Page:
+    """Attach a file to the step: refused with a message naming the field if not accepted."""
+    territory = require_territory_role(slug, "admin")
+    roadmap = roadmap_or_404(territory)
+    step = step_or_404(territory, step_id)
+    form = DocumentFileForm(prefix="document-file")
+    if form.validate_on_submit():
+        upload = form.file.data
+        if upload is None or not getattr(upload, "filename", None):
+            form.file.errors = [*form.file.errors, _("Choisissez un fichier à déposer.")]
+        else:
+            try:
+                roadmap_files.add_document_file(
+                    step, current_user, upload.filename, upload.read(), form.title.data or ""
+                )
+            except ServiceError as error:
+                field = form.title if error.field == "title" else form.file
+                field.errors = [*field.errors, error.message]
+            else:
+                flash(_("Le fichier est ajouté à l'étape."), "success")
+                return redirect(url_for_step(territory, step))
+    return _render(territory, roadmap, StepForm(obj=step, formdata=None), step, file_form=form)
+
+
+@bp.get(f"{BASE}/<int:step_id>/documents/<int:document_id>")
+@login_required
+def document_download(slug: str, step_id: int, document_id: int) -> Response:
+    """A step's file, always as an attachment of its checked type: never shown inline."""
+    territory = require_territory_role(slug, "admin")
+    step = step_or_404(territory, step_id)
+    found = roadmap_files.document_file(step, document_id)
+    if found is None:
+        abort(404)
+    document, data = found
+    response = Response(data, mimetype=document.content_type)
+    response.headers.set("Content-Disposition", "attachment", filename=document.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 def url_for_step(territory: Territory, step: RoadmapStep) -> str:

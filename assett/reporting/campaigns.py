@@ -7,13 +7,15 @@ account is a member of), and the themes are that organisation's submitted assess
 
 The database does the work: one statement links each recipient to its account and
 organisation (a CTE) and returns, per stage and day, how many reached it; a few hundred rows
-at most whatever the number of invitations.
+at most whatever the number of invitations. Days are the territory's (Europe/Paris): PostgreSQL
+converts in the statement; SQLite, which knows no time zone, groups by UTC hour and each hour is
+turned into its local day here (Paris is a whole number of hours from UTC).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import func, literal, select, union_all
@@ -29,6 +31,7 @@ from ..models import (
     Questionnaire,
     User,
 )
+from .totals import LOCAL_TIMEZONE
 
 
 @dataclass(frozen=True)
@@ -104,8 +107,15 @@ def _themes(linked: Any, theme_keys: list[str]) -> Any:
     )
 
 
+def _bucket(moment: Any, dialect: str) -> Any:
+    """The local day on PostgreSQL; the UTC hour on SQLite (made a local day in Python)."""
+    if dialect == "postgresql":
+        return func.date(func.timezone(LOCAL_TIMEZONE.key, moment))
+    return func.strftime("%Y-%m-%d %H:00:00", moment)
+
+
 def _per_day(stage: str, moment: Any, source: Any, *conditions: Any) -> Any:
-    day = func.date(moment)
+    day = _bucket(moment, db.session.get_bind().dialect.name)
     return (
         select(literal(stage).label("stage"), day.label("day"), func.count().label("n"))
         .select_from(source)
@@ -133,16 +143,17 @@ def _stage_days(campaign: Campaign) -> list[tuple[str, date, int]]:
         ),
     )
     rows = db.session.connection().execute(statement).all()
-    return [(stage, _as_date(day), int(count)) for stage, day, count in rows]
+    return [(stage, _local_day(day), int(count)) for stage, day, count in rows]
 
 
-def _as_date(value: str | date | datetime) -> date:
-    """SQLite's date() gives text, PostgreSQL's a date."""
+def _local_day(value: str | date | datetime) -> date:
+    """PostgreSQL gives the local day; SQLite the UTC hour as text, made a local day here."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    return date.fromisoformat(value[:10])
+    hour = datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return hour.astimezone(LOCAL_TIMEZONE).date()
 
 
 def report(campaign: Campaign) -> Report:

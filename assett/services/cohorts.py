@@ -17,7 +17,7 @@ from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import Cohort, CohortMember, Organisation, Territory
+from ..models import Campaign, CampaignRecipient, Cohort, CohortMember, Organisation, Territory
 from .errors import ServiceError
 from .unit_of_work import transaction, transactional
 
@@ -227,3 +227,33 @@ def search_organisations(
     if cohort is not None:
         statement = statement.where(Organisation.id.not_in(member_ids(cohort.id)))
     return list(db.session.scalars(statement))
+
+
+def join_invited_cohorts(organisation: Organisation, email: str) -> list[int]:
+    """Put a new organisation in the cohorts its creator was invited with (inside the caller's
+    transaction): the imported rows of the territory's sent campaigns with a cohort, matched by
+    the creator's address or by the organisation's SIRET."""
+    matches = [CampaignRecipient.email == email.strip().lower()]
+    if organisation.siret:
+        matches.append(CampaignRecipient.siret == organisation.siret)
+    cohort_ids: list[int] = sorted(
+        {
+            int(cohort_id)
+            for cohort_id in db.session.scalars(
+                select(CampaignRecipient.cohort_id)
+                .join(Campaign, Campaign.id == CampaignRecipient.campaign_id)
+                .join(Cohort, Cohort.id == CampaignRecipient.cohort_id)
+                .where(
+                    Campaign.territory_id == organisation.territory_id,
+                    Cohort.territory_id == organisation.territory_id,
+                    CampaignRecipient.invited_at.is_not(None),
+                    or_(*matches),
+                )
+            )
+            if cohort_id is not None
+        }
+    )
+    for cohort_id in cohort_ids:
+        db.session.add(CohortMember(cohort_id=cohort_id, organisation_id=organisation.id))
+    db.session.flush()
+    return cohort_ids

@@ -48,6 +48,7 @@ class CaseInput:
     partners: str = ""
     action_ids: list[int] = field(default_factory=list)
     synergy_id: int | None = None
+    national_consent: bool = False
 
     def texts(self) -> dict[str, str]:
         return {name: getattr(self, name) or "" for name in FIELD_LIMITS}
@@ -79,6 +80,7 @@ def _apply(case: ExperienceCase, data: CaseInput, action_ids: Sequence[int]) -> 
         setattr(case, name, (getattr(data, name) or "").strip())
     case.theme_key = data.theme_key or None
     case.synergy_id = data.synergy_id
+    case.national_consent = data.national_consent
     case.updated_at = utcnow()
     db.session.flush()
     db.session.execute(delete(ExperienceCaseAction).where(ExperienceCaseAction.case_id == case.id))
@@ -110,6 +112,14 @@ def update_case(case: ExperienceCase, data: CaseInput) -> None:
     ids = _check(organisation, data, submitting=False)
     with transaction():
         _apply(case, data, ids)
+
+
+def set_national_consent(case: ExperienceCase, agreed: bool) -> None:
+    """Record whether the organisation agrees its case be shared nationally; without it the
+    case leaves the national library listing (copies already made elsewhere stay)."""
+    with transaction():
+        case.national_consent = agreed
+        case.updated_at = utcnow()
 
 
 def submit_case(case: ExperienceCase) -> None:
@@ -349,6 +359,7 @@ def export_cases(organisation: Organisation) -> list[dict[str, object]]:
             "cost": c.cost,
             "partners": c.partners,
             "status": c.status,
+            "national_consent": c.national_consent,
             "review_note": c.review_note,
             "plan_actions": [a.title for a in actions.get(c.id, [])],
             "synergy_id": c.synergy_id,

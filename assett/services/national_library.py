@@ -1,4 +1,5 @@
-"""The national library: territories share catalogue actions and resources; others copy them.
+"""The national library: territories share catalogue actions, resources and retours
+d'expérience; others copy them.
 
 Each kind of item is one `LibraryKind` in `KINDS`: how to list what a territory can share, take
 a snapshot of one item, and copy a snapshot into another territory's space. A new kind (e.g.
@@ -19,6 +20,7 @@ from ..domain.actions import ActionDef
 from ..domain.library import LIBRARY_KINDS, LIBRARY_TITLE_MAX
 from ..extensions import db
 from ..models import LibraryCopy, LibraryItem, Resource, Territory, TerritoryAction, User
+from . import library_experiences as experiences
 from . import resource_base
 from . import territory_catalogue as catalogue
 from .errors import ServiceError
@@ -142,9 +144,30 @@ def _resource_copy(territory: Territory, item: LibraryItem) -> int:
     return int(resource.id)
 
 
+# --- retours d'expérience (services/library_experiences.py) -----------------------------
+
+
+def _experience_shareable(territory: Territory) -> list[Shareable]:
+    return [
+        Shareable(case.id, case.title, case.theme_key)
+        for case in experiences.shareable_cases(territory)
+    ]
+
+
+def _experience_snapshot(
+    territory: Territory, source_id: int
+) -> tuple[Shareable, dict[str, Any]] | None:
+    found = experiences.snapshot(territory, source_id)
+    if found is None:
+        return None
+    case, data = found
+    return Shareable(case.id, case.title, case.theme_key), data
+
+
 KINDS: dict[str, LibraryKind] = {
     "action": LibraryKind(_action_shareable, _action_snapshot, _action_copy),
     "resource": LibraryKind(_resource_shareable, _resource_snapshot, _resource_copy),
+    "experience": LibraryKind(_experience_shareable, _experience_snapshot, experiences.copy_into),
 }
 assert set(KINDS) == set(LIBRARY_KINDS)  # noqa: S101  # a kind added in one place only
 
@@ -238,7 +261,11 @@ def library(kind: str | None = None, exclude: Territory | None = None) -> list[L
     query = (
         select(LibraryItem, Territory.name)
         .join(Territory, Territory.id == LibraryItem.territory_id)
-        .where(LibraryItem.withdrawn.is_(False), Territory.is_active.is_(True))
+        .where(
+            LibraryItem.withdrawn.is_(False),
+            Territory.is_active.is_(True),
+            experiences.still_shared(),
+        )
     )
     if kind is not None:
         query = query.where(LibraryItem.kind == kind)
@@ -257,6 +284,7 @@ def item_or_none(item_id: int) -> LibraryItem | None:
             LibraryItem.id == item_id,
             LibraryItem.withdrawn.is_(False),
             Territory.is_active.is_(True),
+            experiences.still_shared(),
         )
     )
 

@@ -35,6 +35,7 @@ from ..models import (
 )
 from ..models._base import utcnow
 from ..reporting import writer
+from .cohorts import join_invited_cohorts
 from .errors import ServiceError
 from .plans import CompletedAction, completed_actions
 from .unit_of_work import transaction, transactional
@@ -239,6 +240,7 @@ def create_organisation(territory: Territory, user: User, data: Mapping[str, Any
     db.session.add(organisation)
     db.session.flush()
     db.session.add(Membership(user_id=user.id, organisation_id=organisation.id))
+    join_invited_cohorts(organisation, user.email)
     return organisation
 
 

@@ -30,6 +30,7 @@ from ..domain.roadmap import (
 from ..extensions import db
 from ..models import Roadmap, RoadmapDocument, RoadmapStep, Territory, User
 from ..models._base import utcnow
+from . import roadmap_files
 from .errors import ServiceError
 from .unit_of_work import transaction
 
@@ -284,7 +285,9 @@ def add_document(step: RoadmapStep, user: User, title: str, url: str) -> Roadmap
             raise ServiceError(
                 _("Une étape compte %(n)s documents au plus.", n=DOCUMENTS_PER_STEP_MAX), "url"
             )
-        document = RoadmapDocument(step_id=step.id, title=title, url=link, added_by_id=user.id)
+        document = RoadmapDocument(
+            step_id=step.id, kind="link", title=title, url=link, added_by_id=user.id
+        )
         session.add(document)
     return document
 
@@ -299,6 +302,7 @@ def delete_document(step: RoadmapStep, document_id: int) -> bool:
         )
         if document is None:
             return False
+        roadmap_files.store().delete(document.id)
         session.delete(document)
     return True
 

@@ -6,6 +6,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     HiddenField,
     SelectChoice,
     SelectField,
@@ -57,6 +58,12 @@ class WinnerForm(BaseForm):
     reason = StringField(_l("Motif"), [MaxLength(awards.REASON_MAX)])
 
 
+class ConsentForm(BaseForm):
+    """Give (« oui ») or withdraw (« non ») the agreement to national sharing."""
+
+    consent = HiddenField(validators=[MaxLength(3)])
+
+
 class WithdrawForm(BaseForm):
     """Take a winner off a trophy."""
 
@@ -92,6 +99,12 @@ class CaseForm(BaseForm):
     partners = StringField(_l("Partenaires"), [MaxLength(experience.PARTNERS_MAX)])
     actions = MultiCheckboxField(
         _l("Actions du plan concernées"), choices=[], coerce=str, validate_choice=False
+    )
+    national_consent = BooleanField(
+        _l(
+            "Nous acceptons que le territoire partage ce retour d'expérience, une fois publié, "
+            "avec la bibliothèque nationale des autres territoires."
+        )
     )
 
 

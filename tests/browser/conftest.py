@@ -43,8 +43,11 @@ class LiveServer:
     url: str
 
 
-def serve(tmp_path_factory: pytest.TempPathFactory, demo: bool) -> Iterator[LiveServer]:
-    """The app on a real port, on a SQLite database built by the migrations."""
+def serve(
+    tmp_path_factory: pytest.TempPathFactory, demo: bool, **overrides: Any
+) -> Iterator[LiveServer]:
+    """The app on a real port, on a SQLite database built by the migrations (`overrides` are
+    more configuration, e.g. an SMTP server)."""
     from assett.demo import seed_demo
     from assett.services.questionnaires import load_platform_definitions
     from assett.services.territories import create_territory
@@ -58,6 +61,7 @@ def serve(tmp_path_factory: pytest.TempPathFactory, demo: bool) -> Iterator[Live
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path / 'live.db'}",
             "RATELIMIT_ENABLED": False,
             "ARGON2_PARAMETERS": FAST_ARGON2,
+            **overrides,
         }
     )
     with app.app_context():

@@ -16,7 +16,7 @@ from ...services import experience_cases as service
 from ...services.awards import theme_titles
 from ...services.errors import ServiceError
 from .. import bp
-from ..forms import AnswerForm, CaseForm, WithdrawForm, parse_id
+from ..forms import AnswerForm, CaseForm, ConsentForm, WithdrawForm, parse_id
 from ._helpers import Page, me, show_errors, status_of
 
 
@@ -48,6 +48,7 @@ def _input(form: CaseForm) -> service.CaseInput:
         cost=form.cost.data or "",
         partners=form.partners.data or "",
         action_ids=[i if i is not None else -1 for i in ids],
+        national_consent=bool(form.national_consent.data),
     )
 
 
@@ -133,6 +134,25 @@ def submit_case(org_id: int, case_id: int) -> Page:
                 flash(message, "error")
         else:
             flash(_("Votre retour d'expérience est envoyé à l'animation."), "success")
+    return redirect(url_for("valorisation.edit_case", org_id=org_id, case_id=case.id))
+
+
+@bp.post("/o/<int:org_id>/retours/<int:case_id>/partage-national")
+@login_required
+def national_consent(org_id: int, case_id: int) -> Page:
+    """Give or withdraw the organisation's agreement to share the case nationally."""
+    organisation = member_org_or_404(org_id)
+    case = _case_or_404(organisation, case_id)
+    form = ConsentForm()
+    if not form.validate_on_submit() or form.consent.data not in ("oui", "non"):
+        abort(400)
+    service.set_national_consent(case, form.consent.data == "oui")
+    flash(
+        _("Le territoire peut partager ce retour d'expérience avec la bibliothèque nationale.")
+        if case.national_consent
+        else _("Ce retour d'expérience n'est plus partagé avec la bibliothèque nationale."),
+        "success",
+    )
     return redirect(url_for("valorisation.edit_case", org_id=org_id, case_id=case.id))
 
 

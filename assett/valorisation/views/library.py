@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from ...access import territory_or_404
 from ...domain.profile import NAF_SECTIONS
 from ...services import awards as award_service
-from ...services import contact_requests
+from ...services import contact_requests, library_experiences
 from ...services import experience_cases as service
 from ...services.charter import render_text
 from ...services.errors import ServiceError
@@ -39,9 +39,12 @@ def library(slug: str) -> Page:
         "valorisation/library.html",
         territory=territory,
         rows=service.library(territory, theme or None, section or None, text),
+        # Copied from other territories: no sector filter (the organisation is elsewhere).
+        network=[] if section else library_experiences.copied_cases(territory, theme or None, text),
         themes=themes,
         sections=NAF_SECTIONS,
         chosen={"theme": theme, "section": section, "q": text},
+        render_text=render_text,
     )
 
 
