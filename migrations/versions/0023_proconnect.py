@@ -3,8 +3,8 @@
 - oidc_identity: an account's (issuer, subject) pair, one account per pair; deleted with the
   account.
 
-Revision ID: 0022
-Revises: 0020
+Revision ID: 0023
+Revises: 0022
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0022"
-down_revision = "0020"
+revision = "0023"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
