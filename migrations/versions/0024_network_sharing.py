@@ -8,7 +8,7 @@
   a file), checked like plan evidence; roadmap_document_blob holds the bytes.
 
 Revision ID: 0024
-Revises: 0020
+Revises: 0023
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0024"
-down_revision = "0020"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 
