@@ -64,23 +64,32 @@ def serve(args: list[str]) -> None:
     flask("db", "upgrade")
     flask("demo", "--url", f"http://{host}:{port}")
     command = [str(PYTHON), "-m", "flask", "--app", "assett"]
-    # The worker runs the jobs (e-mails…) the app queues; it stops with the server.
-    worker = subprocess.Popen([*command, "worker"], cwd=ROOT)
+    children: list[subprocess.Popen[bytes]] = []
+    interrupted = False
+
+    def on_ctrl_c(signum: int, frame: object) -> None:
+        # Ctrl+C in a terminal reaches the whole group; a SIGINT sent to this launcher alone
+        # is passed on to the server. No exception is raised here, so no wait for a child
+        # is ever cut short (a child left unwaited stays a zombie in the group).
+        nonlocal interrupted
+        interrupted = True
+        if len(children) > 1 and children[1].poll() is None:
+            children[1].send_signal(signal.SIGINT)
+
+    previous = signal.signal(signal.SIGINT, on_ctrl_c)
     try:
+        # The worker runs the jobs (e-mails…) the app queues; it stops with the server.
+        children.append(subprocess.Popen([*command, "worker"], cwd=ROOT))
         print(f"\nServing on http://{host}:{port}/ (Ctrl+C to stop)\n", flush=True)
         server_command = [*command, "run", "--host", host, "--port", port, *args]
-        server = subprocess.Popen(server_command, cwd=ROOT)
-        try:
-            code = server.wait()
-        except KeyboardInterrupt:
-            # Ctrl+C reached the server too: wait until it has exited (subprocess.run would
-            # leave it unreaped, still alive for a moment after this launcher has ended).
-            stop(server)
-            code = 0
-        if code:
+        children.append(subprocess.Popen(server_command, cwd=ROOT))
+        code = children[1].wait()
+        if code and not interrupted:
             raise SystemExit(code)
     finally:
-        stop(worker)
+        for child in reversed(children):
+            stop(child)
+        signal.signal(signal.SIGINT, previous)
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
