@@ -79,7 +79,9 @@ def register_extensions(app: Flask) -> None:
     uploads.register(app)  # before CSRF, which reads the body
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=lambda: "fr")
+    from .i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None

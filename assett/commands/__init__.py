@@ -13,6 +13,7 @@ from . import (  # noqa: E402, F401
     demo,
     questionnaires,
     sirene,
+    translations,
     territories,
     users,
     worker,
