@@ -56,6 +56,12 @@ def switch_language() -> WerkzeugResponse:
     target = safe_next(request.form.get("next")) or "/"
     response: Response = redirect(target, code=303)  # type: ignore[assignment]
     if chosen in LANGUAGES:
+        from flask_login import current_user
+
+        from .services.accounts import set_language
+
+        if current_user.is_authenticated:
+            set_language(current_user, chosen)  # its e-mails follow
         response.set_cookie(
             COOKIE,
             chosen,

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from .. import rate_limits as limits
 from ..access import territory_or_404
+from ..i18n import language as page_language
 from ..models import User
 from ..services import accounts, oidc_client
 from ..services.errors import ServiceError
@@ -122,6 +123,7 @@ def signup_confirm(slug: str, token: str) -> Page:
                 form.password.data,
                 form.confirm.data,
                 display_name=form.display_name.data,
+                language=page_language(),
             )
         except ServiceError as error:
             _add_error(form, error)

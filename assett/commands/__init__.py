@@ -13,8 +13,8 @@ from . import (  # noqa: E402, F401
     demo,
     questionnaires,
     sirene,
-    translations,
     territories,
+    translations,
     users,
     worker,
 )

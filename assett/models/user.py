@@ -9,8 +9,9 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.content_language import CONTENT_LANGUAGES
 from ..extensions import db
-from ._base import NEVER_REUSE_IDS, UTCDateTime, utcnow
+from ._base import NEVER_REUSE_IDS, UTCDateTime, one_of, utcnow
 
 if TYPE_CHECKING:
     from .organisation import Membership
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "user"
-    __table_args__ = (NEVER_REUSE_IDS,)
+    __table_args__ = (one_of("language", CONTENT_LANGUAGES, name="language"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -31,6 +32,8 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the retention rule warned the account that it would be deleted for inactivity.
     retention_warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language the person chose with the header's switch ("fr", "en"); mails follow it.
+    language: Mapped[str | None] = mapped_column(String(2))
 
     sessions: Mapped[list[UserSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

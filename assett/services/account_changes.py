@@ -21,7 +21,7 @@ from .accounts import (
     normalise_email,
 )
 from .errors import ServiceError
-from .mail import absolute_url, send_mail
+from .mail import absolute_url, send_mail, written_for
 from .unit_of_work import transaction
 
 EMAIL_CHANGE_SALT = "assett.email-change"
@@ -84,26 +84,29 @@ def request_email_change(user: User, new_email: str, current_password: str) -> s
             )
             send_mail(address, _("Confirmez votre nouvelle adresse e-mail"), body)
         else:
-            body = _(
+            with written_for(address, fallback=None):
+                body = _(
+                    "Bonjour,\n\n"
+                    "Quelqu'un a demandé qu'un autre compte ASSETT utilise cette adresse e-mail. "
+                    "Elle est déjà celle de votre compte : une adresse ne sert qu'à un seul "
+                    "compte, "
+                    "la demande n'a donc pas abouti et votre compte n'a pas changé.\n\n"
+                    "Si c'est vous, avec un second compte : changez d'abord l'adresse de ce compte-"
+                    "ci, ou supprimez-le, puis recommencez.\n",
+                )
+                send_mail(address, _("Cette adresse a déjà un compte"), body)
+        with written_for(user.email, fallback=None):
+            notice = _(
                 "Bonjour,\n\n"
-                "Quelqu'un a demandé qu'un autre compte ASSETT utilise cette adresse e-mail. "
-                "Elle est déjà celle de votre compte : une adresse ne sert qu'à un seul compte, "
-                "la demande n'a donc pas abouti et votre compte n'a pas changé.\n\n"
-                "Si c'est vous, avec un second compte : changez d'abord l'adresse de ce compte-"
-                "ci, ou supprimez-le, puis recommencez.\n",
+                "Un changement d'adresse e-mail a été demandé pour votre compte ASSETT, vers "
+                "l'adresse %(address)s. L'adresse ne change que si le lien envoyé à cette "
+                "nouvelle adresse est ouvert ; jusque-là, rien ne change.\n\n"
+                "Si vous n'êtes pas à l'origine de cette demande, changez votre mot de passe : "
+                "%(account)s\n",
+                address=address,
+                account=absolute_url("auth.account"),
             )
-            send_mail(address, _("Cette adresse a déjà un compte"), body)
-        notice = _(
-            "Bonjour,\n\n"
-            "Un changement d'adresse e-mail a été demandé pour votre compte ASSETT, vers "
-            "l'adresse %(address)s. L'adresse ne change que si le lien envoyé à cette "
-            "nouvelle adresse est ouvert ; jusque-là, rien ne change.\n\n"
-            "Si vous n'êtes pas à l'origine de cette demande, changez votre mot de passe : "
-            "%(account)s\n",
-            address=address,
-            account=absolute_url("auth.account"),
-        )
-        send_mail(user.email, _("Changement d'adresse e-mail demandé"), notice)
+            send_mail(user.email, _("Changement d'adresse e-mail demandé"), notice)
     return address
 
 
@@ -158,16 +161,17 @@ def confirm_email_change(token: str) -> EmailChange:
     try:
         with transaction():
             user.email = address
-            body = _(
-                "Bonjour,\n\n"
-                "L'adresse e-mail de votre compte ASSETT est désormais %(address)s : "
-                "utilisez-la pour vous connecter. Ce message est le dernier envoyé à "
-                "cette adresse-ci.\n\n"
-                "Si vous n'êtes pas à l'origine de ce changement, répondez à ce message ou "
-                "contactez l'équipe de votre territoire.\n",
-                address=address,
-            )
-            send_mail(old_address, _("Adresse e-mail modifiée"), body)
+            with written_for(address, fallback=None):
+                body = _(
+                    "Bonjour,\n\n"
+                    "L'adresse e-mail de votre compte ASSETT est désormais %(address)s : "
+                    "utilisez-la pour vous connecter. Ce message est le dernier envoyé à "
+                    "cette adresse-ci.\n\n"
+                    "Si vous n'êtes pas à l'origine de ce changement, répondez à ce message ou "
+                    "contactez l'équipe de votre territoire.\n",
+                    address=address,
+                )
+                send_mail(old_address, _("Adresse e-mail modifiée"), body)
     except IntegrityError:  # another account took the address at the same moment
         raise ServiceError(taken) from None
     return change

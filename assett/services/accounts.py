@@ -12,12 +12,13 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..domain.content_language import CONTENT_LANGUAGES
 from ..extensions import db
 from ..models import Membership, Organisation, Territory, TerritoryRole, User
 from ..models._base import utcnow
 from . import passwords
 from .errors import ServiceError
-from .mail import absolute_url, send_mail
+from .mail import absolute_url, send_mail, written_for
 from .sessions import end_all_sessions, end_other_sessions
 from .unit_of_work import transaction
 
@@ -70,6 +71,7 @@ def create_user(
     *,
     is_platform_admin: bool = False,
     display_name: str | None = None,
+    language: str | None = None,
 ) -> User:
     """Create an account after checking the address, its uniqueness and the password policy."""
     address = normalise_email(email)
@@ -85,11 +87,21 @@ def create_user(
                 password_hash=passwords.hash_password(password),
                 is_platform_admin=is_platform_admin,
                 display_name=display_name,
+                language=language if language in CONTENT_LANGUAGES else None,
             )
             session.add(user)
     except IntegrityError:  # two sign-ups with the same address at the same moment
         raise ServiceError(_("Un compte existe déjà avec cette adresse e-mail."), "email") from None
     return user
+
+
+def set_language(user: User, language: str) -> None:
+    """Keep the language the person reads ASSETT in: the e-mails sent to them use it."""
+    if language not in CONTENT_LANGUAGES:
+        raise ServiceError(_("Langue inconnue."), "langue")
+    if user.language != language:
+        with transaction():
+            user.language = language
 
 
 def make_platform_admin(email: str, password: str | None = None) -> tuple[User, bool]:
@@ -256,18 +268,19 @@ def request_signup(email: str, territory: Territory, next_url: str | None = None
         )
         send_mail(address, _("Création de votre compte"), body)
         return address
-    body = _(
-        "Bonjour,\n\n"
-        "Une création de compte ASSETT a été demandée avec votre adresse, qui a déjà un "
-        "compte. Connectez-vous :\n\n%(login)s\n\n"
-        "Mot de passe oublié ? Choisissez-en un nouveau avec ce lien (valable %(validity)s, "
-        "une seule fois) :\n\n%(reset)s\n\n"
-        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n",
-        login=absolute_url("auth.login"),
-        reset=absolute_url("auth.reset_password", token=make_reset_token(user)),
-        validity=_duration(current_app.config["PASSWORD_RESET_MAX_AGE"]),
-    )
-    send_mail(user.email, _("Vous avez déjà un compte"), body)
+    with written_for(user.email, fallback=None):
+        body = _(
+            "Bonjour,\n\n"
+            "Une création de compte ASSETT a été demandée avec votre adresse, qui a déjà un "
+            "compte. Connectez-vous :\n\n%(login)s\n\n"
+            "Mot de passe oublié ? Choisissez-en un nouveau avec ce lien (valable %(validity)s, "
+            "une seule fois) :\n\n%(reset)s\n\n"
+            "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n",
+            login=absolute_url("auth.login"),
+            reset=absolute_url("auth.reset_password", token=make_reset_token(user)),
+            validity=_duration(current_app.config["PASSWORD_RESET_MAX_AGE"]),
+        )
+        send_mail(user.email, _("Vous avez déjà un compte"), body)
     return address
 
 
@@ -276,19 +289,20 @@ def send_reset_link(email: str) -> None:
     user = find_user_by_email(email) if email.strip() else None
     if user is None:
         return
-    link = absolute_url("auth.reset_password", token=make_reset_token(user))
-    validity = _duration(current_app.config["PASSWORD_RESET_MAX_AGE"])
-    body = _(
-        "Bonjour,\n\n"
-        "Une réinitialisation du mot de passe de votre compte ASSETT a été demandée.\n"
-        "Pour choisir un nouveau mot de passe, ouvrez ce lien (valable %(validity)s, "
-        "une seule fois) :\n\n%(link)s\n\n"
-        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : "
-        "votre mot de passe reste inchangé.\n",
-        validity=validity,
-        link=link,
-    )
-    send_mail(user.email, _("Réinitialisation de votre mot de passe"), body)
+    with written_for(user.email, fallback=None):
+        link = absolute_url("auth.reset_password", token=make_reset_token(user))
+        validity = _duration(current_app.config["PASSWORD_RESET_MAX_AGE"])
+        body = _(
+            "Bonjour,\n\n"
+            "Une réinitialisation du mot de passe de votre compte ASSETT a été demandée.\n"
+            "Pour choisir un nouveau mot de passe, ouvrez ce lien (valable %(validity)s, "
+            "une seule fois) :\n\n%(link)s\n\n"
+            "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : "
+            "votre mot de passe reste inchangé.\n",
+            validity=validity,
+            link=link,
+        )
+        send_mail(user.email, _("Réinitialisation de votre mot de passe"), body)
 
 
 def organisations_of(user: User) -> list[Organisation]:

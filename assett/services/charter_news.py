@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import CharterSignature, CharterVersion, Membership, Organisation, User
 from .charter import current_charter
-from .mail import Delivery, absolute_url, send_mail
+from .mail import Delivery, absolute_url, send_mail, written_for
 
 
 @dataclass(frozen=True)
@@ -98,8 +98,8 @@ def announce_version(version: CharterVersion) -> Announcement:
         )
         url = absolute_url("orgs.charter", org_id=organisation.id)
         for user in members:
-            deliveries.append(
-                send_mail(
+            with written_for(user.email):
+                delivery = send_mail(
                     user.email,
                     _("Nouvelle version de la charte à signer"),
                     _(
@@ -115,5 +115,5 @@ def announce_version(version: CharterVersion) -> Announcement:
                         url=url,
                     ),
                 )
-            )
+            deliveries.append(delivery)
     return Announcement(len(organisations), deliveries)

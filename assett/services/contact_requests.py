@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import ContactRequest, ExperienceCase, Membership, Organisation, User
 from ..models._base import utcnow
 from .errors import ServiceError
-from .mail import absolute_url, send_mail
+from .mail import absolute_url, send_mail, written_for
 from .unit_of_work import transaction
 
 
@@ -87,22 +87,27 @@ def ask_contact(case: ExperienceCase, user: User, message: str) -> ContactReques
         db.session.add(request)
         db.session.flush()
         url = absolute_url("valorisation.org_cases", org_id=case.organisation_id)
-        body = _(
-            "Bonjour,\n\n%(who)s, de l'organisation « %(org)s », a lu votre retour "
-            "d'expérience « %(title)s » et demande à être mis en relation avec vous.",
-            who=_who(user),
-            org=requester_org.name,
-            title=case.title,
-        )
-        if message:
-            body += "\n\n" + _("Son message :") + "\n" + message
-        body += "\n\n" + _(
-            "Acceptez ou déclinez la demande ici ; aucune adresse n'est communiquée avant "
-            "votre accord :\n%(url)s",
-            url=url,
-        )
+
+        def body() -> str:
+            text = _(
+                "Bonjour,\n\n%(who)s, de l'organisation « %(org)s », a lu votre retour "
+                "d'expérience « %(title)s » et demande à être mis en relation avec vous.",
+                who=_who(user),
+                org=requester_org.name,
+                title=case.title,
+            )
+            if message:
+                text += "\n\n" + _("Son message :") + "\n" + message
+            text += "\n\n" + _(
+                "Acceptez ou déclinez la demande ici ; aucune adresse n'est communiquée avant "
+                "votre accord :\n%(url)s",
+                url=url,
+            )
+            return text
+
         for member in _members(case.organisation_id):
-            send_mail(member.email, _("Demande de mise en relation"), body)
+            with written_for(member.email):
+                send_mail(member.email, _("Demande de mise en relation"), body())
     return request
 
 
@@ -184,38 +189,41 @@ def answer_contact(request: ContactRequest, user: User, accept: bool) -> None:
             raise ServiceError(_("Cette demande a déjà reçu une réponse."), None)
         organisation = db.session.get_one(Organisation, case.organisation_id)
         if not accept:
+            with written_for(requester.email):
+                send_mail(
+                    requester.email,
+                    _("Votre demande de mise en relation"),
+                    _(
+                        "Bonjour,\n\nL'organisation « %(org)s » ne donne pas suite à votre demande "
+                        "de mise en relation au sujet de « %(title)s ».",
+                        org=organisation.name,
+                        title=case.title,
+                    ),
+                )
+            return
+        with written_for(requester.email):
             send_mail(
                 requester.email,
-                _("Votre demande de mise en relation"),
+                _("Mise en relation acceptée"),
                 _(
-                    "Bonjour,\n\nL'organisation « %(org)s » ne donne pas suite à votre demande "
-                    "de mise en relation au sujet de « %(title)s ».",
+                    "Bonjour,\n\nL'organisation « %(org)s » accepte votre demande de mise en "
+                    "relation au sujet de « %(title)s ».\n\nVotre contact : %(contact)s",
                     org=organisation.name,
                     title=case.title,
+                    contact=_contact(user),
                 ),
             )
-            return
-        send_mail(
-            requester.email,
-            _("Mise en relation acceptée"),
-            _(
-                "Bonjour,\n\nL'organisation « %(org)s » accepte votre demande de mise en "
-                "relation au sujet de « %(title)s ».\n\nVotre contact : %(contact)s",
-                org=organisation.name,
-                title=case.title,
-                contact=_contact(user),
-            ),
-        )
-        send_mail(
-            user.email,
-            _("Mise en relation acceptée"),
-            _(
-                "Bonjour,\n\nVous avez accepté la demande de mise en relation au sujet de "
-                "« %(title)s ».\n\nVotre contact : %(contact)s",
-                title=case.title,
-                contact=_contact(requester),
-            ),
-        )
+        with written_for(user.email):
+            send_mail(
+                user.email,
+                _("Mise en relation acceptée"),
+                _(
+                    "Bonjour,\n\nVous avez accepté la demande de mise en relation au sujet de "
+                    "« %(title)s ».\n\nVotre contact : %(contact)s",
+                    title=case.title,
+                    contact=_contact(requester),
+                ),
+            )
 
 
 def export_requests(organisation: Organisation) -> list[dict[str, object]]:

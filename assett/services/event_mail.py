@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from ..domain.events import in_paris
 from ..models import Event, User
-from .mail import absolute_url, send_mail
+from .mail import absolute_url, send_mail, written_for
 from .notification_mail import french_date
 
 
@@ -62,59 +62,64 @@ def _body(event: Event, opening: str, closing: str = "") -> str:
 
 def mail_registered(event: Event, user: User) -> None:
     """Confirm a seat."""
-    send_mail(
-        user.email,
-        _("Inscription confirmée : %(title)s", title=event.title),
-        _body(
-            event,
-            _("Votre inscription est confirmée."),
-            _("Vous pouvez ajouter l'événement à votre agenda depuis sa page (fichier .ics)."),
-        ),
-    )
+    with written_for(user.email):
+        send_mail(
+            user.email,
+            _("Inscription confirmée : %(title)s", title=event.title),
+            _body(
+                event,
+                _("Votre inscription est confirmée."),
+                _("Vous pouvez ajouter l'événement à votre agenda depuis sa page (fichier .ics)."),
+            ),
+        )
 
 
 def mail_waitlisted(event: Event, user: User, position: int) -> None:
     """Confirm a place on the waiting list."""
-    send_mail(
-        user.email,
-        _("Liste d'attente : %(title)s", title=event.title),
-        _body(
-            event,
-            _(
-                "L'événement est complet : vous êtes sur la liste d'attente (position %(n)s).",
-                n=position,
+    with written_for(user.email):
+        send_mail(
+            user.email,
+            _("Liste d'attente : %(title)s", title=event.title),
+            _body(
+                event,
+                _(
+                    "L'événement est complet : vous êtes sur la liste d'attente (position %(n)s).",
+                    n=position,
+                ),
+                _("Si une place se libère, vous serez inscrit dans l'ordre d'arrivée et prévenu."),
             ),
-            _("Si une place se libère, vous serez inscrit dans l'ordre d'arrivée et prévenu."),
-        ),
-    )
+        )
 
 
 def mail_promoted(event: Event, user: User) -> None:
     """Tell a waiting person a seat was freed for them."""
-    send_mail(
-        user.email,
-        _("Une place s'est libérée : %(title)s", title=event.title),
-        _body(
-            event,
-            _("Une place s'est libérée : vous êtes maintenant inscrit."),
-            _("Si vous ne pouvez plus venir, annulez depuis la page de l'événement."),
-        ),
-    )
+    with written_for(user.email):
+        send_mail(
+            user.email,
+            _("Une place s'est libérée : %(title)s", title=event.title),
+            _body(
+                event,
+                _("Une place s'est libérée : vous êtes maintenant inscrit."),
+                _("Si vous ne pouvez plus venir, annulez depuis la page de l'événement."),
+            ),
+        )
 
 
 def mail_unregistered(event: Event, user: User) -> None:
     """Confirm a cancelled registration."""
-    send_mail(
-        user.email,
-        _("Inscription annulée : %(title)s", title=event.title),
-        _body(event, _("Votre inscription est annulée.")),
-    )
+    with written_for(user.email):
+        send_mail(
+            user.email,
+            _("Inscription annulée : %(title)s", title=event.title),
+            _body(event, _("Votre inscription est annulée.")),
+        )
 
 
 def mail_cancelled_event(event: Event, user: User) -> None:
     """Tell a registered or waiting person the event will not take place."""
-    send_mail(
-        user.email,
-        _("Événement annulé : %(title)s", title=event.title),
-        _body(event, _("Cet événement est annulé par l'équipe d'animation.")),
-    )
+    with written_for(user.email):
+        send_mail(
+            user.email,
+            _("Événement annulé : %(title)s", title=event.title),
+            _body(event, _("Cet événement est annulé par l'équipe d'animation.")),
+        )

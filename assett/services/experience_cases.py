@@ -31,7 +31,7 @@ from ..models import (
 from ..models._base import utcnow
 from .awards import SHARING_WITH_ANIMATORS, FieldErrors, theme_titles
 from .errors import ServiceError
-from .mail import absolute_url, send_mail
+from .mail import absolute_url, send_mail, written_for
 from .unit_of_work import transaction
 
 
@@ -283,11 +283,12 @@ def decide(case: ExperienceCase, decision: str, note: str, user: User) -> str:
         if done.rowcount != 1:  # type: ignore[attr-defined]
             raise ServiceError(_("Ce retour d'expérience a déjà reçu une décision."), "decision")
         url = absolute_url("valorisation.edit_case", org_id=case.organisation_id, case_id=case.id)
-        body = str(text) % {"title": case.title}
-        if note:
-            body += "\n\n" + _("Commentaire de l'animation :") + "\n" + note
         for member in _members(case.organisation_id):
-            send_mail(member.email, str(subject), body + "\n\n" + url)
+            with written_for(member.email):
+                body = str(text) % {"title": case.title}
+                if note:
+                    body += "\n\n" + _("Commentaire de l'animation :") + "\n" + note
+                send_mail(member.email, str(subject), body + "\n\n" + url)
     return status
 
 

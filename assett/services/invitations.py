@@ -28,7 +28,7 @@ from ..models import (
 )
 from ..models._base import utcnow
 from .errors import ServiceError
-from .mail import Delivery, absolute_url
+from .mail import Delivery, absolute_url, written_for
 from .unit_of_work import transaction, transactional
 
 KINDS = INVITATION_KINDS
@@ -164,20 +164,21 @@ def _role_invitation(
     )
     with transaction() as session:
         session.add(invitation)
-    delivery = _send(
-        clean,
-        _("Invitation sur le territoire %(name)s", name=territory.name),
-        _(
-            "Bonjour,\n\nVous êtes invité(e) à devenir %(role)s du territoire « %(name)s » "
-            "sur l'outil d'auto-diagnostic de la transition écologique.\n\n"
-            "Pour accepter, ouvrez ce lien (valable jusqu'au %(date)s) :\n%(url)s\n\n"
-            "Si vous ne vous attendiez pas à ce message, ignorez-le.",
-            role=role_label(role),
-            name=territory.name,
-            date=invitation.expires_at.strftime("%d/%m/%Y"),
-            url=invitation_url(token),
-        ),
-    )
+    with written_for(clean):
+        delivery = _send(
+            clean,
+            _("Invitation sur le territoire %(name)s", name=territory.name),
+            _(
+                "Bonjour,\n\nVous êtes invité(e) à devenir %(role)s du territoire « %(name)s » "
+                "sur l'outil d'auto-diagnostic de la transition écologique.\n\n"
+                "Pour accepter, ouvrez ce lien (valable jusqu'au %(date)s) :\n%(url)s\n\n"
+                "Si vous ne vous attendiez pas à ce message, ignorez-le.",
+                role=role_label(role),
+                name=territory.name,
+                date=invitation.expires_at.strftime("%d/%m/%Y"),
+                url=invitation_url(token),
+            ),
+        )
     return invitation, token, delivery
 
 

@@ -29,7 +29,7 @@ from ..models import PlatformSetting, User, UserSession
 from ..models._base import utcnow
 from .data_rights import delete_account
 from .errors import ServiceError
-from .mail import absolute_url, send_mail
+from .mail import absolute_url, send_mail, written_for
 from .organisations import organisations_left_without_members
 from .unit_of_work import transaction
 
@@ -219,6 +219,11 @@ def apply_retention(now: datetime | None = None) -> tuple[int, int]:
 
 
 def _warn(user: User, now: datetime, notice_days: int) -> None:
+    with written_for(user.email):
+        _write_warning(user, now, notice_days)
+
+
+def _write_warning(user: User, now: datetime, notice_days: int) -> None:
     deadline = (now + timedelta(days=notice_days)).strftime("%d/%m/%Y")
     body = _(
         "Bonjour,\n\n"

@@ -15,11 +15,13 @@ import re
 import smtplib
 import ssl
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from email.message import EmailMessage
 from typing import Any, Literal
 
 from flask import current_app, has_request_context, url_for
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 logger = logging.getLogger("assett.mail")
@@ -33,6 +35,27 @@ MAX_HEADER_LINE = 998
 # What a caller can say of a message it just queued: the worker will hand it to the SMTP
 # server, or, with no SMTP configured, write its subject and links to the log.
 Delivery = Literal["queued", "not_configured"]
+
+
+@contextmanager
+def written_for(address: str, fallback: str | None = "fr") -> Iterator[None]:
+    """Write the mail built inside in its recipient's language.
+
+    The language the account chose with the header's switch; for an address with no account
+    (or an account that never chose), `fallback`: French, or None for the page's own language
+    when the recipient is the person asking (sign-up, password reset).
+    """
+    from ..extensions import db
+    from ..models import User
+
+    normalised = address.strip().lower()
+    language = db.session.scalar(select(User.language).where(func.lower(User.email) == normalised))
+    chosen = language or fallback
+    if chosen is None:
+        yield
+        return
+    with force_locale(chosen):
+        yield
 
 
 def absolute_url(endpoint: str, **values: Any) -> str:

@@ -28,7 +28,7 @@ from ..extensions import db
 from ..models import NotificationLog, NotificationOptOut, User
 from ..models._base import utcnow
 from .errors import ServiceError
-from .mail import absolute_url, send_mail
+from .mail import absolute_url, send_mail, written_for
 from .notification_mail import Mail, html_part, text_part
 from .unit_of_work import transaction
 
@@ -173,20 +173,21 @@ def send_notification(
             return False
         for key in remaining:
             session.add(NotificationLog(user_id=user.id, kind=kind, subject_key=key, sent_at=now))
-        mail = compose(list(remaining.values()))
-        unsubscribe = unsubscribe_url(user.id, kind)
-        settings = absolute_url("auth.account", _anchor="notifications")
-        send_mail(
-            user.email,
-            mail.subject,
-            text_part(mail, unsubscribe, settings),
-            html=html_part(mail, unsubscribe, settings),
-            headers={
-                "List-Unsubscribe": f"<{unsubscribe}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                "Auto-Submitted": "auto-generated",
-            },
-            user_id=user.id,
-            notification_kind=kind,
-        )
+        with written_for(user.email):
+            mail = compose(list(remaining.values()))
+            unsubscribe = unsubscribe_url(user.id, kind)
+            settings = absolute_url("auth.account", _anchor="notifications")
+            send_mail(
+                user.email,
+                mail.subject,
+                text_part(mail, unsubscribe, settings),
+                html=html_part(mail, unsubscribe, settings),
+                headers={
+                    "List-Unsubscribe": f"<{unsubscribe}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                    "Auto-Submitted": "auto-generated",
+                },
+                user_id=user.id,
+                notification_kind=kind,
+            )
     return True

@@ -367,26 +367,27 @@ def leave_organisation(organisation: Organisation, user: User, delete_if_last: b
 
 def request_to_join(organisation: Organisation, user: User) -> bool:
     """Mail the organisation's members that the user asks to join; False if already one."""
-    from .mail import absolute_url, send_mail
+    from .mail import absolute_url, send_mail, written_for
 
     members = members_of(organisation)
     if any(m.user_id == user.id for m in members):
         return False
     who = f"{user.display_name} <{user.email}>" if user.display_name else user.email
     for membership in members:
-        send_mail(
-            membership.user.email,
-            _("Demande pour rejoindre %(name)s", name=organisation.name),
-            _(
-                "Bonjour,\n\n%(who)s voudrait rejoindre l'organisation « %(name)s » : elle a "
-                "tenté de l'inscrire une seconde fois avec le même SIRET.\n\n"
-                "Si vous la connaissez, invitez-la depuis la page des membres :\n%(url)s\n\n"
-                "Sinon, ignorez ce message.",
-                who=who,
-                name=organisation.name,
-                url=absolute_url("orgs.members", org_id=organisation.id),
-            ),
-        )
+        with written_for(membership.user.email):
+            send_mail(
+                membership.user.email,
+                _("Demande pour rejoindre %(name)s", name=organisation.name),
+                _(
+                    "Bonjour,\n\n%(who)s voudrait rejoindre l'organisation « %(name)s » : elle a "
+                    "tenté de l'inscrire une seconde fois avec le même SIRET.\n\n"
+                    "Si vous la connaissez, invitez-la depuis la page des membres :\n%(url)s\n\n"
+                    "Sinon, ignorez ce message.",
+                    who=who,
+                    name=organisation.name,
+                    url=absolute_url("orgs.members", org_id=organisation.id),
+                ),
+            )
     return True
 
 
