@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -34,6 +35,7 @@ def _pybabel(*args: str) -> None:
 def extract() -> None:
     """Write the template of every translatable text of the code and the templates."""
     keywords = [option for keyword in KEYWORDS for option in ("-k", keyword)]
+    os.chdir(ROOT)
     _pybabel(
         "extract",
         "-F",
@@ -45,7 +47,7 @@ def extract() -> None:
         "ASSETT",
         "-o",
         str(TEMPLATE),
-        str(ROOT),  # babel.cfg's patterns (assett/**) are relative to it
+        ".",  # babel.cfg's patterns (assett/**) and the catalogue's locations are relative
     )
 
 
