@@ -1,8 +1,8 @@
 """`flask translations`: keep the English catalogue in step with the French source texts.
 
-    flask translations update    extract the texts, merge them into assett/translations/
-    flask translations compile   write the .mo files the app reads (committed with the .po)
-    flask translations check     fail when a text has no English translation
+flask translations update    extract the texts, merge them into assett/translations/
+flask translations compile   write the .mo files the app reads (committed with the .po)
+flask translations check     fail when a text has no English translation
 """
 
 from __future__ import annotations
