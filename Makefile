@@ -1,4 +1,4 @@
-.PHONY: run test lint
+.PHONY: run test lint messages
 run:
 	python3 dev.py run
 test:
@@ -6,4 +6,4 @@ test:
 lint:
 	.venv/bin/ruff check . && .venv/bin/mypy --follow-imports=silent assett/domain
 messages:
-	.venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o assett/translations/messages.pot .
+	.venv/bin/flask --app assett translations update
