@@ -6,4 +6,4 @@ test:
 lint:
 	.venv/bin/ruff check . && .venv/bin/mypy --follow-imports=silent assett/domain
 messages:
-	.venv/bin/flask --app assett translations update
+	FLASK_DEBUG=1 .venv/bin/flask --app assett translations update
