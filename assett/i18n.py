@@ -6,6 +6,8 @@ Chosen by the `langue` cookie that the header's switch sets, otherwise by the br
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, current_app, has_request_context, redirect, request
 from flask_babel import get_locale
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -54,6 +56,11 @@ def switch_language() -> WerkzeugResponse:
 
     chosen = request.form.get("langue", "")
     target = safe_next(request.form.get("next")) or "/"
+    # The form names the page's path only (pages never echo their query); the page's filters
+    # come back from the Referer when it is that same page of this site.
+    referer = urlsplit(request.referrer or "")
+    if referer.netloc == request.host and referer.path == target and referer.query:
+        target = safe_next(f"{referer.path}?{referer.query}") or target
     response: Response = redirect(target, code=303)  # type: ignore[assignment]
     if chosen in LANGUAGES:
         from flask_login import current_user

@@ -70,6 +70,7 @@ MATRIX: dict[str, str] = {
     "main.territory_home": "200 200 200 200 200 200 200",
     "main.territory_theme": "200 200 200 200 200 200 200",
     "main.territory_logo": "200 200 200 200 200 200 200",
+    "switch_language": "303 303 303 303 303 303 303",
     "main.home": "login 302 302 200 200 200 200",
     "main.plotly_js": "200 200 200 200 200 200 200",
     "main.healthz": "200 200 200 200 200 200 200",

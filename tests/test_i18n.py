@@ -134,6 +134,28 @@ def test_the_switch_keeps_the_choice_in_a_cookie_and_returns_to_the_page(client)
     assert '<html lang="fr">' in client.get("/connexion").get_data(as_text=True)
 
 
+def test_the_switch_brings_back_the_pages_filters_from_the_same_site_referer(client) -> None:
+    same = client.post(
+        "/langue",
+        data={"langue": "en", "next": "/connexion"},
+        headers={"Referer": "http://localhost/connexion?next=/mon-espace"},
+    )
+    other_page = client.post(
+        "/langue",
+        data={"langue": "en", "next": "/connexion"},
+        headers={"Referer": "http://localhost/autre?x=1"},
+    )
+    other_site = client.post(
+        "/langue",
+        data={"langue": "en", "next": "/connexion"},
+        headers={"Referer": "http://evil.example/connexion?x=1"},
+    )
+
+    assert same.headers["Location"] == "/connexion?next=/mon-espace"
+    assert other_page.headers["Location"] == "/connexion"
+    assert other_site.headers["Location"] == "/connexion"
+
+
 @pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil", ""])
 def test_the_switch_never_leaves_the_site(client, target: str) -> None:
     response = client.post("/langue", data={"langue": "en", "next": target})
