@@ -29,6 +29,19 @@ def mark(text: object) -> Markup:
     return escape(text)
 
 
+def lang_span(text: object) -> Markup:
+    """Reference data kept in French (the list of waste's labels): inside `lang="fr"` on a page
+    in another language, without the visible note (the French is its only version)."""
+    if isinstance(text, LocalText) and text.fallback:
+        return Markup('<span lang="{lang}">{text}</span>').format(lang=text.lang, text=text)
+    return escape(text)
+
+
+def option_lang(text: object) -> dict[str, str]:
+    """The `render_kw` of a select option whose label may be French on an English page."""
+    return {"lang": text.lang} if isinstance(text, LocalText) and text.fallback else {}
+
+
 def content(node: object, name: str = "title") -> Markup:
     """Field `name` of a definition node, plain data or a record, in the page's language."""
     return mark(local(node, name, content_locale()))
@@ -54,3 +67,4 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["content_plain"] = content_plain
     app.jinja_env.globals["copied_content"] = copied_content
     app.jinja_env.filters["content"] = mark
+    app.jinja_env.filters["lang_span"] = lang_span

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from ..domain.flow_reference import category_label, commune_coordinates
-from ..domain.flows import FREQUENCY_LABELS, UNIT_LABELS, UNITS, format_figure, months_between
+from ..domain.flow_reference import commune_coordinates
+from ..domain.flows import UNITS, months_between
 from ..domain.reference_data import commune_names
 from ..domain.synergy_groups import GroupSuggestion, suggest_groups
 from ..domain.synergy_matching import (
@@ -25,6 +25,7 @@ from ..domain.synergy_matching import (
 from ..domain.vocabulary import SHARING_LEVELS
 from ..extensions import db
 from ..models import Flow, Organisation
+from . import flow_labels
 
 # Levels at which an organisation's data reaches the territory's animators.
 SHARED_WITH_ANIMATORS = tuple(level for level in SHARING_LEVELS if level != "private")
@@ -109,15 +110,14 @@ def flow_point(flow: Flow) -> FlowPoint | None:
 def _view(flow: Flow, org: Organisation, point: FlowPoint, hazardous: bool) -> FlowView:
     quantity = None
     if flow.quantity is not None and not flow.hide_quantity:
-        unit = UNIT_LABELS.get(flow.unit or "", flow.unit or "")
-        quantity = f"{format_figure(flow.quantity)} {unit} {FREQUENCY_LABELS[flow.frequency]}"
+        quantity = flow_labels.quantity_text(flow.quantity, flow.unit, flow.frequency)
     commune = None
     if not flow.hide_site:
         commune = commune_names().get(flow.commune_code, flow.commune_code)
     return FlowView(
         flow.id,
         org.name,
-        category_label(flow.kind, flow.code),
+        flow_labels.category(flow.kind, flow.code),
         quantity,
         flow.hide_quantity,
         commune,

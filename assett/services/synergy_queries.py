@@ -13,8 +13,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ..domain.flow_reference import category_label
-from ..domain.flows import FREQUENCY_LABELS, UNIT_LABELS, format_figure
 from ..domain.reference_data import commune_names
 from ..domain.synergy_pipeline import STAGES
 from ..extensions import db
@@ -28,6 +26,7 @@ from ..models import (
     SynergyStageChange,
     User,
 )
+from . import flow_labels
 from .synergies import SHARED_WITH_ANIMATORS, FlowView, _view, flow_point
 
 # The actor's home shows what changed in the last days as new.
@@ -243,12 +242,13 @@ def _readable_flows(
             continue
         quantity = None
         if flow.quantity is not None and (own or not flow.hide_quantity):
-            unit = UNIT_LABELS.get(flow.unit or "", flow.unit or "")
-            quantity = f"{format_figure(flow.quantity)} {unit} {FREQUENCY_LABELS[flow.frequency]}"
+            quantity = flow_labels.quantity_text(flow.quantity, flow.unit, flow.frequency)
         commune = None
         if own or not flow.hide_site:
             commune = commune_names().get(flow.commune_code, flow.commune_code)
-        shown.append(OwnFlow(owner.name, category_label(flow.kind, flow.code), quantity, commune))
+        shown.append(
+            OwnFlow(owner.name, flow_labels.category(flow.kind, flow.code), quantity, commune)
+        )
     return shown
 
 

@@ -9,8 +9,10 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from ..access import member_org_or_404
-from ..domain.flows import DIRECTION_LABELS, FREQUENCY_LABELS, UNIT_LABELS, window_label
+from ..content_text import option_lang
+from ..domain.flows import DIRECTION_LABELS
 from ..models import Flow, Organisation, User
+from ..services import flow_labels
 from ..services import flows as flow_service
 from ..services.errors import ServiceError
 from . import bp
@@ -39,7 +41,7 @@ def _flow_form(
         _kind, _sep, code = chosen.partition(":")
         groups.insert(0, (_("Choix actuel"), [(chosen, code)]))
     form.category.choices = [
-        SelectChoice(value, text, optgroup=str(label))
+        SelectChoice(value, text, optgroup=str(label), render_kw=option_lang(text))
         for label, items in groups
         for value, text in items
     ]
@@ -96,9 +98,9 @@ def flows(org_id: int) -> Page:
         commune_label=flow_service.commune_label,
         hazardous=flow_service.hazardous,
         direction_labels=DIRECTION_LABELS,
-        unit_labels=UNIT_LABELS,
-        frequency_labels=FREQUENCY_LABELS,
-        window_label=window_label,
+        unit_label=flow_labels.unit_label,
+        frequency_label=flow_labels.frequency_label,
+        window_label=flow_labels.window_text,
         delete_form=DeleteForm(),
     )
 
