@@ -37,11 +37,6 @@ def lang_span(text: object) -> Markup:
     return escape(text)
 
 
-def option_lang(text: object) -> dict[str, str]:
-    """The `render_kw` of a select option whose label may be French on an English page."""
-    return {"lang": text.lang} if isinstance(text, LocalText) and text.fallback else {}
-
-
 def content(node: object, name: str = "title") -> Markup:
     """Field `name` of a definition node, plain data or a record, in the page's language."""
     return mark(local(node, name, content_locale()))

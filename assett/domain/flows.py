@@ -139,20 +139,6 @@ def window_label(first: int | None, last: int | None) -> str:
     return f"de {MONTH_NAMES[first - 1]} à {MONTH_NAMES[last - 1]}"
 
 
-def window_parts(first: int | None, last: int | None) -> tuple[str, dict[str, str]]:
-    """The availability window as a message and its values, for the page to translate:
-    (« toute l'année », {}), (« en %(month)s », ...), (« de %(first)s à %(last)s », ...);
-    the month names are themselves messages."""
-    if first is None or last is None or months_between(first, last) == frozenset(range(1, 13)):
-        return N_("toute l'année"), {}
-    if first == last:
-        return N_("en %(month)s"), {"month": MONTH_NAMES[first - 1]}
-    return N_("de %(first)s à %(last)s"), {
-        "first": MONTH_NAMES[first - 1],
-        "last": MONTH_NAMES[last - 1],
-    }
-
-
 def category_key(kind: str, code: str) -> str:
     """« dechet:15 01 03 » or « flux:energie.chaleur.40_60 »."""
     return f"{KIND_PREFIXES[kind]}:{code}"

@@ -1,4 +1,4 @@
-"""Flow labels in the page's language: categories, units, frequencies, availability.
+"""Flow categories in the page's language.
 
 A taxonomy item shows its English label (`en:` in the taxonomy) on an English page; a waste
 keeps its official French label (the list of waste has no English source shipped), returned
@@ -8,11 +8,12 @@ as a French `LocalText` so that the page marks it `lang="fr"`.
 from __future__ import annotations
 
 from flask_babel import get_locale
-from flask_babel import gettext as _
+from markupsafe import Markup
 
+from ..content_text import lang_span
 from ..domain.content_language import LocalText, language_of
 from ..domain.flow_reference import category_text, group_text
-from ..domain.flows import FREQUENCY_LABELS, MONTH_NAMES, UNIT_LABELS, format_figure, window_parts
+from ..models import Flow
 
 
 def page_language() -> str:
@@ -30,32 +31,11 @@ def taxonomy_group(key: str) -> LocalText:
     return group_text(key, page_language())
 
 
-def unit_label(unit: str | None) -> str:
-    """« m³ », « pièces » / "pieces"; the code itself if unknown."""
-    label = UNIT_LABELS.get(unit or "")
-    return _(label) if label else (unit or "")
+def marked_label_of(flow: Flow) -> Markup:
+    """The flow's category as HTML: a French label on an English page inside `lang="fr"`."""
+    return lang_span(category(flow.kind, flow.code))
 
 
-def frequency_label(frequency: str) -> str:
-    """« par mois » / "per month"."""
-    label = FREQUENCY_LABELS.get(frequency)
-    return _(label) if label else frequency
-
-
-def month_names() -> list[str]:
-    """January to December in the page's language."""
-    return [_(name) for name in MONTH_NAMES]
-
-
-def quantity_text(quantity: float, unit: str | None, frequency: str) -> str:
-    """« 12,5 t par mois » / "12.5 t per month"."""
-    figure = format_figure(quantity)
-    if page_language() != "fr":  # as assett.i18n.localize_number, which services cannot import
-        figure = figure.replace(",", ".").replace("\u202f", ",")
-    return f"{figure} {unit_label(unit)} {frequency_label(frequency)}"
-
-
-def window_text(first: int | None, last: int | None) -> str:
-    """« toute l'année », « de octobre à mars » / "all year", "from October to March"."""
-    message, values = window_parts(first, last)
-    return str(_(message, **{key: _(month) for key, month in values.items()}))
+def option_lang(text: object) -> dict[str, str]:
+    """The `render_kw` of a select option whose label may be French on an English page."""
+    return {"lang": text.lang} if isinstance(text, LocalText) and text.fallback else {}

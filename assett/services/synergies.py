@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ..domain.flow_reference import commune_coordinates
-from ..domain.flows import UNITS, months_between
+from ..domain.flows import FREQUENCY_LABELS, UNIT_LABELS, UNITS, format_figure, months_between
 from ..domain.reference_data import commune_names
 from ..domain.synergy_groups import GroupSuggestion, suggest_groups
 from ..domain.synergy_matching import (
@@ -110,7 +110,8 @@ def flow_point(flow: Flow) -> FlowPoint | None:
 def _view(flow: Flow, org: Organisation, point: FlowPoint, hazardous: bool) -> FlowView:
     quantity = None
     if flow.quantity is not None and not flow.hide_quantity:
-        quantity = flow_labels.quantity_text(flow.quantity, flow.unit, flow.frequency)
+        unit = UNIT_LABELS.get(flow.unit or "", flow.unit or "")
+        quantity = f"{format_figure(flow.quantity)} {unit} {FREQUENCY_LABELS[flow.frequency]}"
     commune = None
     if not flow.hide_site:
         commune = commune_names().get(flow.commune_code, flow.commune_code)

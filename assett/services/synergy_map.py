@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..domain.flow_reference import commune_coordinates, default_taxonomy
+from ..domain.flows import FREQUENCY_LABELS, UNIT_LABELS, format_figure
 from ..domain.reference_data import commune_names
 from ..domain.synergy_groups import suggest_groups
 from ..domain.synergy_map import (
@@ -121,7 +122,8 @@ def group_label(key: str) -> str:
 def _quantity(flow: Flow) -> str | None:
     if flow.quantity is None or flow.hide_quantity:
         return None
-    return flow_labels.quantity_text(flow.quantity, flow.unit, flow.frequency)
+    unit = UNIT_LABELS.get(flow.unit or "", flow.unit or "")
+    return f"{format_figure(flow.quantity)} {unit} {FREQUENCY_LABELS[flow.frequency]}"
 
 
 def _position(flow: Flow) -> tuple[float, float] | None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from ..domain.flows import FREQUENCY_LABELS, UNIT_LABELS, format_figure
 from ..domain.reference_data import commune_names
 from ..domain.synergy_pipeline import STAGES
 from ..extensions import db
@@ -242,7 +243,8 @@ def _readable_flows(
             continue
         quantity = None
         if flow.quantity is not None and (own or not flow.hide_quantity):
-            quantity = flow_labels.quantity_text(flow.quantity, flow.unit, flow.frequency)
+            unit = UNIT_LABELS.get(flow.unit or "", flow.unit or "")
+            quantity = f"{format_figure(flow.quantity)} {unit} {FREQUENCY_LABELS[flow.frequency]}"
         commune = None
         if own or not flow.hide_site:
             commune = commune_names().get(flow.commune_code, flow.commune_code)
