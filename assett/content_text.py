@@ -58,8 +58,8 @@ def copied_content(shown: str, source: object | None, name: str = "title") -> Ma
 def register(app: Flask) -> None:
     """Install the `content` global and filter (`{{ content(resource, "title") }}`,
     `{{ question.text|content }}` for texts already localized)."""
+    app.jinja_env.filters["lang_span"] = lang_span  # reference data kept in French
     app.jinja_env.globals["content"] = content
     app.jinja_env.globals["content_plain"] = content_plain
     app.jinja_env.globals["copied_content"] = copied_content
     app.jinja_env.filters["content"] = mark
-    app.jinja_env.filters["lang_span"] = lang_span
