@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask_babel import LazyString
 from flask_babel import gettext as _
+from markupsafe import escape
 
 from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
 
@@ -40,8 +41,16 @@ def naf_section_title(section: str | None, separator: str = "–") -> str:
     return f"{section} {separator} {naf_section_name(section)}"
 
 
+class _EscapedLazyString(LazyString):  # type: ignore[misc]
+    """A label translated when shown, escaped like any text (a LazyString is not: its
+    __html__ returns it as markup)."""
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
 def _lazy(function: object, *args: object) -> str:
-    made: str = LazyString(function, *args)
+    made: str = _EscapedLazyString(function, *args)
     return made
 
 
