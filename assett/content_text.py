@@ -29,6 +29,14 @@ def mark(text: object) -> Markup:
     return escape(text)
 
 
+def lang_span(text: object) -> Markup:
+    """Reference data kept in French (the list of waste's labels): inside `lang="fr"` on a page
+    in another language, without the visible note (the French is its only version)."""
+    if isinstance(text, LocalText) and text.fallback:
+        return Markup('<span lang="{lang}">{text}</span>').format(lang=text.lang, text=text)
+    return escape(text)
+
+
 def content(node: object, name: str = "title") -> Markup:
     """Field `name` of a definition node, plain data or a record, in the page's language."""
     return mark(local(node, name, content_locale()))
@@ -50,6 +58,7 @@ def copied_content(shown: str, source: object | None, name: str = "title") -> Ma
 def register(app: Flask) -> None:
     """Install the `content` global and filter (`{{ content(resource, "title") }}`,
     `{{ question.text|content }}` for texts already localized)."""
+    app.jinja_env.filters["lang_span"] = lang_span  # reference data kept in French
     app.jinja_env.globals["content"] = content
     app.jinja_env.globals["content_plain"] = content_plain
     app.jinja_env.globals["copied_content"] = copied_content

@@ -276,3 +276,26 @@ def test_flows_are_in_the_organisations_export_and_go_with_it(
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.scalars(select(Flow.description)).all() == ["Autre"]
+
+
+def test_on_an_english_page_the_taxonomy_is_in_english_and_the_waste_list_marked_french(
+    world: factories.World, login_as: Any
+) -> None:
+    make_flow(world.org)
+    make_flow(world.org, direction="need", kind="taxonomy", code="energie.chaleur.60_90")
+    client = login_as(world.actor)
+    client.set_cookie("langue", "en")
+
+    listed = text(client.get(f"/o/{world.org.id}/flux"))
+    form = text(client.get(f"/o/{world.org.id}/flux/nouveau?q=bois"))
+
+    assert "Waste heat from 60 to 90 °C" in listed
+    assert "Chaleur fatale" not in listed
+    assert '<span lang="fr">15 01 03 emballages en bois</span>' in listed
+    assert "2 t" in listed
+    assert 'lang="fr" value="dechet:15 01 03">15 01 03 emballages en bois</option>' in form
+    assert ">Wood fuel (chips, pellets, logs)</option>" in form
+    client.set_cookie("langue", "fr")
+    french = text(client.get(f"/o/{world.org.id}/flux"))
+    assert "Chaleur fatale de 60 à 90 °C" in french
+    assert '<span lang="fr">' not in french

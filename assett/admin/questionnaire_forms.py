@@ -28,9 +28,13 @@ from ..domain.definitions import (
     QUESTION_TEXT_MAX,
     TITLE_MAX,
 )
-from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
 from ..forms import BaseForm
 from ..services.editor import BandFields, OptionFields, QuestionFields
+from ..services.reference_labels import (
+    headcount_choices,
+    legal_type_choices,
+    naf_section_choices,
+)
 from ..validators import KEY_MAX, MaxLength
 from .form_fields import DecimalField, MarkRequired, MultiCheckboxField, WholeNumberField, strip
 
@@ -213,12 +217,12 @@ class QuestionForm(BaseForm):
     )
     legal_type = MultiCheckboxField(
         _l("Statuts juridiques concernés"),
-        choices=_choices(LEGAL_TYPES.items()),
+        choices=_choices(legal_type_choices()),
         description=_l("Aucun coché : tous les statuts."),
     )
     naf_section = MultiCheckboxField(
         _l("Secteurs d'activité concernés (sections NAF)"),
-        choices=_choices((code, f"{code} – {label}") for code, label in NAF_SECTIONS.items()),
+        choices=_choices(naf_section_choices()),
         description=_l("Aucun coché : tous les secteurs."),
     )
 
@@ -381,22 +385,16 @@ class PreviewProfileForm(BaseForm):
     )
     headcount = SelectField(
         _l("Tranche d'effectif"),
-        choices=_choices(
-            [("", _l("Non renseignée"))]
-            + [(code, label) for code, (label, _) in HEADCOUNT_BRACKETS.items()]
-        ),
+        choices=_choices([("", _l("Non renseignée"))] + headcount_choices()),
         default="",
     )
     legal_type = SelectField(
         _l("Statut juridique"),
-        choices=_choices([("", _l("Non renseigné")), *LEGAL_TYPES.items()]),
+        choices=_choices([("", _l("Non renseigné")), *legal_type_choices()]),
         default="",
     )
     naf_section = SelectField(
         _l("Secteur (section NAF)"),
-        choices=_choices(
-            [("", _l("Non renseigné"))]
-            + [(code, f"{code} – {label}") for code, label in NAF_SECTIONS.items()]
-        ),
+        choices=_choices([("", _l("Non renseigné"))] + naf_section_choices()),
         default="",
     )

@@ -12,12 +12,12 @@ from wtforms.validators import NumberRange, Optional
 
 from ..admin.resource_forms import Required
 from ..domain.campaigns import GAP_DAYS_RANGE, MAX_MAILS_RANGE
-from ..domain.profile import NAF_SECTIONS
 from ..forms import BaseForm
 from ..services.campaign_templates import BODY_MAX, MERGE_FIELDS, SUBJECT_MAX
 from ..services.campaigns import NAME_MAX
 from ..services.cycles import MONTHS
 from ..services.errors import ServiceError
+from ..services.reference_labels import naf_section_choices
 from ..validators import MaxLength
 
 KIND_LABELS = {"invitation": _l("Invitation à rejoindre l'outil"), "relance": _l("Relance")}
@@ -103,10 +103,7 @@ class PickForm(_ServiceErrors, BaseForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.cohort.choices = _choices([("", _l("Toutes"))] + [(str(i), n) for i, n in cohorts])
-        self.section.choices = _choices(
-            [("", _l("Tous"))]
-            + [(code, f"{code} – {label}") for code, label in NAF_SECTIONS.items()]
-        )
+        self.section.choices = _choices([("", _l("Tous"))] + naf_section_choices())
         self.theme.choices = _choices([("", _l("Indifférent")), *themes])
 
 

@@ -10,11 +10,11 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectField, StringField
 from wtforms.validators import ValidationError
 
-from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
 from ..forms import BaseForm
 from ..models import Cohort
 from ..reporting.filters import Filters
 from ..reporting.overview import ThemeInfo
+from ..services.reference_labels import headcount_choices, legal_type_choices, naf_section_choices
 from ..validators import MaxLength
 
 ALL = ""
@@ -56,13 +56,9 @@ class FilterForm(BaseForm):
         super().__init__(**kwargs)
         everything = (ALL, _("Tous"))
         self.theme.choices = [everything] + [(info.key, info.title) for info in themes]
-        self.section.choices = [everything] + [
-            (key, f"{key} – {label}") for key, label in NAF_SECTIONS.items()
-        ]
-        self.headcount.choices = [(ALL, _("Toutes"))] + [
-            (code, label) for code, (label, _lower) in HEADCOUNT_BRACKETS.items()
-        ]
-        self.legal_type.choices = [everything] + list(LEGAL_TYPES.items())
+        self.section.choices = [everything, *naf_section_choices()]
+        self.headcount.choices = [(ALL, _("Toutes")), *headcount_choices()]
+        self.legal_type.choices = [everything, *legal_type_choices()]
         self.postcode.choices = [(ALL, _("Toutes"))] + [
             (postcode, f"{postcode} {commune}".strip()) for postcode, commune in communes
         ]

@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from .content_language import LocalText, choose
+
 WASTE_CODE = re.compile(r"^\d{2} \d{2} \d{2}$")
 TAXONOMY_CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 
@@ -44,12 +46,14 @@ class TaxonomyItem:
     label: str
     group: str
     mutualisation: bool
+    label_en: str | None = None  # the English label, if the taxonomy gives one
 
 
 @dataclass(frozen=True)
 class Taxonomy:
     groups: Mapping[str, str]  # key → label
     items: Mapping[str, TaxonomyItem]
+    groups_en: Mapping[str, str] = field(default_factory=dict)  # key → English label, if given
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,7 @@ def parse_taxonomy(text: str, source: str = "flow-taxonomy.yaml") -> Taxonomy:
     if root.get("version") != 1:
         errors.append(f"{source} : version 1 attendue")
     groups: dict[str, str] = {}
+    groups_en: dict[str, str] = {}
     items: dict[str, TaxonomyItem] = {}
     raw_groups = root.get("groups")
     if not isinstance(raw_groups, list) or not raw_groups:
@@ -174,7 +179,7 @@ def parse_taxonomy(text: str, source: str = "flow-taxonomy.yaml") -> Taxonomy:
     for g_index, raw in enumerate(raw_groups):
         where = f"{source} : groups[{g_index}]"
         group = _mapping(raw, where, errors)
-        _known_keys(group, {"key", "label", "mutualisation", "items"}, where, errors)
+        _known_keys(group, {"key", "label", "en", "mutualisation", "items"}, where, errors)
         key, label = group.get("key"), group.get("label")
         if not isinstance(key, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", key):
             errors.append(f"{where}.key : une clé en minuscules est attendue")
@@ -187,6 +192,9 @@ def parse_taxonomy(text: str, source: str = "flow-taxonomy.yaml") -> Taxonomy:
         if not isinstance(mutualisation, bool):
             errors.append(f"{where}.mutualisation : true ou false attendu")
         groups[key] = str(label)
+        english = _english(group, where, errors)
+        if english:
+            groups_en[key] = english
         raw_items = group.get("items")
         if not isinstance(raw_items, list) or not raw_items:
             errors.append(f"{where}.items : une liste non vide est attendue")
@@ -194,7 +202,7 @@ def parse_taxonomy(text: str, source: str = "flow-taxonomy.yaml") -> Taxonomy:
         for i_index, raw_item in enumerate(raw_items):
             item_where = f"{where}.items[{i_index}]"
             item = _mapping(raw_item, item_where, errors)
-            _known_keys(item, {"code", "label"}, item_where, errors)
+            _known_keys(item, {"code", "label", "en"}, item_where, errors)
             code, item_label = item.get("code"), item.get("label")
             if not isinstance(code, str) or not TAXONOMY_CODE.match(code):
                 errors.append(f"{item_where}.code : « famille.élément » en minuscules attendu")
@@ -205,10 +213,22 @@ def parse_taxonomy(text: str, source: str = "flow-taxonomy.yaml") -> Taxonomy:
                 errors.append(f"{item_where}.code : « {code} » est en double")
             if not isinstance(item_label, str) or not item_label.strip():
                 errors.append(f"{item_where}.label : un libellé est attendu")
-            items[code] = TaxonomyItem(code, str(item_label), key, mutualisation is True)
+            english = _english(item, item_where, errors)
+            items[code] = TaxonomyItem(code, str(item_label), key, mutualisation is True, english)
     if errors:
         raise ReferenceDataError(errors)
-    return Taxonomy(groups, items)
+    return Taxonomy(groups, items, groups_en)
+
+
+def _english(entry: dict[str, Any], where: str, errors: list[str]) -> str | None:
+    """The optional English label (`en:`) of a group or an item."""
+    english = entry.get("en")
+    if english is None:
+        return None
+    if not isinstance(english, str) or not english.strip():
+        errors.append(f"{where}.en : un libellé anglais non vide est attendu")
+        return None
+    return english
 
 
 def _category_known(key: Any, waste: Mapping[str, WasteCode], taxonomy: Taxonomy) -> str | None:
@@ -300,6 +320,31 @@ def category_label(kind: str, code: str) -> str:
     return item.label if item else code
 
 
+def category_text(
+    kind: str, code: str, locale: object, taxonomy: Taxonomy | None = None
+) -> LocalText:
+    """The category's label in this locale: a taxonomy item's English label when it has one;
+    a waste's official French label (no English source) as French, so the page can mark it."""
+    if kind == "waste":
+        waste = waste_codes().get(code)
+        if waste is None:
+            return choose(code, code, locale)
+        return choose(f"{code} {waste.label}", None, locale)
+    item = (taxonomy or default_taxonomy()).items.get(code)
+    if item is None:
+        return choose(code, code, locale)
+    return choose(item.label, item.label_en, locale)
+
+
+def group_text(key: str, locale: object, taxonomy: Taxonomy | None = None) -> LocalText:
+    """A taxonomy group's label in this locale (the key itself if unknown)."""
+    known = taxonomy or default_taxonomy()
+    label = known.groups.get(key)
+    if label is None:
+        return choose(key, key, locale)
+    return choose(label, known.groups_en.get(key), locale)
+
+
 def extend_taxonomy(base: Taxonomy, text: str, source: str = "taxonomie du territoire") -> Taxonomy:
     """The base taxonomy with a territory's own groups or items (codes must be new)."""
     extra = parse_taxonomy(text, source)
@@ -313,7 +358,11 @@ def extend_taxonomy(base: Taxonomy, text: str, source: str = "taxonomie du terri
             errors.append(f"{source} : le groupe « {key} » existe déjà sous un autre libellé")
     if errors:
         raise ReferenceDataError(errors)
-    return Taxonomy({**base.groups, **extra.groups}, {**base.items, **extra.items})
+    return Taxonomy(
+        {**base.groups, **extra.groups},
+        {**base.items, **extra.items},
+        {**base.groups_en, **extra.groups_en},
+    )
 
 
 def extend_compatibility(

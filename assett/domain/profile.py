@@ -7,6 +7,8 @@ from typing import Final
 from stdnum import exceptions as stdnum_errors
 from stdnum.fr import siret as stdnum_siret
 
+from .text import N_
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -19,59 +21,61 @@ class Profile:
 
 
 LEGAL_TYPES: Final[dict[str, str]] = {
-    "entreprise": "Entreprise",
-    "association": "Association",
-    "etablissement_public": "Établissement public",
-    "autre": "Autre",
+    "entreprise": N_("Entreprise"),
+    "association": N_("Association"),
+    "etablissement_public": N_("Établissement public"),
+    "autre": N_("Autre"),
 }
 
 # INSEE "tranche d'effectifs salariés" code -> (label, lower bound of the bracket).
 HEADCOUNT_BRACKETS: Final[dict[str, tuple[str, int]]] = {
-    "NN": ("Unités non employeuses", 0),
-    "00": ("0 salarié", 0),
-    "01": ("1 ou 2 salariés", 1),
-    "02": ("3 à 5 salariés", 3),
-    "03": ("6 à 9 salariés", 6),
-    "11": ("10 à 19 salariés", 10),
-    "12": ("20 à 49 salariés", 20),
-    "21": ("50 à 99 salariés", 50),
-    "22": ("100 à 199 salariés", 100),
-    "31": ("200 à 249 salariés", 200),
-    "32": ("250 à 499 salariés", 250),
-    "41": ("500 à 999 salariés", 500),
-    "42": ("1 000 à 1 999 salariés", 1000),
-    "51": ("2 000 à 4 999 salariés", 2000),
-    "52": ("5 000 à 9 999 salariés", 5000),
-    "53": ("10 000 salariés et plus", 10000),
+    "NN": (N_("Unités non employeuses"), 0),
+    "00": (N_("0 salarié"), 0),
+    "01": (N_("1 ou 2 salariés"), 1),
+    "02": (N_("3 à 5 salariés"), 3),
+    "03": (N_("6 à 9 salariés"), 6),
+    "11": (N_("10 à 19 salariés"), 10),
+    "12": (N_("20 à 49 salariés"), 20),
+    "21": (N_("50 à 99 salariés"), 50),
+    "22": (N_("100 à 199 salariés"), 100),
+    "31": (N_("200 à 249 salariés"), 200),
+    "32": (N_("250 à 499 salariés"), 250),
+    "41": (N_("500 à 999 salariés"), 500),
+    "42": (N_("1 000 à 1 999 salariés"), 1000),
+    "51": (N_("2 000 à 4 999 salariés"), 2000),
+    "52": (N_("5 000 à 9 999 salariés"), 5000),
+    "53": (N_("10 000 salariés et plus"), 10000),
 }
 
 NAF_VERSION: Final = "NAF rév. 2"
 
 NAF_SECTIONS: Final[dict[str, str]] = {
-    "A": "Agriculture, sylviculture et pêche",
-    "B": "Industries extractives",
-    "C": "Industrie manufacturière",
-    "D": "Production et distribution d'électricité, de gaz, de vapeur et d'air conditionné",
-    "E": "Production et distribution d'eau ; assainissement, gestion des déchets et dépollution",
-    "F": "Construction",
-    "G": "Commerce ; réparation d'automobiles et de motocycles",
-    "H": "Transports et entreposage",
-    "I": "Hébergement et restauration",
-    "J": "Information et communication",
-    "K": "Activités financières et d'assurance",
-    "L": "Activités immobilières",
-    "M": "Activités spécialisées, scientifiques et techniques",
-    "N": "Activités de services administratifs et de soutien",
-    "O": "Administration publique",
-    "P": "Enseignement",
-    "Q": "Santé humaine et action sociale",
-    "R": "Arts, spectacles et activités récréatives",
-    "S": "Autres activités de services",
-    "T": (
+    "A": N_("Agriculture, sylviculture et pêche"),
+    "B": N_("Industries extractives"),
+    "C": N_("Industrie manufacturière"),
+    "D": N_("Production et distribution d'électricité, de gaz, de vapeur et d'air conditionné"),
+    "E": N_(
+        "Production et distribution d'eau ; assainissement, gestion des déchets et dépollution"
+    ),
+    "F": N_("Construction"),
+    "G": N_("Commerce ; réparation d'automobiles et de motocycles"),
+    "H": N_("Transports et entreposage"),
+    "I": N_("Hébergement et restauration"),
+    "J": N_("Information et communication"),
+    "K": N_("Activités financières et d'assurance"),
+    "L": N_("Activités immobilières"),
+    "M": N_("Activités spécialisées, scientifiques et techniques"),
+    "N": N_("Activités de services administratifs et de soutien"),
+    "O": N_("Administration publique"),
+    "P": N_("Enseignement"),
+    "Q": N_("Santé humaine et action sociale"),
+    "R": N_("Arts, spectacles et activités récréatives"),
+    "S": N_("Autres activités de services"),
+    "T": N_(
         "Activités des ménages en tant qu'employeurs ; activités indifférenciées "
         "des ménages en tant que producteurs de biens et services pour usage propre"
     ),
-    "U": "Activités extra-territoriales",
+    "U": N_("Activités extra-territoriales"),
 }
 
 # (first division, last division, section) of NAF rév. 2.

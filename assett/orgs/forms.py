@@ -18,9 +18,10 @@ from wtforms import (
 from wtforms.validators import InputRequired, Optional
 
 from ..auth.forms import PASSWORD_MAX
-from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_VERSION
+from ..domain.profile import NAF_VERSION
 from ..forms import BaseForm
 from ..services.organisations import SHARING_WORDING
+from ..services.reference_labels import headcount_choices, legal_type_choices
 from ..validators import MaxLength, SingleLine
 
 
@@ -38,14 +39,11 @@ def _choices(pairs: Any) -> list[SelectChoice]:
 
 
 def _legal_type_choices() -> list[SelectChoice]:
-    return _choices([("", _l("— Choisir —")), *LEGAL_TYPES.items()])
+    return _choices([("", _l("— Choisir —")), *legal_type_choices()])
 
 
 def _headcount_choices() -> list[SelectChoice]:
-    return _choices(
-        [("", _l("Non renseigné"))]
-        + [(code, label) for code, (label, _lower) in HEADCOUNT_BRACKETS.items()]
-    )
+    return _choices([("", _l("Non renseigné"))] + headcount_choices())
 
 
 class ProfileForm(BaseForm):

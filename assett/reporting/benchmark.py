@@ -77,8 +77,10 @@ def comparable_label(org: Organisation) -> str | None:
     if profile is None:
         return None
     section, headcount = profile
-    bracket = HEADCOUNT_BRACKETS.get(headcount, (headcount, 0))[0]
-    return f"{NAF_SECTIONS.get(section, section)} · {bracket}"
+    bracket = HEADCOUNT_BRACKETS.get(headcount)
+    sector = NAF_SECTIONS.get(section)
+    bracket_label = _(bracket[0]) if bracket else headcount
+    return f"{_(sector) if sector else section} · {bracket_label}"
 
 
 def median_without(window: Sequence[float], own: float, others: int) -> float | None:

@@ -435,15 +435,23 @@ def organisations(rows: Iterable[SharingOrganisation], themes: Sequence[ThemeInf
         Column(_("Organisation"), lambda r: r.organisation.name),
         Column(_("Commune"), lambda r: r.organisation.commune),
         Column(_("Code postal"), lambda r: r.organisation.postcode),
-        Column(_("Section NAF"), lambda r: r.organisation.naf_section, LABEL, labels=NAF_SECTIONS),
+        Column(
+            _("Section NAF"),
+            lambda r: r.organisation.naf_section,
+            LABEL,
+            labels={key: _(label) for key, label in NAF_SECTIONS.items()},
+        ),
         Column(
             _("Tranche d'effectif"),
             lambda r: r.organisation.headcount_code,
             LABEL,
-            labels=HEADCOUNT_LABELS,
+            labels={key: _(label) for key, label in HEADCOUNT_LABELS.items()},
         ),
         Column(
-            _("Statut juridique"), lambda r: r.organisation.legal_type, LABEL, labels=LEGAL_TYPES
+            _("Statut juridique"),
+            lambda r: r.organisation.legal_type,
+            LABEL,
+            labels={key: _(label) for key, label in LEGAL_TYPES.items()},
         ),
         Column(_("Partage"), lambda r: r.organisation.sharing, LABEL, labels=SHARING_SHORT_LABELS),
         Column(_("Dernière activité"), lambda r: r.organisation.last_activity_at, DATE),

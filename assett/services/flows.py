@@ -14,11 +14,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
+from ..domain.content_language import LocalText
 from ..domain.flow_reference import (
     category_label,
+    category_text,
     commune_coordinates,
     default_taxonomy,
     folded,
+    group_text,
     search_waste,
     waste_codes,
 )
@@ -35,6 +38,7 @@ from ..domain.reference_data import commune_names, communes_for_postcode, find_c
 from ..extensions import db
 from ..models import Flow, Organisation, User
 from ..models._base import utcnow
+from . import flow_labels
 from .errors import ServiceError
 from .unit_of_work import transaction
 
@@ -261,26 +265,32 @@ def as_input(flow: Flow) -> FlowInput:
     )
 
 
-def category_choices(query: str = "") -> list[tuple[str, list[tuple[str, str]]]]:
+def category_choices(query: str = "") -> list[tuple[str, list[tuple[str, LocalText]]]]:
     """The categories by group, narrowed to those matching the query (code or words)."""
     wanted = folded(query)
     taxonomy = default_taxonomy()
-    groups: list[tuple[str, list[tuple[str, str]]]] = []
-    for key, label in taxonomy.groups.items():
+    groups: list[tuple[str, list[tuple[str, LocalText]]]] = []
+    language = flow_labels.page_language()
+    for key in taxonomy.groups:
         items = [
-            (f"flux:{item.code}", item.label)
+            (f"flux:{item.code}", category_text("taxonomy", item.code, language, taxonomy))
             for item in taxonomy.items.values()
             if item.group == key
-            and (not wanted or all(word in folded(item.label) for word in wanted.split()))
+            and (
+                not wanted
+                or all(
+                    word in folded(f"{item.label} {item.label_en or ''}") for word in wanted.split()
+                )
+            )
         ]
         if items:
-            groups.append((label, items))
+            groups.append((group_text(key, language, taxonomy), items))
     waste = search_waste(query, limit=1000) if wanted else list(waste_codes().values())
-    by_chapter: dict[str, list[tuple[str, str]]] = {}
+    by_chapter: dict[str, list[tuple[str, LocalText]]] = {}
     for item in waste:
         star = "*" if item.hazardous else ""
         by_chapter.setdefault(item.chapter, []).append(
-            (f"dechet:{item.code}", f"{item.code}{star} {item.label}")
+            (f"dechet:{item.code}", LocalText(f"{item.code}{star} {item.label}", "fr", language))
         )
     for chapter, items in by_chapter.items():
         groups.append((_("Déchets, chapitre %(chapter)s", chapter=chapter), items))
@@ -294,8 +304,8 @@ def commune_label(code: str) -> str:
 
 
 def label_of(flow: Flow) -> str:
-    """What the flow is, as people read it."""
-    return category_label(flow.kind, flow.code)
+    """What the flow is, as people read it, in the page's language (a waste stays French)."""
+    return flow_labels.category(flow.kind, flow.code)
 
 
 def hazardous(flow: Flow) -> bool:
@@ -312,7 +322,7 @@ def export_flows(org: Organisation) -> list[dict[str, object]]:
             "direction": flow.direction,
             "kind": flow.kind,
             "code": flow.code,
-            "label": label_of(flow),
+            "label": category_label(flow.kind, flow.code),
             "quantity": flow.quantity,
             "unit": flow.unit,
             "frequency": flow.frequency,

@@ -272,7 +272,7 @@ def naf_section_label(section: str | None) -> str | None:
     """ "C — Industrie manufacturière" for a section letter."""
     if not section or section not in NAF_SECTIONS:
         return None
-    return f"{section} — {NAF_SECTIONS[section]}"
+    return f"{section} — {_(NAF_SECTIONS[section])}"
 
 
 def organisation_or_none(organisation_id: int) -> Organisation | None:

@@ -96,17 +96,17 @@ def need_choices() -> list[Choice]:
 
 def headcount_choices() -> list[Choice]:
     """INSEE headcount brackets."""
-    return [Choice(code, label) for code, (label, _lower) in HEADCOUNT_BRACKETS.items()]
+    return [Choice(code, _(label)) for code, (label, _lower) in HEADCOUNT_BRACKETS.items()]
 
 
 def legal_type_choices() -> list[Choice]:
     """Legal types of organisations."""
-    return [Choice(key, label) for key, label in LEGAL_TYPES.items()]
+    return [Choice(key, _(label)) for key, label in LEGAL_TYPES.items()]
 
 
 def naf_section_choices() -> list[Choice]:
     """NAF rév. 2 sections."""
-    return [Choice(key, f"{key} — {label}") for key, label in NAF_SECTIONS.items()]
+    return [Choice(key, f"{key} — {_(label)}") for key, label in NAF_SECTIONS.items()]
 
 
 # --- validation -------------------------------------------------------------------------

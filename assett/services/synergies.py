@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from ..domain.flow_reference import category_label, commune_coordinates
+from ..domain.flow_reference import commune_coordinates
 from ..domain.flows import FREQUENCY_LABELS, UNIT_LABELS, UNITS, format_figure, months_between
 from ..domain.reference_data import commune_names
 from ..domain.synergy_groups import GroupSuggestion, suggest_groups
@@ -25,6 +25,7 @@ from ..domain.synergy_matching import (
 from ..domain.vocabulary import SHARING_LEVELS
 from ..extensions import db
 from ..models import Flow, Organisation
+from . import flow_labels
 
 # Levels at which an organisation's data reaches the territory's animators.
 SHARED_WITH_ANIMATORS = tuple(level for level in SHARING_LEVELS if level != "private")
@@ -117,7 +118,7 @@ def _view(flow: Flow, org: Organisation, point: FlowPoint, hazardous: bool) -> F
     return FlowView(
         flow.id,
         org.name,
-        category_label(flow.kind, flow.code),
+        flow_labels.category(flow.kind, flow.code),
         quantity,
         flow.hide_quantity,
         commune,

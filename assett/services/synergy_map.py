@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..domain.flow_reference import category_label, commune_coordinates, default_taxonomy
+from ..domain.flow_reference import commune_coordinates, default_taxonomy
 from ..domain.flows import FREQUENCY_LABELS, UNIT_LABELS, format_figure
 from ..domain.reference_data import commune_names
 from ..domain.synergy_groups import suggest_groups
@@ -46,6 +46,7 @@ from ..domain.synergy_pipeline import STAGE_LABELS, STAGES
 from ..extensions import db
 from ..models import Flow, Organisation, Synergy, SynergyParticipant
 from ..reporting.sharing import SHARING_WITH_ANIMATORS
+from . import flow_labels
 from .synergies import flow_point, shared_flows
 
 # The best links drawn: beyond a few hundred lines a map is no longer read.
@@ -115,7 +116,7 @@ def group_label(key: str) -> str:
     prefix, _sep, value = key.partition(":")
     if prefix == "dechet":
         return str(_("Déchets, chapitre %(chapter)s", chapter=value))
-    return default_taxonomy().groups.get(value, value)
+    return flow_labels.taxonomy_group(value)
 
 
 def _quantity(flow: Flow) -> str | None:
@@ -207,7 +208,7 @@ def territory_map(
                 organisation_id=org.id,
                 organisation=org.name,
                 direction=flow.direction,
-                category=category_label(flow.kind, flow.code),
+                category=flow_labels.category(flow.kind, flow.code),
                 group=group_of(flow),
                 quantity=_quantity(flow),
                 quantity_hidden=flow.hide_quantity,
@@ -278,7 +279,7 @@ def _map_groups(points: Sequence[FlowPoint], reference: Reference) -> list[MapGr
     return [
         MapGroup(
             group.direction,
-            category_label(group.kind, group.code),
+            flow_labels.category(group.kind, group.code),
             tuple(member.id for member in group.members),
             group.score,
         )

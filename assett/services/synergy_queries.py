@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ..domain.flow_reference import category_label
 from ..domain.flows import FREQUENCY_LABELS, UNIT_LABELS, format_figure
 from ..domain.reference_data import commune_names
 from ..domain.synergy_pipeline import STAGES
@@ -28,6 +27,7 @@ from ..models import (
     SynergyStageChange,
     User,
 )
+from . import flow_labels
 from .synergies import SHARED_WITH_ANIMATORS, FlowView, _view, flow_point
 
 # The actor's home shows what changed in the last days as new.
@@ -248,7 +248,9 @@ def _readable_flows(
         commune = None
         if own or not flow.hide_site:
             commune = commune_names().get(flow.commune_code, flow.commune_code)
-        shown.append(OwnFlow(owner.name, category_label(flow.kind, flow.code), quantity, commune))
+        shown.append(
+            OwnFlow(owner.name, flow_labels.category(flow.kind, flow.code), quantity, commune)
+        )
     return shown
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -18,9 +21,18 @@ from ..validators import MaxLength
 
 
 def _months() -> list[SelectChoice]:
+    """The months in the page's language (built per request: gettext, never a lazy string)."""
     return [SelectChoice("", "—")] + [
-        SelectChoice(str(i), name) for i, name in enumerate(MONTH_NAMES, start=1)
+        SelectChoice(str(i), _(name)) for i, name in enumerate(MONTH_NAMES, start=1)
     ]
+
+
+def _units() -> list[SelectChoice]:
+    return [SelectChoice("", "—")] + [SelectChoice(k, _(v)) for k, v in UNIT_LABELS.items()]
+
+
+def _frequencies() -> list[SelectChoice]:
+    return [SelectChoice(k, _(v)) for k, v in FREQUENCY_LABELS.items()]
 
 
 class SearchForm(BaseForm):
@@ -47,16 +59,16 @@ class FlowForm(BaseForm):
     quantity = StringField(_l("Quantité"), validators=[MaxLength(30)])
     unit = SelectField(
         _l("Unité"),
-        choices=[SelectChoice("", "—")] + [SelectChoice(k, v) for k, v in UNIT_LABELS.items()],
+        choices=[],
         validate_choice=False,
     )
     frequency = SelectField(
         _l("Fréquence"),
-        choices=[SelectChoice(k, v) for k, v in FREQUENCY_LABELS.items()],
+        choices=[],
         validate_choice=False,
     )
-    month_from = SelectField(_l("Premier mois"), choices=_months(), validate_choice=False)
-    month_to = SelectField(_l("Dernier mois"), choices=_months(), validate_choice=False)
+    month_from = SelectField(_l("Premier mois"), choices=[], validate_choice=False)
+    month_to = SelectField(_l("Dernier mois"), choices=[], validate_choice=False)
     commune = StringField(_l("Commune"), validators=[MaxLength(10)])
     latitude = StringField(_l("Latitude"), validators=[MaxLength(30)])
     longitude = StringField(_l("Longitude"), validators=[MaxLength(30)])
@@ -66,6 +78,13 @@ class FlowForm(BaseForm):
     accepts_hazardous = BooleanField(
         _l("Nous sommes autorisés à recevoir des déchets dangereux (besoin seulement)")
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unit.choices = _units()
+        self.frequency.choices = _frequencies()
+        self.month_from.choices = _months()
+        self.month_to.choices = _months()
 
 
 class DeleteForm(BaseForm):

@@ -235,3 +235,50 @@ def test_a_territory_extends_the_taxonomy_and_the_table_with_new_codes_only() ->
     with pytest.raises(ReferenceDataError) as refusal:
         extend_taxonomy(taxonomy, extra)
     assert "existe déjà" in refusal.value.errors[0]
+
+
+def test_every_shipped_taxonomy_label_has_an_english_version() -> None:
+    taxonomy = default_taxonomy()
+
+    assert set(taxonomy.groups_en) == set(taxonomy.groups)
+    assert all(item.label_en for item in taxonomy.items.values())
+
+
+def test_a_category_is_shown_in_english_when_the_taxonomy_gives_it_and_a_waste_stays_french() -> (
+    None
+):
+    from assett.domain.flow_reference import category_text, group_text
+
+    heat = category_text("taxonomy", "energie.chaleur.60_90", "en")
+    waste = category_text("waste", "15 01 03", "en")
+
+    assert (heat, heat.lang, heat.fallback) == ("Waste heat from 60 to 90 °C", "en", False)
+    assert (waste, waste.lang, waste.fallback) == ("15 01 03 emballages en bois", "fr", True)
+    assert (
+        category_text("taxonomy", "energie.chaleur.60_90", "fr") == "Chaleur fatale de 60 à 90 °C"
+    )
+    assert not category_text("waste", "15 01 03", "fr").fallback
+    assert group_text("eau", "en") == "Water"
+
+
+def test_a_territory_item_without_english_is_shown_in_french_and_one_with_it_in_english() -> None:
+    from assett.domain.flow_reference import category_text, extend_taxonomy
+
+    extra = (
+        "version: 1\ngroups:\n  - key: coquillage\n    label: Coquillages\n    items:\n"
+        '      - {code: coquillage.huitres, label: "Coquilles d\'huîtres"}\n'
+        '      - {code: coquillage.moules, label: "Coquilles de moules", en: "Mussel shells"}\n'
+    )
+    taxonomy = extend_taxonomy(default_taxonomy(), extra)
+
+    oysters = category_text("taxonomy", "coquillage.huitres", "en", taxonomy)
+    assert (oysters, oysters.fallback) == ("Coquilles d'huîtres", True)
+    assert category_text("taxonomy", "coquillage.moules", "en", taxonomy) == "Mussel shells"
+    assert taxonomy.groups_en["eau"] == "Water"
+    with pytest.raises(ReferenceDataError) as refusal:
+        extend_taxonomy(
+            taxonomy,
+            "version: 1\ngroups:\n  - key: autre\n    label: Autre\n    en: ''\n    items:\n"
+            '      - {code: autre.x, label: "X"}\n',
+        )
+    assert "libellé anglais" in refusal.value.errors[0]

@@ -13,11 +13,11 @@ from flask_wtf import FlaskForm
 from wtforms import Field, FieldList, FormField, RadioField
 
 from ...domain.definitions import format_number
-from ...domain.profile import LEGAL_TYPES
 from ...models import Questionnaire, Territory, User
 from ...services.drafts import EditorError
 from ...services.errors import ServiceError
 from ...services.questionnaires import territory_questionnaire
+from ...services.reference_labels import legal_type_label
 
 Page = Any  # str | Response | tuple[str, int]
 
@@ -149,7 +149,7 @@ def conditions_summary(question: dict[str, Any]) -> list[str]:
     if conditions.get("headcount_max") is not None:
         words.append(_("tranche d'effectif jusqu'à %(n)s", n=conditions["headcount_max"]))
     if conditions.get("legal_type"):
-        labels = [LEGAL_TYPES.get(code, code) for code in conditions["legal_type"]]
+        labels = [legal_type_label(code) for code in conditions["legal_type"]]
         words.append(_("statuts : %(list)s", list=", ".join(labels)))
     if conditions.get("naf_section"):
         words.append(_("sections NAF : %(list)s", list=", ".join(conditions["naf_section"])))

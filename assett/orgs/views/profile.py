@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from ...access import member_org_or_404, territory_or_404
 from ...content_text import content_locale
-from ...domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, normalise_naf, validate_siret
+from ...domain.profile import normalise_naf, validate_siret
 from ...domain.reference_data import communes_for_postcode, find_commune, naf_label
 from ...models._base import utcnow
 from ...rate_limits import siret_fills_per_user
@@ -20,6 +20,7 @@ from ...services import charter as charter_service
 from ...services import organisations as service
 from ...services.errors import ServiceError
 from ...services.questionnaires import theme_titles
+from ...services.reference_labels import headcount_label, legal_type_label
 from ...services.synergy_queries import organisation_synergies
 from .. import bp
 from ..forms import EmptyForm, ProfileForm
@@ -140,8 +141,8 @@ def profile(org_id: int) -> Page:
         siret_lookup_url=url_for("orgs.siret_lookup", slug=organisation.territory.slug),
         **filled,
         naf_section=service.naf_section_label(organisation.naf_section),
-        legal_type_label=LEGAL_TYPES.get(organisation.legal_type),
-        headcount_label=HEADCOUNT_BRACKETS.get(organisation.headcount_code or "", ("", 0))[0],
+        legal_type_label=legal_type_label(organisation.legal_type) or None,
+        headcount_label=headcount_label(organisation.headcount_code),
         **_profile_context(form, failure),
     ), status
 

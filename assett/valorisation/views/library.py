@@ -13,6 +13,7 @@ from ...services import contact_requests, library_experiences
 from ...services import experience_cases as service
 from ...services.charter import render_text
 from ...services.errors import ServiceError
+from ...services.reference_labels import naf_section_name
 from .. import bp
 from ..forms import ContactForm
 from ._helpers import Page, me
@@ -63,7 +64,7 @@ def case_page(slug: str, case_id: int) -> Page:
         case=case,
         org=organisation,
         themes=award_service.theme_titles(territory),
-        section=NAF_SECTIONS.get(organisation.naf_section or ""),
+        section=naf_section_name(organisation.naf_section),
         actions=service.linked_actions([case.id]).get(case.id, []),
         render_text=render_text,
         may_ask=may_ask,
