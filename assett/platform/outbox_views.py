@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from flask import render_template
+from flask_babel import lazy_gettext as _l
 
 from ..access import platform_admin_required
 from ..services import outbox
 from . import bp
 
 STATUS_LABELS = {
-    "pending": "En attente",
-    "sending": "En cours d'envoi",
-    "sent": "Envoyé",
-    "logged": "Écrit dans le journal (SMTP non configuré)",
-    "failed": "Échec",
+    "pending": _l("En attente"),
+    "sending": _l("En cours d'envoi"),
+    "sent": _l("Envoyé"),
+    "logged": _l("Écrit dans le journal (SMTP non configuré)"),
+    "failed": _l("Échec"),
 }
 
 
