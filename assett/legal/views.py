@@ -18,6 +18,7 @@ from . import bp
 from .forms import ControllerForm, StatementForm
 
 Page = str | tuple[str, int] | Response
+DEFAULT_FIELDS = ("technologies", "tools")  # the statement's fields the application prefills
 
 
 def _status(form: Any) -> int:
@@ -80,9 +81,14 @@ def _rate_shown(statement: Statement) -> str | None:
 def statement_edit() -> Page:
     """The platform admin fills the accessibility statement."""
     statement = service.statement()
-    form = StatementForm(data={**statement.__dict__, "rate": _rate_text(statement.rate)})
+    shown = {name: service.statement_text(getattr(statement, name)) for name in DEFAULT_FIELDS}
+    form = StatementForm(data={**statement.__dict__, **shown, "rate": _rate_text(statement.rate)})
     if form.validate_on_submit():
         values = {name: field.data for name, field in form._fields.items()}
+        for name in DEFAULT_FIELDS:  # a default kept as shown stays the default, in French
+            default = getattr(Statement, name)
+            if (values.get(name) or "").strip() == service.statement_text(default):
+                values[name] = default
         try:
             values["rate"] = service.check_rate(form.rate.data or "")
             service.save_statement(values, current_user)
