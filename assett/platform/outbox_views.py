@@ -29,6 +29,7 @@ def outbox_messages() -> str:
         messages=outbox.recent_messages(),
         labels=STATUS_LABELS,
         recipient=recipient_shown,
+        interrupted=outbox.INTERRUPTED,
     )
 
 
