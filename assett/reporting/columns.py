@@ -58,7 +58,7 @@ class Suppressed:
     """A figure over fewer than 5 organisations: written as « moins de 5 organisations »."""
 
     def __str__(self) -> str:
-        return _("moins de %(count)s organisations", count=MIN_GROUP_SIZE)
+        return str(_("moins de %(count)s organisations", count=MIN_GROUP_SIZE))
 
 
 SUPPRESSED = Suppressed()
@@ -68,7 +68,7 @@ class Withheld(Suppressed):
     """A count withheld so that no small group is found by subtraction."""
 
     def __str__(self) -> str:
-        return _("non diffusé (secret statistique)")
+        return str(_("non diffusé (secret statistique)"))
 
 
 WITHHELD = Withheld()
@@ -284,7 +284,7 @@ def quarter_shown(label: str) -> str:
     year, _sep, quarter = label.partition(" T")
     if not quarter:
         return label
-    return _("%(year)s T%(quarter)s", year=year, quarter=quarter)
+    return str(_("%(year)s T%(quarter)s", year=year, quarter=quarter))
 
 
 def _quarter_point(points: Mapping[tuple[str, str], Any], key: str, quarter: str) -> Any:
