@@ -220,6 +220,7 @@ def add_targets(
     targets: Sequence[tuple[str, float, date]],
     *,
     label: str = "Objectif {name} : {score}/5 au {date}",
+    decimal_sign: str = ",",
 ) -> Figure:
     """Draw each theme's target: a dashed line at its score up to its date, marked there.
 
@@ -240,7 +241,9 @@ def add_targets(
         colour, _dash, _symbol = trace_style(names.index(name) if name in names else len(names))
         start = axis["categoryarray"][0]
         text = label.format(
-            name=name, score=f"{score:.1f}".replace(".", ","), date=day.strftime("%d/%m/%Y")
+            name=name,
+            score=f"{score:.1f}".replace(".", decimal_sign),
+            date=day.strftime("%d/%m/%Y"),
         )
         figure["data"].append(
             {
@@ -259,8 +262,30 @@ def add_targets(
     return figure
 
 
-def figure_json(figure: Figure) -> str:
-    """The figure as JSON for a data-plotly attribute (the template escapes it)."""
+ENGLISH_SEPARATORS = ".,"
+
+
+def in_english(figure: Figure) -> Figure:
+    """The figure written the English way: decimal point, no space before a colon or a
+    percent sign in hover texts and axes (titles and names are translated by the caller)."""
+    layout = figure.setdefault("layout", {})
+    layout["separators"] = ENGLISH_SEPARATORS
+    for trace in figure.get("data", []):
+        template = trace.get("hovertemplate")
+        if isinstance(template, str):
+            trace["hovertemplate"] = template.replace(" : ", ": ").replace("} %", "}%")
+    for key, axis in layout.items():
+        if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
+            if axis.get("ticksuffix") == " %":
+                axis["ticksuffix"] = "%"
+    return figure
+
+
+def figure_json(figure: Figure, english: bool = False) -> str:
+    """The figure as JSON for a data-plotly attribute (the template escapes it); `english`
+    writes its numbers and hover texts the English way."""
+    if english:
+        figure = in_english(figure)
     return json.dumps(figure, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 

@@ -174,3 +174,28 @@ def test_an_account_used_after_the_warning_is_kept(
     assert legal.apply_retention(now + timedelta(days=40)) == (0, 0)
     assert db.session.get(User, user.id) is not None
     assert db.session.get(User, user.id).retention_warned_at is None  # warned afresh next time
+
+
+def test_the_privacy_page_lists_the_language_cookie_and_the_chosen_language(
+    client: FlaskClient,
+) -> None:
+    privacy = _text(client.get("/confidentialite"))
+    assert "Garder la langue choisie (français ou anglais)" in privacy  # the header's switch
+    assert "<code>langue</code>" in privacy
+    assert "langue choisie (les courriels du compte sont écrits dans cette langue)" in privacy
+
+
+def test_the_statement_keeps_its_default_texts_as_defaults(login_as: Any) -> None:
+    from assett.domain.legal import Statement
+
+    client = login_as(factories.make_user("plateforme@example.org", is_platform_admin=True))
+    response = client.post(
+        "/plateforme/accessibilite",
+        data={**STATEMENT, "technologies": Statement.technologies, "tools": Statement.tools},
+    )
+    assert response.status_code == 302
+    saved = legal.statement()
+    assert (saved.technologies, saved.tools) == (Statement.technologies, Statement.tools)
+    # shown in the page's language: the app's defaults are translated, typed text is not
+    assert legal.statement_text(saved.tools) == Statement.tools  # French outside a request
+    assert legal.statement_text("Lighthouse") == "Lighthouse"

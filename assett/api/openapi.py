@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from ..domain.api_keys import SCOPES
 from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
+from ..domain.text import N_
 from . import schemas
 from .paging import LIMIT_DEFAULT, LIMIT_MAX
 
@@ -28,7 +30,7 @@ VERSION = "1.0.0"
 @dataclass(frozen=True)
 class Param:
     name: str
-    description: str
+    description: Any  # a lazy translation: written in the language of the request
     schema: dict[str, Any]
     where: str = "query"
 
@@ -47,34 +49,38 @@ class Endpoint:
 PAGE_PARAMS = (
     Param(
         "limit",
-        f"Éléments par page (1 à {LIMIT_MAX}, {LIMIT_DEFAULT} par défaut).",
+        _l(
+            "Éléments par page (1 à %(max)s, %(default)s par défaut).",
+            max=LIMIT_MAX,
+            default=LIMIT_DEFAULT,
+        ),
         {"type": "integer", "minimum": 1, "maximum": LIMIT_MAX, "default": LIMIT_DEFAULT},
     ),
     Param(
         "cursor",
-        "Le curseur de la page suivante (« next_cursor » ou l'en-tête Link).",
+        _l("Le curseur de la page suivante (« next_cursor » ou l'en-tête Link)."),
         {"type": "string", "maxLength": 40},
     ),
 )
 FILTER_PARAMS = (
-    Param("theme", "Un thème du territoire (sa clé).", {"type": "string"}),
-    Param("section", "Section NAF.", {"type": "string", "enum": sorted(NAF_SECTIONS)}),
+    Param("theme", _l("Un thème du territoire (sa clé)."), {"type": "string"}),
+    Param("section", _l("Section NAF."), {"type": "string", "enum": sorted(NAF_SECTIONS)}),
     Param(
         "headcount",
-        "Tranche d'effectif (code INSEE).",
+        _l("Tranche d'effectif (code INSEE)."),
         {"type": "string", "enum": sorted(HEADCOUNT_BRACKETS)},
     ),
-    Param("legal_type", "Statut juridique.", {"type": "string", "enum": sorted(LEGAL_TYPES)}),
-    Param("postcode", "Code postal d'organisations du territoire.", {"type": "string"}),
-    Param("cohort", "Identifiant d'une cohorte du territoire.", {"type": "integer"}),
+    Param("legal_type", _l("Statut juridique."), {"type": "string", "enum": sorted(LEGAL_TYPES)}),
+    Param("postcode", _l("Code postal d'organisations du territoire."), {"type": "string"}),
+    Param("cohort", _l("Identifiant d'une cohorte du territoire."), {"type": "integer"}),
     Param(
         "start",
-        "Auto-évaluations envoyées depuis ce jour (inclus).",
+        _l("Auto-évaluations envoyées depuis ce jour (inclus)."),
         {"type": "string", "format": "date"},
     ),
     Param(
         "end",
-        "Auto-évaluations envoyées jusqu'à ce jour (inclus).",
+        _l("Auto-évaluations envoyées jusqu'à ce jour (inclus)."),
         {"type": "string", "format": "date"},
     ),
 )
@@ -87,7 +93,7 @@ ENDPOINTS = (
         "api.questionnaire",
         "read:definitions",
         schemas.Questionnaire,
-        (Param("theme_key", "La clé du thème.", {"type": "string"}, "path"),),
+        (Param("theme_key", _l("La clé du thème."), {"type": "string"}, "path"),),
     ),
     Endpoint("api.resources", "read:definitions", schemas.ResourcePage, PAGE_PARAMS, True),
     Endpoint("api.actions", "read:definitions", schemas.ActionPage, PAGE_PARAMS, True),
@@ -118,7 +124,7 @@ def openapi_path(rule: str) -> str:
 
 def _problem(description: str) -> dict[str, Any]:
     return {
-        "description": description,
+        "description": _(description),
         "content": {"application/problem+json": {"schema": {"$ref": REF.format(model="Problem")}}},
     }
 
@@ -126,24 +132,24 @@ def _problem(description: str) -> dict[str, Any]:
 def _operation(app: Flask, item: Endpoint) -> tuple[str, dict[str, Any]]:
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == item.endpoint)
     headers: dict[str, Any] = {
-        "ETag": {"description": "Version de la réponse.", "schema": {"type": "string"}},
+        "ETag": {"description": _("Version de la réponse."), "schema": {"type": "string"}},
     }
     if item.paginated:
         headers["Link"] = {
-            "description": 'La page suivante : <url>; rel="next".',
+            "description": _('La page suivante : <url>; rel="next".'),
             "schema": {"type": "string"},
         }
     operation = {
         "operationId": item.endpoint.removeprefix("api."),
         "summary": str(SUMMARIES[item.endpoint]),
-        "description": f"Permission : `{item.scope}`.",
+        "description": _("Permission : `%(scope)s`.", scope=item.scope),
         "security": [{"apiKey": [item.scope]}],
         "parameters": [
             {
                 "name": param.name,
                 "in": param.where,
                 "required": param.where == "path",
-                "description": param.description,
+                "description": str(param.description),
                 "schema": param.schema,
             }
             for param in item.params
@@ -153,7 +159,7 @@ def _operation(app: Flask, item: Endpoint) -> tuple[str, dict[str, Any]]:
                 "name": "If-None-Match",
                 "in": "header",
                 "required": False,
-                "description": "L'ETag d'une réponse déjà reçue : 304 si rien n'a changé.",
+                "description": _("L'ETag d'une réponse déjà reçue : 304 si rien n'a changé."),
                 "schema": {"type": "string"},
             }
         ],
@@ -165,12 +171,12 @@ def _operation(app: Flask, item: Endpoint) -> tuple[str, dict[str, Any]]:
                     "application/json": {"schema": {"$ref": REF.format(model=item.model.__name__)}}
                 },
             },
-            "304": {"description": "Inchangé depuis l'ETag envoyé."},
-            "400": _problem("Paramètre invalide (nommé dans invalid_params)."),
-            "401": _problem("Clé absente, inconnue, révoquée ou expirée."),
-            "403": _problem("La clé n'a pas la permission de l'opération."),
-            "404": _problem("Introuvable."),
-            "429": _problem("Trop de requêtes pour cette clé ou cette adresse."),
+            "304": {"description": _("Inchangé depuis l'ETag envoyé.")},
+            "400": _problem(N_("Paramètre invalide (nommé dans invalid_params).")),
+            "401": _problem(N_("Clé absente, inconnue, révoquée ou expirée.")),
+            "403": _problem(N_("La clé n'a pas la permission de l'opération.")),
+            "404": _problem(N_("Introuvable.")),
+            "429": _problem(N_("Trop de requêtes pour cette clé ou cette adresse.")),
         },
     }
     return openapi_path(rule.rule), operation
@@ -195,7 +201,7 @@ def document(app: Flask) -> dict[str, Any]:
         "info": {
             "title": "API ASSETT",
             "version": VERSION,
-            "description": (
+            "description": _(
                 "API en lecture seule d'un territoire ASSETT. Chaque appel porte une clé "
                 "créée par un administrateur du territoire : `Authorization: Bearer <clé>`. "
                 "Aucun chiffre portant sur moins de 5 organisations n'est donné : la cellule "
@@ -210,7 +216,7 @@ def document(app: Flask) -> dict[str, Any]:
                 "apiKey": {
                     "type": "http",
                     "scheme": "bearer",
-                    "description": "Permissions : " + ", ".join(SCOPES) + ".",
+                    "description": _("Permissions : %(scopes)s.", scopes=", ".join(SCOPES)),
                 }
             },
         },

@@ -67,7 +67,7 @@ def actions_export(slug: str) -> Response | tuple[str, int]:
     form, filters = _filter_form(territory, themes)
     if filters is None:
         errors = "; ".join(
-            f"{form[name].label.text} : {' '.join(messages)}"
+            _("%(field)s : %(problems)s", field=form[name].label.text, problems=" ".join(messages))
             for name, messages in form.errors.items()
         )
         return render_error(400, _("Filtres invalides. %(errors)s", errors=errors))

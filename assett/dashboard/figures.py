@@ -13,8 +13,9 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from .. import charts
+from .. import charts, i18n
 from ..domain.aggregation import FunnelStep
+from ..reporting.columns import quarter_shown
 from ..reporting.overview import Overview, ThemeView
 
 PATTERNS = ("", "/", ".", "x", "\\", "+", "-")
@@ -59,6 +60,12 @@ def french_percent(share: float) -> str:
     return f"{round(share * 100)} %"
 
 
+def _percent(share: float) -> str:
+    """A share as a whole percentage in the page's language (« 12 % », "12%")."""
+    text = french_percent(share)
+    return text if i18n.is_source_language() else text.replace(" %", "%")
+
+
 def _percents(shares: Sequence[float | None]) -> list[float | None]:
     return [None if share is None else round(share * 100, 1) for share in shares]
 
@@ -67,7 +74,7 @@ def _json(title: str, data: list[dict[str, Any]], **layout: Any) -> str:
     """A figure's JSON: the base layout with `layout` over it, without a toolbar."""
     base = charts.base_layout(title)
     figure = {"data": data, "layout": {**base, **layout}, "config": CONFIG}
-    return charts.figure_json(figure)
+    return charts.figure_json(figure, not i18n.is_source_language())
 
 
 def _share_axis(title: str) -> dict[str, Any]:
@@ -115,7 +122,7 @@ def _funnel(steps: list[FunnelStep], labels: dict[str, str]) -> str | None:
         share = step.share_of_registered
         if isinstance(step.count, int) and isinstance(share, float | int):
             shares.append(float(share))
-            texts.append(f"{french_percent(share)} · {french_integer(step.count)}")
+            texts.append(f"{_percent(share)} · {i18n.localize_number(french_integer(step.count))}")
         else:
             shares.append(None)
             texts.append(str(step.count))
@@ -230,7 +237,7 @@ def _quarterly(themes: list[ThemeView]) -> str | None:
                 "type": "scatter",
                 "mode": "lines+markers",
                 "name": theme.title,
-                "x": quarters,
+                "x": [quarter_shown(quarter) for quarter in quarters],
                 "y": [by_quarter.get(quarter) for quarter in quarters],
                 "line": {"color": colour, "dash": dash, "width": 3},
                 "marker": {"symbol": symbol, "size": 9, "color": colour},
@@ -245,7 +252,7 @@ def _quarterly(themes: list[ThemeView]) -> str | None:
             "title": {"text": _("Trimestre")},
             "type": "category",
             "categoryorder": "array",
-            "categoryarray": quarters,
+            "categoryarray": [quarter_shown(quarter) for quarter in quarters],
             "gridcolor": "#e0e0e0",
         },
         legend={"orientation": "h", "y": -0.3},

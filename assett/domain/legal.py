@@ -9,20 +9,45 @@ the two never disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
 from .definitions import format_number
+from .text import N_
 
 Conformity = Literal["totalement", "partiellement", "non"]
 CONFORMITY_LABELS: dict[str, str] = {
-    "totalement": "totalement conforme",
-    "partiellement": "partiellement conforme",
-    "non": "non conforme",
+    "totalement": N_("totalement conforme"),
+    "partiellement": N_("partiellement conforme"),
+    "non": N_("non conforme"),
 }
 TEXT_MAX = 5000
 LINE_MAX = 200
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A French text made of marked msgids and their values, translated where it is shown.
+
+    `str()` gives the French (the register, the source pages); a page in another language
+    translates each part (msgid) and puts the values in. Values are already written the French
+    way (« 1,5 »): the page writes them in its language.
+    """
+
+    parts: tuple[tuple[str, Mapping[str, str]], ...] = field(default=())
+
+    def __add__(self, other: Phrase) -> Phrase:
+        return Phrase(self.parts + other.parts)
+
+    def __str__(self) -> str:
+        return "".join(msgid % values if values else msgid for msgid, values in self.parts)
+
+
+def said(msgid: str, **values: str) -> Phrase:
+    """A phrase of one msgid (marked with N_ by the caller) and its values."""
+    return Phrase(((msgid, values),))
 
 
 def conformity_of(rate: float | None) -> Conformity:
@@ -48,8 +73,8 @@ class Statement:
     derogations: str = ""
     alternatives: str = ""
     not_subject: str = ""
-    technologies: str = "HTML, CSS, JavaScript, SVG (graphiques)"
-    tools: str = "axe-core (Deque) dans Chromium ; vérifications manuelles au clavier"
+    technologies: str = N_("HTML, CSS, JavaScript, SVG (graphiques)")
+    tools: str = N_("axe-core (Deque) dans Chromium ; vérifications manuelles au clavier")
     pages: str = ""
     contact_email: str = ""
     contact_url: str = ""
@@ -92,34 +117,38 @@ STATEMENT_TEXT_FIELDS = (
     "year_actions",
 )
 SINGLE_LINE = {"entity", "auditor", "contact_email", "contact_url", "plan_years"}
+# The texts the application writes before the platform admin does: shown in the page's language.
+DEFAULT_TEXTS = frozenset({Statement.technologies, Statement.tools})
 
 
-def statement_problems(values: dict[str, Any]) -> dict[str, str]:
+def statement_problems(values: dict[str, Any]) -> dict[str, Phrase]:
     """What is wrong with the statement's values, by field (empty: nothing)."""
-    problems: dict[str, str] = {}
+    problems: dict[str, Phrase] = {}
     rate = values.get("rate")
     if rate is not None and not 0 <= rate <= 100:
-        problems["rate"] = "Le taux de conformité est un pourcentage entre 0 et 100."
+        problems["rate"] = said(N_("Le taux de conformité est un pourcentage entre 0 et 100."))
     if rate is not None and values.get("audit_date") is None:
-        problems["audit_date"] = "Indiquez la date de l'audit qui a donné ce taux."
+        problems["audit_date"] = said(N_("Indiquez la date de l'audit qui a donné ce taux."))
     audit_date = values.get("audit_date")
     today = values.get("today")
     if audit_date is not None and today is not None and audit_date > today:
-        problems["audit_date"] = "La date de l'audit ne peut pas être dans le futur."
+        problems["audit_date"] = said(N_("La date de l'audit ne peut pas être dans le futur."))
     for name in STATEMENT_TEXT_FIELDS:
         text = values.get(name) or ""
         limit = LINE_MAX if name in SINGLE_LINE else TEXT_MAX
         if len(text) > limit:
-            problems[name] = f"{limit} caractères au plus."
+            problems[name] = said(N_("%(limit)s caractères au plus."), limit=str(limit))
         elif name in SINGLE_LINE and ("\n" in text or "\r" in text):
-            problems[name] = "Une seule ligne."
+            problems[name] = said(N_("Une seule ligne."))
     url = values.get("contact_url") or ""
     if url and not url.startswith(("https://", "http://")):
-        problems["contact_url"] = "Une adresse web commence par https:// ou http://."
+        problems["contact_url"] = said(N_("Une adresse web commence par https:// ou http://."))
     if not (values.get("contact_email") or url):
-        problems["contact_email"] = (
-            "Donnez au moins un moyen de contact (adresse électronique ou formulaire) : "
-            "la déclaration doit permettre de signaler un défaut d'accessibilité."
+        problems["contact_email"] = said(
+            N_(
+                "Donnez au moins un moyen de contact (adresse électronique ou formulaire) : "
+                "la déclaration doit permettre de signaler un défaut d'accessibilité."
+            )
         )
     return problems
 
@@ -131,64 +160,96 @@ def statement_problems(values: dict[str, Any]) -> dict[str, str]:
 class Purpose:
     """A purpose of the processing, its legal basis, data, people and retention."""
 
-    name: str
-    basis: str
-    data: str
-    people: str
-    recipients: str
-    retention: str
+    name: Phrase
+    basis: Phrase
+    data: Phrase
+    people: Phrase
+    recipients: Phrase
+    retention: Phrase
 
 
-PROCONNECT_DATA = (
-    " ; avec ProConnect : l'identifiant de la personne chez ProConnect (émetteur et "
-    "sujet), le SIRET transmis, seulement pour proposer l'organisation (non conservé)"
+PROCONNECT_DATA = said(
+    N_(
+        " ; avec ProConnect : l'identifiant de la personne chez ProConnect (émetteur et "
+        "sujet), le SIRET transmis, seulement pour proposer l'organisation (non conservé)"
+    )
 )
 
 
 def purposes(account_days: int, notice_days: int, proconnect: bool = False) -> list[Purpose]:
     """The processing's purposes, with the installation's retention periods."""
     years = format_number(account_days / 365)
+    nothing = Phrase()
     return [
         Purpose(
-            name="Comptes et connexion",
-            basis="Mission d'intérêt public de la collectivité (RGPD, art. 6.1.e)",
-            data="Adresse électronique, nom affiché, mot de passe chiffré (argon2), dates de "
-            "connexion, sessions (navigateur, dernière activité)"
-            + (PROCONNECT_DATA if proconnect else ""),
-            people="Personnes qui créent un compte",
-            recipients="Administrateurs de la plateforme ; aucun tiers"
-            + (" ; source : ProConnect (État), à la connexion" if proconnect else ""),
-            retention=f"Tant que le compte est actif ; après {years} an(s) sans connexion, un "
-            f"courriel prévient la personne, puis le compte est supprimé {notice_days} jours "
-            "plus tard si elle ne s'est pas reconnectée",
+            name=said(N_("Comptes et connexion")),
+            basis=said(N_("Mission d'intérêt public de la collectivité (RGPD, art. 6.1.e)")),
+            data=said(
+                N_(
+                    "Adresse électronique, nom affiché, mot de passe chiffré (argon2), langue "
+                    "choisie (les courriels du compte sont écrits dans cette langue), dates de "
+                    "connexion, sessions (navigateur, dernière activité)"
+                )
+            )
+            + (PROCONNECT_DATA if proconnect else nothing),
+            people=said(N_("Personnes qui créent un compte")),
+            recipients=said(N_("Administrateurs de la plateforme ; aucun tiers"))
+            + (
+                said(N_(" ; source : ProConnect (État), à la connexion")) if proconnect else nothing
+            ),
+            retention=said(
+                N_(
+                    "Tant que le compte est actif ; après %(years)s an(s) sans connexion, un "
+                    "courriel prévient la personne, puis le compte est supprimé %(days)s jours "
+                    "plus tard si elle ne s'est pas reconnectée"
+                ),
+                years=years,
+                days=str(notice_days),
+            ),
         ),
         Purpose(
-            name="Auto-évaluations, plans d'action et flux des organisations",
-            basis="Mission d'intérêt public ; consentement pour le partage des résultats",
-            data="Profil de l'organisation (SIRET, secteur, effectif, commune), réponses, "
-            "scores, plans d'action et preuves, flux de matières déclarés",
-            people="Membres des organisations",
-            recipients="Membres de l'organisation ; animateurs du territoire selon le choix "
-            "de partage de l'organisation ; chiffres agrégés (jamais sous 5 organisations)",
-            retention="Tant que l'organisation existe ; supprimés avec elle (export possible "
-            "à tout moment)",
+            name=said(N_("Auto-évaluations, plans d'action et flux des organisations")),
+            basis=said(N_("Mission d'intérêt public ; consentement pour le partage des résultats")),
+            data=said(
+                N_(
+                    "Profil de l'organisation (SIRET, secteur, effectif, commune), réponses, "
+                    "scores, plans d'action et preuves, flux de matières déclarés"
+                )
+            ),
+            people=said(N_("Membres des organisations")),
+            recipients=said(
+                N_(
+                    "Membres de l'organisation ; animateurs du territoire selon le choix de "
+                    "partage de l'organisation ; chiffres agrégés (jamais sous 5 organisations)"
+                )
+            ),
+            retention=said(
+                N_(
+                    "Tant que l'organisation existe ; supprimés avec elle (export possible à "
+                    "tout moment)"
+                )
+            ),
         ),
         Purpose(
-            name="Courriels de service et rappels",
-            basis="Mission d'intérêt public ; chaque rappel peut être refusé",
-            data="Adresse électronique, préférences de notification, journal des envois",
-            people="Titulaires d'un compte",
-            recipients="Serveur de courriel de l'installation",
-            retention="Adresse et contenu effacés de la file dès l'envoi ; journal des "
-            "rappels 90 jours",
+            name=said(N_("Courriels de service et rappels")),
+            basis=said(N_("Mission d'intérêt public ; chaque rappel peut être refusé")),
+            data=said(N_("Adresse électronique, préférences de notification, journal des envois")),
+            people=said(N_("Titulaires d'un compte")),
+            recipients=said(N_("Serveur de courriel de l'installation")),
+            retention=said(
+                N_(
+                    "Adresse et contenu effacés de la file dès l'envoi ; journal des rappels "
+                    "90 jours"
+                )
+            ),
         ),
         Purpose(
-            name="Sécurité",
-            basis="Obligation de sécurité (RGPD, art. 32)",
-            data="Tentatives de connexion (compteurs par adresse IP et par compte)",
-            people="Visiteurs qui se connectent",
-            recipients="Administrateurs de la plateforme",
-            retention="Quelques minutes à une heure (compteurs de limitation)",
+            name=said(N_("Sécurité")),
+            basis=said(N_("Obligation de sécurité (RGPD, art. 32)")),
+            data=said(N_("Tentatives de connexion (compteurs par adresse IP et par compte)")),
+            people=said(N_("Visiteurs qui se connectent")),
+            recipients=said(N_("Administrateurs de la plateforme")),
+            retention=said(N_("Quelques minutes à une heure (compteurs de limitation)")),
         ),
     ]
 
@@ -196,22 +257,39 @@ def purposes(account_days: int, notice_days: int, proconnect: bool = False) -> l
 @dataclass(frozen=True)
 class Cookie:
     name: str
-    purpose: str
-    lifetime: str
+    purpose: Phrase
+    lifetime: Phrase
 
 
-def cookies(session_cookie: str, idle_hours: float, proconnect: bool = False) -> list[Cookie]:
+def cookies(
+    session_cookie: str,
+    idle_hours: float,
+    proconnect: bool = False,
+    language_cookie: str = "langue",
+    language_days: int = 365,
+) -> list[Cookie]:
     """The only cookies the app sets (no third-party cookie, no tracker)."""
-    also = (
-        " ; avec ProConnect, les valeurs qui vérifient la connexion (state, nonce, PKCE) et "
-        "le jeton d'identité qui permet de se déconnecter aussi de ProConnect"
+    also = said(
+        N_(
+            " ; avec ProConnect, les valeurs qui vérifient la connexion (state, nonce, PKCE) et "
+            "le jeton d'identité qui permet de se déconnecter aussi de ProConnect"
+        )
     )
     return [
         Cookie(
             session_cookie,
-            "Garder la connexion ouverte et protéger les formulaires (jeton CSRF)"
-            + (also if proconnect else ""),
-            f"Fin de la session ou {format_number(idle_hours)} h d'inactivité",
+            said(N_("Garder la connexion ouverte et protéger les formulaires (jeton CSRF)"))
+            + (also if proconnect else Phrase()),
+            said(
+                N_("Fin de la session ou %(hours)s h d'inactivité"), hours=format_number(idle_hours)
+            ),
+        ),
+        Cookie(
+            language_cookie,
+            said(N_("Garder la langue choisie (français ou anglais)")),
+            said(N_("1 an"))
+            if language_days == 365
+            else said(N_("%(days)s jours"), days=str(language_days)),
         ),
     ]
 

@@ -8,13 +8,17 @@ from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import i18n
 from ..access import platform_admin_required
+from ..domain.definitions import format_number
+from ..domain.legal import Phrase, Statement
 from ..services import legal as service
 from ..services.errors import ServiceError
 from . import bp
 from .forms import ControllerForm, StatementForm
 
 Page = str | tuple[str, int] | Response
+DEFAULT_FIELDS = ("technologies", "tools")  # the statement's fields the application prefills
 
 
 def _status(form: Any) -> int:
@@ -24,7 +28,13 @@ def _status(form: Any) -> int:
 @bp.get("/accessibilite")
 def accessibility() -> str:
     """The accessibility statement (RGAA 4.1)."""
-    return render_template("legal/accessibility.html", statement=service.statement())
+    statement = service.statement()
+    return render_template(
+        "legal/accessibility.html",
+        statement=statement,
+        statement_text=service.statement_text,
+        rate=_rate_shown(statement),
+    )
 
 
 @bp.get("/accessibilite/schema-pluriannuel")
@@ -47,10 +57,23 @@ def privacy() -> str:
         "legal/privacy.html",
         controller=service.controller(),
         purposes=service.privacy_purposes(),
-        cookies=service.privacy_cookies(),
+        cookies=service.privacy_cookies(i18n.COOKIE, i18n.COOKIE_DAYS),
+        shown=_shown,
         idle_days=idle_days,
         notice_days=notice_days,
     )
+
+
+def _shown(phrase: Phrase) -> str:
+    """A phrase of the domain in the page's language, its numbers written that way too."""
+    return service.translated(phrase, i18n.localize_number)
+
+
+def _rate_shown(statement: Statement) -> str | None:
+    """The audit's rate in the page's language (« 87,5 % », "87.5%"), None without an audit."""
+    if statement.rate is None or i18n.is_source_language():
+        return statement.rate_label
+    return f"{i18n.localize_number(format_number(statement.rate))}%"
 
 
 @bp.route("/plateforme/accessibilite", methods=["GET", "POST"])
@@ -58,9 +81,14 @@ def privacy() -> str:
 def statement_edit() -> Page:
     """The platform admin fills the accessibility statement."""
     statement = service.statement()
-    form = StatementForm(data={**statement.__dict__, "rate": _rate_text(statement.rate)})
+    shown = {name: service.statement_text(getattr(statement, name)) for name in DEFAULT_FIELDS}
+    form = StatementForm(data={**statement.__dict__, **shown, "rate": _rate_text(statement.rate)})
     if form.validate_on_submit():
         values = {name: field.data for name, field in form._fields.items()}
+        for name in DEFAULT_FIELDS:  # a default kept as shown stays the default, in French
+            default = getattr(Statement, name)
+            if (values.get(name) or "").strip() == service.statement_text(default):
+                values[name] = default
         try:
             values["rate"] = service.check_rate(form.rate.data or "")
             service.save_statement(values, current_user)

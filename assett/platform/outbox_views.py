@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from flask import render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..access import platform_admin_required
 from ..services import outbox
 from . import bp
 
 STATUS_LABELS = {
-    "pending": "En attente",
-    "sending": "En cours d'envoi",
-    "sent": "Envoyé",
-    "logged": "Écrit dans le journal (SMTP non configuré)",
-    "failed": "Échec",
+    "pending": _l("En attente"),
+    "sending": _l("En cours d'envoi"),
+    "sent": _l("Envoyé"),
+    "logged": _l("Écrit dans le journal (SMTP non configuré)"),
+    "failed": _l("Échec"),
 }
 
 
@@ -26,4 +28,16 @@ def outbox_messages() -> str:
         counts=outbox.message_counts(),
         messages=outbox.recent_messages(),
         labels=STATUS_LABELS,
+        recipient=recipient_shown,
+        interrupted=outbox.INTERRUPTED,
     )
+
+
+def recipient_shown(label: str) -> str:
+    """How the outbox names a recipient (« compte n°12 », « adresse réf. 3f… », kept in
+    French in the row), in the page's language."""
+    if label.startswith("compte n°"):
+        return _("compte n°%(num)s", num=label.removeprefix("compte n°"))
+    if label.startswith("adresse réf. "):
+        return _("adresse réf. %(ref)s", ref=label.removeprefix("adresse réf. "))
+    return label

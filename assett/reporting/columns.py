@@ -17,10 +17,10 @@ from functools import lru_cache, partial
 from operator import attrgetter
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..domain.aggregation import SUPPRESSED_LABEL, FunnelStep
-from ..domain.disclosure import WITHHELD_LABEL
+from ..domain.aggregation import MIN_GROUP_SIZE, FunnelStep
 from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
 from ..services.organisations import SHARING_SHORT_LABELS
 from .filters import Filters
@@ -58,7 +58,7 @@ class Suppressed:
     """A figure over fewer than 5 organisations: written as « moins de 5 organisations »."""
 
     def __str__(self) -> str:
-        return SUPPRESSED_LABEL
+        return str(_("moins de %(count)s organisations", count=MIN_GROUP_SIZE))
 
 
 SUPPRESSED = Suppressed()
@@ -68,7 +68,7 @@ class Withheld(Suppressed):
     """A count withheld so that no small group is found by subtraction."""
 
     def __str__(self) -> str:
-        return WITHHELD_LABEL
+        return str(_("non diffusé (secret statistique)"))
 
 
 WITHHELD = Withheld()
@@ -131,7 +131,10 @@ class Column:
     def cell(self, row: Any) -> tuple[str, bool]:
         """The text shown on the page, and whether it stands for a suppressed figure."""
         value = self.value(row)
-        return self.text(value), isinstance(value, Suppressed)
+        text = self.text(value)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            text = page_number(text)
+        return text, isinstance(value, Suppressed)
 
     def text(self, value: Any, csv: bool = False) -> str:
         """The value as French text: on the page, or in a CSV (no thousands separator)."""
@@ -152,6 +155,14 @@ class Column:
         if fmt is CHANGE and not csv:
             return "+" + text if value > 0 else text.replace("-", "−")
         return text
+
+
+def page_number(text: str) -> str:
+    """A number written the French way (« 1 234,5 », « 12 % ») in the page's language."""
+    locale = get_locale()
+    if locale is None or locale.language == "fr":
+        return text
+    return text.replace(",", ".").replace("\u202f", ",").replace(" %", "%")
 
 
 @dataclass(frozen=True)
@@ -268,6 +279,14 @@ def paired(themes: Sequence[ThemeView]) -> Table:
     )
 
 
+def quarter_shown(label: str) -> str:
+    """A quarter (« 2025 T3 », as the domain names it) in the page's language."""
+    year, _sep, quarter = label.partition(" T")
+    if not quarter:
+        return label
+    return str(_("%(year)s T%(quarter)s", year=year, quarter=quarter))
+
+
 def _quarter_point(points: Mapping[tuple[str, str], Any], key: str, quarter: str) -> Any:
     return points.get((key, quarter))
 
@@ -275,7 +294,7 @@ def _quarter_point(points: Mapping[tuple[str, str], Any], key: str, quarter: str
 def quarterly(overview: Overview) -> Table:
     """The mean score per quarter: one row per quarter, a score and a count per theme."""
     points = {(t.key, p.quarter): p for t in overview.themes for p in t.quarters}
-    columns = [Column(_("Trimestre"), lambda q: q)]
+    columns = [Column(_("Trimestre"), quarter_shown)]
     for theme in overview.themes:
         point = partial(_quarter_point, points, theme.key)
         columns += [

@@ -6,7 +6,7 @@ from flask import render_template
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from .. import charts
+from .. import charts, i18n
 from ..access import assessment_or_404, member_org_or_404
 from ..content_text import content_locale
 from ..domain.content_language import localize_definition
@@ -43,7 +43,8 @@ def _radar(
         previous_label=_("Évaluation précédente"),
         overlays=overlays or (),
     )
-    return charts.figure_json(figure), themes, charts.radar_series(figure)
+    english = not i18n.is_source_language()
+    return charts.figure_json(figure, english), themes, charts.radar_series(figure)
 
 
 @bp.get("/o/<int:org_id>/resultats")
@@ -118,8 +119,9 @@ def progress(org_id: int) -> str:
             figure,
             [(name, target.score, target.target_on) for name, target in targets],
             label=_("Objectif {name} : {score}/5 au {date}"),
+            decimal_sign=i18n.decimal_sign(),
         )
-        figure_json = charts.figure_json(figure)
+        figure_json = charts.figure_json(figure, not i18n.is_source_language())
     return render_template(
         "results/progress.html",
         org=org,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -13,10 +13,12 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 
 from ..domain.legal import (
+    DEFAULT_TEXTS,
     SECURITY_MEASURES,
     STATEMENT_TEXT_FIELDS,
     Controller,
     Cookie,
+    Phrase,
     Purpose,
     Statement,
     cookies,
@@ -79,7 +81,7 @@ def save_statement(values: Mapping[str, Any], user: User) -> Statement:
     problems = statement_problems({**cleaned, "today": date.today()})
     if problems:
         field, message = next(iter(problems.items()))
-        raise ServiceError(message, field)
+        raise ServiceError(translated(message), field)
     data = {
         **cleaned,
         "audit_date": cleaned["audit_date"].isoformat() if cleaned["audit_date"] else None,
@@ -141,12 +143,31 @@ def privacy_purposes() -> list[Purpose]:
     return purposes(*retention_days(), proconnect=_proconnect())
 
 
-def privacy_cookies() -> list[Cookie]:
+def privacy_cookies(language_cookie: str, language_days: int) -> list[Cookie]:
     config = current_app.config
     idle_hours = int(config.get("SESSION_IDLE_TIMEOUT") or 0) / 3600
     return cookies(
-        str(config.get("SESSION_COOKIE_NAME") or "session"), idle_hours, proconnect=_proconnect()
+        str(config.get("SESSION_COOKIE_NAME") or "session"),
+        idle_hours,
+        proconnect=_proconnect(),
+        language_cookie=language_cookie,
+        language_days=language_days,
     )
+
+
+def translated(phrase: Phrase, number: Callable[[str], str] = str) -> str:
+    """A phrase of the domain in the current language; `number` rewrites its values (French
+    numbers) for that language."""
+    return "".join(
+        _(msgid, **{name: number(value) for name, value in values.items()}) if values else _(msgid)
+        for msgid, values in phrase.parts
+    )
+
+
+def statement_text(value: str) -> str:
+    """A statement's text as shown: the application's default texts in the page's language,
+    what the platform admin typed as typed."""
+    return _(value) if value in DEFAULT_TEXTS else value
 
 
 def register_document(today: date | None = None) -> str:

@@ -24,6 +24,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Select, func, select, update
 
+from ..domain.text import N_
 from ..extensions import db
 from ..models import NotificationOptOut, OutboxMessage
 from ..models._base import utcnow
@@ -46,6 +47,8 @@ DEFAULT_RETRY_SECONDS = 60
 MAX_RETRY_SECONDS = 6 * 3600
 # A worker that claimed a message longer ago than this died while sending it.
 SENDING_TIMEOUT = timedelta(minutes=15)
+# Kept in French in the row (a stored fact); the outbox page shows it in its own language.
+INTERRUPTED = N_("Envoi interrompu : non renvoyé, car il a peut-être déjà été reçu.")
 SWEEP_BATCH = 500
 # Messages claimed, sent, then recorded together by a sweep.
 CLAIM_BATCH = 20
@@ -236,7 +239,7 @@ def _give_up_interrupted() -> None:
                 body=None,
                 html_body=None,
                 headers=None,
-                last_error="Envoi interrompu : non renvoyé, car il a peut-être déjà été reçu.",
+                last_error=INTERRUPTED,
             )
             .execution_options(synchronize_session=False)
         )

@@ -27,11 +27,13 @@ def stakeholders(slug: str) -> str:
     """The partners as a table, and as a graph around the territory."""
     territory = require_territory_role(slug, *ROLES)
     rows = service.stakeholders_of(territory)
+    kinds = {key: _(label) for key, label in STAKEHOLDER_KINDS.items()}
+    participations = {key: _(label) for key, label in PARTICIPATIONS.items()}
     figure = stakeholder_figure(
         territory.name,
         [Node(s.name, s.kind, s.participation, s.role) for s in rows],
-        STAKEHOLDER_KINDS,
-        PARTICIPATIONS,
+        kinds,
+        participations,
         _("Les parties prenantes autour du territoire"),
     )
     return render_template(
@@ -39,8 +41,8 @@ def stakeholders(slug: str) -> str:
         territory=territory,
         stakeholders=rows,
         figure_json=figure_json(figure) if rows else None,
-        kinds=STAKEHOLDER_KINDS,
-        participations=PARTICIPATIONS,
+        kinds=kinds,
+        participations=participations,
         delete_form=DeleteForm(),
         filters=None,
         active="synergies.stakeholders",
