@@ -25,6 +25,8 @@ def content_locale() -> str:
 
 def mark(text: object) -> Markup:
     """A text as HTML: marked when it is French shown on a page in another language."""
+    if isinstance(text, Message):
+        text = message(text)
     if isinstance(text, LocalText) and text.fallback:
         return Markup(
             '<span lang="{lang}">{text}</span> <span class="lang-fallback">{note}</span>'
