@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from flask_babel import gettext as _
 
+from ..content_text import content_plain
 from ..domain.actions import EFFORT_LABELS
 from ..domain.plans import PLAN_STATUSES, STATUS_LABELS
 from .actions import AdoptionLine, Lever, SharingPlan, ThemeActions
@@ -48,7 +49,7 @@ def adoption(rows: Sequence[AdoptionLine]) -> Table:
         "panier",
         _("Catalogue d'actions par adoption"),
         [
-            Column(_("Action"), lambda r: r.action.title),
+            Column(_("Action"), lambda r: content_plain(r.action, "title")),
             Column(_("Thème"), lambda r: r.theme_title),
             *_adoption_columns(),
         ],
@@ -67,7 +68,7 @@ def levers(rows: Sequence[Lever]) -> Table:
         "actions_ou_agir",
         _("Où agir, actions du catalogue"),
         [
-            Column(_("Action"), lambda r: r.adoption.action.title),
+            Column(_("Action"), lambda r: content_plain(r.adoption.action, "title")),
             Column(_("Thème"), lambda r: r.theme_title),
             Column(_("Question"), lambda r: r.question),
             *(_of_lever(column) for column in _adoption_columns()),

@@ -19,6 +19,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from ..content_text import content_plain, provider
 from ..domain.aggregation import SUPPRESSED_LABEL, FunnelStep
 from ..domain.disclosure import WITHHELD_LABEL
 from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
@@ -344,8 +345,8 @@ def resources(opened: Sequence[tuple[Any, int]]) -> Table:
         "ressources",
         _("Ressources"),
         [
-            Column(_("Ressource"), lambda r: r[0].title),
-            Column(_("Porteur"), lambda r: r[0].provider),
+            Column(_("Ressource"), lambda r: content_plain(r[0], "title")),
+            Column(_("Porteur"), lambda r: provider(r[0].provider)),
             Column(_("Organisations"), lambda r: r[1], INTEGER),
         ],
         opened,
