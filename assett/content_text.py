@@ -7,12 +7,15 @@ visible « (en français) », so that screen readers pronounce it in French.
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from .domain.content_language import SOURCE_LANGUAGE, LocalText, language_of, local
+from .domain.text import Message
 
 
 def content_locale() -> str:
@@ -22,6 +25,8 @@ def content_locale() -> str:
 
 def mark(text: object) -> Markup:
     """A text as HTML: marked when it is French shown on a page in another language."""
+    if isinstance(text, Message):
+        text = message(text)
     if isinstance(text, LocalText) and text.fallback:
         return Markup(
             '<span lang="{lang}">{text}</span> <span class="lang-fallback">{note}</span>'
@@ -55,6 +60,30 @@ def copied_content(shown: str, source: object | None, name: str = "title") -> Ma
     return escape(shown)
 
 
+# The provider the example resources name until the territory adapts them: a UI default.
+TERRITORY_PROVIDER = "Votre collectivité"
+
+
+def provider(text: str) -> str:
+    """A resource's provider as shown: the examples' « Votre collectivité » translated."""
+    return _("Votre collectivité") if text == TERRITORY_PROVIDER else text
+
+
+def message(text: object) -> object:
+    """A sentence the domain wrote in French (`Message`), in the page's language."""
+    if not isinstance(text, Message) or content_locale() == SOURCE_LANGUAGE:
+        return text
+    return _(text.msgid, **{name: _shown(value) for name, value in text.values.items()})
+
+
+def _shown(value: object) -> object:
+    if isinstance(value, float):
+        return f"{value:.1f}"  # English: a decimal point
+    if isinstance(value, date):
+        return format_date(value, "d MMMM yyyy")
+    return message(value)
+
+
 def register(app: Flask) -> None:
     """Install the `content` global and filter (`{{ content(resource, "title") }}`,
     `{{ question.text|content }}` for texts already localized)."""
@@ -63,3 +92,5 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["content_plain"] = content_plain
     app.jinja_env.globals["copied_content"] = copied_content
     app.jinja_env.filters["content"] = mark
+    app.jinja_env.filters["provider"] = provider
+    app.jinja_env.filters["message"] = message

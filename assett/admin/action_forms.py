@@ -26,8 +26,11 @@ KEYS_TEXT_MAX = 2000
 class ActionForm(BaseForm):
     """An action of the territory's catalogue."""
 
-    title = StringField(_l("Titre"), [Required(), MaxLength(TITLE_MAX)])
-    description = TextAreaField(_l("Description"), [Required(), MaxLength(DESCRIPTION_MAX)])
+    # The source texts are French, whatever the page's language.
+    title = StringField(_l("Titre"), [Required(), MaxLength(TITLE_MAX)], render_kw={"lang": "fr"})
+    description = TextAreaField(
+        _l("Description"), [Required(), MaxLength(DESCRIPTION_MAX)], render_kw={"lang": "fr"}
+    )
     title_en = StringField(
         _l("Titre en anglais (facultatif)"),
         [MaxLength(TITLE_MAX)],

@@ -52,6 +52,8 @@ QUESTION_TYPE_SHORT = {
 }
 OPTION_ROWS = 4
 ENGLISH = {"lang": "en"}
+# The source texts are French: marked so, whatever the page's language.
+FRENCH = {"lang": "fr"}
 
 
 def _english_text(label: Any, limit: int) -> StringField:
@@ -91,6 +93,7 @@ class ThemeForm(BaseForm):
         _l("Titre du thème"),
         validators=[MarkRequired(), MaxLength(TITLE_MAX)],
         filters=[strip],
+        render_kw=FRENCH,
     )
     key = StringField(
         _l("Identifiant (facultatif)"),
@@ -105,6 +108,7 @@ class ThemeForm(BaseForm):
         _l("Présentation (facultative)"),
         validators=[MaxLength(DESCRIPTION_MAX)],
         description=_l("Affichée aux acteurs sur la première page du thème."),
+        render_kw=FRENCH,
     )
 
 
@@ -115,11 +119,13 @@ class ThemeTitleForm(EnglishTitleFields, BaseForm):
         _l("Titre du thème"),
         validators=[MarkRequired(), MaxLength(TITLE_MAX)],
         filters=[strip],
+        render_kw=FRENCH,
     )
     description = TextAreaField(
         _l("Présentation (facultative)"),
         validators=[MaxLength(DESCRIPTION_MAX)],
         description=_l("Affichée aux acteurs sur la première page du thème."),
+        render_kw=FRENCH,
     )
 
 
@@ -130,18 +136,25 @@ class CategoryForm(EnglishTitleFields, BaseForm):
         _l("Titre de la catégorie"),
         validators=[MarkRequired(), MaxLength(TITLE_MAX)],
         filters=[strip],
+        render_kw=FRENCH,
     )
     description = TextAreaField(
         _l("Présentation (facultative)"),
         validators=[MaxLength(DESCRIPTION_MAX)],
         description=_l("Affichée en haut de la page."),
+        render_kw=FRENCH,
     )
 
 
 class OptionRowForm(Form):
     """One option typed in the question form."""
 
-    label = StringField(_l("Libellé"), validators=[MaxLength(OPTION_LABEL_MAX)], filters=[strip])
+    label = StringField(
+        _l("Libellé"),
+        validators=[MaxLength(OPTION_LABEL_MAX)],
+        filters=[strip],
+        render_kw=FRENCH,
+    )
     points = DecimalField(_l("Points"))
 
 
@@ -152,13 +165,13 @@ class QuestionForm(BaseForm):
         _l("Intitulé de la question"),
         validators=[MarkRequired(), MaxLength(QUESTION_TEXT_MAX)],
         filters=[strip],
-        render_kw={"rows": 2},
+        render_kw={"rows": 2, **FRENCH},
     )
     help = TextAreaField(
         _l("Aide (facultative)"),
         validators=[MaxLength(HELP_MAX)],
         description=_l("Une précision affichée sous la question."),
-        render_kw={"rows": 2},
+        render_kw={"rows": 2, **FRENCH},
     )
     text_en = _english_area(_l("Intitulé en anglais (facultatif)"), QUESTION_TEXT_MAX)
     help_en = _english_area(_l("Aide en anglais (facultative)"), HELP_MAX)
@@ -182,10 +195,16 @@ class QuestionForm(BaseForm):
     yes_points = DecimalField(_l("Points pour « Oui »"), default=1)
     no_points = DecimalField(_l("Points pour « Non »"), default=0)
     scale_min = StringField(
-        _l("Libellé du 0 (facultatif)"), validators=[MaxLength(LABEL_MAX)], filters=[strip]
+        _l("Libellé du 0 (facultatif)"),
+        validators=[MaxLength(LABEL_MAX)],
+        filters=[strip],
+        render_kw=FRENCH,
     )
     scale_max = StringField(
-        _l("Libellé du 5 (facultatif)"), validators=[MaxLength(LABEL_MAX)], filters=[strip]
+        _l("Libellé du 5 (facultatif)"),
+        validators=[MaxLength(LABEL_MAX)],
+        filters=[strip],
+        render_kw=FRENCH,
     )
     scale_min_en = _english_text(_l("Libellé du 0 en anglais (facultatif)"), LABEL_MAX)
     scale_max_en = _english_text(_l("Libellé du 5 en anglais (facultatif)"), LABEL_MAX)
@@ -294,6 +313,7 @@ class OptionForm(BaseForm):
         _l("Libellé de la réponse"),
         validators=[MarkRequired(), MaxLength(OPTION_LABEL_MAX)],
         filters=[strip],
+        render_kw=FRENCH,
     )
     label_en = _english_text(_l("Libellé en anglais (facultatif)"), OPTION_LABEL_MAX)
     points = DecimalField(
@@ -327,13 +347,14 @@ class BandRowForm(Form):
         _l("Libellé"),
         validators=[MarkRequired(), MaxLength(LABEL_MAX)],
         filters=[strip],
+        render_kw=FRENCH,
     )
     min = DecimalField(_l("À partir de (inclus)"), validators=[MarkRequired()])
     max = DecimalField(_l("Jusqu'à (exclu, sauf 5)"), validators=[MarkRequired()])
     explanation = TextAreaField(
         _l("Explication affichée avec le score"),
         validators=[MarkRequired(), MaxLength(EXPLANATION_MAX)],
-        render_kw={"rows": 3},
+        render_kw={"rows": 3, **FRENCH},
     )
     label_en = _english_text(_l("Libellé en anglais (facultatif)"), LABEL_MAX)
     explanation_en = _english_area(_l("Explication en anglais (facultative)"), EXPLANATION_MAX, 3)

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from ..access import assessment_or_404, member_org_or_404
 from ..content_text import content_locale
-from ..domain.content_language import localize_definition
+from ..domain.content_language import local, localize_definition
 from ..models import Assessment, Organisation
 from ..services import assessments as service
 from ..services import plan_prefill
@@ -179,7 +179,7 @@ def review(org_id: int, assessment_id: int) -> Response | tuple[str, int]:
             error = refusal.message
             status = 400
         else:
-            title = assessment.questionnaire.title
+            title = local(service.definition_for(assessment), "title", content_locale())
             flash(
                 _("Votre évaluation « %(theme)s » est envoyée : voici vos résultats.", theme=title),
                 "success",

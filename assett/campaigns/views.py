@@ -18,7 +18,7 @@ from ..services import campaigns as service
 from ..services import cycles
 from ..services.cohorts import cohort_choices
 from ..services.errors import ServiceError
-from ..services.questionnaires import territory_questionnaires
+from ..services.questionnaires import shown_title, territory_questionnaires
 from ..uploads import allows_upload
 from . import bp
 from .forms import CampaignForm, CycleForm, EmptyForm, ImportForm, PickForm
@@ -41,7 +41,7 @@ def _campaign(territory: Territory, campaign_id: int) -> Campaign:
 
 
 def _pick_form(territory: Territory, **kwargs: Any) -> PickForm:
-    themes = [(q.theme_key, q.title) for q in territory_questionnaires(territory.id)]
+    themes = [(q.theme_key, shown_title(q)) for q in territory_questionnaires(territory.id)]
     return PickForm(cohort_choices(territory.id), themes, **kwargs)
 
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import require_territory_role
+from ..content_text import content_locale
 from ..domain.plans import STATUS_LABELS
 from ..errors import render_error
 from ..models import Organisation, PlanAction, Territory
@@ -30,7 +31,7 @@ PER_PAGE = 50
 def actions(slug: str) -> tuple[str, int] | str:
     """Actions by status and theme, completion, overdue, the catalogue by adoption."""
     territory = require_territory_role(slug, *ROLES)
-    themes = service.themes_of(territory.id)
+    themes = service.themes_of(territory.id, content_locale())
     form, filters = _filter_form(territory, themes)
     if filters is None:
         return render_template(
@@ -63,7 +64,7 @@ def actions_export(slug: str) -> Response | tuple[str, int]:
     fmt = request.args.get("format", "csv")
     if fmt not in FORMATS:
         return render_error(400, _("Format d'export inconnu : choisissez CSV ou XLSX."))
-    themes = service.themes_of(territory.id)
+    themes = service.themes_of(territory.id, content_locale())
     form, filters = _filter_form(territory, themes)
     if filters is None:
         errors = "; ".join(
@@ -124,7 +125,7 @@ def _plan_page(
     forms = {item.id: _follow_up_form(item) for item in items}
     if posted is not None and posted_id is not None:
         forms[posted_id] = posted
-    titles = {info.key: info.title for info in service.themes_of(territory.id)}
+    titles = {info.key: info.title for info in service.themes_of(territory.id, content_locale())}
     return render_template(
         "dashboard/plan.html",
         territory=territory,

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from ..access import require_territory_role
+from ..content_text import content_locale
 from ..domain.aggregation import MIN_GROUP_SIZE
 from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
 from ..errors import render_error
@@ -85,7 +86,7 @@ def dashboard_helpers() -> dict[str, Any]:
 def overview(slug: str) -> tuple[str, int] | str:
     """The territory's dashboard: participation, maturity, progress, where to act."""
     territory = require_territory_role(slug, *ROLES)
-    themes = service.themes_of(territory.id)
+    themes = service.themes_of(territory.id, content_locale())
     form, filters = _filter_form(territory, themes)
     if filters is None:
         return render_template(
@@ -116,7 +117,7 @@ def overview(slug: str) -> tuple[str, int] | str:
 def organisations(slug: str) -> tuple[str, int] | str:
     """The organisations sharing their results with the animators, and the top progressors."""
     territory = require_territory_role(slug, *ROLES)
-    themes = service.themes_of(territory.id)
+    themes = service.themes_of(territory.id, content_locale())
     form, filters = _filter_form(territory, themes)
     if filters is None:
         return render_template(
@@ -178,7 +179,7 @@ def export(slug: str) -> Response | tuple[str, int]:
         return render_error(
             400, _("Export inconnu : choisissez les agrégats ou les organisations.")
         )
-    themes = service.themes_of(territory.id)
+    themes = service.themes_of(territory.id, content_locale())
     form, filters = _filter_form(territory, themes)
     if filters is None:
         errors = "; ".join(

@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
+from .text import N_, Message
+
 AWARD_CATEGORIES: Final = (
     "progression",
     "exemplaire_theme",
@@ -14,11 +16,11 @@ AWARD_CATEGORIES: Final = (
     "autre",
 )
 CATEGORY_LABELS: Final[dict[str, str]] = {
-    "progression": "Plus forte progression",
-    "exemplaire_theme": "Exemplaire sur un thème",
-    "synergie": "Meilleure synergie",
-    "coup_de_coeur": "Coup de cœur",
-    "autre": "Autre catégorie",
+    "progression": N_("Plus forte progression"),
+    "exemplaire_theme": N_("Exemplaire sur un thème"),
+    "synergie": N_("Meilleure synergie"),
+    "coup_de_coeur": N_("Coup de cœur"),
+    "autre": N_("Autre catégorie"),
 }
 # Categories that rank on one theme: the award names it.
 THEMED: Final = ("exemplaire_theme",)
@@ -82,8 +84,13 @@ def _progression(contender: Contender) -> Candidate | None:
         contender.organisation_id,
         contender.name,
         gain,
-        f"+{decimal(gain)} point en {theme.title} "
-        f"({decimal(theme.first_score or 0)} → {decimal(theme.latest_score or 0)}/5)",
+        Message(
+            N_("+%(gain)s point en %(theme)s (%(first)s → %(latest)s/5)"),
+            gain=gain,
+            theme=theme.title,
+            first=float(theme.first_score or 0),
+            latest=float(theme.latest_score or 0),
+        ),
     )
 
 
@@ -92,20 +99,29 @@ def _exemplary(contender: Contender, theme_key: str | None) -> Candidate | None:
     theme = contender.themes.get(theme_key or "")
     if theme is None or theme.latest_score is None:
         return None
-    level = f", niveau « {theme.band_label} »" if theme.band_label else ""
-    return Candidate(
-        contender.organisation_id,
-        contender.name,
-        theme.latest_score,
-        f"{decimal(theme.latest_score)}/5 en {theme.title}{level}",
+    score = float(theme.latest_score)
+    reason = (
+        Message(
+            N_("%(score)s/5 en %(theme)s, niveau « %(level)s »"),
+            score=score,
+            theme=theme.title,
+            level=theme.band_label,
+        )
+        if theme.band_label
+        else Message(N_("%(score)s/5 en %(theme)s"), score=score, theme=theme.title)
     )
+    return Candidate(contender.organisation_id, contender.name, theme.latest_score, reason)
 
 
 def _synergy(contender: Contender) -> Candidate | None:
     count = contender.active_synergies
     if count < 1:
         return None
-    reason = "1 synergie active" if count == 1 else f"{count} synergies actives"
+    reason = (
+        Message(N_("1 synergie active"))
+        if count == 1
+        else Message(N_("%(count)s synergies actives"), count=count)
+    )
     return Candidate(contender.organisation_id, contender.name, float(count), reason)
 
 
@@ -113,13 +129,21 @@ def _engagement(contender: Contender) -> Candidate:
     """For a free choice: what it did, its completed actions and assessed themes."""
     themes = sum(1 for theme in contender.themes.values() if theme.latest_score is not None)
     actions = contender.completed_actions
-    parts = [
-        "1 action réalisée" if actions == 1 else f"{actions} actions réalisées",
-        "1 thème évalué" if themes == 1 else f"{themes} thèmes évalués",
-    ]
-    return Candidate(
-        contender.organisation_id, contender.name, actions * 10.0 + themes, ", ".join(parts)
-    )
+    if actions == 1:
+        reason = (
+            Message(N_("1 action réalisée, 1 thème évalué"))
+            if themes == 1
+            else Message(N_("1 action réalisée, %(themes)s thèmes évalués"), themes=themes)
+        )
+    elif themes == 1:
+        reason = Message(N_("%(actions)s actions réalisées, 1 thème évalué"), actions=actions)
+    else:
+        reason = Message(
+            N_("%(actions)s actions réalisées, %(themes)s thèmes évalués"),
+            actions=actions,
+            themes=themes,
+        )
+    return Candidate(contender.organisation_id, contender.name, actions * 10.0 + themes, reason)
 
 
 def candidates(

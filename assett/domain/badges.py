@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
 
+from .text import N_, Message
+
 # The badges, in the order they are shown.
 BADGE_KINDS: Final = ("charte", "quatre_themes", "niveau", "action", "synergie")
 # A cycle is the last 12 months, unless the territory sets its own.
@@ -70,7 +72,9 @@ def charter_badge(facts: Facts) -> Badge | None:
     if facts.charter_signed_on is None:
         return None
     return Badge(
-        "charte", "Charte signée", f"Charte signée le {french_day(facts.charter_signed_on)}"
+        "charte",
+        Message(N_("Charte signée")),
+        Message(N_("Charte signée le %(day)s"), day=facts.charter_signed_on),
     )
 
 
@@ -83,12 +87,16 @@ def all_themes_badge(facts: Facts) -> Badge | None:
         return None
     last = max(day for day in days if day is not None)
     count = len(facts.themes)
-    label = "Tous les thèmes évalués" if count != 4 else "Les quatre thèmes évalués"
+    label = N_("Tous les thèmes évalués") if count != 4 else N_("Les quatre thèmes évalués")
     return Badge(
         "quatre_themes",
-        label,
-        f"{count} thèmes évalués depuis le {french_day(facts.cycle_start)}, "
-        f"le dernier le {french_day(last)}",
+        Message(label),
+        Message(
+            N_("%(count)s thèmes évalués depuis le %(start)s, le dernier le %(last)s"),
+            count=count,
+            start=facts.cycle_start,
+            last=last,
+        ),
     )
 
 
@@ -102,9 +110,15 @@ def level_badges(facts: Facts) -> list[Badge]:
         found.append(
             Badge(
                 "niveau",
-                f"{level.theme_title} : {level.band_label}",
-                f"Niveau « {level.band_label} » atteint en {level.theme_title} "
-                f"le {french_day(level.reached_on)}",
+                Message(
+                    N_("%(theme)s : %(level)s"), theme=level.theme_title, level=level.band_label
+                ),
+                Message(
+                    N_("Niveau « %(level)s » atteint en %(theme)s le %(day)s"),
+                    level=level.band_label,
+                    theme=level.theme_title,
+                    day=level.reached_on,
+                ),
                 theme_key=key,
             )
         )
@@ -116,17 +130,36 @@ def action_badge(facts: Facts) -> Badge | None:
         return None
     title, day = facts.completed_actions[0]
     count = len(facts.completed_actions)
-    when = f" le {french_day(day)}" if day is not None else ""
-    more = "" if count == 1 else f" ({count} actions réalisées en tout)"
-    return Badge("action", "Action réalisée", f"Action « {title} » réalisée{when}{more}")
+    if day is None and count == 1:
+        how = Message(N_("Action « %(title)s » réalisée"), title=title)
+    elif day is None:
+        how = Message(
+            N_("Action « %(title)s » réalisée (%(count)s actions réalisées en tout)"),
+            title=title,
+            count=count,
+        )
+    elif count == 1:
+        how = Message(N_("Action « %(title)s » réalisée le %(day)s"), title=title, day=day)
+    else:
+        how = Message(
+            N_("Action « %(title)s » réalisée le %(day)s (%(count)s actions réalisées en tout)"),
+            title=title,
+            day=day,
+            count=count,
+        )
+    return Badge("action", Message(N_("Action réalisée")), how)
 
 
 def synergy_badge(facts: Facts) -> Badge | None:
     count = facts.active_synergies
     if count < 1:
         return None
-    how = "1 synergie active" if count == 1 else f"{count} synergies actives"
-    return Badge("synergie", "Synergie active", f"{how} avec d'autres organisations")
+    how = (
+        Message(N_("1 synergie active avec d'autres organisations"))
+        if count == 1
+        else Message(N_("%(count)s synergies actives avec d'autres organisations"), count=count)
+    )
+    return Badge("synergie", Message(N_("Synergie active")), how)
 
 
 def badges_of(facts: Facts) -> list[Badge]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
+from assett.domain.content_language import LocalText
 from assett.domain.definitions import (
     SCALE_MAX,
     SCORE_MAX,
@@ -17,6 +18,7 @@ from assett.domain.definitions import (
     ThemeDefinition,
 )
 from assett.domain.profile import Profile
+from assett.domain.text import N_, Message
 
 # How an answer is stored (JSON-friendly): an option key (single_choice, yes_no "oui"/"non"),
 # a list of option keys (multiple_choice, possibly empty) or an int 0-5 (scale).
@@ -115,7 +117,16 @@ class MultipleChoice:
 
     def label(self, question: Question, value: AnswerValue) -> str:
         """Return the ticked labels, comma-separated."""
-        return ", ".join(option.label for option in self._ticked(question, value)) or "Aucune"
+        labels = [option.label for option in self._ticked(question, value)]
+        if not labels:
+            return Message(N_("Aucune"))
+        joined = ", ".join(labels)
+        # Every label in one language (content shown in the page's language): so is the list.
+        kinds = {(label.lang, label.wanted) for label in labels if isinstance(label, LocalText)}
+        if len(kinds) == 1 and all(isinstance(label, LocalText) for label in labels):
+            lang, wanted = kinds.pop()
+            return LocalText(joined, lang, wanted)
+        return joined
 
     def _keys(self, question: Question, raw: object) -> list[str]:
         ticked = [raw] if isinstance(raw, str) else raw
@@ -162,12 +173,13 @@ class Scale:
         « 3 sur 5 », « 5 sur 5 (La quasi-totalité) »: never a bare « 3 ».
         """
         number = self._value(question, value)
-        text = f"{number} sur {SCALE_MAX}"
         ends = question.scale_labels
         end = None
         if ends is not None:
             end = ends.min if number == 0 else ends.max if number == SCALE_MAX else None
-        return f"{text} ({end})" if end else text
+        if end:
+            return Message(N_("%(n)s sur %(max)s (%(end)s)"), n=number, max=SCALE_MAX, end=end)
+        return Message(N_("%(n)s sur %(max)s"), n=number, max=SCALE_MAX)
 
     def _value(self, question: Question, raw: object) -> int:
         if isinstance(raw, str) and re.fullmatch(r"\s*[0-9]\s*", raw):

@@ -7,7 +7,51 @@ label when it shows it (`{{ _(label) }}`, or `gettext(label)` in a service).
 
 from __future__ import annotations
 
+from datetime import date
+
 
 def N_(text: str) -> str:  # noqa: N802  (gettext's conventional name)
     """The text itself, marked for the message catalogue."""
     return text
+
+
+class Message(str):
+    """A French sentence that keeps its msgid (marked with N_) and its values, so that a page in
+    another language can translate it; as a `str`, it is the French text.
+
+    Values are texts, whole numbers, decimals (shown with one decimal) or dates."""
+
+    msgid: str
+    values: dict[str, object]
+
+    def __new__(cls, msgid: str, **values: object) -> Message:
+        made = super().__new__(cls, msgid % {k: french(v) for k, v in values.items()})
+        made.msgid = msgid
+        made.values = values
+        return made
+
+
+FRENCH_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def french(value: object) -> str:
+    """A value of a message written in French: « 2,5 », « 1er mars 2026 »."""
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")
+    if isinstance(value, date):
+        number = "1er" if value.day == 1 else str(value.day)
+        return f"{number} {FRENCH_MONTHS[value.month - 1]} {value.year}"
+    return str(value)

@@ -35,6 +35,9 @@ class Questionnaire(db.Model):  # type: ignore[name-defined,misc]
     )
     theme_key: Mapped[str] = mapped_column(String(63))
     title: Mapped[str] = mapped_column(String(200))
+    # Not stored: the English title of its definition, set by services.questionnaires.
+    __allow_unmapped__ = True
+    title_en: str | None = None
     position: Mapped[int] = mapped_column(default=0)
     enabled: Mapped[bool] = mapped_column(default=True)
     source_questionnaire_id: Mapped[int | None] = mapped_column(

@@ -14,7 +14,7 @@ from ..domain.library import KIND_LABELS, LIBRARY_KINDS
 from ..models import Territory
 from ..services import national_library as library
 from ..services.errors import ServiceError
-from ..services.questionnaires import territory_questionnaires
+from ..services.questionnaires import shown_title, territory_questionnaires
 from . import bp
 from ._common import Page, admin_home, today
 from .forms import ShareForm
@@ -46,7 +46,8 @@ def library_page(slug: str) -> Page:
         copied=library.copied_item_ids(territory),
         copies=library.copies_in(territory),
         themes={
-            q.theme_key: q.title for q in territory_questionnaires(territory.id, enabled_only=False)
+            q.theme_key: shown_title(q)
+            for q in territory_questionnaires(territory.id, enabled_only=False)
         },
         today=today(),
         expired=library.valid_until_passed,

@@ -10,6 +10,8 @@ from wtforms import SelectChoice
 from ..access import require_territory_role
 from ..admin.views._confirm import confirmation_page, confirmed
 from ..auth.forms import EmptyForm
+from ..content_text import content_locale
+from ..domain.content_language import localize_definition
 from ..services import programme_evaluation as evaluation_service
 from ..services import roadmap as roadmap_service
 from ..services.errors import ServiceError
@@ -103,16 +105,18 @@ def self_evaluation(slug: str) -> Page:
             flash(_("L'auto-évaluation %(year)s est enregistrée.", year=year), "success")
             return redirect(url_for("programme.self_evaluation", slug=slug, _anchor="historique"))
     history = evaluation_service.history(territory)
+    definition = localize_definition(evaluation_service.definition(), content_locale())
+    levels = {band.key: band.label for band in definition.bands}
     return render_template(
         "programme/self_evaluation.html",
         territory=territory,
-        definition=evaluation_service.definition(),
+        definition=definition,
         year=year,
         existing=existing,
         answers=answers,
         problems=problems,
         form=form,
         history=[(row, evaluation_service.result_of(row)) for row in history],
-        band_label=evaluation_service.band_label,
+        band_label=levels.get,
         admin_home=admin_home(territory),
     ), (400 if problems else 200)

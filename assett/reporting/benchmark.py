@@ -33,6 +33,7 @@ from ..domain.profile import HEADCOUNT_BRACKETS, NAF_SECTIONS
 from ..extensions import db
 from ..models import Organisation, OrgThemeStatus, Questionnaire, Territory
 from ..models._base import utcnow
+from ..services.questionnaires import shown_title, with_english_titles
 from .filters import months_before
 
 
@@ -270,22 +271,30 @@ def _counts_by_territory(statement: Any) -> dict[int, int]:
 
 def _theme_columns(keys: Iterable[str]) -> list[ThemeColumn]:
     """The platform's default themes in their order, then the territories' own ones."""
-    defaults = db.session.execute(
-        select(Questionnaire.theme_key, Questionnaire.title)
-        .where(Questionnaire.territory_id.is_(None))
-        .order_by(Questionnaire.position, Questionnaire.id)
-    ).all()
-    columns = [ThemeColumn(key, title) for key, title in defaults]
+    defaults = with_english_titles(
+        list(
+            db.session.scalars(
+                select(Questionnaire)
+                .where(Questionnaire.territory_id.is_(None))
+                .order_by(Questionnaire.position, Questionnaire.id)
+            )
+        )
+    )
+    columns = [ThemeColumn(q.theme_key, shown_title(q)) for q in defaults]
     known = {column.key for column in columns}
     extra = sorted(set(keys) - known)
     if extra:
         titles: dict[str, str] = {}
-        for key, title in db.session.execute(
-            select(Questionnaire.theme_key, Questionnaire.title)
-            .where(Questionnaire.theme_key.in_(extra))
-            .order_by(Questionnaire.territory_id, Questionnaire.id)
+        for questionnaire in with_english_titles(
+            list(
+                db.session.scalars(
+                    select(Questionnaire)
+                    .where(Questionnaire.theme_key.in_(extra))
+                    .order_by(Questionnaire.territory_id, Questionnaire.id)
+                )
+            )
         ):
-            titles.setdefault(key, title)
+            titles.setdefault(questionnaire.theme_key, shown_title(questionnaire))
         columns += sorted(
             (ThemeColumn(key, titles.get(key, key)) for key in extra),
             key=lambda column: (column.title.lower(), column.key),

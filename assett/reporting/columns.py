@@ -20,6 +20,7 @@ from typing import Any
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from ..content_text import content_plain, provider
 from ..domain.aggregation import MIN_GROUP_SIZE, FunnelStep
 from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
 from ..services.organisations import SHARING_SHORT_LABELS
@@ -363,8 +364,8 @@ def resources(opened: Sequence[tuple[Any, int]]) -> Table:
         "ressources",
         _("Ressources"),
         [
-            Column(_("Ressource"), lambda r: r[0].title),
-            Column(_("Porteur"), lambda r: r[0].provider),
+            Column(_("Ressource"), lambda r: content_plain(r[0], "title")),
+            Column(_("Porteur"), lambda r: provider(r[0].provider)),
             Column(_("Organisations"), lambda r: r[1], INTEGER),
         ],
         opened,

@@ -22,6 +22,7 @@ from ..domain.aggregation import (
     paired_of,
     summary_of,
 )
+from ..domain.content_language import SOURCE_LANGUAGE, local, localize_definition
 from ..domain.definitions import Band, ThemeDefinition
 from ..models import Territory
 from ..models._base import utcnow
@@ -56,17 +57,23 @@ class ThemeInfo:
         return PotentialLine(potential.key, potential.key, None, potential)
 
 
-def themes_of(territory_id: int) -> list[ThemeInfo]:
-    """The territory's themes in display order, disabled ones included (their history counts)."""
+def themes_of(territory_id: int, locale: str = SOURCE_LANGUAGE) -> list[ThemeInfo]:
+    """The territory's themes in display order, disabled ones included (their history counts);
+    titles, levels and questions in the locale's language."""
     infos = []
     for questionnaire in territory_questionnaires(territory_id, enabled_only=False):
         version = published_version(questionnaire)
+        definition = definition_of(version) if version is not None else None
         infos.append(
             ThemeInfo(
                 key=questionnaire.theme_key,
-                title=questionnaire.title,
+                title=local(questionnaire, "title", locale),
                 enabled=questionnaire.enabled,
-                definition=definition_of(version) if version is not None else None,
+                definition=(
+                    localize_definition(definition, locale)
+                    if definition is not None and locale != SOURCE_LANGUAGE
+                    else definition
+                ),
             )
         )
     return infos

@@ -10,7 +10,9 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..content_text import content_locale
 from ..domain import scoring
+from ..domain.content_language import local
 from ..domain.definitions import Category, Question, ThemeDefinition
 from ..domain.profile import HEADCOUNT_BRACKETS, Profile
 from ..extensions import db
@@ -31,6 +33,8 @@ class ThemeStatus:
     draft: Assessment | None
     latest: Assessment | None
     submitted_count: int
+    # The latest result's level, named in the page's language.
+    level: str | None = None
 
 
 def profile_of(org: Organisation) -> Profile:
@@ -58,6 +62,15 @@ def profile_from_snapshot(snapshot: Mapping[str, Any] | None) -> Profile:
 def definition_for(assessment: Assessment) -> ThemeDefinition:
     """The definition of the version the assessment was started on."""
     return definition_of(assessment.version)
+
+
+def level_name(assessment: Assessment) -> str | None:
+    """The assessment's level named in the page's language (its version's band), else as kept."""
+    if assessment.band_key:
+        for band in definition_for(assessment).bands:
+            if band.key == assessment.band_key:
+                return local(band, "label", content_locale())
+    return assessment.band_label
 
 
 def answers_of(assessment: Assessment) -> dict[str, scoring.Answer]:
@@ -135,12 +148,14 @@ def theme_statuses(org: Organisation) -> list[ThemeStatus]:
                 Assessment.status == "submitted",
             )
         )
+        latest = latest_submitted(org.id, key)
         statuses.append(
             ThemeStatus(
                 questionnaire=questionnaire,
                 draft=draft_for(org.id, key),
-                latest=latest_submitted(org.id, key),
+                latest=latest,
                 submitted_count=count or 0,
+                level=level_name(latest) if latest is not None else None,
             )
         )
     return statuses

@@ -31,7 +31,7 @@ from ..models import (
 )
 from .badges import active_synergy_counts
 from .errors import ServiceError
-from .questionnaires import territory_questionnaires
+from .questionnaires import shown_title, territory_questionnaires
 from .unit_of_work import transaction
 
 SHARING_WITH_ANIMATORS = ("animators", "public")
@@ -64,7 +64,7 @@ class AwardLine:
 
 
 def theme_titles(territory: Territory) -> dict[str, str]:
-    return {q.theme_key: q.title for q in territory_questionnaires(territory.id, False)}
+    return {q.theme_key: shown_title(q) for q in territory_questionnaires(territory.id, False)}
 
 
 def _parse_year(value: str | int | None) -> int | None:
@@ -154,7 +154,7 @@ def awards_of(territory: Territory, *, public_only: bool = False) -> list[AwardL
     lines = [
         AwardLine(
             a,
-            CATEGORY_LABELS.get(a.category, a.category),
+            _(CATEGORY_LABELS.get(a.category, a.category)),
             titles.get(a.theme_key or ""),
             winners.get(a.id, []),
         )
@@ -313,7 +313,7 @@ def awards_of_organisation(organisation: Organisation) -> list[AwardLine]:
     return [
         AwardLine(
             award,
-            CATEGORY_LABELS.get(award.category, award.category),
+            _(CATEGORY_LABELS.get(award.category, award.category)),
             titles.get(award.theme_key or ""),
             [
                 WinnerLine(

@@ -7,8 +7,10 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
+from ..content_text import content_locale
 from ..domain.badges import Badge, Facts, Level, badges_of, cycle_start
 from ..domain.campaigns import current_cycle
+from ..domain.content_language import local
 from ..extensions import db
 from ..models import (
     Assessment,
@@ -23,7 +25,7 @@ from ..models import (
 )
 from ..models._base import utcnow
 from .plans import completed_actions
-from .questionnaires import definition_of, territory_questionnaires
+from .questionnaires import definition_of, shown_title, territory_questionnaires
 
 
 def active_synergy_counts(territory_id: int, org_ids: Sequence[int]) -> dict[int, int]:
@@ -72,14 +74,17 @@ def _charter_days(territory_id: int, org_ids: Sequence[int]) -> dict[int, date]:
     return {org_id: signed_at.date() for org_id, signed_at in rows}
 
 
-def _band_ranks(version_ids: set[int]) -> dict[int, dict[str, int]]:
-    """Each version's bands: key -> rank from the lowest (0)."""
-    ranks: dict[int, dict[str, int]] = {}
+def _band_ranks(version_ids: set[int]) -> dict[int, dict[str, tuple[int, str]]]:
+    """Each version's bands: key -> (rank from the lowest (0), name in the page's language)."""
+    locale = content_locale()
+    ranks: dict[int, dict[str, tuple[int, str]]] = {}
     for version in db.session.scalars(
         select(QuestionnaireVersion).where(QuestionnaireVersion.id.in_(version_ids))
     ):
         bands = definition_of(version).bands
-        ranks[version.id] = {band.key: index for index, band in enumerate(bands)}
+        ranks[version.id] = {
+            band.key: (index, local(band, "label", locale)) for index, band in enumerate(bands)
+        }
     return ranks
 
 
@@ -90,7 +95,7 @@ def facts_of(
     if not org_ids:
         return {}
     today = (now or utcnow()).date()
-    themes = {q.theme_key: q.title for q in territory_questionnaires(territory.id)}
+    themes = {q.theme_key: shown_title(q) for q in territory_questionnaires(territory.id)}
     rows = list(
         db.session.execute(
             select(
@@ -113,9 +118,10 @@ def facts_of(
     levels: dict[int, dict[str, Level]] = {}
     for org_id, key, moment, band_key, band_label, version_id in rows:
         submitted.setdefault(org_id, {})[key] = moment.date()
-        rank = ranks.get(version_id, {}).get(band_key or "")
-        if key in themes and band_label and rank is not None:
-            levels.setdefault(org_id, {})[key] = Level(themes[key], band_label, rank, moment.date())
+        band = ranks.get(version_id, {}).get(band_key or "")
+        if key in themes and band_label and band is not None:
+            rank, shown = band
+            levels.setdefault(org_id, {})[key] = Level(themes[key], shown, rank, moment.date())
     signed = _charter_days(territory.id, org_ids)
     done = completed_actions(territory.id, list(org_ids))
     synergies = active_synergy_counts(territory.id, org_ids)

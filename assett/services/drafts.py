@@ -25,7 +25,7 @@ from ..domain.loader import DefinitionError, validate_definition
 from ..extensions import db
 from ..models import Assessment, Questionnaire, QuestionnaireVersion, Territory, User
 from .errors import ServiceError
-from .questionnaires import published_version
+from .questionnaires import published_version, with_english_titles
 
 Path = tuple[str | int, ...]
 Data = dict[str, Any]
@@ -234,11 +234,13 @@ class ThemeRow:
 
 def theme_rows(territory: Territory) -> list[ThemeRow]:
     """The territory's themes, disabled ones included, with their published version and draft."""
-    questionnaires = list(
-        db.session.scalars(
-            select(Questionnaire)
-            .where(Questionnaire.territory_id == territory.id)
-            .order_by(Questionnaire.position, Questionnaire.id)
+    questionnaires = with_english_titles(
+        list(
+            db.session.scalars(
+                select(Questionnaire)
+                .where(Questionnaire.territory_id == territory.id)
+                .order_by(Questionnaire.position, Questionnaire.id)
+            )
         )
     )
     return [ThemeRow(q, published_version(q), draft_version(q)) for q in questionnaires]

@@ -39,7 +39,7 @@ from ..models import (
 from ..models._base import utcnow
 from .errors import ServiceError
 from .event_mail import mail_cancelled_event
-from .questionnaires import territory_questionnaires
+from .questionnaires import shown_title, territory_questionnaires
 from .unit_of_work import transaction
 
 KIND_LABELS = {
@@ -87,7 +87,7 @@ class EventRow:
 
 def theme_choices(territory_id: int) -> list[tuple[str, str]]:
     """(key, title) of the territory's themes."""
-    return [(q.theme_key, q.title) for q in territory_questionnaires(territory_id)]
+    return [(q.theme_key, shown_title(q)) for q in territory_questionnaires(territory_id)]
 
 
 def cohort_choices(territory_id: int) -> list[tuple[int, str]]:

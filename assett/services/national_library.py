@@ -8,7 +8,7 @@ retours d'expérience) is a new entry here plus its value in domain/library.LIBR
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -34,6 +34,8 @@ class Shareable:
     source_id: int
     title: str
     theme_key: str | None
+    # The English title of an action or a resource (content; an experience has none).
+    title_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,12 @@ class LibraryKind:
 
 def _action_shareable(territory: Territory) -> list[Shareable]:
     return [
-        Shareable(row.id, str(row.data.get("title", row.key)), row.theme_key)
+        Shareable(
+            row.id,
+            str(row.data.get("title", row.key)),
+            row.theme_key,
+            english_title("action", row.data),
+        )
         for row in catalogue.rows_of(territory.id)
         if not row.retired
     ]
@@ -108,7 +115,7 @@ RESOURCE_FIELDS = (
 
 def _resource_shareable(territory: Territory) -> list[Shareable]:
     return [
-        Shareable(r.id, r.title, None)
+        Shareable(r.id, r.title, None, r.title_en)
         for r in resource_base.territory_resources(territory)
         if r.is_active
     ]
@@ -254,6 +261,28 @@ class LibraryEntry:
 
     item: LibraryItem
     territory_name: str
+
+    @property
+    def title_en(self) -> str | None:
+        """The item's English title, if it is content that has one (`content(entry)`)."""
+        return english_title(self.item.kind, self.item.data)
+
+    @property
+    def title(self) -> str:
+        return self.item.title
+
+
+def english_title(kind: str, data: Mapping[str, Any]) -> str | None:
+    """The English title in a shared item's data: an action's `en.title`, a resource's
+    `title_en`; none for an experience (written by an organisation)."""
+    if kind == "action":
+        english = data.get("en")
+        value = english.get("title") if isinstance(english, Mapping) else None
+    elif kind == "resource":
+        value = data.get("title_en")
+    else:
+        return None
+    return value if isinstance(value, str) and value else None
 
 
 def library(kind: str | None = None, exclude: Territory | None = None) -> list[LibraryEntry]:

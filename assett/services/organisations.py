@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import aliased
 
+from ..content_text import content_locale
 from ..domain.profile import (
     HEADCOUNT_BRACKETS,
     LEGAL_TYPES,
@@ -38,6 +39,7 @@ from ..reporting import writer
 from .cohorts import join_invited_cohorts
 from .errors import ServiceError
 from .plans import CompletedAction, completed_actions
+from .questionnaires import theme_titles
 from .unit_of_work import transaction, transactional
 
 NAME_MAX = 200
@@ -465,8 +467,9 @@ def public_directory(territory: Territory) -> list[DirectoryEntry]:
     if not organisations:
         return []
     themes: dict[int, list[str]] = {}
+    titles = theme_titles(territory.id, content_locale())
     rows = db.session.execute(
-        select(OrgThemeStatus.organisation_id, Questionnaire.title)
+        select(OrgThemeStatus.organisation_id, OrgThemeStatus.theme_key)
         .join(
             Questionnaire,
             (Questionnaire.theme_key == OrgThemeStatus.theme_key)
@@ -478,8 +481,8 @@ def public_directory(territory: Territory) -> list[DirectoryEntry]:
         )
         .order_by(Questionnaire.position, Questionnaire.id)
     )
-    for organisation_id, title in rows:
-        themes.setdefault(organisation_id, []).append(title)
+    for organisation_id, theme_key in rows:
+        themes.setdefault(organisation_id, []).append(titles.get(theme_key, theme_key))
     completed = completed_actions(territory.id, [o.id for o in organisations])
     return [
         DirectoryEntry(

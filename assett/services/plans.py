@@ -28,7 +28,12 @@ from ..reporting import writer
 from . import assessments, territory_catalogue
 from .errors import ServiceError
 from .evidence import export_evidence
-from .questionnaires import definition_of, published_version, territory_questionnaires
+from .questionnaires import (
+    definition_of,
+    published_version,
+    shown_title,
+    territory_questionnaires,
+)
 from .unit_of_work import transaction
 
 
@@ -264,7 +269,7 @@ def action_of(org: Organisation, action_id: int) -> PlanAction | None:
 
 def theme_choices(org: Organisation) -> list[tuple[str, str]]:
     """The territory's themes, as (key, title)."""
-    return [(q.theme_key, q.title) for q in territory_questionnaires(org.territory_id)]
+    return [(q.theme_key, shown_title(q)) for q in territory_questionnaires(org.territory_id)]
 
 
 def export_plan(org: Organisation) -> list[dict[str, object]]:
@@ -329,7 +334,7 @@ def completed_actions(
     """The organisations' completed actions, latest first, with their theme's title."""
     if not org_ids:
         return {}
-    titles = {q.theme_key: q.title for q in territory_questionnaires(territory_id, False)}
+    titles = {q.theme_key: shown_title(q) for q in territory_questionnaires(territory_id, False)}
     rows = db.session.scalars(
         select(PlanAction)
         .where(PlanAction.organisation_id.in_(org_ids), PlanAction.status == "realisee")

@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ..domain.content_language import LocalText, choose, english_of
+from ..content_text import content_locale
+from ..domain.content_language import LocalText, local
 from ..domain.definitions import ThemeDefinition
 from ..domain.loader import load_directory, validate_definition
 from ..extensions import db
@@ -53,34 +54,65 @@ def published_version(questionnaire: Questionnaire) -> QuestionnaireVersion | No
     )
 
 
+def with_english_titles(found: list[Questionnaire]) -> list[Questionnaire]:
+    """Give each questionnaire `title_en` (not stored): the English title of its published
+    definition, else of its draft, so that `content(questionnaire, "title")` shows it."""
+    missing = [q.id for q in found if "title_en" not in vars(q)]
+    english: dict[int, tuple[bool, int, str | None]] = {}
+    if missing:
+        rows = db.session.execute(
+            select(
+                QuestionnaireVersion.questionnaire_id,
+                QuestionnaireVersion.status,
+                QuestionnaireVersion.number,
+                QuestionnaireVersion.definition[("en", "title")].as_string(),
+            ).where(
+                QuestionnaireVersion.questionnaire_id.in_(missing),
+                QuestionnaireVersion.status.in_(("published", "draft")),
+            )
+        )
+        for questionnaire_id, status, number, title in rows:
+            rank = (status == "published", number, title or None)
+            if questionnaire_id not in english or rank[:2] > english[questionnaire_id][:2]:
+                english[questionnaire_id] = rank
+    for questionnaire in found:
+        if questionnaire.id in missing:
+            questionnaire.title_en = english.get(questionnaire.id, (False, 0, None))[2]
+    return found
+
+
 def territory_questionnaires(territory_id: int, enabled_only: bool = True) -> list[Questionnaire]:
-    """A territory's questionnaires in display order."""
+    """A territory's questionnaires in display order (with their English titles)."""
     query = select(Questionnaire).where(Questionnaire.territory_id == territory_id)
     if enabled_only:
         query = query.where(Questionnaire.enabled.is_(True))
-    return list(db.session.scalars(query.order_by(Questionnaire.position, Questionnaire.id)))
+    return with_english_titles(
+        list(db.session.scalars(query.order_by(Questionnaire.position, Questionnaire.id)))
+    )
+
+
+def shown_title(questionnaire: Questionnaire) -> LocalText:
+    """A questionnaire's title in the page's language (French outside a request)."""
+    return local(questionnaire, "title", content_locale())
 
 
 def theme_titles(territory_id: int, locale: str = "fr") -> dict[str, LocalText]:
     """Each theme's title by key, in display order and in the locale's language (the English
     title of its published definition when there is one)."""
-    titles: dict[str, LocalText] = {}
-    for questionnaire in territory_questionnaires(territory_id, enabled_only=False):
-        version = published_version(questionnaire)
-        english = None
-        if version is not None:
-            english = english_of(definition_of(version), "title")
-        titles[questionnaire.theme_key] = choose(questionnaire.title, english, locale)
-    return titles
+    return {
+        questionnaire.theme_key: local(questionnaire, "title", locale)
+        for questionnaire in territory_questionnaires(territory_id, enabled_only=False)
+    }
 
 
 def territory_questionnaire(territory_id: int, theme_key: str) -> Questionnaire | None:
-    """A territory's questionnaire for one theme."""
-    return db.session.scalar(
+    """A territory's questionnaire for one theme (with its English title)."""
+    found = db.session.scalar(
         select(Questionnaire).where(
             Questionnaire.territory_id == territory_id, Questionnaire.theme_key == theme_key
         )
     )
+    return with_english_titles([found])[0] if found is not None else None
 
 
 def platform_questionnaires() -> list[Questionnaire]:

@@ -15,6 +15,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from ..content_text import content_locale
+from ..domain.content_language import local
 from ..domain.definitions import DESCRIPTION_MAX, TITLE_MAX, URL_MAX
 from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
 from ..extensions import db
@@ -30,7 +32,12 @@ from ..models import (
 )
 from ..models._base import utcnow
 from .errors import ServiceError
-from .questionnaires import definition_of, published_version, territory_questionnaires
+from .questionnaires import (
+    definition_of,
+    published_version,
+    shown_title,
+    territory_questionnaires,
+)
 from .resources import OFFER_TYPE_LABELS, is_current, matching_resources
 from .unit_of_work import transaction
 
@@ -65,7 +72,7 @@ class Choice:
 def theme_choices(territory: Territory, enabled_only: bool = False) -> list[Choice]:
     """The territory's themes (keys and titles) in display order."""
     return [
-        Choice(q.theme_key, q.title)
+        Choice(q.theme_key, shown_title(q))
         for q in territory_questionnaires(territory.id, enabled_only=enabled_only)
     ]
 
@@ -73,13 +80,14 @@ def theme_choices(territory: Territory, enabled_only: bool = False) -> list[Choi
 def level_choices(territory: Territory) -> list[Choice]:
     """The band keys used by the territory's published questionnaires, lowest band first."""
     found: dict[str, tuple[float, str]] = {}
+    locale = content_locale()
     for questionnaire in territory_questionnaires(territory.id, enabled_only=False):
         version = published_version(questionnaire)
         if version is None:
             continue
         for band in definition_of(version).bands:
             if band.key not in found:
-                found[band.key] = (band.min, band.label)
+                found[band.key] = (band.min, local(band, "label", locale))
     ordered = sorted(found.items(), key=lambda item: (item[1][0], item[0]))
     return [Choice(key, label) for key, (_minimum, label) in ordered]
 

@@ -10,7 +10,7 @@ from ..domain.content_language import localize_definition
 from ..domain.definitions import Band, ThemeDefinition
 from ..models import Assessment, Organisation, Resource
 from . import assessments, questionnaires
-from .questionnaires import territory_questionnaires
+from .questionnaires import shown_title, territory_questionnaires
 from .resources import matching_resources
 
 
@@ -86,7 +86,7 @@ class ThemePoint:
 
 def _theme_order(org: Organisation) -> dict[str, tuple[int, str]]:
     return {
-        questionnaire.theme_key: (index, questionnaire.title)
+        questionnaire.theme_key: (index, shown_title(questionnaire))
         for index, questionnaire in enumerate(
             territory_questionnaires(org.territory_id, enabled_only=False)
         )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -32,11 +34,7 @@ def parse_id(value: str | None) -> int | None:
 class AwardForm(BaseForm):
     """A trophy of the territory for a year."""
 
-    category = SelectField(
-        _l("Catégorie"),
-        choices=[SelectChoice(key, awards.CATEGORY_LABELS[key]) for key in awards.AWARD_CATEGORIES],
-        validate_choice=False,
-    )
+    category = SelectField(_l("Catégorie"), choices=[], validate_choice=False)
     title = StringField(
         _l("Intitulé du trophée"),
         [MaxLength(awards.TITLE_MAX)],
@@ -49,6 +47,13 @@ class AwardForm(BaseForm):
     description = TextAreaField(
         _l("Description"), [MaxLength(awards.DESCRIPTION_MAX)], render_kw={"rows": 3}
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The categories in the page's language.
+        self.category.choices = [
+            SelectChoice(key, _(awards.CATEGORY_LABELS[key])) for key in awards.AWARD_CATEGORIES
+        ]
 
 
 class WinnerForm(BaseForm):

@@ -15,7 +15,7 @@ from ...services import catalogue_files, national_library
 from ...services import questionnaire_files as files
 from ...services import territory_catalogue as catalogue
 from ...services.errors import ServiceError
-from ...services.questionnaires import territory_questionnaires
+from ...services.questionnaires import shown_title, territory_questionnaires
 from .. import bp
 from ..action_forms import ActionForm, ActionImportForm, action_form
 from ._confirm import confirmation_page, confirmed
@@ -27,7 +27,8 @@ Page = str | tuple[str, int] | Response
 
 def _themes(territory: Territory) -> dict[str, str]:
     return {
-        q.theme_key: q.title for q in territory_questionnaires(territory.id, enabled_only=False)
+        q.theme_key: shown_title(q)
+        for q in territory_questionnaires(territory.id, enabled_only=False)
     }
 
 

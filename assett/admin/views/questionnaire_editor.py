@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from ...access import require_territory_role
+from ...content_text import content, content_plain
 from ...domain.definitions import BANDS_MAX
 from ...models import Questionnaire, QuestionnaireVersion
 from ...services import drafts
@@ -249,7 +250,9 @@ def category_remove(slug: str, theme_key: str, category_key: str) -> Response:
 
 
 def _category_choices(data: dict[str, Any]) -> list[SelectChoice]:
-    return [SelectChoice(c["key"], c.get("title", c["key"])) for c in data.get("categories", [])]
+    return [
+        SelectChoice(c["key"], content_plain(c) or c["key"]) for c in data.get("categories", [])
+    ]
 
 
 @bp.route(
@@ -540,7 +543,7 @@ def bands_edit(slug: str, theme_key: str) -> Page:
         general,
         territory=territory,
         questionnaire=questionnaire,
-        band_labels={b["key"]: b.get("label", "") for b in bands},
+        band_labels={b["key"]: content(b, "label") for b in bands},
         band_max=BANDS_MAX,
     )
 

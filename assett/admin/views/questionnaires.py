@@ -15,6 +15,8 @@ from werkzeug.wrappers import Response
 
 from ...access import require_territory_role
 from ...assessment.forms import page_form_class
+from ...content_text import content_locale
+from ...domain.content_language import localize_definition
 from ...domain.diff import (
     BandAdded,
     BandChanged,
@@ -218,7 +220,11 @@ def questionnaire_preview(slug: str, theme_key: str) -> Page:
     territory = require_territory_role(slug, "admin")
     questionnaire = questionnaire_or_404(territory, theme_key)
     version = drafts.working_version(questionnaire)
-    definition = drafts.previewable_definition(version.definition) if version else None
+    definition = (
+        localize_definition(drafts.previewable_definition(version.definition), content_locale())
+        if version
+        else None
+    )
     profile_form = PreviewProfileForm(formdata=request.args)
     filtered = request.args.get("profil") == "1"
     pages = []

@@ -8,10 +8,11 @@ from flask_login import login_required
 from wtforms import SelectChoice
 
 from ...access import member_org_or_404
+from ...content_text import copied_content
 from ...domain.experience import EDITABLE, STATUS_LABELS
 from ...models import ExperienceCase, Organisation
 from ...services import badges as badge_service
-from ...services import contact_requests
+from ...services import contact_requests, plans
 from ...services import experience_cases as service
 from ...services.awards import theme_titles
 from ...services.errors import ServiceError
@@ -31,8 +32,11 @@ def _prepare(form: CaseForm, organisation: Organisation) -> None:
     form.theme_key.choices = [SelectChoice("", _("Aucun thème en particulier"))] + [
         SelectChoice(key, title) for key, title in theme_titles(organisation.territory).items()
     ]
+    catalogue = plans.catalogue_actions(organisation.territory_id)
     form.actions.choices = [
-        SelectChoice(str(action.id), action.title)
+        SelectChoice(
+            str(action.id), copied_content(action.title, catalogue.get(action.catalogue_key or ""))
+        )
         for action in service.plan_actions_of(organisation)
     ]
 
