@@ -6,39 +6,41 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from .text import N_
+
 STAKEHOLDER_KINDS: Final = {
-    "cci": "Chambre de commerce et d'industrie",
-    "chambre_metiers": "Chambre de métiers et de l'artisanat",
-    "chambre_agriculture": "Chambre d'agriculture",
-    "association": "Association",
-    "service_public": "Service public",
-    "collectivite": "Collectivité",
-    "entreprise": "Entreprise",
-    "autre": "Autre",
+    "cci": N_("Chambre de commerce et d'industrie"),
+    "chambre_metiers": N_("Chambre de métiers et de l'artisanat"),
+    "chambre_agriculture": N_("Chambre d'agriculture"),
+    "association": N_("Association"),
+    "service_public": N_("Service public"),
+    "collectivite": N_("Collectivité"),
+    "entreprise": N_("Entreprise"),
+    "autre": N_("Autre"),
 }
 PARTICIPATIONS: Final = {
-    "pilotage": "Pilotage",
-    "animation": "Animation",
-    "expertise": "Expertise technique",
-    "financement": "Financement",
-    "relais": "Relais vers les entreprises",
-    "participant": "Participant aux actions",
+    "pilotage": N_("Pilotage"),
+    "animation": N_("Animation"),
+    "expertise": N_("Expertise technique"),
+    "financement": N_("Financement"),
+    "relais": N_("Relais vers les entreprises"),
+    "participant": N_("Participant aux actions"),
 }
 THEMES: Final = {
-    "mobilite": "Mobilité (plan de mobilité, covoiturage)",
-    "dechets": "Collecte mutualisée de déchets",
-    "achats": "Achats groupés",
-    "restauration": "Restauration partagée",
-    "energie": "Énergie",
-    "eau": "Eau",
-    "espaces_verts": "Espaces verts",
-    "autre": "Autre",
+    "mobilite": N_("Mobilité (plan de mobilité, covoiturage)"),
+    "dechets": N_("Collecte mutualisée de déchets"),
+    "achats": N_("Achats groupés"),
+    "restauration": N_("Restauration partagée"),
+    "energie": N_("Énergie"),
+    "eau": N_("Eau"),
+    "espaces_verts": N_("Espaces verts"),
+    "autre": N_("Autre"),
 }
 STATUSES: Final = {
-    "projet": "En projet",
-    "en_cours": "En cours",
-    "realisee": "Réalisée",
-    "abandonnee": "Abandonnée",
+    "projet": N_("En projet"),
+    "en_cours": N_("En cours"),
+    "realisee": N_("Réalisée"),
+    "abandonnee": N_("Abandonnée"),
 }
 FIGURES_MAX: Final = 10
 FIGURE_LABEL_MAX: Final = 120

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from .text import N_
+
 DIRECTIONS: Final = ("offer", "need")
-DIRECTION_LABELS: Final = {"offer": "Offre", "need": "Besoin"}
+DIRECTION_LABELS: Final = {"offer": N_("Offre"), "need": N_("Besoin")}
 KINDS: Final = ("waste", "taxonomy")
 KIND_PREFIXES: Final = {"waste": "dechet", "taxonomy": "flux"}
 
@@ -26,8 +28,8 @@ UNIT_LABELS: Final = {
     "m3": "m³",
     "MWh": "MWh",
     "kWh": "kWh",
-    "pieces": "pièces",
-    "jours": "jours",
+    "pieces": N_("pièces"),
+    "jours": N_("jours"),
 }
 # The reference unit of each dimension, in which yearly figures are kept.
 DIMENSION_UNITS: Final = {
@@ -46,25 +48,25 @@ FREQUENCIES: Final = {
     "continu": 365,
 }
 FREQUENCY_LABELS: Final = {
-    "ponctuel": "ponctuel (une fois)",
-    "hebdomadaire": "par semaine",
-    "mensuel": "par mois",
-    "annuel": "par an",
-    "continu": "continu (par jour)",
+    "ponctuel": N_("ponctuel (une fois)"),
+    "hebdomadaire": N_("par semaine"),
+    "mensuel": N_("par mois"),
+    "annuel": N_("par an"),
+    "continu": N_("continu (par jour)"),
 }
 MONTH_NAMES: Final = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
+    N_("janvier"),
+    N_("février"),
+    N_("mars"),
+    N_("avril"),
+    N_("mai"),
+    N_("juin"),
+    N_("juillet"),
+    N_("août"),
+    N_("septembre"),
+    N_("octobre"),
+    N_("novembre"),
+    N_("décembre"),
 )
 # Beyond these a figure is a typing slip, not a flow (10 million t a year: a large port).
 MAX_QUANTITY: Final = 10_000_000.0

@@ -13,13 +13,13 @@ from wtforms import (
 )
 
 from ..domain.flows import FREQUENCY_LABELS, MONTH_NAMES, UNIT_LABELS
-from ..forms import BaseForm
+from ..forms import BaseForm, later
 from ..validators import MaxLength
 
 
 def _months() -> list[SelectChoice]:
     return [SelectChoice("", "—")] + [
-        SelectChoice(str(i), name) for i, name in enumerate(MONTH_NAMES, start=1)
+        SelectChoice(str(i), later(name)) for i, name in enumerate(MONTH_NAMES, start=1)
     ]
 
 
@@ -47,12 +47,13 @@ class FlowForm(BaseForm):
     quantity = StringField(_l("Quantité"), validators=[MaxLength(30)])
     unit = SelectField(
         _l("Unité"),
-        choices=[SelectChoice("", "—")] + [SelectChoice(k, v) for k, v in UNIT_LABELS.items()],
+        choices=[SelectChoice("", "—")]
+        + [SelectChoice(k, later(v)) for k, v in UNIT_LABELS.items()],
         validate_choice=False,
     )
     frequency = SelectField(
         _l("Fréquence"),
-        choices=[SelectChoice(k, v) for k, v in FREQUENCY_LABELS.items()],
+        choices=[SelectChoice(k, later(v)) for k, v in FREQUENCY_LABELS.items()],
         validate_choice=False,
     )
     month_from = SelectField(_l("Premier mois"), choices=_months(), validate_choice=False)

@@ -21,6 +21,10 @@ from .views import Page
 ROLES = ("animator", "admin")
 
 
+def _translated(labels: dict[str, str]) -> dict[str, str]:
+    return {key: _(label) for key, label in labels.items()}
+
+
 @bp.get("/t/<slug>/animation/parties-prenantes")
 @login_required
 def stakeholders(slug: str) -> str:
@@ -30,8 +34,8 @@ def stakeholders(slug: str) -> str:
     figure = stakeholder_figure(
         territory.name,
         [Node(s.name, s.kind, s.participation, s.role) for s in rows],
-        STAKEHOLDER_KINDS,
-        PARTICIPATIONS,
+        _translated(STAKEHOLDER_KINDS),
+        _translated(PARTICIPATIONS),
         _("Les parties prenantes autour du territoire"),
     )
     return render_template(

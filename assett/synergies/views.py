@@ -9,7 +9,13 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from ..access import member_org_or_404
-from ..domain.flows import DIRECTION_LABELS, FREQUENCY_LABELS, UNIT_LABELS, window_label
+from ..domain.flows import (
+    DIRECTION_LABELS,
+    FREQUENCY_LABELS,
+    MONTH_NAMES,
+    UNIT_LABELS,
+    months_between,
+)
 from ..models import Flow, Organisation, User
 from ..services import flows as flow_service
 from ..services.errors import ServiceError
@@ -83,6 +89,17 @@ def _form_page(org: Organisation, form: FlowForm, flow: Flow | None, status: int
     return (page, status) if status != 200 else page
 
 
+def _window_label(first: int | None, last: int | None) -> str:
+    """« toute l'année », « de octobre à mars » (domain.flows.window_label, translated)."""
+    if first is None or last is None or months_between(first, last) == frozenset(range(1, 13)):
+        return _("toute l'année")
+    if first == last:
+        return _("en %(month)s", month=_(MONTH_NAMES[first - 1]))
+    return _(
+        "de %(first)s à %(last)s", first=_(MONTH_NAMES[first - 1]), last=_(MONTH_NAMES[last - 1])
+    )
+
+
 @bp.route("/o/<int:org_id>/flux")
 @login_required
 def flows(org_id: int) -> Page:
@@ -98,7 +115,7 @@ def flows(org_id: int) -> Page:
         direction_labels=DIRECTION_LABELS,
         unit_labels=UNIT_LABELS,
         frequency_labels=FREQUENCY_LABELS,
-        window_label=window_label,
+        window_label=_window_label,
         delete_form=DeleteForm(),
     )
 
