@@ -6,6 +6,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
+from .phrase import OneDecimal, Phrase, joined
+from .text import N_
+
 AWARD_CATEGORIES: Final = (
     "progression",
     "exemplaire_theme",
@@ -14,11 +17,11 @@ AWARD_CATEGORIES: Final = (
     "autre",
 )
 CATEGORY_LABELS: Final[dict[str, str]] = {
-    "progression": "Plus forte progression",
-    "exemplaire_theme": "Exemplaire sur un thème",
-    "synergie": "Meilleure synergie",
-    "coup_de_coeur": "Coup de cœur",
-    "autre": "Autre catégorie",
+    "progression": N_("Plus forte progression"),
+    "exemplaire_theme": N_("Exemplaire sur un thème"),
+    "synergie": N_("Meilleure synergie"),
+    "coup_de_coeur": N_("Coup de cœur"),
+    "autre": N_("Autre catégorie"),
 }
 # Categories that rank on one theme: the award names it.
 THEMED: Final = ("exemplaire_theme",)
@@ -63,7 +66,12 @@ class Candidate:
     organisation_id: int
     name: str
     value: float
-    reason: str
+    phrases: tuple[Phrase, ...]
+
+    @property
+    def reason(self) -> str:
+        """Why the data puts it forward, in French (`phrases` to translate)."""
+        return joined(self.phrases)
 
 
 def _progression(contender: Contender) -> Candidate | None:
@@ -82,8 +90,17 @@ def _progression(contender: Contender) -> Candidate | None:
         contender.organisation_id,
         contender.name,
         gain,
-        f"+{decimal(gain)} point en {theme.title} "
-        f"({decimal(theme.first_score or 0)} → {decimal(theme.latest_score or 0)}/5)",
+        (
+            Phrase(
+                N_("+%(gain)s point en %(theme)s (%(first)s → %(latest)s/5)"),
+                {
+                    "gain": OneDecimal(gain),
+                    "theme": theme.title,
+                    "first": OneDecimal(theme.first_score or 0),
+                    "latest": OneDecimal(theme.latest_score or 0),
+                },
+            ),
+        ),
     )
 
 
@@ -92,12 +109,14 @@ def _exemplary(contender: Contender, theme_key: str | None) -> Candidate | None:
     theme = contender.themes.get(theme_key or "")
     if theme is None or theme.latest_score is None:
         return None
-    level = f", niveau « {theme.band_label} »" if theme.band_label else ""
+    values = {"score": OneDecimal(theme.latest_score), "theme": theme.title}
+    if theme.band_label:
+        text = N_("%(score)s/5 en %(theme)s, niveau « %(level)s »")
+        values["level"] = theme.band_label
+    else:
+        text = N_("%(score)s/5 en %(theme)s")
     return Candidate(
-        contender.organisation_id,
-        contender.name,
-        theme.latest_score,
-        f"{decimal(theme.latest_score)}/5 en {theme.title}{level}",
+        contender.organisation_id, contender.name, theme.latest_score, (Phrase(text, values),)
     )
 
 
@@ -105,21 +124,27 @@ def _synergy(contender: Contender) -> Candidate | None:
     count = contender.active_synergies
     if count < 1:
         return None
-    reason = "1 synergie active" if count == 1 else f"{count} synergies actives"
-    return Candidate(contender.organisation_id, contender.name, float(count), reason)
+    reason = (
+        Phrase(N_("1 synergie active"))
+        if count == 1
+        else Phrase(N_("%(count)s synergies actives"), {"count": count})
+    )
+    return Candidate(contender.organisation_id, contender.name, float(count), (reason,))
 
 
 def _engagement(contender: Contender) -> Candidate:
     """For a free choice: what it did, its completed actions and assessed themes."""
     themes = sum(1 for theme in contender.themes.values() if theme.latest_score is not None)
     actions = contender.completed_actions
-    parts = [
-        "1 action réalisée" if actions == 1 else f"{actions} actions réalisées",
-        "1 thème évalué" if themes == 1 else f"{themes} thèmes évalués",
-    ]
-    return Candidate(
-        contender.organisation_id, contender.name, actions * 10.0 + themes, ", ".join(parts)
+    parts = (
+        Phrase(N_("1 action réalisée"))
+        if actions == 1
+        else Phrase(N_("%(count)s actions réalisées"), {"count": actions}),
+        Phrase(N_("1 thème évalué"))
+        if themes == 1
+        else Phrase(N_("%(count)s thèmes évalués"), {"count": themes}),
     )
+    return Candidate(contender.organisation_id, contender.name, actions * 10.0 + themes, parts)
 
 
 def candidates(

@@ -7,30 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
 
+from .phrase import Phrase
+from .phrase import french_day as french_day  # where the tests read it
+from .text import N_
+
 # The badges, in the order they are shown.
 BADGE_KINDS: Final = ("charte", "quatre_themes", "niveau", "action", "synergie")
 # A cycle is the last 12 months, unless the territory sets its own.
 CYCLE_MONTHS_DEFAULT: Final = 12
-MONTHS: Final = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
-def french_day(day: date) -> str:
-    """« 3 mars 2026 » (« 1er » for the first of a month)."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {MONTHS[day.month - 1]} {day.year}"
 
 
 @dataclass(frozen=True)
@@ -61,16 +45,26 @@ class Facts:
 @dataclass(frozen=True)
 class Badge:
     kind: str
-    label: str
-    how: str
+    label_phrase: Phrase
+    how_phrase: Phrase
     theme_key: str | None = None
+
+    @property
+    def label(self) -> str:
+        return str(self.label_phrase)
+
+    @property
+    def how(self) -> str:
+        return str(self.how_phrase)
 
 
 def charter_badge(facts: Facts) -> Badge | None:
     if facts.charter_signed_on is None:
         return None
     return Badge(
-        "charte", "Charte signée", f"Charte signée le {french_day(facts.charter_signed_on)}"
+        "charte",
+        Phrase(N_("Charte signée")),
+        Phrase(N_("Charte signée le %(day)s"), {"day": facts.charter_signed_on}),
     )
 
 
@@ -83,12 +77,14 @@ def all_themes_badge(facts: Facts) -> Badge | None:
         return None
     last = max(day for day in days if day is not None)
     count = len(facts.themes)
-    label = "Tous les thèmes évalués" if count != 4 else "Les quatre thèmes évalués"
+    label = N_("Tous les thèmes évalués") if count != 4 else N_("Les quatre thèmes évalués")
     return Badge(
         "quatre_themes",
-        label,
-        f"{count} thèmes évalués depuis le {french_day(facts.cycle_start)}, "
-        f"le dernier le {french_day(last)}",
+        Phrase(label),
+        Phrase(
+            N_("%(count)s thèmes évalués depuis le %(start)s, le dernier le %(last)s"),
+            {"count": count, "start": facts.cycle_start, "last": last},
+        ),
     )
 
 
@@ -102,9 +98,18 @@ def level_badges(facts: Facts) -> list[Badge]:
         found.append(
             Badge(
                 "niveau",
-                f"{level.theme_title} : {level.band_label}",
-                f"Niveau « {level.band_label} » atteint en {level.theme_title} "
-                f"le {french_day(level.reached_on)}",
+                Phrase(
+                    N_("%(theme)s : %(level)s"),
+                    {"theme": level.theme_title, "level": level.band_label},
+                ),
+                Phrase(
+                    N_("Niveau « %(level)s » atteint en %(theme)s le %(day)s"),
+                    {
+                        "level": level.band_label,
+                        "theme": level.theme_title,
+                        "day": level.reached_on,
+                    },
+                ),
                 theme_key=key,
             )
         )
@@ -116,17 +121,31 @@ def action_badge(facts: Facts) -> Badge | None:
         return None
     title, day = facts.completed_actions[0]
     count = len(facts.completed_actions)
-    when = f" le {french_day(day)}" if day is not None else ""
-    more = "" if count == 1 else f" ({count} actions réalisées en tout)"
-    return Badge("action", "Action réalisée", f"Action « {title} » réalisée{when}{more}")
+    values: dict[str, object] = {"title": title, "count": count}
+    if day is None:
+        how = N_("Action « %(title)s » réalisée")
+        if count > 1:
+            how = N_("Action « %(title)s » réalisée (%(count)s actions réalisées en tout)")
+    else:
+        values["day"] = day
+        how = N_("Action « %(title)s » réalisée le %(day)s")
+        if count > 1:
+            how = N_(
+                "Action « %(title)s » réalisée le %(day)s (%(count)s actions réalisées en tout)"
+            )
+    return Badge("action", Phrase(N_("Action réalisée")), Phrase(how, values))
 
 
 def synergy_badge(facts: Facts) -> Badge | None:
     count = facts.active_synergies
     if count < 1:
         return None
-    how = "1 synergie active" if count == 1 else f"{count} synergies actives"
-    return Badge("synergie", "Synergie active", f"{how} avec d'autres organisations")
+    how = (
+        Phrase(N_("1 synergie active avec d'autres organisations"))
+        if count == 1
+        else Phrase(N_("%(count)s synergies actives avec d'autres organisations"), {"count": count})
+    )
+    return Badge("synergie", Phrase(N_("Synergie active")), how)
 
 
 def badges_of(facts: Facts) -> list[Badge]:

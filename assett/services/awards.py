@@ -154,7 +154,7 @@ def awards_of(territory: Territory, *, public_only: bool = False) -> list[AwardL
     lines = [
         AwardLine(
             a,
-            CATEGORY_LABELS.get(a.category, a.category),
+            _(CATEGORY_LABELS.get(a.category, a.category)),
             titles.get(a.theme_key or ""),
             winners.get(a.id, []),
         )
@@ -313,7 +313,7 @@ def awards_of_organisation(organisation: Organisation) -> list[AwardLine]:
     return [
         AwardLine(
             award,
-            CATEGORY_LABELS.get(award.category, award.category),
+            _(CATEGORY_LABELS.get(award.category, award.category)),
             titles.get(award.theme_key or ""),
             [
                 WinnerLine(

@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..domain import awards, experience
-from ..forms import BaseForm
+from ..forms import BaseForm, later
 from ..validators import ID_MAX, MaxLength
 
 YEAR_MAX = 4
@@ -34,7 +34,9 @@ class AwardForm(BaseForm):
 
     category = SelectField(
         _l("Catégorie"),
-        choices=[SelectChoice(key, awards.CATEGORY_LABELS[key]) for key in awards.AWARD_CATEGORIES],
+        choices=[
+            SelectChoice(key, later(awards.CATEGORY_LABELS[key])) for key in awards.AWARD_CATEGORIES
+        ],
         validate_choice=False,
     )
     title = StringField(
