@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from flask import flash, redirect, request
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from flask_wtf.form import _Auto  # the marker of « read the request »
@@ -21,6 +22,11 @@ from .validators import LINE_BREAKS
 # Explicit direction overrides and isolates can make a name read differently from what is stored.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 MULTI_LINE_ALLOWED = frozenset("\t\n\r")
+
+
+def later(label: str) -> LazyString:
+    """A domain label (a constant marked N_) translated when the form is shown."""
+    return LazyString(_, label)
 
 
 def text_problem(value: str, *, multi_line: bool, bidi_allowed: bool) -> str | None:

@@ -57,6 +57,15 @@ def french_plural(count: float) -> int:
     return 1 if abs(count) < 2 else 2
 
 
+def say_filter(phrases: object) -> str:
+    """A domain Phrase in the page's language; several are joined by commas."""
+    from .services.phrases import say, say_all
+
+    if isinstance(phrases, list | tuple):
+        return say_all(phrases)
+    return say(phrases)  # type: ignore[arg-type]
+
+
 def plural_count(count: float) -> float:
     """The count handed to ngettext: French pages have no catalogue, so gettext would apply
     the English rule (only 1 is singular); English pages use their catalogue's own rule."""
@@ -82,6 +91,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["percent"] = percent_filter
     app.jinja_env.filters["number"] = number_filter
     app.jinja_env.filters["frdate"] = date_filter
+    app.jinja_env.filters["say"] = say_filter  # a domain Phrase (or several) translated
     register_assets(app)
     content_text.register(app)
 

@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from ..domain.action_form import improves_to_text, keys_from_text
 from ..domain.actions import EFFORT_LABELS
 from ..domain.definitions import DESCRIPTION_MAX, TITLE_MAX
-from ..forms import BaseForm
+from ..forms import BaseForm, later
 from ..services.errors import ServiceError
 from ..services.territory_catalogue import ActionErrors
 from ..validators import MaxLength
@@ -71,7 +71,7 @@ class ActionForm(BaseForm):
         """Offer the three efforts."""
         self.effort.choices = [
             SelectChoice("", str(_l("— Choisir —"))),
-            *(SelectChoice(key, label) for key, label in EFFORT_LABELS.items()),
+            *(SelectChoice(key, str(later(label))) for key, label in EFFORT_LABELS.items()),
         ]
 
     def fill_from(self, data: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ from wtforms.validators import NumberRange, Optional
 
 from ..admin.resource_forms import Required
 from ..domain.campaigns import GAP_DAYS_RANGE, MAX_MAILS_RANGE
-from ..forms import BaseForm
+from ..forms import BaseForm, later
 from ..services.campaign_templates import BODY_MAX, MERGE_FIELDS, SUBJECT_MAX
 from ..services.campaigns import NAME_MAX
 from ..services.cycles import MONTHS
@@ -29,7 +29,7 @@ def _choices(pairs: Any) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-MONTH_CHOICES = [("", _l("Non définie"))] + [(str(i), m) for i, m in enumerate(MONTHS, 1)]
+MONTH_CHOICES = [("", _l("Non définie"))] + [(str(i), later(m)) for i, m in enumerate(MONTHS, 1)]
 
 
 class _ServiceErrors:

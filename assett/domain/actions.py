@@ -28,6 +28,7 @@ from assett.domain.definitions import (
     _shown,
     format_number,
 )
+from assett.domain.text import N_
 
 ACTIONS_MAX = 100
 IMPROVES_MAX = 10
@@ -37,7 +38,11 @@ DURATION_MAX_MONTHS = 120
 Effort = Literal["faible", "moyen", "important"]
 # Suggestions with equal gains come cheapest first.
 EFFORT_ORDER: dict[str, int] = {"faible": 0, "moyen": 1, "important": 2}
-EFFORT_LABELS: dict[str, str] = {"faible": "Faible", "moyen": "Moyen", "important": "Important"}
+EFFORT_LABELS: dict[str, str] = {
+    "faible": N_("Faible"),
+    "moyen": N_("Moyen"),
+    "important": N_("Important"),
+}
 
 # What an improvement moves the answer to: an option key (single choice, « oui »/« non »), a
 # value 0-5 (scale) or the options to tick (multiple choice, added to those already ticked).

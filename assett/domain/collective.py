@@ -27,20 +27,20 @@ PARTICIPATIONS: Final = {
     "participant": N_("Participant aux actions"),
 }
 THEMES: Final = {
-    "mobilite": "Mobilité (plan de mobilité, covoiturage)",
-    "dechets": "Collecte mutualisée de déchets",
-    "achats": "Achats groupés",
-    "restauration": "Restauration partagée",
-    "energie": "Énergie",
-    "eau": "Eau",
-    "espaces_verts": "Espaces verts",
-    "autre": "Autre",
+    "mobilite": N_("Mobilité (plan de mobilité, covoiturage)"),
+    "dechets": N_("Collecte mutualisée de déchets"),
+    "achats": N_("Achats groupés"),
+    "restauration": N_("Restauration partagée"),
+    "energie": N_("Énergie"),
+    "eau": N_("Eau"),
+    "espaces_verts": N_("Espaces verts"),
+    "autre": N_("Autre"),
 }
 STATUSES: Final = {
-    "projet": "En projet",
-    "en_cours": "En cours",
-    "realisee": "Réalisée",
-    "abandonnee": "Abandonnée",
+    "projet": N_("En projet"),
+    "en_cours": N_("En cours"),
+    "realisee": N_("Réalisée"),
+    "abandonnee": N_("Abandonnée"),
 }
 FIGURES_MAX: Final = 10
 FIGURE_LABEL_MAX: Final = 120

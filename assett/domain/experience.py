@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
+from .text import N_
+
 CASE_STATUSES: Final = ("brouillon", "soumis", "a_revoir", "publie", "refuse")
 STATUS_LABELS: Final[dict[str, str]] = {
-    "brouillon": "Brouillon",
-    "soumis": "En relecture",
-    "a_revoir": "Modifications demandées",
-    "publie": "Publié",
-    "refuse": "Refusé",
+    "brouillon": N_("Brouillon"),
+    "soumis": N_("En relecture"),
+    "a_revoir": N_("Modifications demandées"),
+    "publie": N_("Publié"),
+    "refuse": N_("Refusé"),
 }
 # The author may edit and submit in these statuses.
 EDITABLE: Final = ("brouillon", "a_revoir")

@@ -62,6 +62,7 @@ class Link:
     need: str
     fit: float
     why: str
+    why_en: str | None = None  # « en: {why: …} », the English of `why`
 
 
 @dataclass(frozen=True)
@@ -265,7 +266,7 @@ def parse_compatibility(
     for index, raw in enumerate(raw_links):
         where = f"{source} : links[{index}]"
         link = _mapping(raw, where, errors)
-        _known_keys(link, {"offer", "need", "fit", "why"}, where, errors)
+        _known_keys(link, {"offer", "need", "fit", "why", "en"}, where, errors)
         problems = []
         for side in ("offer", "need"):
             reason = _category_known(link.get(side), known_waste, taxonomy)
@@ -277,6 +278,11 @@ def parse_compatibility(
         why = link.get("why")
         if not isinstance(why, str) or not why.strip():
             problems.append(f"{where}.why : une explication est attendue")
+        english = _mapping(link.get("en", {}), f"{where}.en", problems)
+        _known_keys(english, {"why"}, f"{where}.en", problems)
+        why_en = english.get("why")
+        if why_en is not None and (not isinstance(why_en, str) or not why_en.strip()):
+            problems.append(f"{where}.en.why : une explication est attendue")
         if not problems and link.get("offer") == link.get("need"):
             problems.append(f"{where} : une offre et un besoin du même code vont de soi")
         pair = (str(link.get("offer")), str(link.get("need")))
@@ -285,7 +291,7 @@ def parse_compatibility(
         seen.add(pair)
         errors += problems
         if not problems:
-            links.append(Link(pair[0], pair[1], float(fit), str(why)))  # type: ignore[arg-type]
+            links.append(Link(pair[0], pair[1], float(fit), str(why), why_en))  # type: ignore[arg-type]
     if errors:
         raise ReferenceDataError(errors)
     return _indexed(links)

@@ -3,13 +3,15 @@
 from datetime import date
 from typing import Final
 
+from .text import N_
+
 PLAN_STATUSES: Final = ("a_faire", "en_cours", "realisee", "en_pause", "abandonnee")
 STATUS_LABELS: Final[dict[str, str]] = {
-    "a_faire": "À faire",
-    "en_cours": "En cours",
-    "realisee": "Réalisée",
-    "en_pause": "En pause",
-    "abandonnee": "Abandonnée",
+    "a_faire": N_("À faire"),
+    "en_cours": N_("En cours"),
+    "realisee": N_("Réalisée"),
+    "en_pause": N_("En pause"),
+    "abandonnee": N_("Abandonnée"),
 }
 # Statuses whose action still counts as planned (what the plan « would bring »).
 OPEN_STATUSES: Final = ("a_faire", "en_cours", "en_pause")
@@ -27,11 +29,11 @@ def plan_problems(
     """What is wrong with an action's status and dates, by field; empty when all is well."""
     problems: dict[str, str] = {}
     if status not in PLAN_STATUSES:
-        problems["status"] = "Statut inconnu."
+        problems["status"] = N_("Statut inconnu.")
     elif status == "abandonnee" and not (reason or "").strip():
-        problems["reason"] = "Indiquez pourquoi l'action est abandonnée."
+        problems["reason"] = N_("Indiquez pourquoi l'action est abandonnée.")
     if len((reason or "").strip()) > REASON_MAX:
         problems["reason"] = f"La raison tient en {REASON_MAX} caractères au plus."
     if start_on is not None and due_on is not None and due_on < start_on:
-        problems["due_on"] = "L'échéance ne peut pas précéder la date de début."
+        problems["due_on"] = N_("L'échéance ne peut pas précéder la date de début.")
     return problems

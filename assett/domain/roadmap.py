@@ -12,12 +12,14 @@ from typing import Final
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .text import N_
+
 STEP_STATUSES: Final = ("a_faire", "en_cours", "fait", "abandonne")
 STATUS_LABELS: Final[dict[str, str]] = {
-    "a_faire": "À faire",
-    "en_cours": "En cours",
-    "fait": "Fait",
-    "abandonne": "Abandonné",
+    "a_faire": N_("À faire"),
+    "en_cours": N_("En cours"),
+    "fait": N_("Fait"),
+    "abandonne": N_("Abandonné"),
 }
 STEP_TITLE_MAX: Final = 300
 STEP_TEXT_MAX: Final = 4000
@@ -28,6 +30,15 @@ DOCUMENT_TITLE_MAX: Final = 200
 DOCUMENTS_PER_STEP_MAX: Final = 20
 
 
+class TemplateEnglish(BaseModel):
+    """The English of a template's or a step's texts (`en:`), shown on English pages."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str | None = Field(default=None, min_length=1, max_length=STEP_TITLE_MAX)
+    description: str | None = Field(default=None, max_length=STEP_TEXT_MAX)
+
+
 class TemplateStep(BaseModel):
     """A step of a roadmap template."""
 
@@ -35,6 +46,7 @@ class TemplateStep(BaseModel):
 
     title: str = Field(min_length=1, max_length=STEP_TITLE_MAX)
     description: str = Field(default="", max_length=STEP_TEXT_MAX)
+    en: TemplateEnglish | None = None
     offset_months: int = Field(default=0, ge=0, le=60)
     duration_months: int = Field(default=1, ge=1, le=60)
 
@@ -47,6 +59,7 @@ class RoadmapTemplate(BaseModel):
     key: str = Field(pattern=r"^[a-z0-9_]{1,63}$")
     title: str = Field(min_length=1, max_length=ROADMAP_TITLE_MAX)
     description: str = Field(default="", max_length=STEP_TEXT_MAX)
+    en: TemplateEnglish | None = None
     duration_months: int = Field(ge=1, le=60)
     steps: list[TemplateStep] = Field(min_length=1, max_length=STEPS_MAX)
 

@@ -11,19 +11,20 @@ from typing import Final
 import yaml
 
 from .synergy_pipeline import SynergyValueError
+from .text import N_
 
 PHASES: Final = ("estimated", "measured")
-PHASE_LABELS: Final = {"estimated": "Estimés", "measured": "Mesurés"}
+PHASE_LABELS: Final = {"estimated": N_("Estimés"), "measured": N_("Mesurés")}
 
 # field → (label, unit, upper bound): beyond the bound a figure is a typing slip.
 FIGURES: Final = {
-    "tonnes": ("Déchets détournés", "t/an", 10_000_000.0),
-    "water_m3": ("Eau économisée", "m³/an", 100_000_000.0),
-    "energy_mwh": ("Énergie économisée ou valorisée", "MWh/an", 10_000_000.0),
-    "euros": ("Économies", "€/an", 10_000_000_000.0),
-    "jobs": ("Emplois créés", "ETP", 10_000.0),
+    "tonnes": (N_("Déchets détournés"), N_("t/an"), 10_000_000.0),
+    "water_m3": (N_("Eau économisée"), N_("m³/an"), 100_000_000.0),
+    "energy_mwh": (N_("Énergie économisée ou valorisée"), N_("MWh/an"), 10_000_000.0),
+    "euros": (N_("Économies"), N_("€/an"), 10_000_000_000.0),
+    "jobs": (N_("Emplois créés"), N_("ETP"), 10_000.0),
 }
-CO2_LABEL: Final = "Émissions évitées"
+CO2_LABEL: Final = N_("Émissions évitées")
 CO2_UNIT: Final = "tCO2e/an"
 APPLIES_TO: Final = ("waste", "water", "energy")
 FACTOR_MAX: Final = 10.0
@@ -43,6 +44,7 @@ class Factor:
     source: str
     year: int | None = None  # the year of the figures, or of the source's edition
     note: str = ""  # what the reader should know: a value not confirmed, a proxy
+    label_en: str | None = None  # « en: {label: …} »
 
 
 @dataclass(frozen=True)
@@ -87,11 +89,18 @@ def parse_factors(text: str, source: str = "emission-factors.yaml") -> dict[str,
             " ".join(str(item["source"]).split()),
             year,
             " ".join(str(item.get("note") or "").split()),
+            _english_label(item),
         )
     for needed in ("waste", "water", "energy"):
         if not any(f.applies_to == needed for f in found.values()):
             raise ValueError(f"{source} : aucun facteur ne s'applique à « {needed} »")
     return found
+
+
+def _english_label(item: Mapping[str, object]) -> str | None:
+    english = item.get("en")
+    label = english.get("label") if isinstance(english, Mapping) else None
+    return str(label) if label else None
 
 
 @cache
@@ -114,7 +123,9 @@ def with_overrides(
     for key, (value, source) in overrides.items():
         if key in merged:
             base = merged[key]
-            merged[key] = Factor(key, base.label, base.applies_to, base.unit, value, source)
+            merged[key] = Factor(
+                key, base.label, base.applies_to, base.unit, value, source, label_en=base.label_en
+            )
     return merged
 
 

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .flow_reference import category_label
-from .flows import format_figure
+from .phrase import Phrase
 from .synergy_matching import FlowPoint, Grid, MatchSettings, Reference, haversine_km
+from .text import N_
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,13 @@ class GroupSuggestion:
     members: tuple[FlowPoint, ...]
     span_km: float  # the largest distance from the group's first member
     score: int
-    explanation: str
+    explanation_phrase: Phrase
     organisation_ids: tuple[int, ...] = field(default=())
+
+    @property
+    def explanation(self) -> str:
+        """What a person reads, in French (`explanation_phrase` to translate)."""
+        return str(self.explanation_phrase)
 
 
 def suggest_groups(
@@ -90,19 +96,31 @@ def _group(
 ) -> GroupSuggestion:
     size = len(picked)
     label = category_label(seed.kind, seed.code)
+    values: dict[str, object] = {"size": size, "label": label}
     if any(flow.hide_site for flow in picked):
-        where = "proches les unes des autres"
+        if seed.direction == "need":
+            text = N_(
+                "%(size)s organisations proches les unes des autres ont le même besoin :"
+                " %(label)s (achat ou service partagé)"
+            )
+        else:
+            text = N_(
+                "%(size)s organisations proches les unes des autres produisent le même déchet :"
+                " %(label)s (collecte mutualisée)"
+            )
     else:
-        where = f"à moins de {format_figure(max(math.ceil(span), 1))} km"
-    if seed.direction == "need":
-        explanation = (
-            f"{size} organisations {where} ont le même besoin : {label} (achat ou service partagé)"
-        )
-    else:
-        explanation = (
-            f"{size} organisations {where} produisent le même déchet : {label}"
-            " (collecte mutualisée)"
-        )
+        values["km"] = max(math.ceil(span), 1)
+        if seed.direction == "need":
+            text = N_(
+                "%(size)s organisations à moins de %(km)s km ont le même besoin : %(label)s"
+                " (achat ou service partagé)"
+            )
+        else:
+            text = N_(
+                "%(size)s organisations à moins de %(km)s km produisent le même déchet :"
+                " %(label)s (collecte mutualisée)"
+            )
+    explanation = Phrase(text, values)
     closeness = max(0.0, 1 - span / cfg.group_radius_km)
     score = round(100 * (0.6 * min(1.0, size / 5) + 0.4 * closeness))
     ordered = tuple(sorted(picked, key=lambda f: f.id))

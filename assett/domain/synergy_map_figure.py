@@ -56,6 +56,7 @@ class MapTexts:
     group_purchase: str = "Achat ou service partagé suggéré"
     group_members: str = "%(num)d organisations dans le groupe"
     group_drawn: str = "dont %(num)d sur la carte avec ces filtres"
+    flow_line: str = "%(heading)s : %(flow)s"  # « Offre : … » in a site's hover
 
 
 def _text(value: str) -> str:
@@ -80,7 +81,7 @@ def _hover(site: Site, texts: MapTexts) -> str:
         (texts.needs, flow) for flow in site.needs
     ]
     for heading, flow in listed[:HOVER_LINES_MAX]:
-        lines.append(f"{heading} : {_flow_line(flow, texts)}")
+        lines.append(texts.flow_line % {"heading": heading, "flow": _flow_line(flow, texts)})
     if len(listed) > HOVER_LINES_MAX:
         lines.append(texts.more % {"num": len(listed) - HOVER_LINES_MAX})
     return "<br>".join(lines)

@@ -25,7 +25,9 @@ from .flow_reference import (
     default_taxonomy,
     waste_codes,
 )
-from .flows import category_key, family_of, format_figure
+from .flows import category_key, family_of
+from .phrase import Phrase, joined
+from .text import N_
 
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE = 111.32
@@ -81,13 +83,24 @@ class PairSuggestion:
     fit: float
     coverage: float | None  # share of the need the offer covers, capped at 1
     overlap: float | None  # share of the need's months the offer is available
-    reason: str  # why the categories match
+    reason: str  # why the categories match (French)
+    why: Phrase | None = None  # the same, to translate
 
     @property
     def explanation(self) -> str:
         """What a person reads (written on demand: most suggestions are never shown)."""
+        return joined(self.explanation_phrases)
+
+    @property
+    def explanation_phrases(self) -> list[Phrase]:
+        """The explanation's parts, to translate where it is shown."""
         return _explain(
-            self.offer, self.need, self.reason, self.distance_km, self.coverage, self.overlap
+            self.offer,
+            self.need,
+            self.why or Phrase(self.reason),
+            self.distance_km,
+            self.coverage,
+            self.overlap,
         )
 
 
@@ -139,52 +152,61 @@ class Grid:
         return [(row + i, col + j) for i in (-1, 0, 1) for j in (-1, 0, 1)]
 
 
-def _percent(share: float) -> str:
-    return f"{round(share * 100)} %"
-
-
 def _explain(
     offer: FlowPoint,
     need: FlowPoint,
-    reason: str,
+    reason: Phrase,
     distance: float,
     coverage: float | None,
     overlap: float | None,
-) -> str:
+) -> list[Phrase]:
     """What a person reads; a hidden site gives no distance, a hidden quantity no coverage."""
     parts = [reason]
     if offer.hide_site or need.hide_site:
-        parts.append("à proximité")
+        parts.append(Phrase(N_("à proximité")))
+    elif distance >= 1:
+        parts.append(Phrase(N_("%(km)s km"), {"km": round(distance)}))
     else:
-        parts.append(f"{format_figure(round(distance))} km" if distance >= 1 else "moins de 1 km")
+        parts.append(Phrase(N_("moins de 1 km")))
     if coverage is not None and not (offer.hide_quantity or need.hide_quantity):
         parts.append(
-            "couvre tout le besoin"
+            Phrase(N_("couvre tout le besoin"))
             if coverage >= 1
-            else "couvre moins de 1 % du besoin"
+            else Phrase(N_("couvre moins de %(percent)s %% du besoin"), {"percent": 1})
             if coverage < 0.005
-            else f"couvre {_percent(coverage)} du besoin"
+            else Phrase(N_("couvre %(percent)s %% du besoin"), {"percent": round(coverage * 100)})
         )
     if offer.months is None:
-        parts.append("disponible toute l'année")
+        parts.append(Phrase(N_("disponible toute l'année")))
     elif overlap is not None:
-        parts.append(f"disponible sur {_percent(overlap)} de la période du besoin")
-    return ", ".join(parts)
+        parts.append(
+            Phrase(
+                N_("disponible sur %(percent)s %% de la période du besoin"),
+                {"percent": round(overlap * 100)},
+            )
+        )
+    return parts
 
 
-def _candidates(offer: FlowPoint, reference: Reference) -> list[tuple[str, float, str]]:
+def _candidates(offer: FlowPoint, reference: Reference) -> list[tuple[str, float, Phrase]]:
     """(category or family key to look up, fit, reason) for an offer, best fit first."""
     same = (
-        f"même code {offer.code}"
+        Phrase(N_("même code %(code)s"), {"code": offer.code})
         if offer.kind == "waste"
-        else f"même catégorie « {category_label(offer.kind, offer.code)} »"
+        else Phrase(
+            N_("même catégorie « %(label)s »"),
+            {"label": category_label(offer.kind, offer.code)},
+        )
     )
     found = [(offer.key, FIT_SAME_CODE, same)]
     for link in reference.compatibility.by_offer.get(offer.key, ()):
-        found.append((link.need, link.fit, link.why))
+        found.append((link.need, link.fit, Phrase(link.why, english=link.why_en)))
     if offer.kind == "waste":  # a taxonomy family mixes items no one would swap (40 / 90 °C)
-        found.append(("famille " + offer.family, FIT_SAME_FAMILY, "même famille"))
+        found.append(("famille " + offer.family, FIT_SAME_FAMILY, Phrase(SAME_FAMILY)))
     return found
+
+
+SAME_FAMILY = N_("même famille")
 
 
 def _mask(months: frozenset[int] | None) -> int:
@@ -308,7 +330,7 @@ def suggest_pairs(
     for position, offer in enumerate(offer_list):
         blocks[(offer.key, grid.cell(offer.latitude, offer.longitude))].append(position)
     parts: list[Block] = []
-    reasons: list[tuple[float, str]] = []
+    reasons: list[tuple[float, Phrase]] = []
     for (_key, cell), positions in blocks.items():
         rows = np.array(positions, dtype=np.int64)
         first = offer_list[positions[0]]
@@ -334,7 +356,7 @@ def _ranked(
     found: Block,
     offers: _Columns,
     needs: _Needs,
-    reasons: list[tuple[float, str]],
+    reasons: list[tuple[float, Phrase]],
     cfg: MatchSettings,
 ) -> list[PairSuggestion]:
     """Each (offer, need) once with its best reason; the best few per offer; best first."""
@@ -356,9 +378,11 @@ def _ranked(
     for k in best.tolist():
         fit, reason = reasons[int(found["reason"][k])]
         flow_offer, flow_need = offers.flows[int(offer[k])], needs.flows[int(need[k])]
-        if reason == "même famille":
-            label = category_label(flow_need.kind, flow_need.code)
-            reason = f"même famille ({flow_offer.code} → {label})"
+        if reason.text == SAME_FAMILY:
+            reason = Phrase(
+                N_("même famille (%(code)s → %(label)s)"),
+                {"code": flow_offer.code, "label": category_label(flow_need.kind, flow_need.code)},
+            )
         coverage, overlap = float(found["coverage"][k]), float(found["overlap"][k])
         suggestions.append(
             PairSuggestion(
@@ -369,6 +393,7 @@ def _ranked(
                 fit,
                 None if math.isnan(coverage) else coverage,
                 overlap,
+                str(reason),
                 reason,
             )
         )

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Final
 
+from .text import N_
+
 SYNERGY_KINDS: Final = ("substitution", "mutualisation")
-KIND_LABELS: Final = {"substitution": "Substitution", "mutualisation": "Mutualisation"}
+KIND_LABELS: Final = {"substitution": N_("Substitution"), "mutualisation": N_("Mutualisation")}
 
 # In order; « abandonnee » can be reached from any stage and left for any stage.
 STAGES: Final = ("idee", "discussion", "etude", "mise_en_oeuvre", "active", "abandonnee")
 STAGE_LABELS: Final = {
-    "idee": "Idée",
-    "discussion": "Discussion",
-    "etude": "Étude",
-    "mise_en_oeuvre": "Mise en œuvre",
-    "active": "Active",
-    "abandonnee": "Abandonnée",
+    "idee": N_("Idée"),
+    "discussion": N_("Discussion"),
+    "etude": N_("Étude"),
+    "mise_en_oeuvre": N_("Mise en œuvre"),
+    "active": N_("Active"),
+    "abandonnee": N_("Abandonnée"),
 }
 # Benefits are estimated from « étude » on and measured once « active ».
 ESTIMATED_FROM: Final = "etude"
@@ -26,9 +28,9 @@ REMINDED_STAGES: Final = ("idee", "discussion", "etude", "mise_en_oeuvre", "acti
 # A participant organisation's answer to « may we put you in touch? ».
 CONTACT_ANSWERS: Final = ("pending", "accepted", "declined")
 CONTACT_LABELS: Final = {
-    "pending": "pas encore répondu",
-    "accepted": "accepte d'être mise en contact",
-    "declined": "refuse d'être mise en contact",
+    "pending": N_("pas encore répondu"),
+    "accepted": N_("accepte d'être mise en contact"),
+    "declined": N_("refuse d'être mise en contact"),
 }
 ORIGINS: Final = ("suggestion", "manual")
 

@@ -16,7 +16,7 @@ from wtforms.validators import Optional
 
 from ..domain.evidence import URL_MAX
 from ..domain.plans import NOTE_MAX, PLAN_STATUSES, REASON_MAX, STATUS_LABELS, TITLE_MAX
-from ..forms import BaseForm
+from ..forms import BaseForm, later
 from ..validators import ID_MAX, KEY_MAX, MaxLength
 
 
@@ -37,7 +37,8 @@ class ActionForm(BaseForm):
     """Status, reason, owner and dates of an action."""
 
     status = SelectField(
-        _l("Statut"), choices=[SelectChoice(key, STATUS_LABELS[key]) for key in PLAN_STATUSES]
+        _l("Statut"),
+        choices=[SelectChoice(key, later(STATUS_LABELS[key])) for key in PLAN_STATUSES],
     )
     reason = TextAreaField(
         _l("Raison (obligatoire si l'action est abandonnée)"), [MaxLength(REASON_MAX)]

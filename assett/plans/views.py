@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -13,6 +14,7 @@ from ..content_text import content_locale
 from ..domain.actions import EFFORT_LABELS
 from ..domain.plans import STATUS_LABELS
 from ..domain.scoring import format_score
+from ..i18n import localize_number
 from ..models import Organisation, PlanAction, User
 from ..services import evidence, plans
 from ..services.errors import ServiceError
@@ -67,11 +69,11 @@ def _plan_page(org: Organisation, custom: CustomActionForm, status: int = 200) -
 def _figure(value: float) -> str:
     """2000.0 → « 2 000 », 0.5 → « 0,5 » (a cost or a duration in months)."""
     text = f"{value:,.1f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\u202f").replace(".", ",")
+    return localize_number(text.replace(",", "\u202f").replace(".", ","))
 
 
 def _format_gain(value: float) -> str:
-    return "+" + format_score(value) if value > 0 else format_score(value)
+    return localize_number("+" + format_score(value) if value > 0 else format_score(value))
 
 
 @bp.route("/o/<int:org_id>/plan")
@@ -140,7 +142,7 @@ def _action_form(org: Organisation, item: PlanAction) -> ActionForm:
             "due_on": item.due_on,
         },
     )
-    form.owner.choices = [SelectChoice("", _("Personne"))] + [
+    form.owner.choices = [SelectChoice("", pgettext("responsable d'une action", "Personne"))] + [
         SelectChoice(str(user.id), user.display_name or user.email)
         for user in plans.members_for_owner(org)
     ]

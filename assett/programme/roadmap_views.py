@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 from ..access import require_territory_role
 from ..admin.views._confirm import confirmation_page, confirmed
 from ..auth.forms import EmptyForm
-from ..content_text import content_locale
+from ..content_text import content_locale, content_plain
 from ..domain.content_language import localize_definition
 from ..services import programme_evaluation as evaluation_service
 from ..services import roadmap as roadmap_service
@@ -25,7 +25,14 @@ BASE = "/t/<slug>/admin/feuille-de-route"
 def _roadmap_form() -> RoadmapForm:
     form = RoadmapForm()
     form.template.choices = [
-        SelectChoice(template.key, f"{template.title} ({len(template.steps)} étapes)")
+        SelectChoice(
+            template.key,
+            _(
+                "%(title)s (%(num)s étapes)",
+                title=content_plain(template, "title"),
+                num=len(template.steps),
+            ),
+        )
         for template in roadmap_service.templates()
     ] + [SelectChoice("", _("Feuille de route vierge"))]
     return form
@@ -49,6 +56,9 @@ def roadmap(slug: str) -> Page:
             flash(_("La feuille de route est créée."), "success")
             return redirect(roadmap_url(territory))
     steps = roadmap_service.steps_of(current) if current is not None else []
+    source = next(
+        (t for t in roadmap_service.templates() if current and t.key == current.template_key), None
+    )
     status = 400 if form.is_submitted() and (form.errors or form.form_errors) else 200
     return render_template(
         "programme/roadmap.html",
@@ -60,6 +70,8 @@ def roadmap(slug: str) -> Page:
         today=today(),
         form=form,
         templates=roadmap_service.templates(),
+        source=source,
+        step_sources={step.title: step for step in source.steps} if source else {},
         status_form=StatusForm(formdata=None),
         status_labels={c.value: c.label for c in STATUS_CHOICES},
         admin_home=admin_home(territory),

@@ -37,7 +37,12 @@ def by_theme(rows: Sequence[ThemeActions]) -> Table:
 
 def _adoption_columns() -> list[Column]:
     return [
-        Column(_("Effort"), lambda r: r.action.effort, LABEL, labels=EFFORT_LABELS),
+        Column(
+            _("Effort"),
+            lambda r: r.action.effort,
+            LABEL,
+            labels={key: _(label) for key, label in EFFORT_LABELS.items()},
+        ),
         Column(_("Organisations qui l'ont engagée"), lambda r: r.engaged, INTEGER),
         Column(_("Organisations qui l'ont réalisée"), lambda r: r.done, INTEGER),
     ]

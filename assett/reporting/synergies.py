@@ -66,6 +66,10 @@ class SynergyTotals:
     benefits: list[BenefitRow]
 
 
+def _stage_labels() -> dict[str, str]:
+    return {key: _(label) for key, label in STAGE_LABELS.items()}
+
+
 def _load(territory_ids: Sequence[int]) -> dict[int, list[_Synergy]]:
     synergies = db.session.execute(
         select(Synergy.id, Synergy.territory_id, Synergy.stage, Synergy.created_at).where(
@@ -207,7 +211,7 @@ def _figure_columns(getter: Any) -> list[Column]:
         return lambda r: getter(r).get(name)
 
     columns = [
-        Column(f"{_(label)} ({unit})", figure(name), DECIMAL)
+        Column(f"{_(label)} ({_(unit)})", figure(name), DECIMAL)
         for name, (label, unit, _upper) in FIGURES.items()
     ]
     columns.append(
@@ -222,7 +226,7 @@ def stage_table(totals: SynergyTotals) -> Table:
         _("Synergies par étape"),
         [
             Column(
-                _("Étape"), lambda r: r.key, LABEL, labels={**STAGE_LABELS, "total": _("Total")}
+                _("Étape"), lambda r: r.key, LABEL, labels={**_stage_labels(), "total": _("Total")}
             ),
             Column(_("Synergies"), lambda r: r.synergies, INTEGER),
             Column(_("Organisations"), lambda r: r.organisations, INTEGER),
@@ -299,7 +303,7 @@ def pipeline_table(rows: Sequence[Any], benefits: dict[int, dict[str, SynergyBen
                 LABEL,
                 labels={"substitution": _("Substitution"), "mutualisation": _("Mutualisation")},
             ),
-            Column(_("Étape"), lambda r: r.synergy.stage, LABEL, labels=STAGE_LABELS),
+            Column(_("Étape"), lambda r: r.synergy.stage, LABEL, labels=_stage_labels()),
             Column(_("Organisations"), lambda r: " | ".join(r.organisations)),
             Column(_("Pilote"), lambda r: r.lead),
             Column(_("Prochaine étape"), lambda r: r.synergy.next_step),

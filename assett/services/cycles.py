@@ -12,10 +12,12 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from functools import partial
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..domain.campaigns import CycleWindow, current_cycle, cycle_window, needs_cycle_reminder
+from ..domain.text import N_
 from ..extensions import db
 from ..models import Membership, Organisation, OrgThemeStatus, Territory, User
 from ..models._base import utcnow
@@ -28,9 +30,10 @@ from .unit_of_work import transaction
 
 # Reminders go out during the cycle's first days only (a missed day is caught up).
 REMIND_DURING_DAYS = 14
+# Month names as message ids (the campaign form's choices); labels use the page's locale.
 MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    N_("janvier"), N_("février"), N_("mars"), N_("avril"), N_("mai"), N_("juin"),
+    N_("juillet"), N_("août"), N_("septembre"), N_("octobre"), N_("novembre"), N_("décembre"),
 )  # fmt: skip
 
 
@@ -52,8 +55,8 @@ def cycle_label(window: CycleWindow) -> str:
         _(
             "campagne %(year)s : %(start)s–%(end)s",
             year=window.year,
-            start=MONTHS[window.start.month - 1],
-            end=MONTHS[window.end.month - 1],
+            start=format_date(window.start, "LLLL"),
+            end=format_date(window.end, "LLLL"),
         )
     )
 

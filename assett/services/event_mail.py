@@ -21,10 +21,15 @@ from .notification_mail import french_date
 def when_text(starts_at: datetime, ends_at: datetime) -> str:
     """« 17 mars 2027, 14 h 00 – 16 h 30 » in Paris time (the end's date when it differs)."""
     start, end = in_paris(starts_at), in_paris(ends_at)
-    first = f"{french_date(start.date())}, {start:%H} h {start:%M}"
+    first = f"{french_date(start.date())}, {_clock(start)}"
     if end.date() == start.date():
-        return f"{first} – {end:%H} h {end:%M}"
-    return f"{first} – {french_date(end.date())}, {end:%H} h {end:%M}"
+        return f"{first} – {_clock(end)}"
+    return f"{first} – {french_date(end.date())}, {_clock(end)}"
+
+
+def _clock(moment: datetime) -> str:
+    """« 14 h 00 », "14:00"."""
+    return str(_("%(hour)s h %(minute)s", hour=moment.strftime("%H"), minute=moment.strftime("%M")))
 
 
 def event_url(event: Event) -> str:

@@ -168,7 +168,7 @@ def update_action(
     problems = plan_problems(status, reason, start_on, due_on)
     if problems:
         field, message = next(iter(problems.items()))
-        raise ServiceError(message, field)
+        raise ServiceError(_(message), field)
     with transaction():
         if owner_id is not None and not _is_member(owner_id, item.organisation_id):
             raise ServiceError(_("Le responsable doit être membre de l'organisation."), "owner")

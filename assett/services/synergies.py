@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ..domain.flow_reference import commune_coordinates
-from ..domain.flows import FREQUENCY_LABELS, UNIT_LABELS, UNITS, format_figure, months_between
+from ..domain.flows import FREQUENCY_LABELS, UNIT_LABELS, UNITS, months_between
 from ..domain.reference_data import commune_names
 from ..domain.synergy_groups import GroupSuggestion, suggest_groups
 from ..domain.synergy_matching import (
@@ -26,6 +26,7 @@ from ..domain.vocabulary import SHARING_LEVELS
 from ..extensions import db
 from ..models import Flow, Organisation
 from . import flow_labels
+from .phrases import quantity_line, say, say_all
 
 # Levels at which an organisation's data reaches the territory's animators.
 SHARED_WITH_ANIMATORS = tuple(level for level in SHARING_LEVELS if level != "private")
@@ -111,7 +112,7 @@ def _view(flow: Flow, org: Organisation, point: FlowPoint, hazardous: bool) -> F
     quantity = None
     if flow.quantity is not None and not flow.hide_quantity:
         unit = UNIT_LABELS.get(flow.unit or "", flow.unit or "")
-        quantity = f"{format_figure(flow.quantity)} {unit} {FREQUENCY_LABELS[flow.frequency]}"
+        quantity = quantity_line(flow.quantity, unit, FREQUENCY_LABELS[flow.frequency])
     commune = None
     if not flow.hide_site:
         commune = commune_names().get(flow.commune_code, flow.commune_code)
@@ -148,10 +149,12 @@ def territory_suggestions(
     return Suggestions(
         shared_flows=len(rows),
         organisations=len({org.id for _flow, org in rows}),
-        pairs=[PairView(p.score, view(p.offer), view(p.need), p.explanation) for p in pairs][
-            :limit
-        ],
+        pairs=[
+            PairView(p.score, view(p.offer), view(p.need), say_all(p.explanation_phrases))
+            for p in pairs
+        ][:limit],
         groups=[
-            GroupView(g.score, tuple(view(m) for m in g.members), g.explanation) for g in groups
+            GroupView(g.score, tuple(view(m) for m in g.members), say(g.explanation_phrase))
+            for g in groups
         ][:limit],
     )

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..domain.flow_reference import commune_coordinates, default_taxonomy
-from ..domain.flows import FREQUENCY_LABELS, UNIT_LABELS, format_figure
+from ..domain.flows import FREQUENCY_LABELS, UNIT_LABELS
 from ..domain.reference_data import commune_names
 from ..domain.synergy_groups import suggest_groups
 from ..domain.synergy_map import (
@@ -47,6 +47,7 @@ from ..extensions import db
 from ..models import Flow, Organisation, Synergy, SynergyParticipant
 from ..reporting.sharing import SHARING_WITH_ANIMATORS
 from . import flow_labels
+from .phrases import quantity_line, say_all
 from .synergies import flow_point, shared_flows
 
 # The best links drawn: beyond a few hundred lines a map is no longer read.
@@ -100,6 +101,7 @@ def map_texts() -> MapTexts:
         group_purchase=_("Achat ou service partagé suggéré"),
         group_members=_("%(num)d organisations dans le groupe"),
         group_drawn=_("dont %(num)d sur la carte avec ces filtres"),
+        flow_line=_("%(heading)s : %(flow)s"),
     )
 
 
@@ -123,7 +125,7 @@ def _quantity(flow: Flow) -> str | None:
     if flow.quantity is None or flow.hide_quantity:
         return None
     unit = UNIT_LABELS.get(flow.unit or "", flow.unit or "")
-    return f"{format_figure(flow.quantity)} {unit} {FREQUENCY_LABELS[flow.frequency]}"
+    return quantity_line(flow.quantity, unit, FREQUENCY_LABELS[flow.frequency])
 
 
 def _position(flow: Flow) -> tuple[float, float] | None:
@@ -223,7 +225,10 @@ def territory_map(
     pairs = suggest_pairs(points, reference)
     on_map = {flow.id for flow in drawable}
     reachable = [p for p in pairs if p.offer.id in on_map and p.need.id in on_map]
-    links = [MapLink(p.offer.id, p.need.id, p.score, p.explanation) for p in reachable[:LINKS_MAX]]
+    links = [
+        MapLink(p.offer.id, p.need.id, p.score, say_all(p.explanation_phrases))
+        for p in reachable[:LINKS_MAX]
+    ]
     groups = _map_groups([point for point in points if point.id in on_map], reference)
 
     keys = sorted({flow.group for flow in drawable})

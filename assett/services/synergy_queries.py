@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ..domain.flows import FREQUENCY_LABELS, UNIT_LABELS, format_figure
+from ..domain.flows import FREQUENCY_LABELS, UNIT_LABELS
 from ..domain.reference_data import commune_names
 from ..domain.synergy_pipeline import STAGES
 from ..extensions import db
@@ -28,6 +28,7 @@ from ..models import (
     User,
 )
 from . import flow_labels
+from .phrases import quantity_line
 from .synergies import SHARED_WITH_ANIMATORS, FlowView, _view, flow_point
 
 # The actor's home shows what changed in the last days as new.
@@ -244,7 +245,7 @@ def _readable_flows(
         quantity = None
         if flow.quantity is not None and (own or not flow.hide_quantity):
             unit = UNIT_LABELS.get(flow.unit or "", flow.unit or "")
-            quantity = f"{format_figure(flow.quantity)} {unit} {FREQUENCY_LABELS[flow.frequency]}"
+            quantity = quantity_line(flow.quantity, unit, FREQUENCY_LABELS[flow.frequency])
         commune = None
         if own or not flow.hide_site:
             commune = commune_names().get(flow.commune_code, flow.commune_code)

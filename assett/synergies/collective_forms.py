@@ -8,7 +8,7 @@ from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringFi
 from wtforms.validators import Optional
 
 from ..domain.collective import PARTICIPATIONS, STAKEHOLDER_KINDS, STATUSES, THEMES
-from ..forms import BaseForm
+from ..forms import BaseForm, later
 from ..validators import MaxLength
 from .forms import FlowForm
 
@@ -46,12 +46,12 @@ class StakeholderForm(BaseForm):
     name = StringField(_l("Nom"), [MaxLength(200)])
     kind = SelectField(
         _l("Type"),
-        choices=[SelectChoice(k, v) for k, v in STAKEHOLDER_KINDS.items()],
+        choices=[SelectChoice(k, later(v)) for k, v in STAKEHOLDER_KINDS.items()],
         validate_choice=False,
     )
     participation = SelectField(
         _l("Participation à la démarche"),
-        choices=[SelectChoice(k, v) for k, v in PARTICIPATIONS.items()],
+        choices=[SelectChoice(k, later(v)) for k, v in PARTICIPATIONS.items()],
         validate_choice=False,
     )
     role = StringField(_l("Rôle"), [MaxLength(500)])
@@ -64,11 +64,13 @@ class CollectiveActionForm(BaseForm):
 
     title = StringField(_l("Titre"), [MaxLength(200)])
     theme = SelectField(
-        _l("Thème"), choices=[SelectChoice(k, v) for k, v in THEMES.items()], validate_choice=False
+        _l("Thème"),
+        choices=[SelectChoice(k, later(v)) for k, v in THEMES.items()],
+        validate_choice=False,
     )
     status = SelectField(
         _l("État"),
-        choices=[SelectChoice(k, v) for k, v in STATUSES.items()],
+        choices=[SelectChoice(k, later(v)) for k, v in STATUSES.items()],
         validate_choice=False,
     )
     description = TextAreaField(_l("Description"), [MaxLength(5000)])

@@ -21,7 +21,7 @@ from .views import Page, current_account
 @bp.app_template_filter("synergy_stage")
 def synergy_stage(stage: str) -> str:
     """A stage's label."""
-    return STAGE_LABELS.get(stage, stage)
+    return _(STAGE_LABELS.get(stage, stage))
 
 
 @bp.get("/o/<int:org_id>/synergies")

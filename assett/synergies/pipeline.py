@@ -8,6 +8,7 @@ from flask_login import login_required
 from wtforms import Form, SelectChoice
 
 from ..access import require_territory_role
+from ..content_text import content_plain
 from ..domain.synergy_benefits import FIGURES, PHASE_LABELS, energy_factor_keys
 from ..domain.synergy_pipeline import (
     CONTACT_LABELS,
@@ -174,7 +175,8 @@ def _benefits_form(synergy: Synergy, phase: str, formdata: bool = False) -> Bene
         form = BenefitsForm(formdata=None, prefix=phase, **values)
     factors = benefit_service.territory_factors(synergy.territory_id)
     form.energy_factor.choices = [SelectChoice("", _("Non précisée (gaz naturel par défaut)"))] + [
-        SelectChoice(key, factors[key].label) for key in energy_factor_keys(factors)
+        SelectChoice(key, content_plain(factors[key], "label"))
+        for key in energy_factor_keys(factors)
     ]
     return form
 
@@ -241,7 +243,7 @@ def pipeline_stage(slug: str, synergy_id: int) -> Page:
         ),
         to=_page_of(slug, synergy),
         message=lambda _moved: _(
-            "La synergie passe à l'étape « %(stage)s ».", stage=STAGE_LABELS[synergy.stage]
+            "La synergie passe à l'étape « %(stage)s ».", stage=_(STAGE_LABELS[synergy.stage])
         ),
     )
     return saved or _detail(territory, synergy, 400, stage=form)

@@ -25,15 +25,15 @@ from ..domain.synergy_pipeline import (
     SYNERGY_KINDS,
     TITLE_MAX,
 )
-from ..forms import BaseForm
+from ..forms import BaseForm, later
 from ..validators import KEY_MAX, MaxLength
 
 FIGURE_MAX = 30
 # A suggestion's flow ids, comma-separated (50 ids of 20 digits at most).
 FLOW_IDS_MAX = 1100
 
-KIND_CHOICES = [SelectChoice(key, KIND_LABELS[key]) for key in SYNERGY_KINDS]
-STAGE_CHOICES = [SelectChoice(key, STAGE_LABELS[key]) for key in STAGES]
+KIND_CHOICES = [SelectChoice(key, later(KIND_LABELS[key])) for key in SYNERGY_KINDS]
+STAGE_CHOICES = [SelectChoice(key, later(STAGE_LABELS[key])) for key in STAGES]
 
 
 class FromSuggestionForm(BaseForm):

@@ -49,7 +49,9 @@ def review(slug: str, case_id: int) -> Page:
         except ServiceError as error:
             show_errors(form, error)
         else:
-            flash(_("Décision enregistrée : %(status)s.", status=STATUS_LABELS[status]), "success")
+            flash(
+                _("Décision enregistrée : %(status)s.", status=_(STATUS_LABELS[status])), "success"
+            )
             return redirect(url_for("valorisation.review_list", slug=slug))
     return render_template(
         "valorisation/review.html",
