@@ -24,7 +24,7 @@ VOID = {"area", "br", "col", "hr", "img", "input", "link", "meta", "source", "wb
 SHOWN_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
 FRENCH_LETTERS = re.compile(r"[éèêëàâùûçôîïœÉÈÊÀÇÔŒ]")
 FRENCH_WORDS = re.compile(
-    r"\b(le|la|les|des|du|et|pour|votre|vos|une|aucun|aucune|avec|dans|est|sont|pas|aux"
+    r"\b(le|la|les|de|des|du|et|pour|votre|vos|une|aucun|aucune|avec|dans|est|sont|pas|aux"
     r"|cette|sur|ou|qui|que)\b",
     re.IGNORECASE,
 )

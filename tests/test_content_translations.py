@@ -425,7 +425,7 @@ def test_content_is_escaped_in_either_language(app: Flask) -> None:
         )
         assert str(content({"title": "<b>x</b>"})) == (
             '<span lang="fr">&lt;b&gt;x&lt;/b&gt;</span> '
-            '<span class="lang-fallback">(en français)</span>'
+            '<span class="lang-fallback">(in French)</span>'
         )
     with app.test_request_context():
         assert content_locale() == "fr"

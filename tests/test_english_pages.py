@@ -15,7 +15,7 @@ from assett.demo import DEMO_LOGINS, seed_demo
 from assett.extensions import db
 from assett.models import User
 
-from .english_pages import french_on_pages, known_french
+from .english_pages import PageText, french_on_pages, known_french, looks_french
 
 HOMES = {
     "anonymous": "/",
@@ -41,9 +41,13 @@ def test_every_page_a_persona_reaches_in_english_has_no_french_ui_text(
     assert not unexpected, "\n".join(f"{page}: {text}" for text, page in unexpected.items())
 
 
-def test_the_check_sees_french_ui_text(app: Flask, client: FlaskClient, login_as) -> None:
-    seed_demo(app.config["QUESTIONNAIRES_DIR"])
+def test_the_check_sees_french_ui_text_and_skips_content_marked_french() -> None:
+    reader = PageText()
+    reader.feed(
+        '<html lang="en"><body><a title="Données personnelles">Home</a><p>Mot de passe oublié ?</p>'
+        '<p lang="fr">Énergie <b>renouvelable</b></p><p>Energy</p><script>var é;</script>'
+    )
 
-    found = french_on_pages(client, "/connexion", limit=1)  # French: no language chosen
+    french = [text for text in reader.texts if looks_french(text)]
 
-    assert "Se connecter" in found
+    assert french == ["Données personnelles", "Mot de passe oublié ?"]

@@ -84,7 +84,9 @@ def test_the_compiled_catalogue_is_the_committed_one() -> None:
         def frozen(value: object) -> object:
             return tuple(value) if isinstance(value, list | tuple) else value
 
-        return {frozen(m.id): frozen(m.string) for m in catalogue if m.id and not m.fuzzy}
+        return {
+            (m.context, frozen(m.id)): frozen(m.string) for m in catalogue if m.id and not m.fuzzy
+        }
 
     with (CATALOGUE / "messages.mo").open("rb") as handle:
         compiled = entries(read_mo(handle))

@@ -89,7 +89,7 @@ def ask_contact(case: ExperienceCase, user: User, message: str) -> ContactReques
         url = absolute_url("valorisation.org_cases", org_id=case.organisation_id)
 
         def body() -> str:
-            text = _(
+            text: str = _(
                 "Bonjour,\n\n%(who)s, de l'organisation « %(org)s », a lu votre retour "
                 "d'expérience « %(title)s » et demande à être mis en relation avec vous.",
                 who=_who(user),
