@@ -101,7 +101,7 @@ def test_an_agent_logs_in_with_proconnect_and_out_again(
     assert serious_violations(page) == []
     page.get_by_role("link", name="Inscrire mon organisation").click()
     assert page.locator("input[name=siret]").input_value() == SIRET
-    page.locator("header form button[type=submit]").click()
+    page.locator("header form[action=\"/deconnexion\"] button[type=submit]").click()
     page.wait_for_url(f"{server.url}/t/demo/")  # the provider sent the browser back
     assert provider.logouts[-1]["id_token_hint"] == provider.issued_id_tokens[-1]
     assert "Vous êtes aussi déconnecté de ProConnect." in page.content()
