@@ -17,6 +17,7 @@ from sqlalchemy import delete, select
 from ..domain.evidence import (
     EVIDENCE_MAX,
     EvidenceError,
+    FileType,
     check_url,
     clean_filename,
     clean_title,
@@ -99,10 +100,9 @@ def add_link(item: PlanAction, user: User, url: str, title: str) -> PlanEvidence
     return evidence
 
 
-def add_file(
-    item: PlanAction, user: User, filename: str, data: bytes, title: str = ""
-) -> PlanEvidence:
-    """Add a file, its type told by its content; nothing is written if it is refused."""
+def checked_file(filename: str, data: bytes, title: str) -> tuple[FileType, str, str]:
+    """A file's type (told by its content), cleaned name and shown title; a refusal names the
+    field at fault ("file" or "title")."""
     try:
         kind = sniff(data, filename)
     except EvidenceError as error:
@@ -112,6 +112,14 @@ def add_file(
         shown = clean_title(title, name)
     except EvidenceError as error:
         raise ServiceError(str(error), "title") from None
+    return kind, name, shown
+
+
+def add_file(
+    item: PlanAction, user: User, filename: str, data: bytes, title: str = ""
+) -> PlanEvidence:
+    """Add a file, its type told by its content; nothing is written if it is refused."""
+    kind, name, shown = checked_file(filename, data, title)
     with transaction() as session:
         _check_room(item, "file")
         evidence = PlanEvidence(

@@ -11,12 +11,11 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
-from ..domain.evidence import EvidenceError, clean_filename, clean_title, sniff
 from ..domain.roadmap import DOCUMENTS_PER_STEP_MAX
 from ..extensions import db
 from ..models import RoadmapDocument, RoadmapDocumentBlob, RoadmapStep, User
 from .errors import ServiceError
-from .evidence import EvidenceStore
+from .evidence import EvidenceStore, checked_file
 from .unit_of_work import transaction
 
 
@@ -48,15 +47,7 @@ def add_document_file(
     step: RoadmapStep, user: User, filename: str, data: bytes, title: str = ""
 ) -> RoadmapDocument:
     """Attach a file to a step, its type told by its content; nothing written if refused."""
-    try:
-        kind = sniff(data, filename)
-    except EvidenceError as error:
-        raise ServiceError(str(error), "file") from None
-    name = clean_filename(filename, kind)
-    try:
-        shown = clean_title(title, name)
-    except EvidenceError as error:
-        raise ServiceError(str(error), "title") from None
+    kind, name, shown = checked_file(filename, data, title)
     with transaction() as session:
         count = session.scalar(select(func.count()).where(RoadmapDocument.step_id == step.id))
         if (count or 0) >= DOCUMENTS_PER_STEP_MAX:
