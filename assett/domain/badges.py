@@ -13,26 +13,6 @@ from .text import N_, Message
 BADGE_KINDS: Final = ("charte", "quatre_themes", "niveau", "action", "synergie")
 # A cycle is the last 12 months, unless the territory sets its own.
 CYCLE_MONTHS_DEFAULT: Final = 12
-MONTHS: Final = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
-def french_day(day: date) -> str:
-    """« 3 mars 2026 » (« 1er » for the first of a month)."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {MONTHS[day.month - 1]} {day.year}"
 
 
 @dataclass(frozen=True)

@@ -15,21 +15,7 @@ from datetime import date
 from typing import Any
 
 from .flows import format_figure
-
-FRENCH_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+from .text import french_day
 
 
 @dataclass(frozen=True)
@@ -37,12 +23,6 @@ class OneDecimal:
     """A number always written with one decimal (a score: « 2,0 »)."""
 
     value: float
-
-
-def french_day(day: date) -> str:
-    """« 3 mars 2026 » (« 1er » for the first of a month)."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {FRENCH_MONTHS[day.month - 1]} {day.year}"
 
 
 def french_value(value: Any) -> str:

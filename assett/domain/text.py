@@ -31,20 +31,17 @@ class Message(str):
         return made
 
 
+# The months as message ids: a French date in the domain, a month name translated in a form.
 FRENCH_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+    N_("janvier"), N_("février"), N_("mars"), N_("avril"), N_("mai"), N_("juin"),
+    N_("juillet"), N_("août"), N_("septembre"), N_("octobre"), N_("novembre"), N_("décembre"),
+)  # fmt: skip
+
+
+def french_day(day: date) -> str:
+    """« 3 mars 2026 » (« 1er » for the first of a month)."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {FRENCH_MONTHS[day.month - 1]} {day.year}"
 
 
 def french(value: object) -> str:
@@ -52,6 +49,5 @@ def french(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.1f}".replace(".", ",")
     if isinstance(value, date):
-        number = "1er" if value.day == 1 else str(value.day)
-        return f"{number} {FRENCH_MONTHS[value.month - 1]} {value.year}"
+        return french_day(value)
     return str(value)

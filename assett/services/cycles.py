@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..domain.campaigns import CycleWindow, current_cycle, cycle_window, needs_cycle_reminder
-from ..domain.text import N_
+from ..domain.text import FRENCH_MONTHS
 from ..extensions import db
 from ..models import Membership, Organisation, OrgThemeStatus, Territory, User
 from ..models._base import utcnow
@@ -31,10 +31,7 @@ from .unit_of_work import transaction
 # Reminders go out during the cycle's first days only (a missed day is caught up).
 REMIND_DURING_DAYS = 14
 # Month names as message ids (the campaign form's choices); labels use the page's locale.
-MONTHS = (
-    N_("janvier"), N_("février"), N_("mars"), N_("avril"), N_("mai"), N_("juin"),
-    N_("juillet"), N_("août"), N_("septembre"), N_("octobre"), N_("novembre"), N_("décembre"),
-)  # fmt: skip
+MONTHS = FRENCH_MONTHS
 
 
 def set_cycle(territory: Territory, start_month: int | None, end_month: int | None) -> None:
