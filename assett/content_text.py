@@ -73,7 +73,13 @@ def message(text: object) -> object:
     """A sentence the domain wrote in French (`Message`), in the page's language."""
     if not isinstance(text, Message) or content_locale() == SOURCE_LANGUAGE:
         return text
-    return _(text.msgid, **{name: _shown(value) for name, value in text.values.items()})
+    # Formatted even without values, as Message is (« 15 %% » reads « 15 % »).
+    return _(text.msgid) % {name: _shown(value) for name, value in text.values.items()}
+
+
+def error_text(error: BaseException) -> str:
+    """A domain refusal's message (a ValueError carrying a `Message`) in the page's language."""
+    return str(message(error.args[0])) if error.args else str(error)
 
 
 def _shown(value: object) -> object:

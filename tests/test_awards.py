@@ -195,3 +195,25 @@ def test_the_same_organisation_cannot_win_a_trophy_twice(demo) -> None:
 
     with pytest.raises(service.ServiceError, match="a déjà reçu ce trophée"):
         service.give_award(award, demo.org.id, "", demo.animator)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"category": "progression", "title": "T", "year": "26"}, "Give the award's year"),
+        ({"category": "progression", "title": "", "year": "2026"}, "Give the award a title."),
+        ({"category": "exemplaire_theme", "title": "T", "year": "2026"}, "Choose the award's"),
+    ],
+)
+def test_on_an_english_page_a_bad_trophy_is_refused_in_english(
+    demo, login_as, data, message
+) -> None:
+    client = login_as(demo.animator)
+    client.set_cookie("langue", "en")
+
+    response = client.post("/t/demo/animation/trophees", data=data)
+
+    assert response.status_code == 400
+    assert message in _text(response)
+    assert "trophée" not in _text(response).split("<main", 1)[-1]
+    assert _count(Award) == 0

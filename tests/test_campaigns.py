@@ -338,3 +338,31 @@ def test_a_cohort_of_another_territory_cannot_be_picked(
     campaign = make_campaign(world, kind="relance")
     with pytest.raises(service.ServiceError):
         service.add_organisations(campaign, service.Selection(cohort_id=foreign.id))
+
+
+def test_on_an_english_page_a_refused_list_names_each_row_and_column_in_english(
+    world: factories.World, login_as: Any
+) -> None:
+    campaign = make_campaign(world)
+    client = login_as(world.animator)
+    client.set_cookie("langue", "en")
+    data = csv_bytes(
+        "nom,siret,e-mail,cohorte",
+        "Bonne ligne,,bonne@ligne.fr,",
+        "Mauvais siret,123,pas-une-adresse,",
+        "Doublon,,bonne@ligne.fr,Inconnue",
+    )
+
+    response = upload(client, world, campaign, data)
+
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 400
+    for expected in (
+        'Row 3, column "siret": The SIRET must have 14 digits.',
+        'Row 3, column "e-mail": "pas-une-adresse" is not a valid e-mail address',
+        'Row 4, column "e-mail": address already given on line 2',
+        'Row 4, column "cohorte": the cohort "Inconnue" does not exist on the territory',
+    ):
+        assert expected in page
+    assert "n'est pas une adresse" not in page
+    assert recipients(campaign) == 0

@@ -231,3 +231,37 @@ def test_the_case_is_in_the_export_and_deleted_with_the_organisation(demo, login
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(ExperienceCase, case_id) is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("title", "", "Give the experience report a title."),
+        ("title", "t" * 201, '"Title" must not exceed 200 characters.'),
+        ("partners", "p" * 501, '"Partners" must not exceed 500 characters.'),
+    ],
+)
+def test_on_an_english_page_a_bad_field_is_refused_in_english(
+    demo, login_as, field, value, message
+) -> None:
+    client = login_as(demo.actor)
+    client.set_cookie("langue", "en")
+
+    response = client.post(f"/o/{demo.org.id}/retours/nouveau", data={**CASE, field: value})
+
+    assert response.status_code == 400
+    assert message in _text(response)
+    assert "ne doit pas dépasser" not in _text(response)
+    assert _count(ExperienceCase) == 0
+
+
+def test_on_an_english_page_submitting_asks_for_figures_in_english(demo, login_as) -> None:
+    case = service.create_case(
+        demo.org, demo.actor, service.CaseInput(**{**CASE, "results": "Beaucoup mieux"})
+    )
+    client = login_as(demo.actor)
+    client.set_cookie("langue", "en")
+
+    response = client.post(f"/o/{demo.org.id}/retours/{case.id}/envoyer", follow_redirects=True)
+
+    assert 'Put figures on the results (for example "-15% electricity").' in _text(response)

@@ -428,3 +428,70 @@ def test_an_actor_cannot_enter_flows_for_another_organisation(
     response = login_as(world.actor).post(ENTRY, data=GOOD_FLOW | {"organisation": "Garage Martin"})
     assert response.status_code == 403
     assert count(Flow) == 0
+
+
+def test_on_an_english_page_every_row_error_names_its_line_and_column_in_english(
+    world: factories.World, login_as: Any
+) -> None:
+    client = login_as(world.animator)
+    client.set_cookie("langue", "en")
+    header = f"{HEADER};premier_mois;dernier_mois;cacher_site"
+    sheet = f"{header}\nInconnue;vente;99 99 99;2;t;mensuel;76540;;13;2;peut-être\n".encode()
+
+    response = upload(client, sheet)
+
+    assert response.status_code == 400
+    page = text(response)
+    for expected in (
+        "The sheet was not imported: 5 errors.",
+        'line 2, column "organisation": organisation unknown on the territory',
+        'line 2, column "sens": "offre" (offer) or "besoin" (need) expected',
+        'line 2, column "categorie": unknown category (a waste code such as 15 01 03',
+        'line 2, column "premier_mois": a month from 1 to 12 is expected',
+        'line 2, column "cacher_site": oui (yes) or non (no) expected',
+    ):
+        assert expected in page
+    assert "ligne 2" not in page
+    assert count(Flow) == 0
+    client.set_cookie("langue", "fr")
+    french = text(upload(client, sheet))
+    assert "ligne 2, colonne « premier_mois » : un mois de 1 à 12 est attendu" in french
+
+
+def test_on_an_english_page_a_file_refusal_and_the_column_help_are_in_english(
+    world: factories.World, login_as: Any
+) -> None:
+    client = login_as(world.animator)
+    client.set_cookie("langue", "en")
+
+    page = text(upload(client, b"nom;e-mail\n", "flux.pdf"))
+    form = text(client.get(IMPORT))
+
+    assert "file: format not supported: a .csv or .xlsx file is expected" in page
+    assert "SIRET (14 digits) or exact name" in form
+    assert "1 to 12 (empty: all year)" in form
+    assert "SIRET (14 chiffres)" not in form
+
+
+def test_the_english_template_explains_in_english_and_keeps_the_columns_the_import_reads(
+    world: factories.World, login_as: Any
+) -> None:
+    client = login_as(world.animator)
+    client.set_cookie("langue", "en")
+    response = client.get("/t/demo/animation/atelier/modele.xlsx")
+    workbook = load_workbook(io.BytesIO(response.data))
+
+    assert workbook.sheetnames == ["Flows", "Help", "Example"]
+    sheet = workbook["Flows"]
+    assert [c.value for c in sheet[1]][:3] == ["organisation", "sens", "categorie"]
+    help_rows = [[c.value for c in row] for row in workbook["Help"].iter_rows()]
+    assert help_rows[0] == ["column", "required", "content"]
+    assert ["organisation", "yes", "SIRET (14 digits) or exact name"] in help_rows
+    example = [c.value for c in workbook["Example"][2]]
+    assert "Wooden pallets, to be collected on site" in example
+    for column, value in enumerate(example, start=1):
+        sheet.cell(row=2, column=column, value=value)
+    out = io.BytesIO()
+    workbook.save(out)
+    assert upload(client, out.getvalue(), "modele-flux.xlsx").status_code == 302
+    assert count(Flow) == 1

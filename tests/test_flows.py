@@ -299,3 +299,31 @@ def test_on_an_english_page_the_taxonomy_is_in_english_and_the_waste_list_marked
     french = text(client.get(f"/o/{world.org.id}/flux"))
     assert "Chaleur fatale de 60 à 90 °C" in french
     assert '<span lang="fr">' not in french
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"quantity": "-3"}, "quantity", "Quantity: the quantity must be a positive number"),
+        ({"month_from": "4"}, "month_from", "give the first and the last month, or neither"),
+        (
+            {"quantity": "50000", "frequency": "continu"},
+            "quantity",
+            "Quantity: the quantity per year exceeds 10 million: check the unit and the frequency",
+        ),
+    ],
+)
+def test_on_an_english_page_a_refused_value_is_explained_in_english_next_to_its_field(
+    world: factories.World, login_as: Any, changes: dict[str, str], field: str, message: str
+) -> None:
+    client = login_as(world.actor)
+    client.set_cookie("langue", "en")
+
+    response = client.post(f"/o/{world.org.id}/flux/nouveau", data=GOOD | changes)
+
+    assert response.status_code == 400
+    body = text(response)
+    assert message in body
+    assert f'id="{field}-error"' in body
+    assert "la quantité" not in body
+    assert flow_count() == 0

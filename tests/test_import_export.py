@@ -524,3 +524,28 @@ def test_the_commented_example_downloads_and_imports_as_a_new_theme(client, logi
     imported = upload(client, f"{BASE}/importer", example.get_data(), "exemple-theme.yaml")
     assert imported.status_code == 302
     assert territory_questionnaire(world.territory.id, definition.key) is not None
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            THEME_YAML.replace("key: energie", "key: mobilite", 1).encode(),
+            'energie.yaml: key: the file describes the theme "mobilite", not "energie"',
+        ),
+        ("key: énergie\n".encode("latin-1"), "energie.yaml: the file must be encoded in UTF-8"),
+    ],
+    ids=["another-theme", "latin-1"],
+)
+def test_on_an_english_page_a_refused_theme_file_is_explained_in_english(
+    client, login_as, world, theme, content, message
+):
+    login_as(world.admin)
+    client.set_cookie("langue", "en")
+    before = snapshot()
+
+    response = upload(client, f"{BASE}/energie/importer", content)
+
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True).replace("&#34;", '"')
+    assert snapshot() == before

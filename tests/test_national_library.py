@@ -234,3 +234,16 @@ def test_the_catalogue_and_resource_lists_show_a_copys_origin(
     name = html.escape(world.other_territory.name)
     assert f"{name}, ressource n° {resource.id}" in resources
     assert f"{name}, action n° {action.id}" in actions
+
+
+def test_on_an_english_page_the_kinds_of_shared_items_are_in_english(
+    login_as: Any, provisioned: factories.World
+) -> None:
+    admin = login_as(provisioned.admin)
+    admin.set_cookie("langue", "en")
+
+    page = html.unescape(admin.get(f"{BASE}/").get_data(as_text=True))
+
+    assert ">Catalogue action</option>" in page
+    assert ">Experience report</option>" in page
+    assert "Action du catalogue" not in page

@@ -338,3 +338,25 @@ def test_the_creation_form_works_with_csrf_protection_on(app, world, login_as):
     )
     assert response.status_code == 302
     assert created(VALID["name"]) is not None
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"siret": "123"}, "siret", "The SIRET must have 14 digits."),
+        ({"siret": "73282932000010"}, "siret", "The SIRET is not valid (check digit)."),
+        ({"postcode": "00100"}, "postcode", 'The postcode "00100" does not exist.'),
+        ({"naf_code": "1071"}, "naf_code", 'The NAF code "1071" is not in the NAF rév. 2 format'),
+    ],
+)
+def test_on_an_english_page_a_bad_siret_postcode_or_naf_is_refused_in_english(
+    world, login_as, change, field, message
+):
+    client = login_as(world.outsider)
+    client.set_cookie("langue", "en")
+
+    response = client.post("/t/demo/organisations/nouvelle", data={**VALID, **change})
+
+    assert response.status_code == 400
+    assert (field_error(response, field) or "").startswith(message)
+    assert created(VALID["name"]) is None

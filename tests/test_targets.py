@@ -151,3 +151,28 @@ def _frdate(day: date) -> str:
     from flask_babel import format_date
 
     return format_date(day, "d MMMM yyyy")
+
+
+@pytest.mark.parametrize(
+    ("score", "day", "message"),
+    [
+        ("5,5", LATER.isoformat(), "The target score is between 0 and 5."),
+        ("trois", LATER.isoformat(), "The target score is a number from 0 to 5"),
+        ("3,5", "2020-01-01", "The target date must be in the future."),
+    ],
+)
+def test_on_an_english_page_a_wrong_target_is_refused_in_english(
+    actor: FlaskClient,
+    assessed: factories.World,  # noqa: F811
+    score: str,
+    day: str,
+    message: str,
+) -> None:
+    actor.set_cookie("langue", "en")
+
+    refused = post_target(actor, assessed.org.id, score, day)
+
+    assert refused.status_code == 400
+    assert message in text(refused)
+    assert "Le score visé" not in text(refused)
+    assert db.session.scalar(select(ThemeTarget)) is None

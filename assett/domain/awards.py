@@ -175,15 +175,17 @@ def award_problems(
     """What is wrong with an award's fields, by field; empty when all is well."""
     problems: dict[str, str] = {}
     if category not in AWARD_CATEGORIES:
-        problems["category"] = "Choisissez l'une des catégories proposées."
+        problems["category"] = Message(N_("Choisissez l'une des catégories proposées."))
     if not title.strip():
-        problems["title"] = "Donnez un intitulé au trophée."
+        problems["title"] = Message(N_("Donnez un intitulé au trophée."))
     elif len(title.strip()) > TITLE_MAX:
-        problems["title"] = f"L'intitulé tient en {TITLE_MAX} caractères au plus."
+        problems["title"] = Message(
+            N_("L'intitulé tient en %(max)s caractères au plus."), max=TITLE_MAX
+        )
     if year is None or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
-        problems["year"] = "Indiquez l'année du trophée, par exemple 2026."
+        problems["year"] = Message(N_("Indiquez l'année du trophée, par exemple 2026."))
     if category in THEMED and theme_key not in themes:
-        problems["theme_key"] = "Choisissez le thème du trophée."
+        problems["theme_key"] = Message(N_("Choisissez le thème du trophée."))
     if category not in THEMED and theme_key and theme_key not in themes:
-        problems["theme_key"] = "Ce thème n'existe pas sur le territoire."
+        problems["theme_key"] = Message(N_("Ce thème n'existe pas sur le territoire."))
     return problems

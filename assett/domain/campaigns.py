@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from email_validator import EmailNotValidError, validate_email
 
 from .profile import validate_siret
+from .text import N_, Message
 
 CAMPAIGN_KINDS = ("invitation", "relance")
 CAMPAIGN_STATUSES = ("draft", "sent")
@@ -66,7 +67,7 @@ class RowProblem:
 
     row: int
     column: str
-    message: str
+    message: str  # a Message, translated where it is shown
 
     def __str__(self) -> str:
         return f"Ligne {self.row}, colonne « {self.column} » : {self.message}"
@@ -89,15 +90,22 @@ def _header(cells: Sequence[object]) -> tuple[dict[str, int], list[RowProblem]]:
             continue
         field = COLUMNS.get(title)
         if field is None:
-            expected = "attendu : nom, siret, e-mail, cohorte"
-            problems.append(RowProblem(1, title[:40], f"colonne inconnue ({expected})"))
+            problems.append(
+                RowProblem(
+                    1,
+                    title[:40],
+                    Message(N_("colonne inconnue (attendu : nom, siret, e-mail, cohorte)")),
+                )
+            )
         elif field in fields:
-            problems.append(RowProblem(1, title[:40], "colonne en double"))
+            problems.append(RowProblem(1, title[:40], Message(N_("colonne en double"))))
         else:
             fields[field] = index
     for field in REQUIRED:
         if field not in fields:
-            problems.append(RowProblem(1, COLUMN_TITLES[field], "colonne obligatoire absente"))
+            problems.append(
+                RowProblem(1, COLUMN_TITLES[field], Message(N_("colonne obligatoire absente")))
+            )
     return fields, problems
 
 
@@ -118,7 +126,7 @@ def check_rows(
     iterator = iter(rows)
     header = next(iterator, None)
     if header is None:
-        return [], [RowProblem(1, "nom", "le fichier est vide")]
+        return [], [RowProblem(1, "nom", Message(N_("le fichier est vide")))]
     fields, problems = _header(header)
     if problems:
         return [], problems
@@ -128,7 +136,11 @@ def check_rows(
     for number, row in enumerate(iterator, start=2):
         if number - 1 > MAX_ROWS:
             problems.append(
-                RowProblem(number, "nom", f"le fichier dépasse {MAX_ROWS} lignes : découpez-le")
+                RowProblem(
+                    number,
+                    "nom",
+                    Message(N_("le fichier dépasse %(max)s lignes : découpez-le"), max=MAX_ROWS),
+                )
             )
             break
         values = {field: _cell(row, fields.get(field)) for field in COLUMN_TITLES}
@@ -147,7 +159,7 @@ def check_rows(
                 )
             )
     if not contacts and not problems:
-        problems.append(RowProblem(2, "nom", "aucune organisation dans le fichier"))
+        problems.append(RowProblem(2, "nom", Message(N_("aucune organisation dans le fichier"))))
     return ([] if problems else contacts), problems
 
 
@@ -160,38 +172,46 @@ def _check_row(
 ) -> list[RowProblem]:
     found: list[RowProblem] = []
 
-    def refuse(field: str, message: str) -> None:
+    def refuse(field: str, message: Message) -> None:
         found.append(RowProblem(number, COLUMN_TITLES[field], message))
 
     for field, value in values.items():
         if value and _formula(value):
-            refuse(field, "une formule de tableur n'est pas acceptée")
+            refuse(field, Message(N_("une formule de tableur n'est pas acceptée")))
     if found:
         return found
     name, siret, email, cohort = (values[f] for f in ("name", "siret", "email", "cohort"))
     if not name:
-        refuse("name", "le nom est obligatoire")
+        refuse("name", Message(N_("le nom est obligatoire")))
     elif len(name) > NAME_MAX:
-        refuse("name", f"le nom dépasse {NAME_MAX} caractères")
+        refuse("name", Message(N_("le nom dépasse %(max)s caractères"), max=NAME_MAX))
     if siret:
         try:
             validate_siret(siret)
         except ValueError as error:
-            refuse("siret", str(error).rstrip("."))
+            refuse("siret", error.args[0])
     if not email:
-        refuse("email", "l'adresse e-mail est obligatoire")
+        refuse("email", Message(N_("l'adresse e-mail est obligatoire")))
     elif len(email) > EMAIL_MAX:
-        refuse("email", f"l'adresse dépasse {EMAIL_MAX} caractères")
+        refuse("email", Message(N_("l'adresse dépasse %(max)s caractères"), max=EMAIL_MAX))
     else:
         try:
             clean = _clean_email(email)
         except EmailNotValidError:
-            refuse("email", f"« {email[:60]} » n'est pas une adresse e-mail valide")
+            refuse(
+                "email",
+                Message(N_("« %(email)s » n'est pas une adresse e-mail valide"), email=email[:60]),
+            )
         else:
             if clean in seen:
-                refuse("email", f"adresse déjà présente ligne {seen[clean]}")
+                refuse("email", Message(N_("adresse déjà présente ligne %(row)s"), row=seen[clean]))
     if cohort and cohort.lower() not in cohorts:
-        refuse("cohort", f"la cohorte « {cohort[:60]} » n'existe pas sur le territoire")
+        refuse(
+            "cohort",
+            Message(
+                N_("la cohorte « %(cohort)s » n'existe pas sur le territoire"), cohort=cohort[:60]
+            ),
+        )
     return found
 
 
@@ -252,7 +272,7 @@ class CycleWindow:
 def cycle_window(year: int, start_month: int, end_month: int) -> CycleWindow:
     """The review period of a year: from the 1st of its first month to the end of its last."""
     if not (1 <= start_month <= 12 and 1 <= end_month <= 12):
-        raise ValueError("Les mois de la campagne vont de 1 à 12.")
+        raise ValueError(Message(N_("Les mois de la campagne vont de 1 à 12.")))
     end_year = year if end_month >= start_month else year + 1
     last_day = calendar.monthrange(end_year, end_month)[1]
     return CycleWindow(year, date(year, start_month, 1), date(end_year, end_month, last_day))

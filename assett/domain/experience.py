@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from .text import N_
+from .text import N_, Message
 
 CASE_STATUSES: Final = ("brouillon", "soumis", "a_revoir", "publie", "refuse")
 STATUS_LABELS: Final[dict[str, str]] = {
@@ -33,12 +33,12 @@ REVIEW_NOTE_MAX: Final = 2000
 MESSAGE_MAX: Final = 1000
 
 FIELD_LIMITS: Final[dict[str, tuple[str, int]]] = {
-    "title": ("Titre", TITLE_MAX),
-    "context": ("Contexte", TEXT_MAX),
-    "actions_done": ("Ce qui a été fait", TEXT_MAX),
-    "results": ("Résultats", TEXT_MAX),
-    "cost": ("Coût", COST_MAX),
-    "partners": ("Partenaires", PARTNERS_MAX),
+    "title": (N_("Titre"), TITLE_MAX),
+    "context": (N_("Contexte"), TEXT_MAX),
+    "actions_done": (N_("Ce qui a été fait"), TEXT_MAX),
+    "results": (N_("Résultats"), TEXT_MAX),
+    "cost": (N_("Coût"), COST_MAX),
+    "partners": (N_("Partenaires"), PARTNERS_MAX),
 }
 # What a case must say before it is submitted.
 REQUIRED_TO_SUBMIT: Final = ("title", "context", "actions_done", "results")
@@ -50,17 +50,26 @@ def case_problems(values: Mapping[str, str], *, submitting: bool) -> dict[str, s
     for name, (label, limit) in FIELD_LIMITS.items():
         text = (values.get(name) or "").strip()
         if len(text) > limit:
-            problems[name] = f"« {label} » ne doit pas dépasser {limit} caractères."
-        elif not text and (name == "title" or (submitting and name in REQUIRED_TO_SUBMIT)):
-            problems[name] = f"Renseignez « {label} » avant d'envoyer le retour d'expérience."
-            if name == "title":
-                problems[name] = "Donnez un titre au retour d'expérience."
+            problems[name] = Message(
+                N_("« %(label)s » ne doit pas dépasser %(limit)s caractères."),
+                label=Message(label),
+                limit=limit,
+            )
+        elif name == "title" and not text:
+            problems[name] = Message(N_("Donnez un titre au retour d'expérience."))
+        elif not text and submitting and name in REQUIRED_TO_SUBMIT:
+            problems[name] = Message(
+                N_("Renseignez « %(label)s » avant d'envoyer le retour d'expérience."),
+                label=Message(label),
+            )
     if (
         submitting
         and "results" not in problems
         and not any(char.isdigit() for char in values.get("results") or "")
     ):
-        problems["results"] = "Chiffrez les résultats (par exemple « -15 % d'électricité »)."
+        problems["results"] = Message(
+            N_("Chiffrez les résultats (par exemple « -15 %% d'électricité »).")
+        )
     return problems
 
 

@@ -22,6 +22,7 @@ from .sheet_files import (
     formula_problems,
     too_many_rows,
 )
+from .text import N_, Message
 
 DESCRIPTION_MAX: Final = 2000
 CONSENT_BY_MAX: Final = 200
@@ -36,23 +37,28 @@ class Column:
 
 
 COLUMNS: Final = (
-    Column("organisation", "organisation", True, "SIRET (14 chiffres) ou nom exact"),
-    Column("direction", "sens", True, "offre ou besoin"),
-    Column("category", "categorie", True, "code déchet (15 01 03) ou code de flux"),
-    Column("quantity", "quantite", False, "nombre positif, virgule décimale"),
-    Column("unit", "unite", False, "t, kg, m3, MWh, kWh, pieces, jours"),
-    Column("frequency", "frequence", False, "ponctuel, hebdomadaire, mensuel, annuel, continu"),
-    Column("month_from", "premier_mois", False, "1 à 12 (vide : toute l'année)"),
-    Column("month_to", "dernier_mois", False, "1 à 12"),
-    Column("commune", "commune_insee", True, "code INSEE de la commune du site (5 caractères)"),
-    Column("description", "description", False, "texte libre, 2 000 caractères au plus"),
-    Column("hide_quantity", "cacher_quantite", False, "oui ou non (non par défaut)"),
-    Column("hide_site", "cacher_site", False, "oui ou non (non par défaut)"),
+    Column("organisation", "organisation", True, N_("SIRET (14 chiffres) ou nom exact")),
+    Column("direction", "sens", True, N_("offre ou besoin")),
+    Column("category", "categorie", True, N_("code déchet (15 01 03) ou code de flux")),
+    Column("quantity", "quantite", False, N_("nombre positif, virgule décimale")),
+    Column("unit", "unite", False, N_("t, kg, m3, MWh, kWh, pieces, jours")),
+    Column(
+        "frequency",
+        "frequence",
+        False,
+        N_("ponctuel, hebdomadaire, mensuel, annuel, continu"),
+    ),
+    Column("month_from", "premier_mois", False, N_("1 à 12 (vide : toute l'année)")),
+    Column("month_to", "dernier_mois", False, N_("1 à 12")),
+    Column("commune", "commune_insee", True, N_("code INSEE de la commune du site (5 caractères)")),
+    Column("description", "description", False, N_("texte libre, 2 000 caractères au plus")),
+    Column("hide_quantity", "cacher_quantite", False, N_("oui ou non (non par défaut)")),
+    Column("hide_site", "cacher_site", False, N_("oui ou non (non par défaut)")),
     Column(
         "consent_by",
         "accord_donne_par",
         False,
-        "la personne de l'organisation qui a donné son accord (sinon, le nom du formulaire)",
+        N_("la personne de l'organisation qui a donné son accord (sinon, le nom du formulaire)"),
     ),
 )
 HEADERS: Final = {folded(column.header): column for column in COLUMNS}
@@ -91,14 +97,14 @@ def header_map(header: Sequence[str]) -> dict[str, int]:
             continue
         column = HEADERS.get(key)
         if column is None:
-            problems.append(Problem(1, title[:40], "colonne inconnue"))
+            problems.append(Problem(1, title[:40], Message(N_("colonne inconnue"))))
         elif column.key in found:
-            problems.append(Problem(1, title[:40], "colonne en double"))
+            problems.append(Problem(1, title[:40], Message(N_("colonne en double"))))
         else:
             found[column.key] = index
     for column in COLUMNS:
         if column.required and column.key not in found:
-            problems.append(Problem(1, column.header, "colonne obligatoire absente"))
+            problems.append(Problem(1, column.header, Message(N_("colonne obligatoire absente"))))
     if problems:
         raise SheetError(problems)
     return found
@@ -126,43 +132,50 @@ def category_of(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _organisation(text: str, organisations: Organisations) -> int | str:
+def _organisation(text: str, organisations: Organisations) -> int | Message:
     digits = text.replace(" ", "")
     if digits.isdigit():
         found = organisations.by_siret.get(digits)
-        return found if found is not None else "aucune organisation du territoire avec ce SIRET"
+        if found is not None:
+            return found
+        return Message(N_("aucune organisation du territoire avec ce SIRET"))
     named = organisations.by_name.get(folded(text), ())
     if len(named) == 1:
         return named[0]
     if named:
-        return "plusieurs organisations portent ce nom : indiquez le SIRET"
-    return "organisation inconnue sur le territoire (SIRET ou nom exact attendu)"
+        return Message(N_("plusieurs organisations portent ce nom : indiquez le SIRET"))
+    return Message(N_("organisation inconnue sur le territoire (SIRET ou nom exact attendu)"))
 
 
-def _number(text: str) -> float | None | str:
+def _number(text: str) -> float | None | Message:
     cleaned = text.replace("\u202f", "").replace("\xa0", "").replace(" ", "")
     if not cleaned:
         return None
     if not _NUMBER.match(cleaned):
-        return "un nombre positif est attendu (par exemple 12,5)"
+        return Message(N_("un nombre positif est attendu (par exemple 12,5)"))
     return float(cleaned.replace(",", "."))
 
 
-def _month(text: str) -> int | None | str:
+def _month(text: str) -> int | None | Message:
     if not text:
         return None
     if not text.isdigit() or not 1 <= int(text) <= 12:
-        return "un mois de 1 à 12 est attendu"
+        return Message(N_("un mois de 1 à 12 est attendu"))
     return int(text)
 
 
-def _flag(text: str) -> bool | str:
+def _flag(text: str) -> bool | Message:
     word = folded(text)
     if word in YES:
         return True
     if word in NO:
         return False
-    return "oui ou non attendu"
+    return Message(N_("oui ou non attendu"))
+
+
+def at_most(limit: int) -> Message:
+    """« au plus 2000 caractères »."""
+    return Message(N_("au plus %(max)s caractères"), max=limit)
 
 
 def check_row(
@@ -171,41 +184,47 @@ def check_row(
     """One data row: its flow, or every problem of the row."""
     problems: list[Problem] = []
 
-    def bad(key: str, message: str) -> None:
+    def bad(key: str, message: Message) -> None:
         header = next(c.header for c in COLUMNS if c.key == key)
         problems.append(Problem(number, header, message))
 
     org = _organisation(cells.get("organisation", ""), organisations)
-    if isinstance(org, str):
+    if isinstance(org, Message):
         bad("organisation", org)
     direction = DIRECTION_WORDS.get(folded(cells.get("direction", "")))
     if direction is None:
-        bad("direction", "« offre » ou « besoin » attendu")
+        bad("direction", Message(N_("« offre » ou « besoin » attendu")))
     category = category_of(cells.get("category", ""))
     if category is None:
-        bad("category", "catégorie inconnue (code déchet comme 15 01 03, ou code de flux)")
+        bad(
+            "category",
+            Message(N_("catégorie inconnue (code déchet comme 15 01 03, ou code de flux)")),
+        )
     quantity = _number(cells.get("quantity", ""))
-    if isinstance(quantity, str):
+    if isinstance(quantity, Message):
         bad("quantity", quantity)
         quantity = None
     unit = cells.get("unit", "").strip() or None
     if unit is not None and unit not in UNITS:
-        bad("unit", "unité inconnue (" + ", ".join(UNITS) + ")")
+        bad("unit", Message(N_("unité inconnue (%(units)s)"), units=", ".join(UNITS)))
         unit = None
     elif quantity is not None and unit is None:
-        bad("unit", "indiquez l'unité de la quantité")
+        bad("unit", Message(N_("indiquez l'unité de la quantité")))
     elif quantity is None and unit is not None:
         unit = None
     frequency = folded(cells.get("frequency", "")) or "annuel"
     if frequency not in FREQUENCIES:
-        bad("frequency", "fréquence inconnue (" + ", ".join(FREQUENCIES) + ")")
+        bad(
+            "frequency",
+            Message(N_("fréquence inconnue (%(frequencies)s)"), frequencies=", ".join(FREQUENCIES)),
+        )
         frequency = "annuel"
     month_from, month_to = _month(cells.get("month_from", "")), _month(cells.get("month_to", ""))
     for key, value in (("month_from", month_from), ("month_to", month_to)):
-        if isinstance(value, str):
+        if isinstance(value, Message):
             bad(key, value)
     yearly = None
-    if not isinstance(month_from, str) and not isinstance(month_to, str):
+    if not isinstance(month_from, Message) and not isinstance(month_to, Message):
         try:
             months_between(month_from, month_to)
         except FlowValueError as error:
@@ -219,23 +238,26 @@ def check_row(
     if len(commune) == 4 and commune.isdigit():
         commune = "0" + commune  # a spreadsheet drops the leading zero of 01001
     if commune not in commune_coordinates():
-        bad("commune", "code INSEE de commune inconnu (5 caractères, par exemple 76540)")
+        bad(
+            "commune",
+            Message(N_("code INSEE de commune inconnu (5 caractères, par exemple 76540)")),
+        )
     description = cells.get("description", "").strip()
     if len(description) > DESCRIPTION_MAX:
-        bad("description", f"au plus {DESCRIPTION_MAX} caractères")
+        bad("description", at_most(DESCRIPTION_MAX))
     hide_quantity, hide_site = (
         _flag(cells.get("hide_quantity", "")),
         _flag(cells.get("hide_site", "")),
     )
     for key, flag in (("hide_quantity", hide_quantity), ("hide_site", hide_site)):
-        if isinstance(flag, str):
+        if isinstance(flag, Message):
             bad(key, flag)
     consent_by = cells.get("consent_by", "").strip()
     if len(consent_by) > CONSENT_BY_MAX:
-        bad("consent_by", f"au plus {CONSENT_BY_MAX} caractères")
+        bad("consent_by", at_most(CONSENT_BY_MAX))
     if problems:
         return None, problems
-    if isinstance(org, str) or direction is None or category is None:  # pragma: no cover
+    if isinstance(org, Message) or direction is None or category is None:  # pragma: no cover
         return None, problems
     return SheetFlow(
         number,
@@ -265,7 +287,9 @@ def check_row(
 def check_sheet(rows: Sequence[Sequence[str]], organisations: Organisations) -> list[SheetFlow]:
     """Every data row's flow; SheetError listing all problems of all rows otherwise."""
     if not rows or not any(cell.strip() for cell in rows[0]):
-        raise file_problem("le fichier est vide : la première ligne doit nommer les colonnes")
+        raise file_problem(
+            Message(N_("le fichier est vide : la première ligne doit nommer les colonnes"))
+        )
     if len(rows) - 1 > MAX_ROWS:
         raise too_many_rows()
     problems = formula_problems(rows)
@@ -286,5 +310,5 @@ def check_sheet(rows: Sequence[Sequence[str]], organisations: Organisations) -> 
     if problems:
         raise SheetError(problems)
     if not flows:
-        raise file_problem("aucune ligne de flux sous la ligne des colonnes")
+        raise file_problem(Message(N_("aucune ligne de flux sous la ligne des colonnes")))
     return flows

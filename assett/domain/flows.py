@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from .text import N_
+from .text import N_, Message
 
 DIRECTIONS: Final = ("offer", "need")
 DIRECTION_LABELS: Final = {"offer": N_("Offre"), "need": N_("Besoin")}
@@ -76,7 +76,7 @@ MAX_YEARLY: Final = 10_000_000.0
 class FlowValueError(ValueError):
     """A declared value the domain refuses; `field` names the form field."""
 
-    def __init__(self, message: str, field: str) -> None:
+    def __init__(self, message: Message, field: str) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
@@ -97,20 +97,26 @@ class Yearly:
 def yearly_quantity(quantity: float | None, unit: str | None, frequency: str) -> Yearly | None:
     """The yearly figure of a quantity (None if no quantity); FlowValueError if absurd."""
     if frequency not in FREQUENCIES:
-        raise FlowValueError(f"fréquence « {frequency} » inconnue", "frequency")
+        raise FlowValueError(
+            Message(N_("fréquence « %(frequency)s » inconnue"), frequency=frequency), "frequency"
+        )
     if quantity is None:
         return None
     if unit not in UNITS:
-        raise FlowValueError(f"unité « {unit} » inconnue", "unit")
+        raise FlowValueError(Message(N_("unité « %(unit)s » inconnue"), unit=str(unit)), "unit")
     if quantity != quantity or quantity <= 0:  # NaN or not positive
-        raise FlowValueError("la quantité doit être un nombre positif", "quantity")
+        raise FlowValueError(Message(N_("la quantité doit être un nombre positif")), "quantity")
     if quantity > MAX_QUANTITY:
-        raise FlowValueError("la quantité est trop grande (au plus 10 millions)", "quantity")
+        raise FlowValueError(
+            Message(N_("la quantité est trop grande (au plus 10 millions)")), "quantity"
+        )
     dimension, factor = UNITS[unit]
     value = quantity * factor * FREQUENCIES[frequency]
     if value > MAX_YEARLY:
         raise FlowValueError(
-            "la quantité par an dépasse 10 millions : vérifiez l'unité et la fréquence",
+            Message(
+                N_("la quantité par an dépasse 10 millions : vérifiez l'unité et la fréquence")
+            ),
             "quantity",
         )
     return Yearly(value, dimension)
@@ -121,10 +127,12 @@ def months_between(first: int | None, last: int | None) -> frozenset[int] | None
     if first is None and last is None:
         return None
     if first is None or last is None:
-        raise FlowValueError("indiquez le premier et le dernier mois, ou aucun", "month_from")
+        raise FlowValueError(
+            Message(N_("indiquez le premier et le dernier mois, ou aucun")), "month_from"
+        )
     for value, field in ((first, "month_from"), (last, "month_to")):
         if not 1 <= value <= 12:
-            raise FlowValueError("un mois va de 1 à 12", field)
+            raise FlowValueError(Message(N_("un mois va de 1 à 12")), field)
     if first <= last:
         return frozenset(range(first, last + 1))
     return frozenset([*range(first, 13), *range(1, last + 1)])

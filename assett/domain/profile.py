@@ -7,7 +7,7 @@ from typing import Final
 from stdnum import exceptions as stdnum_errors
 from stdnum.fr import siret as stdnum_siret
 
-from .text import N_
+from .text import N_, Message
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,13 @@ def normalise_naf(code: str) -> str:
     match = _NAF_CODE.match(re.sub(r"\s", "", code).upper())
     if match is None:
         raise ValueError(
-            f"Le code NAF « {code} » n'est pas au format {NAF_VERSION} (par exemple 10.71C)."
+            Message(
+                N_(
+                    "Le code NAF « %(code)s » n'est pas au format %(version)s (par exemple 10.71C)."
+                ),
+                code=code,
+                version=NAF_VERSION,
+            )
         )
     division, group, letter = match.groups()
     return f"{division}.{group}{letter}"
@@ -126,8 +132,15 @@ def naf_section_for(code: str) -> str:
         if first <= division <= last:
             return section
     raise ValueError(
-        f"Le code NAF « {code} » n'existe pas : la division {normalised[:2]} "
-        f"n'appartient à aucune section de la {NAF_VERSION}."
+        Message(
+            N_(
+                "Le code NAF « %(code)s » n'existe pas : la division %(division)s "
+                "n'appartient à aucune section de la %(version)s."
+            ),
+            code=code,
+            division=normalised[:2],
+            version=NAF_VERSION,
+        )
     )
 
 
@@ -135,11 +148,11 @@ def validate_siret(value: str) -> str:
     """Return the SIRET as 14 digits; raise ValueError with a French message if invalid."""
     number = re.sub(r"[\s.]", "", value)
     if not (len(number) == 14 and number.isascii() and number.isdigit()):
-        raise ValueError("Le SIRET doit comporter 14 chiffres.")
+        raise ValueError(Message(N_("Le SIRET doit comporter 14 chiffres.")))
     try:
         stdnum_siret.validate(number)
     except stdnum_errors.ValidationError as error:
-        raise ValueError("Le SIRET n'est pas valide (clé de contrôle).") from error
+        raise ValueError(Message(N_("Le SIRET n'est pas valide (clé de contrôle)."))) from error
     return number
 
 
@@ -147,7 +160,9 @@ def validate_postcode(value: str) -> str:
     """Return a French postcode (5 digits, overseas 97xxx/98xxx included) or raise ValueError."""
     postcode = value.strip()
     if not (len(postcode) == 5 and postcode.isascii() and postcode.isdigit()):
-        raise ValueError("Le code postal doit comporter 5 chiffres.")
+        raise ValueError(Message(N_("Le code postal doit comporter 5 chiffres.")))
     if _POSTCODE.match(postcode) is None:
-        raise ValueError(f"Le code postal « {postcode} » n'existe pas.")
+        raise ValueError(
+            Message(N_("Le code postal « %(postcode)s » n'existe pas."), postcode=postcode)
+        )
     return postcode

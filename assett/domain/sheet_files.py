@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from .text import N_, Message
+
 MAX_FILE_BYTES: Final = 2 * 1024 * 1024
 # A workshop sheet holds tens of rows; beyond this it is not a sheet of flows typed by hand.
 MAX_ROWS: Final = 2000
@@ -25,12 +27,30 @@ class Problem:
 
     row: int
     column: str
-    message: str
+    message: str  # a Message, translated where it is shown
+
+    def as_message(self) -> Message:
+        """« ligne 3, colonne « categorie » : … », to show in the page's language."""
+        said = self.message
+        if self.row and self.column:
+            return Message(
+                N_("ligne %(row)s, colonne « %(column)s » : %(message)s"),
+                row=self.row,
+                column=self.column,
+                message=said,
+            )
+        if self.row:
+            return Message(N_("ligne %(row)s : %(message)s"), row=self.row, message=said)
+        if self.column:
+            return Message(
+                N_("fichier, colonne « %(column)s » : %(message)s"),
+                column=self.column,
+                message=said,
+            )
+        return Message(N_("fichier : %(message)s"), message=said)
 
     def __str__(self) -> str:
-        where = f"ligne {self.row}" if self.row else "fichier"
-        column = f", colonne « {self.column} »" if self.column else ""
-        return f"{where}{column} : {self.message}"
+        return str(self.as_message())
 
 
 class SheetError(ValueError):
@@ -46,11 +66,30 @@ def file_problem(message: str) -> SheetError:
     return SheetError([Problem(0, "", message)])
 
 
+def too_large() -> SheetError:
+    """The refusal of a file over MAX_FILE_BYTES."""
+    return file_problem(
+        Message(
+            N_("fichier trop volumineux (%(max)s Mo au plus)"), max=MAX_FILE_BYTES // (1024 * 1024)
+        )
+    )
+
+
+def too_many_columns() -> Message:
+    """What is wrong with a row wider than MAX_COLUMNS."""
+    return Message(N_("plus de %(max)s colonnes"), max=MAX_COLUMNS)
+
+
 def too_many_rows() -> SheetError:
     """The refusal of a sheet longer than MAX_ROWS data rows."""
     return file_problem(
-        f"le fichier compte plus de {MAX_ROWS} lignes de flux : c'est la limite par fichier ; "
-        "découpez-le en plusieurs fichiers"
+        Message(
+            N_(
+                "le fichier compte plus de %(max)s lignes de flux : c'est la limite par fichier ; "
+                "découpez-le en plusieurs fichiers"
+            ),
+            max=MAX_ROWS,
+        )
     )
 
 
@@ -64,8 +103,12 @@ def formula_problems(rows: Sequence[Sequence[str]]) -> list[Problem]:
                     Problem(
                         number,
                         _column_name(rows[0], index),
-                        "une cellule ne peut pas commencer par =, +, -, @ (formule refusée) ; "
-                        "pour un nombre négatif ou un texte, retirez ce signe",
+                        Message(
+                            N_(
+                                "une cellule ne peut pas commencer par =, +, -, @ (formule "
+                                "refusée) ; pour un nombre négatif ou un texte, retirez ce signe"
+                            )
+                        ),
                     )
                 )
     return found
@@ -74,7 +117,7 @@ def formula_problems(rows: Sequence[Sequence[str]]) -> list[Problem]:
 def _column_name(header: Sequence[str], index: int) -> str:
     if index < len(header) and header[index].strip():
         return header[index].strip()[:40]
-    return f"colonne {index + 1}"
+    return Message(N_("colonne %(number)s"), number=index + 1)
 
 
 def _looks_like_text(text: str) -> bool:
@@ -89,13 +132,15 @@ def _looks_like_text(text: str) -> bool:
 def decode_csv(content: bytes) -> str:
     """The text of a CSV file in UTF-8 or Windows-1252 (Latin-1); SheetError for any other."""
     if len(content) > MAX_FILE_BYTES:
-        raise file_problem(
-            f"fichier trop volumineux ({MAX_FILE_BYTES // (1024 * 1024)} Mo au plus)"
-        )
+        raise too_large()
     if content.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in content:
         raise file_problem(
-            "encodage non pris en charge (UTF-16 ou fichier binaire) : enregistrez le fichier "
-            "en « CSV UTF-8 » ou en XLSX"
+            Message(
+                N_(
+                    "encodage non pris en charge (UTF-16 ou fichier binaire) : enregistrez le "
+                    "fichier en « CSV UTF-8 » ou en XLSX"
+                )
+            )
         )
     try:
         text = content.decode("utf-8-sig")
@@ -106,11 +151,17 @@ def decode_csv(content: bytes) -> str:
             text = ""
         if not text or not _looks_like_text(text):
             raise file_problem(
-                "encodage non reconnu : seuls UTF-8 et Windows-1252 (Latin-1) sont acceptés ; "
-                "enregistrez le fichier en « CSV UTF-8 »"
+                Message(
+                    N_(
+                        "encodage non reconnu : seuls UTF-8 et Windows-1252 (Latin-1) sont "
+                        "acceptés ; enregistrez le fichier en « CSV UTF-8 »"
+                    )
+                )
             ) from None
     if not _looks_like_text(text):
-        raise file_problem("le fichier contient des caractères de contrôle : ce n'est pas un CSV")
+        raise file_problem(
+            Message(N_("le fichier contient des caractères de contrôle : ce n'est pas un CSV"))
+        )
     return text
 
 
@@ -125,12 +176,26 @@ def csv_rows(text: str) -> list[list[str]]:
             if len(rows) > MAX_ROWS + 1:
                 raise too_many_rows()
             if len(row) > MAX_COLUMNS:
-                raise file_problem(f"ligne {reader.line_num} : plus de {MAX_COLUMNS} colonnes")
+                raise SheetError([Problem(reader.line_num, "", too_many_columns())])
             if any(len(cell) > MAX_CELL_CHARS for cell in row):
-                raise file_problem(
-                    f"ligne {reader.line_num} : une cellule dépasse {MAX_CELL_CHARS} caractères"
+                raise SheetError(
+                    [
+                        Problem(
+                            reader.line_num,
+                            "",
+                            Message(
+                                N_("une cellule dépasse %(max)s caractères"), max=MAX_CELL_CHARS
+                            ),
+                        )
+                    ]
                 )
             rows.append(row)
     except csv.Error as error:
-        raise file_problem(f"CSV illisible, ligne {reader.line_num} : {error}") from error
+        raise SheetError(
+            [
+                Problem(
+                    reader.line_num, "", Message(N_("CSV illisible : %(error)s"), error=str(error))
+                )
+            ]
+        ) from error
     return rows

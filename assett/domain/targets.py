@@ -16,6 +16,7 @@ from assett.domain.action_ranking import EPSILON, LatestAssessment, _improved_va
 from assett.domain.actions import Improvement
 from assett.domain.profile import Profile
 from assett.domain.scoring import Answer, score_theme
+from assett.domain.text import N_, Message
 
 SCORE_MIN = 0.0
 SCORE_MAX = 5.0
@@ -25,7 +26,7 @@ _SCORE = re.compile(r"^\s*(\d)(?:[.,](\d))?\s*$")
 class TargetError(ValueError):
     """A target refused; `field` names the form field, the message is for the actor."""
 
-    def __init__(self, message: str, field: str) -> None:
+    def __init__(self, message: Message, field: str) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
@@ -35,25 +36,32 @@ def parse_target_score(text: str) -> float:
     """« 3,5 », « 3.5 » or « 4 » → a score from 0 to 5 with one decimal at most."""
     raw = (text or "").strip()
     if not raw:
-        raise TargetError("Indiquez le score visé, de 0 à 5 (par exemple 3,5).", "score")
+        raise TargetError(
+            Message(N_("Indiquez le score visé, de 0 à 5 (par exemple 3,5).")), "score"
+        )
     match = _SCORE.match(raw)
     if match is None:
         raise TargetError(
-            "Le score visé est un nombre de 0 à 5 avec une décimale au plus (par exemple 3,5).",
+            Message(
+                N_(
+                    "Le score visé est un nombre de 0 à 5 avec une décimale au plus "
+                    "(par exemple 3,5)."
+                )
+            ),
             "score",
         )
     value = int(match.group(1)) + int(match.group(2) or 0) / 10
     if not SCORE_MIN <= value <= SCORE_MAX:
-        raise TargetError("Le score visé est compris entre 0 et 5.", "score")
+        raise TargetError(Message(N_("Le score visé est compris entre 0 et 5.")), "score")
     return value
 
 
 def check_target_date(target_on: date | None, today: date) -> date:
     """The date the target aims at: required, and after today."""
     if target_on is None:
-        raise TargetError("Indiquez la date visée (jj/mm/aaaa).", "target_on")
+        raise TargetError(Message(N_("Indiquez la date visée (jj/mm/aaaa).")), "target_on")
     if target_on <= today:
-        raise TargetError("La date visée doit être dans le futur.", "target_on")
+        raise TargetError(Message(N_("La date visée doit être dans le futur.")), "target_on")
     return target_on
 
 

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from ..access import member_org_or_404
+from ..content_text import message
 from ..domain.targets import TargetError, parse_target_score
 from ..models import Organisation
 from ..services import plans, targets
@@ -52,11 +53,12 @@ def targets_page(org_id: int) -> Page:
                 org, current_account(), form.theme.data or "", score, form.target_on.data
             )
         except (TargetError, ServiceError) as error:
+            said = str(message(error.message))  # a domain Message in the page's language
             field = form[error.field] if error.field and error.field in form else None
             if field is None:
-                form.form_errors.append(error.message)
+                form.form_errors.append(said)
             else:
-                field.errors = [*field.errors, error.message]
+                field.errors = [*field.errors, said]
         else:
             flash(_("L'objectif est enregistré."), "success")
             return redirect(url_for("plans.targets_page", org_id=org.id))

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ..content_text import message as shown
 from ..domain.awards import (
     CATEGORY_LABELS,
     DESCRIPTION_MAX,
@@ -41,6 +42,7 @@ class FieldErrors(ServiceError):
     """Several fields refused at once, each with its message."""
 
     def __init__(self, errors: dict[str, str]) -> None:
+        errors = {name: str(shown(message)) for name, message in errors.items()}
         field, message = next(iter(errors.items()))
         super().__init__(message, field)
         self.errors = errors

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import yaml
+from flask_babel import gettext as _
 
 from ..domain.action_loader import parse_catalogue_text
 from ..domain.loader import DefinitionError
@@ -42,13 +43,25 @@ def import_yaml(territory: Territory, theme_key: str, text: str, source: str) ->
     catalogue = parse_catalogue_text(text, source, themes)
     errors: list[str] = []
     if catalogue.theme != theme_key:
-        errors.append(f"{source}: theme: attendu « {theme_key} » (le thème de cette page)")
+        errors.append(
+            _(
+                "%(source)s: theme: attendu « %(theme)s » (le thème de cette page)",
+                source=source,
+                theme=theme_key,
+            )
+        )
     others = {row.key: row.theme_key for row in rows_of(territory.id) if row.theme_key != theme_key}
     for index, action in enumerate(catalogue.actions):
         if action.key in others:
             errors.append(
-                f"{source}: actions[{index}].key: action « {action.key} » déjà dans le thème "
-                f"« {others[action.key]} »"
+                _(
+                    "%(source)s: actions[%(index)s].key: action « %(key)s » déjà dans le thème "
+                    "« %(theme)s »",
+                    source=source,
+                    index=index,
+                    key=action.key,
+                    theme=others[action.key],
+                )
             )
     if errors:
         raise DefinitionError(errors)

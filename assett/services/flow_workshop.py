@@ -27,8 +27,11 @@ from ..domain.sheet_files import (
     csv_rows,
     decode_csv,
     file_problem,
+    too_large,
+    too_many_columns,
     too_many_rows,
 )
+from ..domain.text import N_, Message
 from ..extensions import db
 from ..models import Flow, FlowConsent, Organisation, Territory, User
 from .errors import ServiceError
@@ -36,6 +39,7 @@ from .flows import FLOWS_PER_ORGANISATION_MAX, FlowInput, clean
 from .unit_of_work import transaction
 
 CONSENT_BY_MAX = 200
+UNREADABLE_XLSX = Message(N_("ce n'est pas un classeur XLSX lisible"))
 # An XLSX is a zip: refuse what would inflate past this once unpacked (a « zip bomb »).
 MAX_UNPACKED_BYTES = 10 * 1024 * 1024
 
@@ -160,24 +164,29 @@ def xlsx_rows(content: bytes) -> list[list[str]]:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if sum(item.file_size for item in archive.infolist()) > MAX_UNPACKED_BYTES:
-                raise file_problem("classeur trop volumineux une fois décompressé")
+                raise file_problem(Message(N_("classeur trop volumineux une fois décompressé")))
     except zipfile.BadZipFile as error:
-        raise file_problem("ce n'est pas un classeur XLSX lisible") from error
+        raise file_problem(UNREADABLE_XLSX) from error
     try:
         workbook = load_workbook(io.BytesIO(content), data_only=False)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on a bad file
-        raise file_problem("ce n'est pas un classeur XLSX lisible") from error
+        raise file_problem(UNREADABLE_XLSX) from error
     sheet = workbook.worksheets[0]
     if sheet.merged_cells.ranges:
         merged = ", ".join(str(r) for r in list(sheet.merged_cells.ranges)[:5])
         raise file_problem(
-            f"le classeur contient des cellules fusionnées ({merged}) : défusionnez-les, "
-            "une valeur par cellule"
+            Message(
+                N_(
+                    "le classeur contient des cellules fusionnées (%(cells)s) : "
+                    "défusionnez-les, une valeur par cellule"
+                ),
+                cells=merged,
+            )
         )
     if sheet.max_row > MAX_ROWS + 1:
         raise too_many_rows()
     if sheet.max_column > MAX_COLUMNS:
-        raise file_problem(f"plus de {MAX_COLUMNS} colonnes")
+        raise file_problem(too_many_columns())
     rows: list[list[str]] = []
     problems: list[Problem] = []
     for number, row in enumerate(sheet.iter_rows(), start=1):
@@ -185,12 +194,20 @@ def xlsx_rows(content: bytes) -> list[list[str]]:
         for cell in row:
             if cell.data_type == "f":
                 problems.append(
-                    Problem(number, cell.coordinate, "formule refusée : saisissez une valeur")
+                    Problem(
+                        number,
+                        cell.coordinate,
+                        Message(N_("formule refusée : saisissez une valeur")),
+                    )
                 )
             text = _xlsx_cell(cell.value)
             if len(text) > MAX_CELL_CHARS:
                 problems.append(
-                    Problem(number, cell.coordinate, f"plus de {MAX_CELL_CHARS} caractères")
+                    Problem(
+                        number,
+                        cell.coordinate,
+                        Message(N_("plus de %(max)s caractères"), max=MAX_CELL_CHARS),
+                    )
                 )
             texts.append(text)
         rows.append(texts)
@@ -204,17 +221,17 @@ def xlsx_rows(content: bytes) -> list[list[str]]:
 def sheet_rows(filename: str, content: bytes) -> list[list[str]]:
     """The rows of an uploaded CSV or XLSX file."""
     if len(content) > MAX_FILE_BYTES:
-        raise file_problem(
-            f"fichier trop volumineux ({MAX_FILE_BYTES // (1024 * 1024)} Mo au plus)"
-        )
+        raise too_large()
     if not content:
-        raise file_problem("le fichier est vide")
+        raise file_problem(Message(N_("le fichier est vide")))
     lowered = filename.lower()
     if lowered.endswith(".xlsx") or content.startswith(b"PK\x03\x04"):
         return xlsx_rows(content)
     if lowered.endswith((".csv", ".txt")):
         return csv_rows(decode_csv(content))
-    raise file_problem("format non pris en charge : un fichier .csv ou .xlsx est attendu")
+    raise file_problem(
+        Message(N_("format non pris en charge : un fichier .csv ou .xlsx est attendu"))
+    )
 
 
 @dataclass(frozen=True)
@@ -248,8 +265,12 @@ def import_sheet(
                 Problem(
                     flow.row,
                     "accord_donne_par",
-                    "indiquez qui a donné l'accord de l'organisation (dans cette colonne, "
-                    "ou dans le champ du formulaire pour toute la feuille)",
+                    Message(
+                        N_(
+                            "indiquez qui a donné l'accord de l'organisation (dans cette "
+                            "colonne, ou dans le champ du formulaire pour toute la feuille)"
+                        )
+                    ),
                 )
                 for flow in unnamed
             ]
@@ -260,8 +281,11 @@ def import_sheet(
         Problem(
             first_row[org_id],
             "organisation",
-            f"cette organisation aurait {existing.get(org_id, 0) + count} flux : "
-            f"au plus {FLOWS_PER_ORGANISATION_MAX} par organisation",
+            Message(
+                N_("cette organisation aurait %(count)s flux : au plus %(max)s par organisation"),
+                count=existing.get(org_id, 0) + count,
+                max=FLOWS_PER_ORGANISATION_MAX,
+            ),
         )
         for org_id, count in per_org.items()
         if existing.get(org_id, 0) + count > FLOWS_PER_ORGANISATION_MAX

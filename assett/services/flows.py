@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
+from ..content_text import message as shown
 from ..domain.content_language import LocalText
 from ..domain.flow_reference import (
     category_label,
@@ -81,7 +82,10 @@ class FlowInput:
 
 
 def _refuse(field: str, reason: str) -> ServiceError:
-    return ServiceError(f"{FIELD_LABELS[field]} : {reason}", field)
+    # The reason: a service's text, or the domain's Message in the page's language.
+    return ServiceError(
+        _("%(field)s : %(reason)s", field=FIELD_LABELS[field], reason=shown(reason)), field
+    )
 
 
 def _number(text: str, field: str) -> float | None:

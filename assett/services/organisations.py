@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import aliased
 
-from ..content_text import content_locale
+from ..content_text import content_locale, error_text
 from ..domain.profile import (
     HEADCOUNT_BRACKETS,
     LEGAL_TYPES,
@@ -148,7 +148,7 @@ def clean_profile(
         try:
             clean["siret"] = validate_siret(siret)
         except ValueError as error:
-            errors["siret"] = str(error)
+            errors["siret"] = error_text(error)
     elif legal_type == "entreprise":
         errors["siret"] = _("Le SIRET est obligatoire pour une entreprise.")
     holder = None
@@ -167,7 +167,7 @@ def clean_profile(
             code = normalise_naf(naf)
             section = naf_section_for(code)
         except ValueError as error:
-            errors["naf_code"] = str(error)
+            errors["naf_code"] = error_text(error)
         else:
             if naf_label(code) is None:
                 errors["naf_code"] = _(
@@ -190,7 +190,7 @@ def clean_profile(
         try:
             clean["postcode"] = validate_postcode(postcode)
         except ValueError as error:
-            errors["postcode"] = str(error)
+            errors["postcode"] = error_text(error)
         else:
             if not communes_for_postcode(clean["postcode"]):
                 errors["postcode"] = _(

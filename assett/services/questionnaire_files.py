@@ -8,6 +8,7 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from flask_babel import gettext as _
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
@@ -132,12 +133,20 @@ def decode_upload(content: bytes, source: str) -> str:
     """The text of an uploaded file, refused if over 1 MB or not UTF-8."""
     if len(content) > MAX_FILE_BYTES:
         raise DefinitionError(
-            [f"{source}: fichier trop volumineux ({MAX_FILE_BYTES} octets au plus)"]
+            [
+                _(
+                    "%(source)s: fichier trop volumineux (%(max)s octets au plus)",
+                    source=source,
+                    max=MAX_FILE_BYTES,
+                )
+            ]
         )
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise DefinitionError([f"{source}: le fichier doit être encodé en UTF-8"]) from error
+        raise DefinitionError(
+            [_("%(source)s: le fichier doit être encodé en UTF-8", source=source)]
+        ) from error
 
 
 def _resource_values(res: ResourceDef) -> Data:
@@ -209,16 +218,24 @@ def import_yaml(
     if questionnaire is not None and definition.key != questionnaire.theme_key:
         raise DefinitionError(
             [
-                f"{source}: key: le fichier décrit le thème « {definition.key} », "
-                f"pas « {questionnaire.theme_key} » : importez-le depuis la liste des thèmes "
-                "pour en faire un nouveau thème"
+                _(
+                    "%(source)s: key: le fichier décrit le thème « %(key)s », pas « %(theme)s » : "
+                    "importez-le depuis la liste des thèmes pour en faire un nouveau thème",
+                    source=source,
+                    key=definition.key,
+                    theme=questionnaire.theme_key,
+                )
             ]
         )
     if questionnaire is None and territory_questionnaire(territory.id, definition.key):
         raise DefinitionError(
             [
-                f"{source}: key: le thème « {definition.key} » existe déjà : importez le "
-                "fichier depuis sa page pour en faire le brouillon"
+                _(
+                    "%(source)s: key: le thème « %(key)s » existe déjà : importez le fichier "
+                    "depuis sa page pour en faire le brouillon",
+                    source=source,
+                    key=definition.key,
+                )
             ]
         )
     # The file's resources wait in the draft: the live base changes only at publication.

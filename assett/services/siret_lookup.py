@@ -64,7 +64,7 @@ def lookup_siret(territory_id: int, typed: str) -> SiretLookup:
     try:
         siret = validate_siret(typed or "")
     except ValueError as error:
-        raise ServiceError(str(error), field="siret") from None
+        raise ServiceError(error.args[0], field="siret") from None
     found = imported_establishment(territory_id, siret)
     if found is not None:
         return _filled(found, SIRENE, _("Profil rempli depuis le répertoire SIRENE de l'Insee"))

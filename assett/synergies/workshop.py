@@ -8,6 +8,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from ..access import require_territory_role
+from ..content_text import message
 from ..domain.flow_sheet import COLUMNS
 from ..domain.sheet_files import MAX_FILE_BYTES, SheetError
 from ..models import Territory
@@ -96,7 +97,7 @@ def workshop_import(slug: str) -> Page:
                 form.consent_by.data or "",
             )
         except SheetError as error:
-            problems = [str(problem) for problem in error.problems]
+            problems = [str(message(problem.as_message())) for problem in error.problems]
         except ServiceError as error:
             form.add_error(error)
         else:
