@@ -42,6 +42,12 @@ def lang_span(text: object) -> Markup:
     return escape(text)
 
 
+def french(text: str) -> Markup:
+    """A text only ever written in French (a citation of a French document): inside
+    `lang="fr"` on a page in another language."""
+    return lang_span(LocalText(text, SOURCE_LANGUAGE, content_locale()))
+
+
 def content(node: object, name: str = "title") -> Markup:
     """Field `name` of a definition node, plain data or a record, in the page's language."""
     return mark(local(node, name, content_locale()))
@@ -94,6 +100,7 @@ def register(app: Flask) -> None:
     """Install the `content` global and filter (`{{ content(resource, "title") }}`,
     `{{ question.text|content }}` for texts already localized)."""
     app.jinja_env.filters["lang_span"] = lang_span  # reference data kept in French
+    app.jinja_env.filters["french"] = french  # texts written in French only
     app.jinja_env.globals["content"] = content
     app.jinja_env.globals["content_plain"] = content_plain
     app.jinja_env.globals["copied_content"] = copied_content

@@ -44,7 +44,8 @@ class Factor:
     source: str
     year: int | None = None  # the year of the figures, or of the source's edition
     note: str = ""  # what the reader should know: a value not confirmed, a proxy
-    label_en: str | None = None  # « en: {label: …} »
+    label_en: str | None = None  # « en: {label: …, note: …} »: the English versions
+    note_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,8 @@ def parse_factors(text: str, source: str = "emission-factors.yaml") -> dict[str,
             " ".join(str(item["source"]).split()),
             year,
             " ".join(str(item.get("note") or "").split()),
-            _english_label(item),
+            _english(item, "label"),
+            _english(item, "note"),
         )
     for needed in ("waste", "water", "energy"):
         if not any(f.applies_to == needed for f in found.values()):
@@ -97,10 +99,10 @@ def parse_factors(text: str, source: str = "emission-factors.yaml") -> dict[str,
     return found
 
 
-def _english_label(item: Mapping[str, object]) -> str | None:
+def _english(item: Mapping[str, object], name: str) -> str | None:
     english = item.get("en")
-    label = english.get("label") if isinstance(english, Mapping) else None
-    return str(label) if label else None
+    text = english.get(name) if isinstance(english, Mapping) else None
+    return " ".join(str(text).split()) if text else None
 
 
 @cache
