@@ -14,8 +14,8 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from .domain.content_language import SOURCE_LANGUAGE, LocalText, language_of, local
-from .domain.text import Message
+from .domain.content_language import SOURCE_LANGUAGE, LocalText, choose, copied, language_of, local
+from .domain.text import Bilingual, Message
 
 
 def content_locale() -> str:
@@ -24,9 +24,12 @@ def content_locale() -> str:
 
 
 def mark(text: object) -> Markup:
-    """A text as HTML: marked when it is French shown on a page in another language."""
-    if isinstance(text, Message):
-        text = message(text)
+    """A text as HTML: marked when it is French shown on a page in another language (inside a
+    sentence, a value kept in French is marked without the note)."""
+    if isinstance(text, Message) and content_locale() != SOURCE_LANGUAGE:
+        values = {name: lang_span(_shown(value)) for name, value in text.values.items()}
+        return escape(_(text.msgid)) % values if values else escape(_(text.msgid))
+    text = message(text)
     if isinstance(text, LocalText) and text.fallback:
         return Markup(
             '<span lang="{lang}">{text}</span> <span class="lang-fallback">{note}</span>'
@@ -61,9 +64,12 @@ def content_plain(node: object, name: str = "title") -> str:
 def copied_content(shown: str, source: object | None, name: str = "title") -> Markup:
     """A text copied from content (a plan item's title from its catalogue action): in the
     page's language while the copy still reads as its source, as written once edited."""
-    if source is not None and shown == local(source, name, SOURCE_LANGUAGE):
-        return content(source, name)
-    return escape(shown)
+    return mark(copied(shown, source, name))
+
+
+def copied_plain(shown: str, source: object | None, name: str = "title") -> str:
+    """The same text without mark, for page titles and attributes."""
+    return str(message(copied(shown, source, name)))
 
 
 # The provider the example resources name until the territory adapts them: a UI default.
@@ -76,7 +82,10 @@ def provider(text: str) -> str:
 
 
 def message(text: object) -> object:
-    """A sentence the domain wrote in French (`Message`), in the page's language."""
+    """A sentence the domain wrote in French (`Message`), or a text copied from content
+    (`Bilingual`), in the page's language."""
+    if isinstance(text, Bilingual):
+        return choose(text, text.en, content_locale())
     if not isinstance(text, Message) or content_locale() == SOURCE_LANGUAGE:
         return text
     # Formatted even without values, as Message is (« 15 %% » reads « 15 % »).
@@ -104,6 +113,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["content"] = content
     app.jinja_env.globals["content_plain"] = content_plain
     app.jinja_env.globals["copied_content"] = copied_content
+    app.jinja_env.globals["copied_plain"] = copied_plain
     app.jinja_env.filters["content"] = mark
     app.jinja_env.filters["provider"] = provider
     app.jinja_env.filters["message"] = message

@@ -105,3 +105,19 @@ def test_an_action_not_completed_moves_nothing(
     draft = assessments.start_assessment(org, questionnaire, assessed.actor)
 
     assert assessments.answers_of(draft)["suivi_consommations"].value == "aucun"
+
+
+def test_the_action_sentence_names_the_catalogue_action_in_english(
+    assessed: factories.World,  # noqa: F811
+    login_as,  # type: ignore[no-untyped-def]
+) -> None:
+    org = assessed.org
+    _complete(assessed, "releve_mensuel_compteurs")
+    actor: FlaskClient = login_as(assessed.actor)
+    actor.set_cookie("langue", "en")
+
+    started = actor.post(f"/o/{org.id}/diagnostic/energie/commencer")
+    body = unescape(actor.get(started.location, follow_redirects=True).get_data(as_text=True))
+
+    assert "your action “Read the meters every month and follow the bills” completed on" in body
+    assert TITLE not in body

@@ -18,7 +18,7 @@ from ..reporting import overview as service
 from ..reporting.totals import LOCAL_TIMEZONE
 from ..services.errors import ServiceError
 from ..services.plan_follow_up import set_follow_up
-from ..services.plans import action_of, plan_of
+from ..services.plans import action_of, catalogue_actions, plan_of
 from . import bp, protection
 from .follow_up_forms import FollowUpForm
 from .views import FORMATS, ROLES, _download, _filter_form, _labels, _page
@@ -131,6 +131,7 @@ def _plan_page(
         territory=territory,
         org=org,
         items=items,
+        catalogue=catalogue_actions(territory.id),
         titles=titles,
         status_labels=STATUS_LABELS,
         follow_up_forms=forms,

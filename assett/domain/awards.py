@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from .text import N_, Message
+from .text import N_, Bilingual, Message, read_message
 
 AWARD_CATEGORIES: Final = (
     "progression",
@@ -31,6 +32,30 @@ YEAR_RANGE: Final = (2000, 2100)
 CANDIDATES_SHOWN: Final = 10
 # A gain smaller than this is no progress (scores are frozen to a tenth).
 MIN_GAIN: Final = 0.05
+
+
+# The reasons the data gives a candidate (stored as the winner's reason when it is chosen).
+PROGRESSION: Final = N_("+%(gain)s point en %(theme)s (%(first)s → %(latest)s/5)")
+EXEMPLARY_LEVEL: Final = N_("%(score)s/5 en %(theme)s, niveau « %(level)s »")
+EXEMPLARY: Final = N_("%(score)s/5 en %(theme)s")
+ONE_SYNERGY: Final = N_("1 synergie active")
+SYNERGIES: Final = N_("%(count)s synergies actives")
+ONE_ACTION_ONE_THEME: Final = N_("1 action réalisée, 1 thème évalué")
+ONE_ACTION_THEMES: Final = N_("1 action réalisée, %(themes)s thèmes évalués")
+ACTIONS_ONE_THEME: Final = N_("%(actions)s actions réalisées, 1 thème évalué")
+ACTIONS_THEMES: Final = N_("%(actions)s actions réalisées, %(themes)s thèmes évalués")
+REASONS: Final = (
+    PROGRESSION,
+    EXEMPLARY_LEVEL,
+    EXEMPLARY,
+    ONE_SYNERGY,
+    SYNERGIES,
+    ONE_ACTION_ONE_THEME,
+    ONE_ACTION_THEMES,
+    ACTIONS_ONE_THEME,
+    ACTIONS_THEMES,
+)
+_DECIMAL = re.compile(r"\d+,\d")
 
 
 def decimal(value: float) -> str:
@@ -85,7 +110,7 @@ def _progression(contender: Contender) -> Candidate | None:
         contender.name,
         gain,
         Message(
-            N_("+%(gain)s point en %(theme)s (%(first)s → %(latest)s/5)"),
+            PROGRESSION,
             gain=gain,
             theme=theme.title,
             first=float(theme.first_score or 0),
@@ -102,13 +127,13 @@ def _exemplary(contender: Contender, theme_key: str | None) -> Candidate | None:
     score = float(theme.latest_score)
     reason = (
         Message(
-            N_("%(score)s/5 en %(theme)s, niveau « %(level)s »"),
+            EXEMPLARY_LEVEL,
             score=score,
             theme=theme.title,
             level=theme.band_label,
         )
         if theme.band_label
-        else Message(N_("%(score)s/5 en %(theme)s"), score=score, theme=theme.title)
+        else Message(EXEMPLARY, score=score, theme=theme.title)
     )
     return Candidate(contender.organisation_id, contender.name, theme.latest_score, reason)
 
@@ -117,11 +142,7 @@ def _synergy(contender: Contender) -> Candidate | None:
     count = contender.active_synergies
     if count < 1:
         return None
-    reason = (
-        Message(N_("1 synergie active"))
-        if count == 1
-        else Message(N_("%(count)s synergies actives"), count=count)
-    )
+    reason = Message(ONE_SYNERGY) if count == 1 else Message(SYNERGIES, count=count)
     return Candidate(contender.organisation_id, contender.name, float(count), reason)
 
 
@@ -131,19 +152,47 @@ def _engagement(contender: Contender) -> Candidate:
     actions = contender.completed_actions
     if actions == 1:
         reason = (
-            Message(N_("1 action réalisée, 1 thème évalué"))
+            Message(ONE_ACTION_ONE_THEME)
             if themes == 1
-            else Message(N_("1 action réalisée, %(themes)s thèmes évalués"), themes=themes)
+            else Message(ONE_ACTION_THEMES, themes=themes)
         )
     elif themes == 1:
-        reason = Message(N_("%(actions)s actions réalisées, 1 thème évalué"), actions=actions)
+        reason = Message(ACTIONS_ONE_THEME, actions=actions)
     else:
-        reason = Message(
-            N_("%(actions)s actions réalisées, %(themes)s thèmes évalués"),
-            actions=actions,
-            themes=themes,
-        )
+        reason = Message(ACTIONS_THEMES, actions=actions, themes=themes)
     return Candidate(contender.organisation_id, contender.name, actions * 10.0 + themes, reason)
+
+
+def _read_values(
+    values: Mapping[str, str], themes: Mapping[str, Bilingual], levels: Mapping[str, Bilingual]
+) -> dict[str, object] | None:
+    read: dict[str, object] = {}
+    for name, value in values.items():
+        if name in ("gain", "first", "latest", "score") and _DECIMAL.fullmatch(value):
+            read[name] = float(value.replace(",", "."))
+        elif name in ("count", "actions", "themes") and value.isascii() and value.isdigit():
+            read[name] = int(value)
+        elif name == "theme" and value in themes:
+            read[name] = themes[value]
+        elif name == "level" and value in levels:
+            read[name] = levels[value]
+        else:
+            return None
+    return read
+
+
+def shown_reason(
+    text: str, themes: Mapping[str, Bilingual], levels: Mapping[str, Bilingual]
+) -> str:
+    """A winner's reason to show: a `Message` while it reads as a reason the data gave (its theme
+    and level known by their French names), so a page in English shows it in English; the
+    reason as typed otherwise."""
+    for msgid in REASONS:
+        values = read_message(msgid, text)
+        read = _read_values(values, themes, levels) if values is not None else None
+        if read is not None and Message(msgid, **read) == text:
+            return Message(msgid, **read)
+    return text
 
 
 def candidates(

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from assett.domain.definitions import Question, ThemeDefinition
+from assett.domain.text import Bilingual
 
 SOURCE_LANGUAGE = "fr"
 CONTENT_LANGUAGES = ("fr", "en")
@@ -70,6 +71,20 @@ def local(node: object, name: str, locale: object) -> LocalText:
     """Field `name` of a node (definition, data or record) in this locale."""
     french = node.get(name) if isinstance(node, Mapping) else getattr(node, name, None)
     return choose(str(french or ""), english_of(node, name), locale)
+
+
+def bilingual(node: object, name: str) -> Bilingual:
+    """Field `name` of a node in French, with its English version when it has one."""
+    return Bilingual(local(node, name, SOURCE_LANGUAGE), english_of(node, name))
+
+
+def copied(shown: str, source: object | None, name: str = "title") -> str:
+    """A text copied from content (a plan item's title from its catalogue action): `Bilingual`
+    while the copy still reads as its source's French, so that pages show it in their language;
+    the text as written once it was edited (or when the source is gone)."""
+    if source is not None and shown == local(source, name, SOURCE_LANGUAGE):
+        return bilingual(source, name)
+    return shown
 
 
 # The texts of each kind of definition node that have an English version.

@@ -262,6 +262,7 @@ class FollowedSynergy:
     organisation_ids: tuple[int, ...]
     organisations: tuple[str, ...] = ()  # their names, for the table beside the map
     abandoned: bool = False
+    label: str = ""  # the title in the page's language, for the map (else the title)
 
 
 FOLLOWED_COLOUR = "#009E73"
@@ -298,7 +299,8 @@ def followed_layer(
                     continue
                 markers = [content.marker_of(org) for org in synergy.organisation_ids]
                 placed = [marker for marker in markers if marker is not None]
-                label = f"{_text(synergy.title)} ({_text(synergy.stage_label)})"
+                title = synergy.label or synergy.title
+                label = f"{_text(title)} ({_text(synergy.stage_label)})"
                 for end in placed[1:]:
                     xs += [placed[0][0], end[0], None]
                     ys += [placed[0][1], end[1], None]

@@ -7,6 +7,7 @@ label when it shows it (`{{ _(label) }}`, or `gettext(label)` in a service).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 
@@ -29,6 +30,37 @@ class Message(str):
         made.msgid = msgid
         made.values = values
         return made
+
+
+class Bilingual(str):
+    """A text copied from content or reference data, known in French (as a `str`) and, when it
+    has one, in English: a theme's title, a catalogue action's title, a flow category. The page
+    shows it in its language (the French marked `lang="fr"` when there is no English)."""
+
+    en: str | None
+
+    def __new__(cls, french: str, english: str | None = None) -> Bilingual:
+        made = super().__new__(cls, french)
+        made.en = english or None
+        return made
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
+
+
+def read_message(msgid: str, text: str) -> dict[str, str] | None:
+    """The values of a sentence the app wrote from `msgid` (French), read back from its text;
+    None when the text does not read as that sentence. Each value is at least one character,
+    the first ones as short as can be."""
+    pattern, start = [], 0
+    for found in _PLACEHOLDER.finditer(msgid):
+        pattern.append(re.escape(msgid[start : found.start()]))
+        name = found.group(1)
+        pattern.append(f"(?P<{name}>.+?)" if name else "%")
+        start = found.end()
+    pattern.append(re.escape(msgid[start:]))
+    matched = re.fullmatch("".join(pattern), text, re.DOTALL)
+    return matched.groupdict() if matched else None
 
 
 # The months as message ids: a French date in the domain, a month name translated in a form.

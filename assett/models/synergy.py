@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.synergy_benefits import FACTOR_MAX, FIGURES, PHASES
 from ..domain.synergy_pipeline import CONTACT_ANSWERS, ORIGINS, STAGES, SYNERGY_KINDS
+from ..domain.synergy_titles import shown_title
 from ..extensions import db
 from ._base import NEVER_REUSE_IDS, UTCDateTime, one_of, utcnow
 
@@ -55,6 +56,11 @@ class Synergy(db.Model):  # type: ignore[name-defined,misc]
         cascade="all, delete-orphan", order_by="SynergyStageChange.id"
     )
     benefits: Mapped[list[SynergyBenefit]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def shown_title(self) -> str:
+        """The title for pages (`|content`, `|message`): the app's own title in their language."""
+        return shown_title(self.title, self.origin)
 
 
 class SynergyParticipant(db.Model):  # type: ignore[name-defined,misc]

@@ -10,8 +10,9 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from ..access import member_org_or_404
-from ..content_text import content_locale
+from ..content_text import content_locale, message
 from ..domain.actions import EFFORT_LABELS
+from ..domain.content_language import copied
 from ..domain.plans import STATUS_LABELS
 from ..domain.scoring import format_score
 from ..i18n import localize_number
@@ -97,7 +98,9 @@ def add_suggested(org_id: int) -> Page:
     except ServiceError as error:
         flash(error.message, "error")
         return redirect(url_for("plans.plan", org_id=org.id))
-    flash(_("« %(title)s » est ajoutée à votre plan.", title=item.title), "success")
+    source = plans.catalogue_actions(org.territory_id).get(item.catalogue_key or "")
+    title = message(copied(item.title, source))
+    flash(_("« %(title)s » est ajoutée à votre plan.", title=title), "success")
     return redirect(url_for("plans.action", org_id=org.id, action_id=item.id))
 
 

@@ -18,7 +18,10 @@ from ..domain.awards import (
     ThemeFacts,
     award_problems,
     candidates,
+    shown_reason,
 )
+from ..domain.content_language import bilingual, english_of
+from ..domain.text import Bilingual
 from ..extensions import db
 from ..models import (
     Assessment,
@@ -32,7 +35,7 @@ from ..models import (
 )
 from .badges import active_synergy_counts
 from .errors import ServiceError
-from .questionnaires import shown_title, territory_questionnaires
+from .questionnaires import definition_of, published_version, shown_title, territory_questionnaires
 from .unit_of_work import transaction
 
 SHARING_WITH_ANIMATORS = ("animators", "public")
@@ -67,6 +70,29 @@ class AwardLine:
 
 def theme_titles(territory: Territory) -> dict[str, str]:
     return {q.theme_key: shown_title(q) for q in territory_questionnaires(territory.id, False)}
+
+
+def theme_names(territory_id: int) -> dict[str, Bilingual]:
+    """Each theme's title by key, in French and in English when it has one (for reasons)."""
+    return {
+        q.theme_key: bilingual(q, "title") for q in territory_questionnaires(territory_id, False)
+    }
+
+
+def level_names(territory_id: int) -> dict[str, Bilingual]:
+    """The levels (bands) of the themes' published definitions, by their French name."""
+    found: dict[str, Bilingual] = {}
+    for questionnaire in territory_questionnaires(territory_id, False):
+        version = published_version(questionnaire)
+        for band in definition_of(version).bands if version is not None else ():
+            found.setdefault(band.label, Bilingual(band.label, english_of(band, "label")))
+    return found
+
+
+def _reasons(territory_id: int) -> tuple[dict[str, Bilingual], dict[str, Bilingual]]:
+    """What a stored reason is read with: the themes by French title, the levels."""
+    themes = {str(title): title for title in theme_names(territory_id).values()}
+    return themes, level_names(territory_id)
 
 
 def _parse_year(value: str | int | None) -> int | None:
@@ -118,7 +144,9 @@ def delete_award(award: Award) -> None:
         db.session.delete(award)
 
 
-def _winners(award_ids: list[int], public_only: bool) -> dict[int, list[WinnerLine]]:
+def _winners(
+    award_ids: list[int], public_only: bool, reasons: tuple[dict[str, Bilingual], ...]
+) -> dict[int, list[WinnerLine]]:
     if not award_ids:
         return {}
     query = (
@@ -132,8 +160,9 @@ def _winners(award_ids: list[int], public_only: bool) -> dict[int, list[WinnerLi
     query = query.where(Organisation.sharing.in_(levels))
     found: dict[int, list[WinnerLine]] = {}
     for winner, name, sharing in db.session.execute(query):
+        reason = shown_reason(winner.reason, *reasons)
         found.setdefault(winner.award_id, []).append(
-            WinnerLine(winner.id, winner.organisation_id, name, sharing, winner.reason)
+            WinnerLine(winner.id, winner.organisation_id, name, sharing, reason)
         )
     return found
 
@@ -152,7 +181,7 @@ def awards_of(territory: Territory, *, public_only: bool = False) -> list[AwardL
         )
     )
     titles = theme_titles(territory)
-    winners = _winners([a.id for a in awards], public_only)
+    winners = _winners([a.id for a in awards], public_only, _reasons(territory.id))
     lines = [
         AwardLine(
             a,
@@ -194,7 +223,8 @@ def contenders(territory: Territory, year: int) -> list[Contender]:
     ids = [o.id for o in organisations]
     if not ids:
         return []
-    titles = theme_titles(territory)
+    titles = theme_names(territory.id)
+    levels = level_names(territory.id)
     start = datetime(year, 1, 1, tzinfo=UTC)
     end = datetime(year + 1, 1, 1, tzinfo=UTC)
     themes: dict[int, dict[str, ThemeFacts]] = {}
@@ -215,8 +245,9 @@ def contenders(territory: Territory, year: int) -> list[Contender]:
         )
     )
     for org_id, key, first, latest, count, band_label in rows:
+        level = levels.get(band_label, band_label) if band_label else None
         themes.setdefault(org_id, {})[key] = ThemeFacts(
-            titles.get(key, key), first, latest, count, band_label
+            titles.get(key, key), first, latest, count, level
         )
     done: dict[int, int] = {
         org_id: count
@@ -306,6 +337,7 @@ def awards_of_organisation(organisation: Organisation) -> list[AwardLine]:
     """The organisation's own trophies, for its members."""
     territory = db.session.get_one(Territory, organisation.territory_id)
     titles = theme_titles(territory)
+    reasons = _reasons(territory.id)
     rows = db.session.execute(
         select(Award, AwardWinner)
         .join(AwardWinner, AwardWinner.award_id == Award.id)
@@ -323,7 +355,7 @@ def awards_of_organisation(organisation: Organisation) -> list[AwardLine]:
                     organisation.id,
                     organisation.name,
                     organisation.sharing,
-                    winner.reason,
+                    shown_reason(winner.reason, *reasons),
                 )
             ],
         )

@@ -31,9 +31,13 @@ def done_actions_since(previous: Assessment) -> list[DoneAction]:
         )
         .order_by(PlanAction.completed_on, PlanAction.id)
     )
+    from .plans import shown_titles  # plans reads the assessments, which read this
+
+    done = [row for row in rows if row.completed_on is not None]
+    titles = shown_titles(previous.territory_id, done)
     return [
-        DoneAction(row.title, row.completed_on, list(row.improves or []))
-        for row in rows
+        DoneAction(title, row.completed_on, list(row.improves or []))
+        for title, row in zip(titles, done, strict=True)
         if row.completed_on is not None
     ]
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..domain.action_ranking import ActionSuggestion, LatestAssessment, rank_actions
 from ..domain.actions import ActionCatalogue, ActionDef
+from ..domain.content_language import copied
 from ..domain.plans import NOTE_MAX, OPEN_STATUSES, STEPS_MAX, TITLE_MAX, plan_problems
 from ..extensions import db
 from ..models import (
@@ -52,6 +53,12 @@ def catalogue_actions(territory_id: int) -> dict[str, ActionDef]:
     return {
         action.key: action for theme in catalogue(territory_id).values() for action in theme.actions
     }
+
+
+def shown_titles(territory_id: int, actions: Sequence[PlanAction]) -> list[str]:
+    """The actions' titles for a page: `Bilingual` while one is its catalogue action's title."""
+    sources = catalogue_actions(territory_id) if actions else {}
+    return [copied(action.title, sources.get(action.catalogue_key or "")) for action in actions]
 
 
 def plan_of(org: Organisation) -> list[PlanAction]:
@@ -323,7 +330,7 @@ def export_plan(org: Organisation) -> list[dict[str, object]]:
 class CompletedAction:
     """An action marked « réalisée », as the public directory shows it."""
 
-    title: str
+    title: str  # `Bilingual` while it is the catalogue action's title, as copied
     theme: str
     completed_on: date | None
 
@@ -335,6 +342,7 @@ def completed_actions(
     if not org_ids:
         return {}
     titles = {q.theme_key: shown_title(q) for q in territory_questionnaires(territory_id, False)}
+    sources = catalogue_actions(territory_id)
     rows = db.session.scalars(
         select(PlanAction)
         .where(PlanAction.organisation_id.in_(org_ids), PlanAction.status == "realisee")
@@ -343,6 +351,10 @@ def completed_actions(
     found: dict[int, list[CompletedAction]] = {}
     for row in rows:
         found.setdefault(row.organisation_id, []).append(
-            CompletedAction(row.title, titles.get(row.theme_key, row.theme_key), row.completed_on)
+            CompletedAction(
+                copied(row.title, sources.get(row.catalogue_key or "")),
+                titles.get(row.theme_key, row.theme_key),
+                row.completed_on,
+            )
         )
     return found

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
+from ..content_text import message
 from ..domain.notifications import DUE_SOON_DAYS
 from ..domain.synergy_pipeline import KIND_LABELS, REMINDED_STAGES, STAGE_LABELS
 from ..extensions import db
@@ -45,7 +46,7 @@ def tell_participants(synergy: Synergy, organisation_ids: Sequence[int], event: 
         .where(Organisation.id.in_(list(organisation_ids)))
         .order_by(Organisation.id, User.id)
     ).all()
-    news = _News(synergy.title, synergy.kind, synergy.stage, event == "created")
+    news = _News(synergy.shown_title, synergy.kind, synergy.stage, event == "created")
     sent = 0
     for organisation, user in rows:
         key = f"synergy:{synergy.id}:{organisation.id}:{event}"
@@ -56,7 +57,7 @@ def tell_participants(synergy: Synergy, organisation_ids: Sequence[int], event: 
 
 def _news_mail(organisation: Organisation, notices: Sequence[_News]) -> Mail:
     news = notices[0]
-    stage = STAGE_LABELS.get(news.stage, news.stage)
+    stage = _(STAGE_LABELS.get(news.stage, news.stage))
     if news.created:
         subject = _("« %(name)s » participe à une synergie", name=organisation.name)
         intro = _(
@@ -64,7 +65,7 @@ def _news_mail(organisation: Organisation, notices: Sequence[_News]) -> Mail:
             "%(kind)s : « %(title)s » (étape : %(stage)s).",
             name=organisation.name,
             kind=KIND_LABELS.get(news.kind, news.kind).lower(),
-            title=news.title,
+            title=message(news.title),
             stage=stage,
         )
         advice = _(
@@ -72,11 +73,13 @@ def _news_mail(organisation: Organisation, notices: Sequence[_News]) -> Mail:
             "rien n'est transmis de vos flux à une autre organisation sans votre accord."
         )
     else:
-        subject = _("Synergie « %(title)s » : étape %(stage)s", title=news.title, stage=stage)
+        subject = _(
+            "Synergie « %(title)s » : étape %(stage)s", title=message(news.title), stage=stage
+        )
         intro = _(
             "La synergie « %(title)s », à laquelle participe « %(name)s », passe à l'étape "
             "« %(stage)s ».",
-            title=news.title,
+            title=message(news.title),
             name=organisation.name,
             stage=stage,
         )
@@ -123,7 +126,7 @@ def send_next_step_reminders(today: date, now: datetime) -> int:
         suffix = "overdue" if synergy.next_step_on < today else "due"
         key = f"synergy:{synergy.id}:next_step:{synergy.next_step_on.isoformat()}:{suffix}"
         due[territory.id][key] = _Step(
-            synergy.title,
+            synergy.shown_title,
             synergy.next_step,
             synergy.next_step_on,
             absolute_url("synergies.pipeline_detail", slug=territory.slug, synergy_id=synergy.id),
@@ -153,7 +156,7 @@ def _step_mail(territory: Territory, today: date, steps: Sequence[_Step]) -> Mai
         Item(
             _(
                 "« %(title)s » : %(step)s, le %(date)s%(late)s",
-                title=s.title,
+                title=message(s.title),
                 step=s.next_step,
                 date=french_date(s.due_on),
                 late=_(" (date passée)") if s.due_on < today else "",

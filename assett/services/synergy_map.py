@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..content_text import message
 from ..domain.flow_reference import commune_coordinates, default_taxonomy
 from ..domain.flows import FREQUENCY_LABELS, UNIT_LABELS
 from ..domain.reference_data import commune_names
@@ -43,6 +44,7 @@ from ..domain.synergy_map_figure import (
 )
 from ..domain.synergy_matching import FlowPoint, Reference, suggest_pairs
 from ..domain.synergy_pipeline import STAGE_LABELS, STAGES
+from ..domain.synergy_titles import shown_title
 from ..extensions import db
 from ..models import Flow, Organisation, Synergy, SynergyParticipant
 from ..reporting.sharing import SHARING_WITH_ANIMATORS
@@ -147,6 +149,7 @@ def followed_synergies(territory_id: int, stage: str = "") -> tuple[FollowedSyne
         select(
             Synergy.id,
             Synergy.title,
+            Synergy.origin,
             Synergy.stage,
             SynergyParticipant.organisation_id,
             Organisation.name,
@@ -161,8 +164,8 @@ def followed_synergies(territory_id: int, stage: str = "") -> tuple[FollowedSyne
         .order_by(Synergy.id, SynergyParticipant.organisation_id)
     )
     found: dict[int, tuple[str, str, list[int], list[str]]] = {}
-    for synergy_id, title, stage, org_id, name in rows:
-        entry = found.setdefault(synergy_id, (title, stage, [], []))
+    for synergy_id, title, origin, stage, org_id, name in rows:
+        entry = found.setdefault(synergy_id, (shown_title(title, origin), stage, [], []))
         entry[2].append(org_id)
         entry[3].append(name)
     return tuple(
@@ -173,6 +176,7 @@ def followed_synergies(territory_id: int, stage: str = "") -> tuple[FollowedSyne
             tuple(ids),
             tuple(names),
             abandoned=at == "abandonnee",
+            label=str(message(title)),
         )
         for title, at, ids, names in found.values()
         if len(ids) >= 2

@@ -13,7 +13,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..domain.flow_reference import category_label
+from ..content_text import message
 from ..domain.synergy_pipeline import (
     NEXT_STEP_MAX,
     NOTE_MAX,
@@ -23,6 +23,7 @@ from ..domain.synergy_pipeline import (
     check_stage_change,
     check_title,
 )
+from ..domain.synergy_titles import category, mutualisation_title, substitution_title
 from ..extensions import db
 from ..models import (
     Flow,
@@ -120,19 +121,26 @@ def create_from_flows(
         already = _followed_with(territory.id, {flow.id for flow in flows})
         if already is not None:
             raise ServiceError(
-                _("Cette suggestion est déjà suivie : « %(title)s ».", title=already.title),
+                _(
+                    "Cette suggestion est déjà suivie : « %(title)s ».",
+                    title=message(already.shown_title),
+                ),
                 "flows",
             )
+        # Stored in French whatever the page's language: pages show it in theirs.
         if kind == "substitution":
             offer = next((f for f, _o in rows if f.direction == "offer"), flows[0])
             need = next((o for f, o in rows if f.direction == "need"), organisations[-1])
             giver = next(o for f, o in rows if f.id == offer.id)
-            title = f"{category_label(offer.kind, offer.code)} : {giver.name} → {need.name}"
-            lead = need.id
+            what = category(offer.kind, offer.code)
+            title = substitution_title(what, giver.name, need.name)
+            lead: int | None = need.id
         else:
-            title = _("Mutualisation : %(what)s", what=category_label(flows[0].kind, flows[0].code))
+            title = mutualisation_title(category(flows[0].kind, flows[0].code))
             lead = None
-        return _start(territory, user, kind, title[:200], organisations, lead, "suggestion", flows)
+        return _start(
+            territory, user, kind, str(title)[:200], organisations, lead, "suggestion", flows
+        )
 
 
 def _followed_with(territory_id: int, flow_ids: set[int]) -> Synergy | None:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from ..access import member_org_or_404
+from ..content_text import message
 from ..domain.synergy_benefits import FIGURES, PHASE_LABELS
 from ..domain.synergy_pipeline import CONTACT_LABELS, KIND_LABELS, STAGE_LABELS
 from ..models._base import utcnow
@@ -63,12 +64,18 @@ def org_synergy_contact(org_id: int, synergy_id: int) -> Page:
     else:
         if answer == "accept":
             flash(
-                _("Vous acceptez d'être mis en contact pour « %(title)s ».", title=synergy.title),
+                _(
+                    "Vous acceptez d'être mis en contact pour « %(title)s ».",
+                    title=message(synergy.shown_title),
+                ),
                 "success",
             )
         else:
             flash(
-                _("Vous refusez d'être mis en contact pour « %(title)s ».", title=synergy.title),
+                _(
+                    "Vous refusez d'être mis en contact pour « %(title)s ».",
+                    title=message(synergy.shown_title),
+                ),
                 "success",
             )
     return redirect(url_for("synergies.org_synergies", org_id=org.id))

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from ...access import territory_or_404
 from ...domain.profile import NAF_SECTIONS
 from ...services import awards as award_service
-from ...services import contact_requests, library_experiences
+from ...services import contact_requests, library_experiences, plans
 from ...services import experience_cases as service
 from ...services.charter import render_text
 from ...services.errors import ServiceError
@@ -65,7 +65,9 @@ def case_page(slug: str, case_id: int) -> Page:
         org=organisation,
         themes=award_service.theme_titles(territory),
         section=naf_section_name(organisation.naf_section),
-        actions=service.linked_actions([case.id]).get(case.id, []),
+        actions=plans.shown_titles(
+            territory.id, service.linked_actions([case.id]).get(case.id, [])
+        ),
         render_text=render_text,
         may_ask=may_ask,
         form=ContactForm(),

@@ -9,6 +9,7 @@ from flask_login import login_required
 from ...access import require_territory_role
 from ...domain.experience import STATUS_LABELS
 from ...services import experience_cases as service
+from ...services import plans
 from ...services.awards import theme_titles
 from ...services.charter import render_text
 from ...services.errors import ServiceError
@@ -60,6 +61,8 @@ def review(slug: str, case_id: int) -> Page:
         form=form,
         labels=STATUS_LABELS,
         themes=theme_titles(territory),
-        actions=service.linked_actions([case.id]).get(case.id, []),
+        actions=plans.shown_titles(
+            territory.id, service.linked_actions([case.id]).get(case.id, [])
+        ),
         render_text=render_text,
     ), status_of(form)
