@@ -12,7 +12,15 @@ from flask import Flask
 from sqlalchemy import select
 
 from assett.extensions import db
-from assett.models import NotificationLog, Organisation, PlanAction, User
+from assett.models import (
+    NotificationLog,
+    Organisation,
+    PlanAction,
+    Questionnaire,
+    QuestionnaireVersion,
+    Territory,
+    User,
+)
 
 from . import factories
 from .smtp import Received, SmtpServer, smtp_server
@@ -56,6 +64,18 @@ def make_action(
     db.session.add(action)
     db.session.commit()
     return action
+
+
+def provisioned_version(territory: Territory, theme_key: str) -> QuestionnaireVersion:
+    """The published version of a theme the territory got from the shipped questionnaires."""
+    found = db.session.scalar(
+        select(QuestionnaireVersion)
+        .join(Questionnaire)
+        .where(Questionnaire.territory_id == territory.id, Questionnaire.theme_key == theme_key)
+        .where(QuestionnaireVersion.status == "published")
+    )
+    assert found is not None
+    return found
 
 
 def days(count: int) -> timedelta:

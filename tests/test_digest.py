@@ -8,7 +8,16 @@ from assett.models import Organisation
 from assett.services.reminders import run_notifications
 
 from . import factories
-from .notifying import NOW, html_of, log_keys, make_action, smtp, submit, text_of
+from .notifying import (
+    NOW,
+    html_of,
+    log_keys,
+    make_action,
+    provisioned_version,
+    smtp,
+    submit,
+    text_of,
+)
 from .smtp import SmtpServer
 
 __all__ = ["smtp"]
@@ -109,3 +118,26 @@ def test_the_digest_goes_to_animators_only(world: factories.World, smtp: SmtpSer
     assert [item.rcpt_tos for item in smtp.wait_for(1)] == [["animateur@example.org"]]
     assert log_keys(world.admin) == []
     assert log_keys(world.actor) == []
+
+
+def test_an_english_animator_reads_themes_and_catalogue_actions_in_english(
+    world: factories.World, smtp: SmtpServer
+) -> None:
+    from assett.services import plans
+
+    factories.provision_defaults(world.territory)
+    world.animator.language = "en"
+    sharing = factories.make_org(world.territory, "Menuiserie Partage", sharing="animators")
+    item = plans.add_from_catalogue(sharing, "indicateurs_dechets", world.actor)
+    item.status, item.completed_on = "realisee", date(2027, 3, 5)
+    make_action(sharing, "Action partagée", status="realisee", completed_on=date(2027, 3, 4))
+    energy = provisioned_version(world.territory, "energie")
+    submit(sharing, energy, LAST_WEEK)
+
+    assert run_notifications(NOW)["weekly_digest"] == 1
+    [received] = smtp.wait_for(1)
+    text = text_of(received.message)
+    assert "Menuiserie Partage: Energy" in text
+    assert "Menuiserie Partage: Action partagée, Track waste indicators every quarter" in text
+    assert "Suivre des indicateurs" not in text
+    assert "Open the dashboard: http" in text  # English punctuation before the link

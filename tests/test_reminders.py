@@ -9,6 +9,7 @@ import re
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from assett.extensions import db
 from assett.jobs import huey
@@ -18,7 +19,19 @@ from assett.services.reminders import run_notifications
 from assett.tasks import send_notifications
 
 from . import factories
-from .notifying import NOW, TODAY, days, html_of, log_keys, make_action, smtp, submit, text_of, to
+from .notifying import (
+    NOW,
+    TODAY,
+    days,
+    html_of,
+    log_keys,
+    make_action,
+    provisioned_version,
+    smtp,
+    submit,
+    text_of,
+    to,
+)
 from .smtp import SmtpServer
 
 __all__ = ["smtp"]
@@ -256,7 +269,7 @@ def test_the_platform_admin_sets_the_territorys_reassessment_delay(
 def test_deleting_an_account_removes_its_choices_and_reminder_log(
     world: factories.World, smtp: SmtpServer
 ) -> None:
-    from sqlalchemy import func, select
+    from sqlalchemy import func
 
     from assett.models import NotificationLog, NotificationOptOut
     from assett.services.data_rights import delete_account
@@ -273,7 +286,6 @@ def test_deleting_an_account_removes_its_choices_and_reminder_log(
 def test_user_text_is_escaped_in_the_html_part_and_the_outbox_keeps_nothing_once_sent(
     world: factories.World, smtp: SmtpServer
 ) -> None:
-    from sqlalchemy import select
 
     from assett.models import OutboxMessage
 
@@ -289,3 +301,30 @@ def test_user_text_is_escaped_in_the_html_part_and_the_outbox_keeps_nothing_once
     db.session.expire_all()
     [row] = db.session.scalars(select(OutboxMessage)).all()
     assert (row.status, row.body, row.html_body, row.headers) == ("sent", None, None, None)
+
+
+def test_reminders_name_catalogue_actions_and_themes_in_the_recipients_language(
+    world: factories.World, smtp: SmtpServer
+) -> None:
+    from assett.services import plans
+
+    factories.provision_defaults(world.territory)
+    world.actor.language = "en"
+    item = plans.add_from_catalogue(world.org, "indicateurs_dechets", world.actor)
+    item.due_on, item.owner_id = TODAY + days(7), world.actor.id
+    own = make_action(world.org, "Réparer la chaudière", due_on=TODAY + days(7), owner=world.actor)
+    energy = provisioned_version(world.territory, "energie")
+    submit(world.org, energy, NOW - days(400))
+    db.session.commit()
+
+    counts = run_notifications(NOW)
+
+    assert (counts["action_due"], counts["reassessment"]) == (1, 1)
+    received = {item.message["Subject"]: text_of(item.message) for item in smtp.wait_for(2)}
+    due = received['2 actions of "Boulangerie Durand" are coming due']
+    assert '"Track waste indicators every quarter": due on 17 March 2027' in due
+    assert "Suivre des indicateurs" not in due
+    assert f'"{own.title}": due on 17 March 2027' in due  # typed: as written
+    [reassess] = [text for subject, text in received.items() if "self-assessment" in subject]
+    assert "Energy: last self-assessment on" in reassess
+    assert "Énergie" not in reassess

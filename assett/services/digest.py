@@ -17,7 +17,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
+from ..content_text import message
 from ..domain.aggregation import MIN_GROUP_SIZE
+from ..domain.content_language import bilingual, copied
 from ..domain.disclosure import is_small
 from ..domain.notifications import previous_week, week_label
 from ..extensions import db
@@ -27,6 +29,7 @@ from ..reporting.totals import LOCAL_TIMEZONE
 from .mail import absolute_url
 from .notification_mail import Item, Mail, Section, french_date
 from .notifications import send_notification
+from .plans import catalogue_actions
 from .questionnaires import territory_questionnaires
 
 
@@ -66,7 +69,12 @@ def _midnight(day: date) -> datetime:
 
 def week_digest(territory: Territory, first_day: date, last_day: date) -> WeekDigest:
     """What the territory's organisations did from `first_day` to `last_day` (local dates)."""
-    titles = {q.theme_key: q.title for q in territory_questionnaires(territory.id, False)}
+    # Theme and catalogue action titles in French and English: the mail, written in each
+    # animator's language, names them in it.
+    titles = {
+        q.theme_key: bilingual(q, "title") for q in territory_questionnaires(territory.id, False)
+    }
+    sources = catalogue_actions(territory.id)
     submitted = db.session.execute(
         select(Organisation.id, Organisation.name, Organisation.sharing, Assessment.theme_key)
         .join(Assessment, Assessment.organisation_id == Organisation.id)
@@ -79,7 +87,13 @@ def week_digest(territory: Territory, first_day: date, last_day: date) -> WeekDi
         .order_by(Organisation.name, Organisation.id, Assessment.submitted_at)
     ).all()
     completed = db.session.execute(
-        select(Organisation.id, Organisation.name, Organisation.sharing, PlanAction.title)
+        select(
+            Organisation.id,
+            Organisation.name,
+            Organisation.sharing,
+            PlanAction.title,
+            PlanAction.catalogue_key,
+        )
         .join(PlanAction, PlanAction.organisation_id == Organisation.id)
         .where(
             Organisation.territory_id == territory.id,
@@ -93,7 +107,12 @@ def week_digest(territory: Territory, first_day: date, last_day: date) -> WeekDi
         first_day,
         last_day,
         _activity([(row[0], row[1], row[2], titles.get(row[3], row[3])) for row in submitted]),
-        _activity([(row[0], row[1], row[2], row[3]) for row in completed]),
+        _activity(
+            [
+                (row[0], row[1], row[2], copied(row[3], sources.get(row[4] or "")))
+                for row in completed
+            ]
+        ),
     )
 
 
@@ -205,5 +224,19 @@ def _section(
     items: tuple[Item, ...] = ()
     if activity.named:
         paragraphs.append(_("Parmi les organisations qui partagent leurs résultats avec vous :"))
-        items = tuple(Item(f"{name} : {', '.join(what)}") for name, what in activity.named.values())
+        items = tuple(
+            Item(
+                _(
+                    "%(name)s : %(what)s",
+                    name=name,
+                    what=", ".join(str(message(text)) for text in what),
+                )
+            )
+            for name, what in activity.named.values()
+        )
     return Section(title=title, paragraphs=tuple(paragraphs), items=items)
+
+
+def _shown(text: str) -> str:
+    """A theme or catalogue action title in the mail's language."""
+    return str(message(text))

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
@@ -76,4 +77,4 @@ def event_file(event: Event, with_link: bool = False) -> bytes:
 
 def territory_feed(territory: Territory, events: Iterable[Event]) -> bytes:
     """The territory's public feed (no meeting links, no names)."""
-    return calendar_of(events, f"{territory.name} : événements")
+    return calendar_of(events, _("%(name)s : événements", name=territory.name))

@@ -64,7 +64,7 @@ def text_part(mail: Mail, unsubscribe_url: str, settings_url: str) -> str:
         if section.items:
             lines.append("")
     if mail.action_label and mail.action_url:
-        lines += [f"{mail.action_label} : {mail.action_url}", ""]
+        lines += [_("%(label)s : %(url)s", label=mail.action_label, url=mail.action_url), ""]
     lines += [
         "-- ",
         mail.reason,

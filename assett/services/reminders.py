@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
+from ..content_text import message
 from ..domain.notifications import (
     DUE_SOON_DAYS,
     REMINDED_STATUSES,
@@ -28,14 +29,23 @@ from ..domain.notifications import (
     is_reassessment_due,
 )
 from ..extensions import db
-from ..models import Membership, Organisation, OrgThemeStatus, PlanAction, Territory, User
+from ..models import (
+    Membership,
+    Organisation,
+    OrgThemeStatus,
+    PlanAction,
+    Questionnaire,
+    Territory,
+    User,
+)
 from ..models._base import utcnow
 from ..reporting.totals import LOCAL_TIMEZONE
 from .digest import send_weekly_digests
 from .mail import absolute_url
 from .notification_mail import Item, Mail, Section, french_date
 from .notifications import repeat_for_days, send_notification
-from .questionnaires import territory_questionnaires
+from .plans import shown_titles
+from .questionnaires import shown_title, territory_questionnaires
 from .synergy_mail import send_next_step_reminders
 
 
@@ -106,6 +116,7 @@ def send_action_reminders(kind: str, today: date, now: datetime) -> int:
     users: dict[int, User] = {}
     organisations: dict[int, Organisation] = {}
     suffix = "due" if kind == "action_due" else "overdue"
+    titles = _action_titles([(action, organisation) for action, organisation in rows])
     for action, organisation in rows:
         assert action.due_on is not None  # noqa: S101 - filtered above
         if kind == "action_due" and not is_due_soon(action.due_on, today):
@@ -115,7 +126,7 @@ def send_action_reminders(kind: str, today: date, now: datetime) -> int:
         team = members.get(organisation.id, [])
         owner = [user for user in team if user.id == action.owner_id]
         notice = _ActionNotice(
-            action.title,
+            titles[action.id],
             action.due_on,
             absolute_url("plans.action", org_id=organisation.id, action_id=action.id),
         )
@@ -130,13 +141,29 @@ def send_action_reminders(kind: str, today: date, now: datetime) -> int:
     return sent
 
 
+def _action_titles(rows: Sequence[tuple[PlanAction, Organisation]]) -> dict[int, str]:
+    """Each action's title, `Bilingual` while it is its catalogue action's (the mail, written
+    in its recipient's language, then names it in that language)."""
+    by_territory: dict[int, list[PlanAction]] = defaultdict(list)
+    for action, organisation in rows:
+        by_territory[organisation.territory_id].append(action)
+    titles: dict[int, str] = {}
+    for territory_id, listed in by_territory.items():
+        titles.update(zip((a.id for a in listed), shown_titles(territory_id, listed), strict=True))
+    return titles
+
+
 def _action_mail(
     kind: str, organisation: Organisation, today: date, notices: Sequence[_ActionNotice]
 ) -> Mail:
     count = len(notices)
     items = tuple(
         Item(
-            _("« %(title)s » : échéance le %(date)s", title=n.title, date=french_date(n.due_on)),
+            _(
+                "« %(title)s » : échéance le %(date)s",
+                title=message(n.title),
+                date=french_date(n.due_on),
+            ),
             n.url,
         )
         for n in notices
@@ -192,7 +219,7 @@ def _action_mail(
 
 @dataclass(frozen=True)
 class _ThemeNotice:
-    title: str
+    questionnaire: Questionnaire
     submitted_on: date
 
 
@@ -221,18 +248,18 @@ def send_reassessment_reminders(today: date, now: datetime) -> int:
         ).all()
         if not rows:
             continue
-        titles = {q.theme_key: q.title for q in territory_questionnaires(territory.id)}
+        themes = {q.theme_key: q for q in territory_questionnaires(territory.id)}
         due: dict[int, dict[str, _ThemeNotice]] = defaultdict(dict)
         organisations: dict[int, Organisation] = {}
         for status, organisation in rows:
             submitted_on = local_today(status.latest_submitted_at)
-            if status.theme_key not in titles or not is_reassessment_due(
+            if status.theme_key not in themes or not is_reassessment_due(
                 submitted_on, months, today, repeat
             ):
                 continue
             organisations[organisation.id] = organisation
             key = f"assessment:{status.latest_assessment_id}:reassessment"
-            due[organisation.id][key] = _ThemeNotice(titles[status.theme_key], submitted_on)
+            due[organisation.id][key] = _ThemeNotice(themes[status.theme_key], submitted_on)
         members = _members(sorted(due))
         for organisation_id, subjects in due.items():
             compose = partial(_reassessment_mail, organisations[organisation_id], months)
@@ -252,7 +279,7 @@ def _reassessment_mail(
         Item(
             _(
                 "%(theme)s : dernière auto-évaluation le %(date)s",
-                theme=n.title,
+                theme=shown_title(n.questionnaire),
                 date=french_date(n.submitted_on),
             )
         )
