@@ -1,10 +1,12 @@
 """Data rights: export everything an organisation holds, delete an account.
 
-CSV files of the ZIP export are meant for spreadsheets used in France (the project's shared
-`exports.to_csv_bytes`): UTF-8 with a BOM (so that Excel detects the encoding), ';' as
-separator and a decimal comma. Booleans are written oui/non; lists of option keys
-(multiple choice answers) are joined with '|'. The JSON export keeps native
-types and is the one to use for machines.
+CSV files of the ZIP export are meant for spreadsheets in the reader's language (the project's
+shared `exports.to_csv_bytes`): UTF-8 with a BOM (so that Excel detects the encoding); ';' as
+separator and a decimal comma in French, ',' and a decimal point in English. Labels (statuses,
+levels, theme titles, yes/no) and LISEZMOI.txt follow the language; the column names are
+identifiers, the same in every language. Lists of option keys (multiple choice answers) are
+joined with '|'. The JSON export keeps native types and codes and is the one to use for
+machines.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import pandas as pd
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
+from ..content_text import content_locale, copied_plain
 from ..domain.plans import STATUS_LABELS
 from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES
 from ..domain.reference_data import naf_label
@@ -41,11 +44,12 @@ from ..models import (
 )
 from ..models._base import utcnow
 from . import campaigns
+from .assessments import level_name
 from .collective_actions import actions_joined
 from .errors import ServiceError
 from .event_registrations import export_registrations
 from .evidence import EVIDENCE_COLUMNS, evidence_rows
-from .exports import to_csv_bytes
+from .exports import csv_decimal, to_csv_bytes
 from .flow_workshop import consents_of
 from .flows import export_flows
 from .organisations import (
@@ -54,7 +58,8 @@ from .organisations import (
     organisations_left_without_members,
     sharing_history,
 )
-from .plans import export_plan
+from .plans import catalogue_actions, export_plan
+from .questionnaires import theme_titles
 from .synergy_queries import SYNERGY_COLUMNS, export_synergies
 from .targets import export_targets
 from .unit_of_work import transaction
@@ -347,9 +352,9 @@ def export_json(organisation: Organisation) -> str:
 
 
 def _cell(value: Any) -> Any:
-    """A value ready for a French spreadsheet: yes/no for booleans, lists joined with '|'."""
+    """A value ready for a spreadsheet: yes/no for booleans, lists joined with '|'."""
     if isinstance(value, bool):
-        return "oui" if value else "non"
+        return _("oui") if value else _("non")
     if isinstance(value, list):
         return LIST_SEPARATOR.join(str(_cell(v)) for v in value)
     if isinstance(value, dict):
@@ -363,7 +368,7 @@ def _csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> bytes:
         columns=list(columns),
         dtype=object,
     )
-    return to_csv_bytes(frame.convert_dtypes())
+    return to_csv_bytes(frame.convert_dtypes(), csv_decimal())
 
 
 def _status_label(status: str) -> str:
@@ -381,7 +386,7 @@ def _category_scores_cell(scores: dict[str, Any] | None) -> str:
     parts = []
     for key, value in scores.items():
         score = value.get("score") if isinstance(value, dict) else value
-        shown = "non évalué" if score is None else f"{score:.1f}".replace(".", ",")
+        shown = _("non évalué") if score is None else f"{score:.1f}".replace(".", csv_decimal())
         parts.append(f"{key}={shown}")
     return LIST_SEPARATOR.join(parts)
 
@@ -390,18 +395,22 @@ def export_csv_files(organisation: Organisation) -> dict[str, bytes]:
     """organisation.csv, assessments.csv, answers.csv, plan.csv and flows.csv."""
     data = export_data(organisation)
     profile = data["organisation"]
+    titles = theme_titles(organisation.territory_id, content_locale())
+    catalogue = catalogue_actions(organisation.territory_id)
+    levels = {row[0].id: level_name(row[0]) for row in _assessments(organisation)}
     organisation_row = {
         "id": profile["id"],
         "nom": profile["name"],
         "territoire": profile["territory_name"],
         # Labels, as the pages show them; the JSON export keeps the codes for machines.
-        "type_structure": LEGAL_TYPES.get(profile["legal_type"], profile["legal_type"]),
+        "type_structure": _(LEGAL_TYPES.get(profile["legal_type"], profile["legal_type"])),
         "siret": profile["siret"],
         "code_naf": profile["naf_code"],
         "activite_naf": naf_label(profile["naf_code"]),
         "section_naf": profile["naf_section"],
         "version_naf": profile["naf_version"],
-        "tranche_effectif": HEADCOUNT_BRACKETS.get(profile["headcount_code"] or "", ("", 0))[0],
+        "tranche_effectif": _(HEADCOUNT_BRACKETS.get(profile["headcount_code"] or "", ("", 0))[0])
+        or "",
         "code_postal": profile["postcode"],
         "commune": profile["commune"],
         "vehicules": profile["has_vehicles"],
@@ -417,7 +426,7 @@ def export_csv_files(organisation: Organisation) -> dict[str, bytes]:
             {
                 "id": a["id"],
                 "theme": a["theme_key"],
-                "theme_titre": a["theme_title"],
+                "theme_titre": str(titles.get(a["theme_key"], a["theme_title"])),
                 "version_questionnaire": a["questionnaire_version"],
                 "statut": _status_label(a["status"]),
                 "commencee_le": a["created_at"],
@@ -425,7 +434,7 @@ def export_csv_files(organisation: Organisation) -> dict[str, bytes]:
                 "envoyee_le": a["submitted_at"],
                 "score": _one_decimal(a["score"]),
                 "niveau": a["band_key"],
-                "niveau_libelle": a["band_label"],
+                "niveau_libelle": levels.get(a["id"]) or a["band_label"],
                 "points_obtenus": a["earned"],
                 "points_max": a["maximum"],
                 "questions_comptees": a["counted"],
@@ -454,7 +463,10 @@ def export_csv_files(organisation: Organisation) -> dict[str, bytes]:
         "organisation.csv": _csv(ORGANISATION_COLUMNS, [organisation_row]),
         "assessments.csv": _csv(ASSESSMENT_COLUMNS, assessment_rows),
         "answers.csv": _csv(ANSWER_COLUMNS, answer_rows),
-        "plan.csv": _csv(PLAN_COLUMNS, [_plan_row(item) for item in data["action_plan"]]),
+        "plan.csv": _csv(
+            PLAN_COLUMNS,
+            [_plan_row(item, catalogue) for item in data["action_plan"]],
+        ),
         "flows.csv": _csv(FLOW_COLUMNS, data["flows"]),
         "evidence.csv": _csv(EVIDENCE_COLUMNS, evidence_rows(data["action_plan"])),
         "synergies.csv": _csv(SYNERGY_COLUMNS, data["synergies"]),
@@ -480,8 +492,11 @@ PLAN_COLUMNS = (
 )
 
 
-def _plan_row(item: Mapping[str, Any]) -> dict[str, Any]:
-    """One action of the plan as plan.csv writes it: labels, steps and notes joined."""
+def _plan_row(item: Mapping[str, Any], catalogue: Mapping[str, Any]) -> dict[str, Any]:
+    """One action of the plan as plan.csv writes it: labels, steps and notes joined; a title
+    and description copied from the catalogue in the reader's language, as the plan shows."""
+    source = catalogue.get(item["catalogue_key"] or "")
+    status = item["status"]
     improves = [
         f"{i.get('question')}→{_cell(i['to'])}" if "to" in i else str(i.get("question"))
         for i in item["improves"]
@@ -490,10 +505,10 @@ def _plan_row(item: Mapping[str, Any]) -> dict[str, Any]:
         "id": item["id"],
         "theme": item["theme_key"],
         "action_catalogue": item["catalogue_key"],
-        "titre": item["title"],
-        "description": item["description"],
+        "titre": copied_plain(item["title"], source),
+        "description": copied_plain(item["description"] or "", source, "description") or None,
         "reponses_visees": improves,
-        "statut": STATUS_LABELS.get(item["status"], item["status"]),
+        "statut": _(STATUS_LABELS[status]) if status in STATUS_LABELS else status,
         "raison": item["status_reason"],
         "responsable": item["owner"],
         "debut": item["start_on"],
@@ -505,7 +520,10 @@ def _plan_row(item: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-README_TEXT = """Export des données de l'organisation « {name} » ({date})
+def readme(name: str, day: str) -> str:
+    """LISEZMOI.txt: what each file holds and how the CSV files are written."""
+    text: str = _(
+        """Export des données de l'organisation « %(name)s » (%(date)s)
 
 organisation.csv  le profil de l'organisation et ses membres
 assessments.csv   une ligne par évaluation (brouillons et évaluations envoyées)
@@ -520,7 +538,11 @@ export.json       toutes les données, y compris l'historique des choix de parta
 Format des fichiers CSV : encodage UTF-8 avec BOM, séparateur « ; », virgule décimale
 (ils s'ouvrent directement dans Excel ou LibreOffice). Les réponses à choix multiples
 listent les clés des options cochées séparées par « | ». Les dates sont en UTC (ISO 8601).
-"""
+""",
+        name=name,
+        date=day,
+    )
+    return text
 
 
 def export_zip(organisation: Organisation) -> bytes:
@@ -532,10 +554,8 @@ def export_zip(organisation: Organisation) -> bytes:
             archive.writestr(name, content)
         archive.writestr("export.json", export_json(organisation).encode("utf-8"))
         archive.writestr(
-            "LISEZMOI.txt",
-            README_TEXT.format(name=organisation.name, date=now.strftime("%d/%m/%Y")).encode(
-                "utf-8"
-            ),
+            _("LISEZMOI.txt"),
+            readme(organisation.name, now.strftime("%d/%m/%Y")).encode("utf-8"),
         )
     return buffer.getvalue()
 
