@@ -222,3 +222,5 @@ def test_the_open_data_files_are_the_same_whoever_downloads_them(app: Flask) -> 
     assert "Organisations inscrites" in text
     assert "Énergie" in text
     assert schema["fields"][0]["title"] == "Territoire"
+    page = _client(app, "admin", "en").get("/t/demo/admin/api/cles").get_data(as_text=True)
+    assert "These files are in French whatever language is chosen" in page
