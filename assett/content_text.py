@@ -72,6 +72,13 @@ def copied_plain(shown: str, source: object | None, name: str = "title") -> str:
     return str(message(copied(shown, source, name)))
 
 
+def copied_plain(shown: str, source: object | None, name: str = "title") -> str:
+    """The same text without mark, for files (the plan in a data export)."""
+    if source is not None and shown == local(source, name, SOURCE_LANGUAGE):
+        return content_plain(source, name)
+    return shown
+
+
 # The provider the example resources name until the territory adapts them: a UI default.
 TERRITORY_PROVIDER = "Votre collectivité"
 

@@ -6,6 +6,7 @@ Chosen by the `langue` cookie that the header's switch sets, otherwise by the br
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, has_request_context, redirect, request
@@ -48,6 +49,19 @@ def localize_number(text: str) -> str:
     if is_source_language():
         return text
     return text.replace(",", ".").replace("\u202f", ",").replace("\xa0", ",")
+
+
+def vary_on_language(response: WerkzeugResponse) -> WerkzeugResponse:
+    """Tell caches that the response depends on the language: the browser's Accept-Language
+    and the `langue` cookie choose it."""
+    response.vary.update(("Accept-Language", "Cookie"))
+    return response
+
+
+def language_etag(body: bytes) -> str:
+    """A strong ETag of a body in the page's language: two languages never share one, even
+    where their bodies are the same."""
+    return hashlib.sha256(language().encode("ascii") + b"\n" + body).hexdigest()[:32]
 
 
 def switch_language() -> WerkzeugResponse:

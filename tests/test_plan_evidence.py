@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from assett.domain.evidence import EVIDENCE_MAX
 from assett.extensions import db
 from assett.models import EvidenceBlob, PlanAction, PlanEvidence
-from assett.services import data_rights, evidence, organisations, plans
+from assett.services import data_export_files, data_rights, evidence, organisations, plans
 from assett.services.errors import ServiceError
 from assett.services.evidence import DatabaseStore, EvidenceStore
 
@@ -333,7 +333,7 @@ def test_the_data_export_lists_the_evidence(
     assert piece["content_type"] == "application/pdf"
     assert piece["size"] == len(files.PDF)
     assert piece["created_at"]
-    with zipfile.ZipFile(io.BytesIO(data_rights.export_zip(assessed.org))) as archive:
+    with zipfile.ZipFile(io.BytesIO(data_export_files.export_zip(assessed.org))) as archive:
         inside = json.loads(archive.read("export.json"))
         listed = archive.read("evidence.csv").decode("utf-8-sig")
     assert inside["action_plan"][0]["evidence"] == [piece]

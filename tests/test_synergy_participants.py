@@ -11,7 +11,8 @@ from sqlalchemy import select
 from assett.extensions import db
 from assett.models import SynergyParticipant
 from assett.services import synergy_pipeline
-from assett.services.data_rights import export_csv_files, export_data
+from assett.services.data_export_files import export_csv_files
+from assett.services.data_rights import export_data
 from assett.services.notifications import set_preferences
 from assett.services.organisations import delete_organisation
 from assett.services.reminders import run_notifications

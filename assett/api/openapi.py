@@ -182,12 +182,82 @@ def _operation(app: Flask, item: Endpoint) -> tuple[str, dict[str, Any]]:
     return openapi_path(rule.rule), operation
 
 
+# The schemas' descriptions in the document's language: the models' docstrings and field
+# descriptions are their English; French is the catalogue's source, as everywhere.
+DESCRIPTIONS = {
+    "ActionDef": N_("Une action d'amélioration qu'une organisation peut ajouter à son plan."),
+    "ActionEn": N_(
+        "Les textes anglais d'une action (chacun facultatif : le français est montré sinon)."
+    ),
+    "Band": N_(
+        "Un niveau de maturité : les scores dans [min, max) (max inclus pour le dernier niveau)."
+    ),
+    "BandEn": N_("Les textes anglais d'un niveau de maturité."),
+    "CatalogueAction": N_("Une action d'amélioration que le territoire propose pour un thème."),
+    "Category": N_("Un groupe de questions, montré sur une page."),
+    "CategoryEn": N_("Les textes anglais d'une catégorie."),
+    "Conditions": N_("Quand une question s'applique ; chaque condition donnée doit être remplie."),
+    "Dashboard": N_("Les chiffres agrégés du territoire sous les filtres, petits groupes masqués."),
+    "Improvement": N_("Une réponse qu'une action fait évoluer : `question` vers `to`."),
+    "Option": N_("Une réponse qu'offre une question à choix."),
+    "OptionEn": N_("Le texte anglais d'une option."),
+    "Problem": N_("Une erreur, en application/problem+json (RFC 9457)."),
+    "Problem.type": N_("Une URI qui nomme le genre de problème."),
+    "Problem.invalid_params": N_("Les paramètres de la requête en cause."),
+    "Progress": N_("Les organisations évaluées au moins deux fois : premier score contre dernier."),
+    "PublicOrganisation": N_("Une organisation qui a choisi de paraître dans l'annuaire public."),
+    "PublicOrganisation.assessed_themes": N_(
+        "Les thèmes sur lesquels elle s'est auto-évaluée : les badges que montre l'annuaire public."
+    ),
+    "Question": N_("Une question d'un thème, avec les champs de notation propres à son type."),
+    "QuestionEn": N_("Les textes anglais d'une question."),
+    "Questionnaire": N_(
+        "Un questionnaire publié avec sa définition (thèmes, catégories, questions, niveaux)."
+    ),
+    "QuestionnaireSummary": N_("Un questionnaire publié du territoire."),
+    "QuestionnaireSummary.url": N_("Où lire sa définition complète."),
+    "Range": N_("Une fourchette indicative, min ≤ max."),
+    "ResourceDef": N_(
+        "Une ressource proposée aux acteurs dont le score tombe dans l'un des `levels`."
+    ),
+    "ResourceEn": N_("Les textes anglais d'une ressource."),
+    "ResourceOut": N_(
+        "Une ressource du catalogue du territoire, comme le catalogue public la montre."
+    ),
+    "ScaleLabels": N_("Les libellés des deux bouts d'une échelle de 0 à 5."),
+    "ScaleLabelsEn": N_("Les libellés anglais des deux bouts d'une échelle."),
+    "ThemeDefinition": N_(
+        "Un thème entier : catégories de questions, niveaux de maturité et ressources."
+    ),
+    "ThemeEn": N_("Les textes anglais d'un thème."),
+    "ThemeFigures.mean": N_("Score moyen (le dernier) sur 5 ; null quand il est masqué."),
+}
+
+
+def _translated(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """A model's schema with its descriptions in the document's language, and without the
+    titles pydantic makes of the names (« Theme Key », « ThemeFigures »): the names already
+    say them, in no language."""
+    shown = {key: value for key, value in schema.items() if key not in ("description", "title")}
+    if "description" in schema:
+        shown["description"] = _(DESCRIPTIONS[name])
+    properties = schema.get("properties")
+    if isinstance(properties, dict):
+        shown["properties"] = {}
+        for field, spec in properties.items():
+            spec = {key: value for key, value in spec.items() if key != "title"}
+            if "description" in spec:
+                spec["description"] = _(DESCRIPTIONS[f"{name}.{field}"])
+            shown["properties"][field] = spec
+    return shown
+
+
 def components() -> dict[str, Any]:
     """Every model's JSON schema, under components/schemas."""
     _refs, found = models_json_schema(
         [(model, "serialization") for model in schemas.MODELS], ref_template=REF
     )
-    return dict(found.get("$defs", {}))
+    return {name: _translated(name, schema) for name, schema in found.get("$defs", {}).items()}
 
 
 def document(app: Flask) -> dict[str, Any]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 from collections.abc import Sequence
 from typing import Any, TypeVar
@@ -14,6 +13,7 @@ from flask_babel import gettext as _
 from pydantic import BaseModel
 from werkzeug.wrappers import Response
 
+from ..i18n import language_etag, vary_on_language
 from .problems import invalid
 from .schemas import dump
 
@@ -25,13 +25,15 @@ _DIGITS = frozenset("0123456789")
 
 
 def json_response(model: BaseModel) -> Response:
-    """The model as JSON, with a strong ETag; 304 when the client already has this version."""
+    """The model as JSON, with a strong ETag of its language; 304 when the client already has
+    this version."""
     body = json.dumps(dump(model), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     response = Response(body, mimetype="application/json")
-    response.set_etag(hashlib.sha256(body.encode("utf-8")).hexdigest()[:32])
-    # Each key sees its own territory: shared caches must not mix them.
+    response.set_etag(language_etag(body.encode("utf-8")))
+    # Each key sees its own territory, each language its labels: caches must not mix them.
     response.headers["Cache-Control"] = "private, no-cache"
     response.headers["Vary"] = "Authorization"
+    vary_on_language(response)
     return response.make_conditional(request)
 
 

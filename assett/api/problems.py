@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.wrappers import Response
 
+from ..i18n import vary_on_language
 from .schemas import InvalidParam, Problem, dump
 
 PROBLEM_TYPE = "application/problem+json"
@@ -61,6 +62,7 @@ def problem_response(
         json.dumps(dump(body), ensure_ascii=False), status=status, mimetype=PROBLEM_TYPE
     )
     response.headers["Cache-Control"] = "no-store"
+    vary_on_language(response)  # the title and detail are in the request's language
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="assett", error="invalid_token"'
     return response

@@ -158,10 +158,15 @@ class Column:
         return text
 
 
+def in_french() -> bool:
+    """Whether the page (and so the file it sends) is in French, the source language."""
+    locale = get_locale()
+    return locale is None or locale.language == "fr"
+
+
 def page_number(text: str) -> str:
     """A number written the French way (« 1 234,5 », « 12 % ») in the page's language."""
-    locale = get_locale()
-    if locale is None or locale.language == "fr":
+    if in_french():
         return text
     return text.replace(",", ".").replace("\u202f", ",").replace(" %", "%")
 

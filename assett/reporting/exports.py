@@ -25,10 +25,11 @@ from flask_babel import gettext as _
 
 from ..domain.aggregation import neutralise_cell
 from ..services.exports import sheet_title, xlsx_text
-from .columns import Column, Suppressed, Table
+from .columns import Column, Suppressed, Table, in_french, page_number
 from .xlsx import SheetColumn, Workbook
 
-CSV_SEPARATOR = ";"
+CSV_SEPARATOR = ";"  # French: the decimal comma takes ","
+ENGLISH_CSV_SEPARATOR = ","  # English: decimal point, the separator an English Excel expects
 CSV_CHUNK_ROWS = 500
 FILE_CHUNK_BYTES = 64 * 1024
 WIDTH_SAMPLE_ROWS = 200
@@ -56,7 +57,16 @@ def _header(column: Column) -> str:
 
 def _csv_text(column: Column, value: Any) -> str:
     text = column.text(value, csv=True)
-    return str(neutralise_cell(text)) if isinstance(value, str) else text
+    if isinstance(value, str):
+        return str(neutralise_cell(text))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return page_number(text)  # « 2,5 », « 46 % » in French; "2.5", "46%" in English
+    return text
+
+
+def csv_separator() -> str:
+    """The CSV separator of the page's language: « ; » in French, "," in English."""
+    return CSV_SEPARATOR if in_french() else ENGLISH_CSV_SEPARATOR
 
 
 class _Lines:
@@ -64,7 +74,7 @@ class _Lines:
 
     def __init__(self) -> None:
         self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer, delimiter=CSV_SEPARATOR, lineterminator="\r\n")
+        self.writer = csv.writer(self.buffer, delimiter=csv_separator(), lineterminator="\r\n")
 
     def take(self) -> bytes:
         data = self.buffer.getvalue().encode("utf-8")
@@ -74,7 +84,8 @@ class _Lines:
 
 
 def csv_stream(table: Table) -> Iterator[bytes]:
-    """The table as CSV for a French Excel: UTF-8 with BOM, ';', decimal comma, CRLF."""
+    """The table as CSV for an Excel of the page's language: UTF-8 with BOM, CRLF; ';' and
+    decimal comma in French, ',' and decimal point in English."""
     lines = _Lines()
     lines.buffer.write("\ufeff")  # the BOM makes Excel read UTF-8 accents
     lines.writer.writerow([_header(column) for column in table.columns])

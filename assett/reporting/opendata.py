@@ -2,6 +2,13 @@
 
 Read from the dashboard's protected overview with no filter: a cell the dashboard withholds is
 published empty with its status, so that the file never says more than the dashboard.
+
+Both files are written in French whatever the downloader's language (admin.views.api_keys
+forces it): the CSV is a territory's publication on French portals (data.gouv.fr), whose
+column names, indicator codes and statuses are identifiers; its `libelle` texts and the
+schema's titles and descriptions, which describe those columns, must read the same language
+and stay the same from one download to the next, so that a republished file differs only by
+its figures.
 """
 
 from __future__ import annotations

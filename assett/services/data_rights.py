@@ -1,28 +1,19 @@
-"""Data rights: export everything an organisation holds, delete an account.
+"""Data rights: export everything an organisation holds (JSON here, the ZIP of CSV files in
+data_export_files), delete an account.
 
-CSV files of the ZIP export are meant for spreadsheets used in France (the project's shared
-`exports.to_csv_bytes`): UTF-8 with a BOM (so that Excel detects the encoding), ';' as
-separator and a decimal comma. Booleans are written oui/non; lists of option keys
-(multiple choice answers) are joined with '|'. The JSON export keeps native
-types and is the one to use for machines.
+The JSON export keeps native types and codes and is the one to use for machines.
 """
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-import pandas as pd
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from ..domain.plans import STATUS_LABELS
-from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES
-from ..domain.reference_data import naf_label
 from ..extensions import db
 from ..models import (
     Answer,
@@ -44,18 +35,15 @@ from . import campaigns
 from .collective_actions import actions_joined
 from .errors import ServiceError
 from .event_registrations import export_registrations
-from .evidence import EVIDENCE_COLUMNS, evidence_rows
-from .exports import to_csv_bytes
 from .flow_workshop import consents_of
 from .flows import export_flows
 from .organisations import (
-    SHARING_SHORT_LABELS,
     delete_organisation,
     organisations_left_without_members,
     sharing_history,
 )
 from .plans import export_plan
-from .synergy_queries import SYNERGY_COLUMNS, export_synergies
+from .synergy_queries import export_synergies
 from .targets import export_targets
 from .unit_of_work import transaction
 from .valorisation import export_valorisation
@@ -65,80 +53,6 @@ LIST_SEPARATOR = "|"
 
 # What to do with an organisation whose last member goes.
 LAST_MEMBER_CHOICES = ("delete", "keep")
-
-ORGANISATION_COLUMNS = (
-    "id",
-    "nom",
-    "territoire",
-    "type_structure",
-    "siret",
-    "code_naf",
-    "activite_naf",
-    "section_naf",
-    "version_naf",
-    "tranche_effectif",
-    "code_postal",
-    "commune",
-    "vehicules",
-    "partage",
-    "partage_modifie_le",
-    "cree_le",
-    "membres",
-)
-ASSESSMENT_COLUMNS = (
-    "id",
-    "theme",
-    "theme_titre",
-    "version_questionnaire",
-    "statut",
-    "commencee_le",
-    "modifiee_le",
-    "envoyee_le",
-    "score",
-    "niveau",
-    "niveau_libelle",
-    "points_obtenus",
-    "points_max",
-    "questions_comptees",
-    "non_concerne",
-    "scores_par_categorie",
-)
-FLOW_COLUMNS = (
-    "id",
-    "direction",
-    "kind",
-    "code",
-    "label",
-    "quantity",
-    "unit",
-    "frequency",
-    "yearly_quantity",
-    "month_from",
-    "month_to",
-    "commune_code",
-    "latitude",
-    "longitude",
-    "description",
-    "hide_quantity",
-    "hide_site",
-    "accepts_hazardous",
-    "created_at",
-    "updated_at",
-)
-ANSWER_COLUMNS = (
-    "evaluation_id",
-    "theme",
-    "version_questionnaire",
-    "statut_evaluation",
-    "question",
-    "categorie",
-    "valeur",
-    "non_concerne",
-    "points_obtenus",
-    "points_max",
-    "poids",
-    "compte",
-)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -152,7 +66,8 @@ def _email_map(user_ids: Iterable[int | None]) -> dict[int, str]:
     return dict(db.session.execute(select(User.id, User.email).where(User.id.in_(ids))).all())
 
 
-def _assessments(organisation: Organisation) -> list[tuple[Assessment, int, str]]:
+def assessments_of(organisation: Organisation) -> list[tuple[Assessment, int, str]]:
+    """The organisation's assessments with their version number and questionnaire title."""
     rows = db.session.execute(
         select(Assessment, QuestionnaireVersion.number, Questionnaire.title)
         .join(QuestionnaireVersion, QuestionnaireVersion.id == Assessment.version_id)
@@ -185,7 +100,7 @@ def export_data(organisation: Organisation) -> dict[str, Any]:
             .order_by(Membership.created_at, Membership.id)
         )
     )
-    assessments = _assessments(organisation)
+    assessments = assessments_of(organisation)
     answers = _answers([row[0].id for row in assessments])
     emails = _email_map(
         [row[0].started_by_id for row in assessments]
@@ -341,203 +256,6 @@ def _resources_opened(organisation: Organisation) -> list[dict[str, Any]]:
 def export_json(organisation: Organisation) -> str:
     """The JSON export as text."""
     return json.dumps(export_data(organisation), ensure_ascii=False, indent=2)
-
-
-# CSV
-
-
-def _cell(value: Any) -> Any:
-    """A value ready for a French spreadsheet: yes/no for booleans, lists joined with '|'."""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, list):
-        return LIST_SEPARATOR.join(str(_cell(v)) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return value
-
-
-def _csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> bytes:
-    frame = pd.DataFrame(
-        [[_cell(row.get(column)) for column in columns] for row in rows],
-        columns=list(columns),
-        dtype=object,
-    )
-    return to_csv_bytes(frame.convert_dtypes())
-
-
-def _status_label(status: str) -> str:
-    return str(_("Envoyée") if status == "submitted" else _("Brouillon"))
-
-
-def _one_decimal(score: float | None) -> float | None:
-    """A score as the pages show it (2,5); the JSON export keeps the exact value."""
-    return None if score is None else round(score + 0.0, 1)
-
-
-def _category_scores_cell(scores: dict[str, Any] | None) -> str:
-    if not scores:
-        return ""
-    parts = []
-    for key, value in scores.items():
-        score = value.get("score") if isinstance(value, dict) else value
-        shown = "non évalué" if score is None else f"{score:.1f}".replace(".", ",")
-        parts.append(f"{key}={shown}")
-    return LIST_SEPARATOR.join(parts)
-
-
-def export_csv_files(organisation: Organisation) -> dict[str, bytes]:
-    """organisation.csv, assessments.csv, answers.csv, plan.csv and flows.csv."""
-    data = export_data(organisation)
-    profile = data["organisation"]
-    organisation_row = {
-        "id": profile["id"],
-        "nom": profile["name"],
-        "territoire": profile["territory_name"],
-        # Labels, as the pages show them; the JSON export keeps the codes for machines.
-        "type_structure": LEGAL_TYPES.get(profile["legal_type"], profile["legal_type"]),
-        "siret": profile["siret"],
-        "code_naf": profile["naf_code"],
-        "activite_naf": naf_label(profile["naf_code"]),
-        "section_naf": profile["naf_section"],
-        "version_naf": profile["naf_version"],
-        "tranche_effectif": HEADCOUNT_BRACKETS.get(profile["headcount_code"] or "", ("", 0))[0],
-        "code_postal": profile["postcode"],
-        "commune": profile["commune"],
-        "vehicules": profile["has_vehicles"],
-        "partage": str(SHARING_SHORT_LABELS.get(profile["sharing"], profile["sharing"])),
-        "partage_modifie_le": profile["sharing_changed_at"],
-        "cree_le": profile["created_at"],
-        "membres": [m["email"] for m in data["members"]],
-    }
-    assessment_rows = []
-    answer_rows = []
-    for a in data["assessments"]:
-        assessment_rows.append(
-            {
-                "id": a["id"],
-                "theme": a["theme_key"],
-                "theme_titre": a["theme_title"],
-                "version_questionnaire": a["questionnaire_version"],
-                "statut": _status_label(a["status"]),
-                "commencee_le": a["created_at"],
-                "modifiee_le": a["updated_at"],
-                "envoyee_le": a["submitted_at"],
-                "score": _one_decimal(a["score"]),
-                "niveau": a["band_key"],
-                "niveau_libelle": a["band_label"],
-                "points_obtenus": a["earned"],
-                "points_max": a["maximum"],
-                "questions_comptees": a["counted"],
-                "non_concerne": a["not_applicable"],
-                "scores_par_categorie": _category_scores_cell(a["category_scores"]),
-            }
-        )
-        for r in a["answers"]:
-            answer_rows.append(
-                {
-                    "evaluation_id": a["id"],
-                    "theme": a["theme_key"],
-                    "version_questionnaire": a["questionnaire_version"],
-                    "statut_evaluation": _status_label(a["status"]),
-                    "question": r["question_key"],
-                    "categorie": r["category_key"],
-                    "valeur": r["value"],
-                    "non_concerne": r["not_applicable"],
-                    "points_obtenus": r["earned"],
-                    "points_max": r["maximum"],
-                    "poids": r["weight"],
-                    "compte": r["counted"],
-                }
-            )
-    return {
-        "organisation.csv": _csv(ORGANISATION_COLUMNS, [organisation_row]),
-        "assessments.csv": _csv(ASSESSMENT_COLUMNS, assessment_rows),
-        "answers.csv": _csv(ANSWER_COLUMNS, answer_rows),
-        "plan.csv": _csv(PLAN_COLUMNS, [_plan_row(item) for item in data["action_plan"]]),
-        "flows.csv": _csv(FLOW_COLUMNS, data["flows"]),
-        "evidence.csv": _csv(EVIDENCE_COLUMNS, evidence_rows(data["action_plan"])),
-        "synergies.csv": _csv(SYNERGY_COLUMNS, data["synergies"]),
-    }
-
-
-PLAN_COLUMNS = (
-    "id",
-    "theme",
-    "action_catalogue",
-    "titre",
-    "description",
-    "reponses_visees",
-    "statut",
-    "raison",
-    "responsable",
-    "debut",
-    "echeance",
-    "realisee_le",
-    "creee_le",
-    "etapes",
-    "notes",
-)
-
-
-def _plan_row(item: Mapping[str, Any]) -> dict[str, Any]:
-    """One action of the plan as plan.csv writes it: labels, steps and notes joined."""
-    improves = [
-        f"{i.get('question')}→{_cell(i['to'])}" if "to" in i else str(i.get("question"))
-        for i in item["improves"]
-    ]
-    return {
-        "id": item["id"],
-        "theme": item["theme_key"],
-        "action_catalogue": item["catalogue_key"],
-        "titre": item["title"],
-        "description": item["description"],
-        "reponses_visees": improves,
-        "statut": STATUS_LABELS.get(item["status"], item["status"]),
-        "raison": item["status_reason"],
-        "responsable": item["owner"],
-        "debut": item["start_on"],
-        "echeance": item["due_on"],
-        "realisee_le": item["completed_on"],
-        "creee_le": item["created_at"],
-        "etapes": [("[x] " if s["done"] else "[ ] ") + s["title"] for s in item["steps"]],
-        "notes": [f"{n['created_at']} {n['author'] or ''}: {n['text']}" for n in item["notes"]],
-    }
-
-
-README_TEXT = """Export des données de l'organisation « {name} » ({date})
-
-organisation.csv  le profil de l'organisation et ses membres
-assessments.csv   une ligne par évaluation (brouillons et évaluations envoyées)
-answers.csv       une ligne par réponse (clé de la question, catégorie, valeur, points)
-plan.csv          une ligne par action du plan (statut, dates, réponses visées, étapes, notes)
-flows.csv         les flux déclarés (offres et besoins) pour les synergies
-synergies.csv     les synergies auxquelles l'organisation participe (étape, accord de contact)
-evidence.csv      les pièces justificatives des actions du plan (liens ; fichiers : nom,
-                  type, taille, date — les fichiers eux-mêmes se téléchargent depuis l'action)
-export.json       toutes les données, y compris l'historique des choix de partage
-
-Format des fichiers CSV : encodage UTF-8 avec BOM, séparateur « ; », virgule décimale
-(ils s'ouvrent directement dans Excel ou LibreOffice). Les réponses à choix multiples
-listent les clés des options cochées séparées par « | ». Les dates sont en UTC (ISO 8601).
-"""
-
-
-def export_zip(organisation: Organisation) -> bytes:
-    """A ZIP with the CSV files, the JSON export and a short description."""
-    buffer = io.BytesIO()
-    now = utcnow()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, content in export_csv_files(organisation).items():
-            archive.writestr(name, content)
-        archive.writestr("export.json", export_json(organisation).encode("utf-8"))
-        archive.writestr(
-            "LISEZMOI.txt",
-            README_TEXT.format(name=organisation.name, date=now.strftime("%d/%m/%Y")).encode(
-                "utf-8"
-            ),
-        )
-    return buffer.getvalue()
 
 
 # Account deletion

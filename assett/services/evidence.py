@@ -220,7 +220,7 @@ def evidence_rows(plan: list[dict[str, Any]]) -> list[dict[str, object]]:
         {
             "action_id": item["id"],
             "action": item["title"],
-            "type": "lien" if piece["kind"] == "link" else "fichier",
+            "type": _("lien") if piece["kind"] == "link" else _("fichier"),
             "titre": piece["title"],
             "adresse": piece["url"],
             "fichier": piece["filename"],

@@ -12,7 +12,9 @@ import re
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from assett.content_text import content_locale
 from assett.domain.aggregation import neutralise_cell
+from assett.domain.content_language import SOURCE_LANGUAGE
 
 CSV_SEPARATOR = ";"
 CSV_DECIMAL = ","
@@ -35,33 +37,39 @@ def _keeps_type(series: pd.Series) -> bool:
     )
 
 
-def _csv_cell(value: object) -> object:
-    """Neutralise a text; write a float of a mixed column with a decimal comma too."""
+def csv_decimal() -> str:
+    """The decimal mark of the reader's language: « , » in French, "." in English."""
+    return CSV_DECIMAL if content_locale() == SOURCE_LANGUAGE else "."
+
+
+def _csv_cell(value: object, decimal: str = CSV_DECIMAL) -> object:
+    """Neutralise a text; write a float of a mixed column with the decimal mark too."""
     if isinstance(value, float) and not isinstance(value, bool):
-        return repr(float(value)).replace(".", CSV_DECIMAL)
+        return repr(float(value)).replace(".", decimal)
     return neutralise_cell(value)
 
 
-def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """Return the DataFrame as CSV for a French Excel: UTF-8 with BOM, ';', decimal comma.
+def to_csv_bytes(df: pd.DataFrame, decimal: str = CSV_DECIMAL) -> bytes:
+    """Return the DataFrame as CSV for an Excel of the reader's language, UTF-8 with BOM.
 
-    French Excel reads ';' as the separator and ',' as the decimal mark, so scores arrive
-    as numbers (2,5) rather than text or dates; the BOM makes it read UTF-8 accents.
-    Rows end with CRLF (RFC 4180); a missing value is an empty field.
+    With the decimal comma (French), ';' separates the fields: French Excel reads ';' as the
+    separator and ',' as the decimal mark, so scores arrive as numbers (2,5) rather than text
+    or dates. With the decimal point (English), ',' separates them, as English Excel reads.
+    The BOM makes Excel read UTF-8 accents. Rows end with CRLF (RFC 4180); a missing value is
+    an empty field.
     """
+    separator = CSV_SEPARATOR if decimal == CSV_DECIMAL else ","
     out = pd.DataFrame(
         {
             index: series
             if _keeps_type(series)
-            else series.astype(object).map(_csv_cell, na_action="ignore")
+            else series.astype(object).map(lambda v: _csv_cell(v, decimal), na_action="ignore")
             for index, (_, series) in enumerate(df.items())
         },
         index=df.index,
     )
     out.columns = pd.Index([_header(column) for column in df.columns], dtype=object)
-    text: str = out.to_csv(
-        sep=CSV_SEPARATOR, decimal=CSV_DECIMAL, index=False, lineterminator="\r\n"
-    )
+    text: str = out.to_csv(sep=separator, decimal=decimal, index=False, lineterminator="\r\n")
     return text.encode("utf-8-sig")
 
 

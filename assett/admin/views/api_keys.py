@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ...access import require_territory_role
+from ...i18n import SOURCE
 from ...models import Territory
 from ...reporting import opendata
 from ...reporting import overview as reporting
@@ -96,7 +98,8 @@ def opendata_csv(slug: str) -> Response:
     """The territory's public aggregates as CSV, small groups withheld."""
     territory = require_territory_role(slug, "admin")
     csv_name, _schema = _names(territory)
-    body = opendata.csv_text(territory.slug, _public_overview(territory))
+    with force_locale(SOURCE):  # the published file is the same whoever downloads it
+        body = opendata.csv_text(territory.slug, _public_overview(territory))
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{csv_name}"'
     response.headers["Cache-Control"] = "no-store"
@@ -109,7 +112,8 @@ def opendata_schema(slug: str) -> Response:
     """The Table Schema describing the open-data CSV's columns."""
     territory = require_territory_role(slug, "admin")
     csv_name, schema_name = _names(territory)
-    body = json.dumps(opendata.table_schema(csv_name), ensure_ascii=False, indent=2)
+    with force_locale(SOURCE):  # describes the CSV, which is in French
+        body = json.dumps(opendata.table_schema(csv_name), ensure_ascii=False, indent=2)
     response = Response(body, mimetype="application/json")
     response.headers["Content-Disposition"] = f'attachment; filename="{schema_name}"'
     return response

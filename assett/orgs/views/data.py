@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from ...access import member_org_or_404
 from ...models._base import utcnow
 from ...rate_limits import password_failures_per_user
-from ...services import data_rights
+from ...services import data_export_files, data_rights
 from ...services.errors import ServiceError
 from ...services.organisations import organisations_left_without_members
 from ...services.passwords import verify_password
@@ -33,7 +33,7 @@ def export(org_id: int, fmt: str) -> Response:
     body: str | bytes = (
         data_rights.export_json(organisation)
         if fmt == "json"
-        else data_rights.export_zip(organisation)
+        else data_export_files.export_zip(organisation)
     )
     filename = f"assett-organisation-{organisation.id}-{utcnow():%Y-%m-%d}.{fmt}"
     response = Response(body, mimetype=EXPORT_TYPES[fmt])
