@@ -68,15 +68,8 @@ def copied_content(shown: str, source: object | None, name: str = "title") -> Ma
 
 
 def copied_plain(shown: str, source: object | None, name: str = "title") -> str:
-    """The same text without mark, for page titles and attributes."""
+    """The same text without mark, for page titles, attributes and files."""
     return str(message(copied(shown, source, name)))
-
-
-def copied_plain(shown: str, source: object | None, name: str = "title") -> str:
-    """The same text without mark, for files (the plan in a data export)."""
-    if source is not None and shown == local(source, name, SOURCE_LANGUAGE):
-        return content_plain(source, name)
-    return shown
 
 
 # The provider the example resources name until the territory adapts them: a UI default.
