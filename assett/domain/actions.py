@@ -240,7 +240,10 @@ def _target_problem(kind: str, choices: list[Option], target: Target) -> Message
 
 def _unknown_options(unknown: list[str], keys: list[str]) -> Message:
     listed = ", ".join(keys)
-    names = ", ".join(f"« {_shown(key)} »" for key in unknown)
+    names = Message(N_("« %(text)s »"), text=_shown(unknown[0]))
+    for key in unknown[1:]:
+        quoted = Message(N_("« %(text)s »"), text=_shown(key))
+        names = Message(N_("%(first)s, %(next)s"), first=names, next=quoted)
     return Message(
         N_("option %(names)s inconnue (options de la question : %(listed)s)"),
         names=names,
