@@ -7,6 +7,7 @@ visible « (en français) », so that screen readers pronounce it in French.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from flask import Flask
@@ -15,7 +16,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from .domain.content_language import SOURCE_LANGUAGE, LocalText, choose, copied, language_of, local
-from .domain.text import Bilingual, Message
+from .domain.text import Bilingual, Figure, Message
 
 
 def content_locale() -> str:
@@ -92,12 +93,19 @@ def message(text: object) -> object:
     return _(text.msgid) % {name: _shown(value) for name, value in text.values.items()}
 
 
+def messages(texts: Iterable[object]) -> list[str]:
+    """Several domain sentences (an import's problems), each in the page's language."""
+    return [str(message(text)) for text in texts]
+
+
 def error_text(error: BaseException) -> str:
     """A domain refusal's message (a ValueError carrying a `Message`) in the page's language."""
     return str(message(error.args[0])) if error.args else str(error)
 
 
 def _shown(value: object) -> object:
+    if isinstance(value, Figure):
+        return value.replace(",", ".")
     if isinstance(value, float):
         return f"{value:.1f}"  # English: a decimal point
     if isinstance(value, date):

@@ -22,7 +22,12 @@ from assett.domain.loader import (
     _problems,
     _safe_load_with_nodes,
     _too_big,
+    _unreadable,
+    no_directory,
+    not_utf8,
+    problem_line,
 )
+from assett.domain.text import N_, Message
 from assett.domain.yaml_messages import yaml_error_message
 
 
@@ -40,11 +45,13 @@ def parse_catalogue_text(
     except yaml.YAMLError as error:
         raise DefinitionError([yaml_error_message(error, text, source)]) from error
     errors = _duplicate_key_errors(root, source)
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, Message]] = []
     catalogue: ActionCatalogue | None = None
     if not isinstance(data, dict):
-        message = "le fichier doit décrire un catalogue : un bloc « clé: valeur » au premier niveau"
-        raise DefinitionError([*errors, f"{source}: {message}"])
+        message = Message(
+            N_("le fichier doit décrire un catalogue : un bloc « clé: valeur » au premier niveau")
+        )
+        raise DefinitionError([*errors, problem_line(source, message)])
     huge = list(_huge_numbers(data, ()))
     if huge:
         problems = huge
@@ -57,14 +64,13 @@ def parse_catalogue_text(
     if catalogue is not None:
         theme = themes.get(catalogue.theme)
         if theme is None:
-            known = ", ".join(sorted(themes)) or "aucun"
-            problems = [(("theme",), f"thème « {catalogue.theme} » inconnu (thèmes : {known})")]
+            problems = [(("theme",), _unknown_theme(catalogue.theme, sorted(themes)))]
         else:
             problems = check_against_theme(catalogue, theme)
     for loc, reason in problems:
         line = _line_of(root, loc) if root is not None else 0
         where = f"{source}: {format_path(loc)}" if loc else source
-        found.append((line, f"{where}: {reason} (ligne {line})"))
+        found.append((line, problem_line(where, reason, line)))
     found.sort(key=lambda item: item[0])
     errors += [message for _line, message in found]
     if errors or catalogue is None:
@@ -80,13 +86,13 @@ def load_catalogue_file(path: str | Path, themes: Mapping[str, ThemeDefinition])
         with path.open("rb") as file:
             content = file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        raise DefinitionError([f"{source}: lecture impossible ({error.strerror})"]) from error
+        raise DefinitionError([_unreadable(source, error)]) from error
     if len(content) > MAX_FILE_BYTES:
         raise DefinitionError([_too_big(source, path.stat().st_size)])
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise DefinitionError([f"{source}: le fichier doit être encodé en UTF-8"]) from error
+        raise DefinitionError([not_utf8(source)]) from error
     return parse_catalogue_text(text, source, themes)
 
 
@@ -96,7 +102,7 @@ def load_catalogue_directory(
     """Load every *.yaml catalogue of a directory; one theme per file; all errors at once."""
     directory = Path(path)
     if not directory.is_dir():
-        raise DefinitionError([f"{directory}: dossier introuvable"])
+        raise DefinitionError([no_directory(directory)])
     files = sorted(
         file for file in directory.iterdir() if file.suffix in (".yaml", ".yml") and file.is_file()
     )
@@ -111,8 +117,15 @@ def load_catalogue_directory(
             continue
         if catalogue.theme in origin:
             errors.append(
-                f"{file}: theme: catalogue du thème « {catalogue.theme} » déjà défini dans "
-                f"{origin[catalogue.theme]}"
+                Message(
+                    N_(
+                        "%(file)s: theme: catalogue du thème « %(key)s » déjà défini dans "
+                        "%(origin)s"
+                    ),
+                    file=str(file),
+                    key=catalogue.theme,
+                    origin=str(origin[catalogue.theme]),
+                )
             )
             continue
         origin[catalogue.theme] = file
@@ -120,3 +133,11 @@ def load_catalogue_directory(
     if errors:
         raise DefinitionError(errors)
     return catalogues
+
+
+def _unknown_theme(key: str, known: list[str]) -> Message:
+    if not known:
+        return Message(N_("thème « %(key)s » inconnu (thèmes : aucun)"), key=key)
+    return Message(
+        N_("thème « %(key)s » inconnu (thèmes : %(known)s)"), key=key, known=", ".join(known)
+    )

@@ -28,7 +28,7 @@ from assett.domain.definitions import (
     _shown,
     format_number,
 )
-from assett.domain.text import N_
+from assett.domain.text import N_, Message
 
 ACTIONS_MAX = 100
 IMPROVES_MAX = 10
@@ -61,14 +61,19 @@ class Improvement(_Model):
     def _one_target(cls, value: object) -> object:
         if isinstance(value, int) and not isinstance(value, bool):
             if not 0 <= value <= SCALE_MAX:
-                raise ValueError(f"valeur d'échelle de 0 à {SCALE_MAX}")
+                raise ValueError(Message(N_("valeur d'échelle de 0 à %(max)s"), max=SCALE_MAX))
             return value
         keys = value if isinstance(value, list) and value else [value]
         if all(isinstance(key, str) and _KEY.match(key) for key in keys):
             return value
         raise ValueError(
-            "attendu une clé d'option, une liste de clés d'options à cocher ou une valeur "
-            f"d'échelle de 0 à {SCALE_MAX}"
+            Message(
+                N_(
+                    "attendu une clé d'option, une liste de clés d'options à cocher ou une "
+                    "valeur d'échelle de 0 à %(max)s"
+                ),
+                max=SCALE_MAX,
+            )
         )
 
 
@@ -82,8 +87,11 @@ class Range(_Model):
     def _ordered(self) -> "Range":
         if self.min > self.max:
             raise ValueError(
-                f"max ({format_number(self.max)}) doit être supérieur ou égal à min "
-                f"({format_number(self.min)})"
+                Message(
+                    N_("max (%(max)s) doit être supérieur ou égal à min (%(min)s)"),
+                    max=format_number(self.max),
+                    min=format_number(self.min),
+                )
             )
         return self
 
@@ -115,14 +123,16 @@ class ActionDef(_Model):
     @classmethod
     def _cost_bound(cls, value: Range) -> Range:
         if value.max > COST_MAX:
-            raise ValueError(f"coût indicatif de {format_number(COST_MAX)} € au plus")
+            cost = format_number(COST_MAX)
+            raise ValueError(Message(N_("coût indicatif de %(cost)s € au plus"), cost=cost))
         return value
 
     @field_validator("duration_months")
     @classmethod
     def _duration_bound(cls, value: Range) -> Range:
         if value.max > DURATION_MAX_MONTHS:
-            raise ValueError(f"durée de {DURATION_MAX_MONTHS} mois au plus")
+            months = DURATION_MAX_MONTHS
+            raise ValueError(Message(N_("durée de %(months)s mois au plus"), months=months))
         return value
 
     @model_validator(mode="after")
@@ -131,7 +141,10 @@ class ActionDef(_Model):
         seen: set[str] = set()
         for index, improvement in enumerate(self.improves):
             if improvement.question in seen:
-                message = f"question « {improvement.question} » déjà améliorée par cette action"
+                message = Message(
+                    N_("question « %(key)s » déjà améliorée par cette action"),
+                    key=improvement.question,
+                )
                 problems.append((("improves", index, "question"), message))
             seen.add(improvement.question)
         _reject(problems)
@@ -147,7 +160,7 @@ class ActionCatalogue(_Model):
     @field_validator("actions")
     @classmethod
     def _unique_keys(cls, actions: list[ActionDef]) -> list[ActionDef]:
-        _reject(_duplicate_keys([action.key for action in actions], (), "action"))
+        _reject(_duplicate_keys([action.key for action in actions], (), Message(N_("action"))))
         return actions
 
 
@@ -163,9 +176,10 @@ def check_against_theme(catalogue: ActionCatalogue, theme: ThemeDefinition) -> P
             question = questions.get(improvement.question)
             where = (*at, "improves", position)
             if question is None:
-                message = (
-                    f"question « {_shown(improvement.question)} » inconnue dans le thème "
-                    f"« {theme.key} »"
+                message = Message(
+                    N_("question « %(key)s » inconnue dans le thème « %(theme)s »"),
+                    key=_shown(improvement.question),
+                    theme=theme.key,
                 )
                 problems.append(((*where, "question"), message))
                 continue
@@ -174,40 +188,64 @@ def check_against_theme(catalogue: ActionCatalogue, theme: ThemeDefinition) -> P
                 problems.append(((*where, "to"), problem))
         for position, key in enumerate(action.resources):
             if key not in resources:
-                message = f"ressource « {_shown(key)} » inconnue dans le thème « {theme.key} »"
+                message = Message(
+                    N_("ressource « %(key)s » inconnue dans le thème « %(theme)s »"),
+                    key=_shown(key),
+                    theme=theme.key,
+                )
                 problems.append(((*at, "resources", position), message))
         for position, key in enumerate(action.bands):
             if key not in bands:
                 allowed = ", ".join(sorted(bands))
-                message = f"niveau « {_shown(key)} » inconnu (niveaux du thème : {allowed})"
+                message = Message(
+                    N_("niveau « %(key)s » inconnu (niveaux du thème : %(allowed)s)"),
+                    key=_shown(key),
+                    allowed=allowed,
+                )
                 problems.append(((*at, "bands", position), message))
     return problems
 
 
-def _target_problem(kind: str, choices: list[Option], target: Target) -> str | None:
+def _target_problem(kind: str, choices: list[Option], target: Target) -> Message | None:
     keys = [choice.key for choice in choices]
     if kind == "scale":
         if isinstance(target, int):
             return None
-        return f"la question est une échelle : attendu un nombre de 0 à {SCALE_MAX}"
+        return Message(
+            N_("la question est une échelle : attendu un nombre de 0 à %(max)s"), max=SCALE_MAX
+        )
     if kind == "multiple_choice":
         if not isinstance(target, list):
-            return "la question est à choix multiples : attendu la liste des options à cocher"
+            return Message(
+                N_("la question est à choix multiples : attendu la liste des options à cocher")
+            )
         unknown = [key for key in target if key not in keys]
         if unknown:
             return _unknown_options(unknown, keys)
         exclusive = [choice.key for choice in choices if choice.exclusive and choice.key in target]
         if exclusive:
-            return f"l'option « {exclusive[0]} » (« aucune ») ne peut pas être une amélioration"
+            return Message(
+                N_("l'option « %(key)s » (« aucune ») ne peut pas être une amélioration"),
+                key=exclusive[0],
+            )
         return None
     if not isinstance(target, str):
-        return "attendu la clé d'une option de la question (« oui » ou « non » pour yes_no)"
+        return Message(
+            N_("attendu la clé d'une option de la question (« oui » ou « non » pour yes_no)")
+        )
     if target not in keys:
         return _unknown_options([target], keys)
     return None
 
 
-def _unknown_options(unknown: list[str], keys: list[str]) -> str:
+def _unknown_options(unknown: list[str], keys: list[str]) -> Message:
     listed = ", ".join(keys)
-    names = ", ".join(f"« {_shown(key)} »" for key in unknown)
-    return f"option {names} inconnue (options de la question : {listed})"
+    names = Message(N_("« %(text)s »"), text=_shown(unknown[0]))
+    for key in unknown[1:]:
+        quoted = Message(N_("« %(text)s »"), text=_shown(key))
+        names = Message(N_("%(first)s, %(next)s"), first=names, next=quoted)
+    return Message(
+        N_("option %(names)s inconnue (options de la question : %(listed)s)"),
+        names=names,
+        listed=listed,
+    )

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from .text import N_
+from .text import N_, Message
 
 STAKEHOLDER_KINDS: Final = {
     "cci": N_("Chambre de commerce et d'industrie"),
@@ -58,7 +58,7 @@ class Figure:
 
 
 class FiguresError(ValueError):
-    """Lines of figures refused; `errors` names each bad line."""
+    """Lines of figures refused; `errors` names each bad line (each a `Message`)."""
 
     def __init__(self, errors: list[str]) -> None:
         super().__init__("; ".join(errors))
@@ -76,20 +76,23 @@ def parse_figures(text: str) -> list[Figure]:
         compact = line.replace("\u202f", "").replace("\xa0", "")
         match = _FIGURE.match(compact)
         if match is None:
-            errors.append(
-                f"ligne {number} : « libellé : valeur unité » attendu, par exemple "
+            said = N_(
+                "ligne %(number)s : « libellé : valeur unité » attendu, par exemple "
                 "« Tonnes détournées par an : 12,5 t »"
             )
+            errors.append(Message(said, number=number))
             continue
         label, unit = match["label"].strip(), match["unit"].strip()
         if len(label) > FIGURE_LABEL_MAX:
-            errors.append(f"ligne {number} : libellé de {FIGURE_LABEL_MAX} caractères au plus")
+            said = N_("ligne %(number)s : libellé de %(max)s caractères au plus")
+            errors.append(Message(said, number=number, max=FIGURE_LABEL_MAX))
         elif len(unit) > FIGURE_UNIT_MAX:
-            errors.append(f"ligne {number} : unité de {FIGURE_UNIT_MAX} caractères au plus")
+            said = N_("ligne %(number)s : unité de %(max)s caractères au plus")
+            errors.append(Message(said, number=number, max=FIGURE_UNIT_MAX))
         else:
             figures.append(Figure(label, float(match["value"].replace(",", ".")), unit))
     if len(figures) > FIGURES_MAX:
-        errors.append(f"{FIGURES_MAX} chiffres au plus")
+        errors.append(Message(N_("%(max)s chiffres au plus"), max=FIGURES_MAX))
     if errors:
         raise FiguresError(errors)
     return figures

@@ -22,6 +22,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from assett.domain.profile import LEGAL_TYPES, NAF_SECTIONS, Profile
+from assett.domain.text import N_, Figure, Message
 
 KEY_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
 SCORE_MAX = 5.0
@@ -50,7 +51,8 @@ def _printable(text: str) -> str:
     """Refuse control characters (NUL, NEL...): invisible, and unsafe in YAML or PostgreSQL."""
     for char in text:
         if unicodedata.category(char) == "Cc" and char not in "\t\n\r":
-            raise ValueError(f"caractère de contrôle interdit (U+{ord(char):04X})")
+            code = f"U+{ord(char):04X}"
+            raise ValueError(Message(N_("caractère de contrôle interdit (%(code)s)"), code=code))
     return text
 
 
@@ -86,7 +88,7 @@ ResourceType = Literal[
 Need = Literal["humaines", "financieres", "techniques"]
 
 Loc = tuple[str | int, ...]
-Problems = list[tuple[Loc, str]]
+Problems = list[tuple[Loc, str]]  # each reason a Message
 
 # The error type that carries several problems; the loader reports each one separately.
 PROBLEMS_ERROR = "definition_problems"
@@ -100,9 +102,9 @@ def format_path(loc: Loc) -> str:
     return path.lstrip(".")
 
 
-def format_number(value: float) -> str:
+def format_number(value: float) -> Figure:
     """Render a threshold or a number of points the French way: 2.5 -> "2,5", 3.0 -> "3"."""
-    return f"{value:g}".replace(".", ",")
+    return Figure(f"{value:g}".replace(".", ","))
 
 
 def _reject(problems: Problems) -> None:
@@ -116,13 +118,19 @@ def _reject(problems: Problems) -> None:
         )
 
 
-def _duplicate_keys(keys: Sequence[str], prefix: Loc, noun: str) -> Problems:
+def _reserved(kind: str) -> Message:
+    """« réservé aux questions multiple_choice »: a field another type of question uses."""
+    return Message(N_("réservé aux questions %(type)s"), type=kind)
+
+
+def _duplicate_keys(keys: Sequence[str], prefix: Loc, noun: Message) -> Problems:
     """Report every key already used earlier in the same list."""
     seen: set[str] = set()
     problems: Problems = []
     for index, key in enumerate(keys):
         if key in seen:
-            problems.append(((*prefix, index, "key"), f"{noun} « {key} » en double"))
+            message = Message(N_("%(noun)s « %(key)s » en double"), noun=noun, key=key)
+            problems.append(((*prefix, index, "key"), message))
         seen.add(key)
     return problems
 
@@ -228,17 +236,27 @@ class Conditions(_Model):
         for index, code in enumerate(self.legal_type or []):
             if code not in LEGAL_TYPES:
                 allowed = ", ".join(LEGAL_TYPES)
-                message = (
-                    f"statut juridique « {_shown(code)} » inconnu (valeurs possibles : {allowed})"
+                message = Message(
+                    N_("statut juridique « %(code)s » inconnu (valeurs possibles : %(allowed)s)"),
+                    code=_shown(code),
+                    allowed=allowed,
                 )
                 problems.append((("legal_type", index), message))
         for index, code in enumerate(self.naf_section or []):
             if code not in NAF_SECTIONS:
-                message = f"section NAF « {_shown(code)} » inconnue (une lettre de A à U)"
+                message = Message(
+                    N_("section NAF « %(code)s » inconnue (une lettre de A à U)"), code=_shown(code)
+                )
                 problems.append((("naf_section", index), message))
         low, high = self.headcount_min, self.headcount_max
         if low is not None and high is not None and low > high:
-            message = f"headcount_max ({high}) doit être supérieur ou égal à headcount_min ({low})"
+            message = Message(
+                N_(
+                    "headcount_max (%(high)s) doit être supérieur ou égal à headcount_min (%(low)s)"
+                ),
+                high=high,
+                low=low,
+            )
             problems.append((("headcount_max",), message))
         _reject(problems)
         return self
@@ -281,37 +299,45 @@ class Question(_Model):
         problems: Problems = []
         if self.type in ("single_choice", "multiple_choice"):
             if len(self.options) < 2:
-                message = f"une question {self.type} doit proposer au moins 2 options"
+                message = Message(
+                    N_("une question %(type)s doit proposer au moins 2 options"), type=self.type
+                )
                 problems.append((("options",), message))
-            problems += _duplicate_keys([o.key for o in self.options], ("options",), "option")
+            keys = [o.key for o in self.options]
+            problems += _duplicate_keys(keys, ("options",), Message(N_("option")))
         elif self.options:
-            message = f"pas d'options pour une question {self.type} : elles sont implicites"
+            message = Message(
+                N_("pas d'options pour une question %(type)s : elles sont implicites"),
+                type=self.type,
+            )
             problems.append((("options",), message))
         if self.type != "multiple_choice":
             for index, option in enumerate(self.options):
                 if option.exclusive:
-                    message = "réservé aux questions multiple_choice"
+                    message = _reserved("multiple_choice")
                     problems.append((("options", index, "exclusive"), message))
         elif self.options and all(option.exclusive for option in self.options):
-            message = "au moins une option doit pouvoir être cochée avec d'autres"
+            message = Message(N_("au moins une option doit pouvoir être cochée avec d'autres"))
             problems.append((("options",), message))
         if self.max_points is not None:
             total = sum(option.points for option in self.options)
             if self.type != "multiple_choice":
-                problems.append((("max_points",), "réservé aux questions multiple_choice"))
+                problems.append((("max_points",), _reserved("multiple_choice")))
             elif self.max_points > total:
-                message = (
-                    f"max_points ({format_number(self.max_points)}) dépasse la somme des points "
-                    f"des options ({format_number(total)})"
+                message = Message(
+                    N_("max_points (%(max)s) dépasse la somme des points des options (%(total)s)"),
+                    max=format_number(self.max_points),
+                    total=format_number(total),
                 )
                 problems.append((("max_points",), message))
         for name in ("yes_points", "no_points"):
             if name in self.model_fields_set and self.type != "yes_no":
-                problems.append(((name,), "réservé aux questions yes_no"))
+                problems.append(((name,), _reserved("yes_no")))
         if self.scale_labels is not None and self.type != "scale":
-            problems.append((("scale_labels",), "réservé aux questions scale"))
+            problems.append((("scale_labels",), _reserved("scale")))
         if not problems and self.maximum <= 0:
-            problems.append(((), "la question ne rapporte aucun point : son maximum doit être > 0"))
+            message = Message(N_("la question ne rapporte aucun point : son maximum doit être > 0"))
+            problems.append(((), message))
         _reject(problems)
         return self
 
@@ -397,38 +423,74 @@ class ResourceDef(_Model):
             or any(c.isspace() for c in url)
         ):
             raise ValueError(
-                f"adresse « {_shown(url)} » refusée : elle doit commencer par http:// ou https://"
+                Message(
+                    N_("adresse « %(url)s » refusée : elle doit commencer par http:// ou https://"),
+                    url=_shown(url),
+                )
             )
         return url
 
 
-def validate_bands(bands: Sequence[Band]) -> list[str]:
+def validate_bands(bands: Sequence[Band]) -> list[Message]:
     """Return what is wrong with a list of bands: they must tile 0 to 5 in increasing order."""
     if not bands:
-        return ["au moins un niveau est requis"]
-    problems: list[str] = []
+        return [Message(N_("au moins un niveau est requis"))]
+    problems: list[Message] = []
     for band in bands:
         if band.min >= band.max:
             problems.append(
-                f"le niveau « {band.key} » doit avoir min < max "
-                f"({format_number(band.min)} ≥ {format_number(band.max)})"
+                Message(
+                    N_("le niveau « %(key)s » doit avoir min < max (%(min)s ≥ %(max)s)"),
+                    key=band.key,
+                    min=format_number(band.min),
+                    max=format_number(band.max),
+                )
             )
     ordered = sorted(bands, key=lambda band: band.min)
     if list(bands) != ordered:
-        problems.append("les niveaux doivent être classés du plus bas au plus haut")
-    cover = f"les niveaux doivent couvrir 0 à {format_number(SCORE_MAX)}"
+        problems.append(Message(N_("les niveaux doivent être classés du plus bas au plus haut")))
+    top = format_number(SCORE_MAX)
     if ordered[0].min != 0:
-        problems.append(f"{cover} : le premier commence à {format_number(ordered[0].min)}")
+        problems.append(
+            Message(
+                N_("les niveaux doivent couvrir 0 à %(top)s : le premier commence à %(min)s"),
+                top=top,
+                min=format_number(ordered[0].min),
+            )
+        )
     for low, high in pairwise(ordered):
-        between = f"« {low.key} » et « {high.key} »"
         if high.min > low.max:
-            gap = f"{format_number(low.max)} et {format_number(high.min)}"
-            problems.append(f"{cover} : trou entre {gap} ({between})")
+            text = N_(
+                "les niveaux doivent couvrir 0 à %(top)s : trou entre %(a)s et %(b)s "
+                "(« %(low)s » et « %(high)s »)"
+            )
+            a, b = low.max, high.min
         elif high.min < low.max:
-            overlap = f"{format_number(high.min)} et {format_number(low.max)}"
-            problems.append(f"{cover} : chevauchement entre {overlap} ({between})")
+            text = N_(
+                "les niveaux doivent couvrir 0 à %(top)s : chevauchement entre %(a)s et %(b)s "
+                "(« %(low)s » et « %(high)s »)"
+            )
+            a, b = high.min, low.max
+        else:
+            continue
+        problems.append(
+            Message(
+                text,
+                top=top,
+                a=format_number(a),
+                b=format_number(b),
+                low=low.key,
+                high=high.key,
+            )
+        )
     if ordered[-1].max != SCORE_MAX:
-        problems.append(f"{cover} : le dernier s'arrête à {format_number(ordered[-1].max)}")
+        problems.append(
+            Message(
+                N_("les niveaux doivent couvrir 0 à %(top)s : le dernier s'arrête à %(max)s"),
+                top=top,
+                max=format_number(ordered[-1].max),
+            )
+        )
     return problems
 
 
@@ -446,18 +508,24 @@ class ThemeDefinition(_Model):
     @field_validator("categories")
     @classmethod
     def _check_keys(cls, categories: list[Category]) -> list[Category]:
-        problems = _duplicate_keys([c.key for c in categories], (), "catégorie")
+        keys = [c.key for c in categories]
+        problems = _duplicate_keys(keys, (), Message(N_("catégorie")))
         total = sum(len(category.questions) for category in categories)
         if total > QUESTIONS_MAX:
-            message = f"un thème compte {QUESTIONS_MAX} questions au plus ({total} ici)"
+            message = Message(
+                N_("un thème compte %(max)s questions au plus (%(total)s ici)"),
+                max=QUESTIONS_MAX,
+                total=total,
+            )
             problems.append(((), message))
         owner: dict[str, str] = {}
         for c_index, category in enumerate(categories):
             for q_index, question in enumerate(category.questions):
                 if question.key in owner:
-                    message = (
-                        f"question « {question.key} » en double "
-                        f"(déjà dans la catégorie « {owner[question.key]} »)"
+                    message = Message(
+                        N_("question « %(key)s » en double (déjà dans la catégorie « %(owner)s »)"),
+                        key=question.key,
+                        owner=owner[question.key],
                     )
                     problems.append(((c_index, "questions", q_index, "key"), message))
                 else:
@@ -468,7 +536,7 @@ class ThemeDefinition(_Model):
     @field_validator("bands")
     @classmethod
     def _check_bands(cls, bands: list[Band]) -> list[Band]:
-        problems = _duplicate_keys([band.key for band in bands], (), "niveau")
+        problems = _duplicate_keys([band.key for band in bands], (), Message(N_("niveau")))
         problems += [((), message) for message in validate_bands(bands)]
         _reject(problems)
         return bands
@@ -478,14 +546,19 @@ class ThemeDefinition(_Model):
     def _check_resources(
         cls, resources: list[ResourceDef], info: ValidationInfo
     ) -> list[ResourceDef]:
-        problems = _duplicate_keys([r.key for r in resources], (), "ressource")
+        keys = [r.key for r in resources]
+        problems = _duplicate_keys(keys, (), Message(N_("ressource")))
         bands: list[Band] | None = info.data.get("bands")
         if bands is not None:  # else the bands are invalid and already reported
             band_keys = [band.key for band in bands]
             for r_index, resource in enumerate(resources):
                 for l_index, level in enumerate(resource.levels):
                     if level not in band_keys:
-                        message = f"niveau « {level} » inconnu (niveaux : {', '.join(band_keys)})"
+                        message = Message(
+                            N_("niveau « %(level)s » inconnu (niveaux : %(keys)s)"),
+                            level=level,
+                            keys=", ".join(band_keys),
+                        )
                         problems.append(((r_index, "levels", l_index), message))
         _reject(problems)
         return resources

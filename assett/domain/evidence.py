@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urlsplit
 
+from .text import N_, Figure, Message
+
 EVIDENCE_KINDS: Final = ("link", "file")
 FILE_MAX_BYTES: Final = 10 * 1024 * 1024
 ZIP_MAX_UNCOMPRESSED: Final = 100 * 1024 * 1024
@@ -57,18 +59,24 @@ _CHUNK = 64 * 1024
 
 
 class EvidenceError(ValueError):
-    """A file or a link refused; the message is for the actor."""
+    """A file or a link refused; the message (a `Message`) is for the actor."""
 
 
 def sniff(data: bytes, filename: str) -> FileType:
     """The accepted type the content is, whatever the name says; EvidenceError otherwise."""
     name = filename or "fichier"
     if not data:
-        raise EvidenceError(f"Le fichier « {name} » est vide.")
+        raise EvidenceError(Message(N_("Le fichier « %(name)s » est vide."), name=name))
     if len(data) > FILE_MAX_BYTES:
         raise EvidenceError(
-            f"Le fichier « {name} » dépasse 10 Mo ({_megabytes(len(data))} Mo) : "
-            "réduisez-le ou déposez un lien vers le document."
+            Message(
+                N_(
+                    "Le fichier « %(name)s » dépasse 10 Mo (%(size)s Mo) : "
+                    "réduisez-le ou déposez un lien vers le document."
+                ),
+                name=name,
+                size=_megabytes(len(data)),
+            )
         )
     if data.startswith(b"%PDF-"):
         return PDF
@@ -79,27 +87,33 @@ def sniff(data: bytes, filename: str) -> FileType:
     if data.startswith(b"PK\x03\x04"):
         return _office_document(data, name)
     claimed = name.rsplit(".", 1)[-1].upper() if "." in name else ""
-    pretends = f" : ce n'est pas un vrai {claimed}" if claimed in _labels() else ""
-    raise EvidenceError(
-        f"Le fichier « {name} » n'est pas d'un type accepté{pretends} (son contenu a été "
-        f"vérifié). Types acceptés : {ACCEPTED_LABELS}."
-    )
+    if claimed in _labels():
+        said = N_(
+            "Le fichier « %(name)s » n'est pas d'un type accepté : ce n'est pas un vrai "
+            "%(claimed)s (son contenu a été vérifié). Types acceptés : %(accepted)s."
+        )
+    else:
+        said = N_(
+            "Le fichier « %(name)s » n'est pas d'un type accepté (son contenu a été vérifié). "
+            "Types acceptés : %(accepted)s."
+        )
+    raise EvidenceError(Message(said, name=name, claimed=claimed, accepted=ACCEPTED_LABELS))
 
 
 def _labels() -> set[str]:
     return {kind.label for kind in ACCEPTED} | {"JPG"}
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f}".replace(".", ",")
+def _megabytes(size: int) -> Figure:
+    return Figure(f"{size / 1024 / 1024:.1f}".replace(".", ","))
 
 
 def _office_document(data: bytes, name: str) -> FileType:
-    refused = EvidenceError(
-        f"Le fichier « {name} » n'est pas un document bureautique lisible "
-        f"(archive invalide, chiffrée ou trop volumineuse une fois décompressée). "
-        f"Types acceptés : {ACCEPTED_LABELS}."
+    said = N_(
+        "Le fichier « %(name)s » n'est pas un document bureautique lisible (archive invalide, "
+        "chiffrée ou trop volumineuse une fois décompressée). Types acceptés : %(accepted)s."
     )
+    refused = EvidenceError(Message(said, name=name, accepted=ACCEPTED_LABELS))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -179,7 +193,8 @@ def clean_title(title: str, fallback: str) -> str:
     """The title shown for a piece of evidence: one line, TITLE_MAX characters at most."""
     text = " ".join((title or "").split()) or fallback
     if len(text) > TITLE_MAX:
-        raise EvidenceError(f"Le titre tient en {TITLE_MAX} caractères au plus.")
+        said = N_("Le titre tient en %(max)s caractères au plus.")
+        raise EvidenceError(Message(said, max=TITLE_MAX))
     return text
 
 
@@ -187,10 +202,12 @@ def check_url(url: str) -> str:
     """An http(s) address with a host; EvidenceError otherwise."""
     text = (url or "").strip()
     if not text:
-        raise EvidenceError("Indiquez l'adresse du lien.")
+        raise EvidenceError(Message(N_("Indiquez l'adresse du lien.")))
     if len(text) > URL_MAX:
-        raise EvidenceError(f"L'adresse tient en {URL_MAX} caractères au plus.")
+        said = N_("L'adresse tient en %(max)s caractères au plus.")
+        raise EvidenceError(Message(said, max=URL_MAX))
     parts = urlsplit(text)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or " " in text:
-        raise EvidenceError("L'adresse doit commencer par https:// (ou http://) et nommer un site.")
+        said = N_("L'adresse doit commencer par https:// (ou http://) et nommer un site.")
+        raise EvidenceError(Message(said))
     return text

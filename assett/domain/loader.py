@@ -1,7 +1,7 @@
 """Load theme definitions from YAML safely, reporting every error at once."""
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -16,6 +16,7 @@ from assett.domain.definitions import (
     format_number,
     format_path,
 )
+from assett.domain.text import N_, Message
 from assett.domain.yaml_messages import (
     FastStrictSafeLoader,
     StrictSafeLoader,
@@ -28,39 +29,49 @@ MAX_DEPTH = 20
 # No field takes a number this large; beyond it pydantic cannot even turn it into a float.
 HUGE_NUMBER = 10**15
 
-# Plain French for the pydantic errors a definition author meets; {name} comes from the context.
+# Plain French for the pydantic errors a definition author meets; %(name)s comes from the context.
 _REASONS = {
-    "missing": "champ obligatoire manquant",
-    "extra_forbidden": "champ inconnu",
-    "string_too_short": "ne doit pas être vide",
-    "string_pattern_mismatch": (
-        "identifiant « {input} » invalide : lettres minuscules sans accent, chiffres, « _ » "
+    "missing": N_("champ obligatoire manquant"),
+    "extra_forbidden": N_("champ inconnu"),
+    "string_too_short": N_("ne doit pas être vide"),
+    "string_pattern_mismatch": N_(
+        "identifiant « %(input)s » invalide : lettres minuscules sans accent, chiffres, « _ » "
         "et « - » seulement, 63 caractères au plus, sans commencer par « _ » ou « - »"
     ),
-    "float_type": "doit être un nombre",
-    "int_type": "doit être un nombre entier",
-    "bool_type": "doit valoir true ou false",
-    "list_type": "doit être une liste",
-    "model_type": "doit être un bloc « clé: valeur »",
-    "dict_type": "doit être un bloc « clé: valeur »",
-    "finite_number": "doit être un nombre fini",
-    "too_short": "doit contenir au moins {min_length} élément(s)",
-    "too_long": "{max_length} éléments au plus ({actual_length} ici)",
-    "string_too_long": "{max_length} caractères au plus ({length} ici)",
-    "greater_than": "doit être strictement supérieur à {gt}",
-    "greater_than_equal": "doit être supérieur ou égal à {ge}",
-    "less_than": "doit être strictement inférieur à {lt}",
-    "less_than_equal": "doit être inférieur ou égal à {le}",
-    "literal_error": "valeur « {input} » inconnue ; valeurs possibles : {expected}",
+    "float_type": N_("doit être un nombre"),
+    "int_type": N_("doit être un nombre entier"),
+    "bool_type": N_("doit valoir true ou false"),
+    "list_type": N_("doit être une liste"),
+    "model_type": N_("doit être un bloc « clé: valeur »"),
+    "dict_type": N_("doit être un bloc « clé: valeur »"),
+    "finite_number": N_("doit être un nombre fini"),
+    "too_short": N_("doit contenir au moins %(min_length)s élément(s)"),
+    "too_long": N_("%(max_length)s éléments au plus (%(actual_length)s ici)"),
+    "string_too_long": N_("%(max_length)s caractères au plus (%(length)s ici)"),
+    "greater_than": N_("doit être strictement supérieur à %(gt)s"),
+    "greater_than_equal": N_("doit être supérieur ou égal à %(ge)s"),
+    "less_than": N_("doit être strictement inférieur à %(lt)s"),
+    "less_than_equal": N_("doit être inférieur ou égal à %(le)s"),
+    "literal_error": N_("valeur « %(input)s » inconnue ; valeurs possibles : %(expected)s"),
 }
 
 
-class DefinitionError(Exception):
-    """A definition that cannot be loaded; `errors` lists every reason."""
+def problem_line(where: str, reason: object, line: int | None = None) -> Message:
+    """« fichier.yaml: categories[0].key: reason (ligne 12) »: `where` names the file and path."""
+    if line is None:
+        return Message(N_("%(where)s: %(reason)s"), where=where, reason=reason)
+    return Message(
+        N_("%(where)s: %(reason)s (ligne %(line)s)"), where=where, reason=reason, line=line
+    )
 
-    def __init__(self, errors: list[str]) -> None:
+
+class DefinitionError(Exception):
+    """A definition that cannot be loaded; `errors` lists every reason, each a `Message` that a
+    page translates (`content_text.messages`)."""
+
+    def __init__(self, errors: Sequence[str]) -> None:
         super().__init__("\n".join(errors))
-        self.errors = errors
+        self.errors = list(errors)
 
 
 def parse_definition_text(text: str, source: str) -> ThemeDefinition:
@@ -98,13 +109,13 @@ def load_definition_file(path: str | Path) -> ThemeDefinition:
         with path.open("rb") as file:
             content = file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        raise DefinitionError([f"{source}: lecture impossible ({error.strerror})"]) from error
+        raise DefinitionError([_unreadable(source, error)]) from error
     if len(content) > MAX_FILE_BYTES:
         raise DefinitionError([_too_big(source, path.stat().st_size)])
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise DefinitionError([f"{source}: le fichier doit être encodé en UTF-8"]) from error
+        raise DefinitionError([not_utf8(source)]) from error
     return parse_definition_text(text, source)
 
 
@@ -117,7 +128,7 @@ def load_directory(path: str | Path) -> list[ThemeDefinition]:
     """Load every *.yaml file of a directory; raise DefinitionError with all files' errors."""
     directory = Path(path)
     if not directory.is_dir():
-        raise DefinitionError([f"{directory}: dossier introuvable"])
+        raise DefinitionError([no_directory(directory)])
     files = sorted(
         file for file in directory.iterdir() if file.suffix in (".yaml", ".yml") and file.is_file()
     )
@@ -132,7 +143,12 @@ def load_directory(path: str | Path) -> list[ThemeDefinition]:
             continue
         if definition.key in origin:
             errors.append(
-                f"{file}: key: thème « {definition.key} » déjà défini dans {origin[definition.key]}"
+                Message(
+                    N_("%(file)s: key: thème « %(key)s » déjà défini dans %(origin)s"),
+                    file=str(file),
+                    key=definition.key,
+                    origin=str(origin[definition.key]),
+                )
             )
             continue
         origin[definition.key] = file
@@ -142,8 +158,28 @@ def load_directory(path: str | Path) -> list[ThemeDefinition]:
     return definitions
 
 
-def _too_big(source: str, size: int) -> str:
-    return f"{source}: fichier trop volumineux ({size} octets, {MAX_FILE_BYTES} au plus)"
+def _too_big(source: str, size: int) -> Message:
+    return Message(
+        N_("%(source)s: fichier trop volumineux (%(size)s octets, %(max)s au plus)"),
+        source=source,
+        size=size,
+        max=MAX_FILE_BYTES,
+    )
+
+
+def _unreadable(source: str, error: OSError) -> Message:
+    reason = error.strerror or ""
+    return Message(N_("%(source)s: lecture impossible (%(reason)s)"), source=source, reason=reason)
+
+
+def not_utf8(source: str) -> Message:
+    """The file is not UTF-8."""
+    return Message(N_("%(source)s: le fichier doit être encodé en UTF-8"), source=source)
+
+
+def no_directory(directory: Path) -> Message:
+    """The directory to load does not exist."""
+    return Message(N_("%(directory)s: dossier introuvable"), directory=str(directory))
 
 
 class _Mark(Protocol):
@@ -154,7 +190,7 @@ def _line(mark: _Mark | None) -> int:
     return mark.line + 1 if mark is not None else 0
 
 
-def _event_errors(text: str, source: str) -> list[str]:
+def _event_errors(text: str, source: str) -> list[Message]:
     """Refuse anchors and aliases ("billion laughs") and deep nesting (slow to scan)."""
     if FastStrictSafeLoader is not None:
         try:
@@ -164,22 +200,29 @@ def _event_errors(text: str, source: str) -> list[str]:
     return _events_checked(text, source, yaml.SafeLoader)
 
 
-def _events_checked(text: str, source: str, loader: type[yaml.SafeLoader]) -> list[str]:
+def _events_checked(text: str, source: str, loader: type[yaml.SafeLoader]) -> list[Message]:
     errors = []
     depth = 0
     for event in yaml.parse(text, Loader=loader):
-        where = f"{source}: ligne {_line(event.start_mark)}"
+        at = {"source": source, "line": _line(event.start_mark)}
         if isinstance(event, yaml.AliasEvent):
-            errors.append(f"{where}: alias YAML « *{event.anchor} » refusé (ni ancre ni alias)")
+            said = N_(
+                "%(source)s: ligne %(line)s: alias YAML « *%(name)s » refusé (ni ancre ni alias)"
+            )
+            errors.append(Message(said, name=event.anchor, **at))
         elif isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-            errors.append(f"{where}: ancre YAML « &{event.anchor} » refusée (ni ancre ni alias)")
+            said = N_(
+                "%(source)s: ligne %(line)s: ancre YAML « &%(name)s » refusée (ni ancre ni alias)"
+            )
+            errors.append(Message(said, name=event.anchor, **at))
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                return [
-                    *errors,
-                    f"{where}: structure YAML trop imbriquée ({MAX_DEPTH} niveaux au plus)",
-                ]
+                said = N_(
+                    "%(source)s: ligne %(line)s: structure YAML trop imbriquée "
+                    "(%(max)s niveaux au plus)"
+                )
+                return [*errors, Message(said, max=MAX_DEPTH, **at)]
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
     return errors
@@ -204,9 +247,9 @@ def _load_nodes(text: str, kind: type[yaml.SafeLoader]) -> tuple[yaml.Node | Non
         loader.dispose()
 
 
-def _duplicate_key_errors(root: yaml.Node | None, source: str) -> list[str]:
+def _duplicate_key_errors(root: yaml.Node | None, source: str) -> list[Message]:
     """Report keys repeated in one mapping, which YAML would silently collapse."""
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, Message]] = []
     pending = [root] if root is not None else []
     while pending:
         node = pending.pop()
@@ -216,7 +259,12 @@ def _duplicate_key_errors(root: yaml.Node | None, source: str) -> list[str]:
                 if isinstance(key_node, yaml.ScalarNode):
                     if key_node.value in seen:
                         line = _line(key_node.start_mark)
-                        message = f"{source}: ligne {line}: clé « {key_node.value} » répétée"
+                        message = Message(
+                            N_("%(source)s: ligne %(line)s: clé « %(key)s » répétée"),
+                            source=source,
+                            line=line,
+                            key=key_node.value,
+                        )
                         found.append((line, message))
                     seen.add(key_node.value)
                 pending += [key_node, value_node]
@@ -242,8 +290,10 @@ def _line_of(root: yaml.Node, loc: Loc) -> int:
 
 def _validate(data: object, source: str, root: yaml.Node | None) -> ThemeDefinition:
     if not isinstance(data, dict):
-        message = "le fichier doit décrire un thème : un bloc « clé: valeur » au premier niveau"
-        raise DefinitionError([f"{source}: {message}"])
+        message = Message(
+            N_("le fichier doit décrire un thème : un bloc « clé: valeur » au premier niveau")
+        )
+        raise DefinitionError([problem_line(source, message)])
     huge = list(_huge_numbers(data, ()))
     try:
         if huge:  # pydantic would raise OverflowError turning them into floats
@@ -255,10 +305,10 @@ def _validate(data: object, source: str, root: yaml.Node | None) -> ThemeDefinit
         for loc, reason in problems:
             where = f"{source}: {format_path(loc)}" if loc else source
             if root is None:
-                found.append((0, f"{where}: {reason}"))
+                found.append((0, problem_line(where, reason)))
             else:
                 line = _line_of(root, loc)
-                found.append((line, f"{where}: {reason} (ligne {line})"))
+                found.append((line, problem_line(where, reason, line)))
         found.sort(key=lambda item: item[0])  # stable: same line keeps pydantic's order
         raise DefinitionError([message for _, message in found]) from error
 
@@ -272,11 +322,13 @@ def _huge_numbers(data: object, loc: Loc) -> Iterator[tuple[Loc, str]]:
         for index, value in enumerate(data):
             yield from _huge_numbers(value, (*loc, index))
     elif isinstance(data, int) and not isinstance(data, bool) and abs(data) > HUGE_NUMBER:
-        yield loc, f"nombre trop grand ({len(str(HUGE_NUMBER)) - 1} chiffres au plus)"
+        digits = len(str(HUGE_NUMBER)) - 1
+        yield loc, Message(N_("nombre trop grand (%(digits)s chiffres au plus)"), digits=digits)
 
 
 def _problems(error: ValidationError) -> Iterator[tuple[Loc, str]]:
-    """Yield (location, French reason) for each error, unpacking the grouped ones."""
+    """Yield (location, French reason: a `Message` but for pydantic's rare own words) for each
+    error, unpacking the grouped ones."""
     for detail in error.errors():
         if detail["type"] == PROBLEMS_ERROR:
             for sub_loc, message in detail.get("ctx", {})["problems"]:
@@ -291,9 +343,10 @@ def _reason(detail: ErrorDetails) -> str:
     ctx: dict[str, Any] = detail.get("ctx", {})
     value = detail["input"]
     if kind == "value_error":
-        return str(ctx["error"])
+        said = ctx["error"].args[0] if ctx["error"].args else None
+        return said if isinstance(said, Message) else str(ctx["error"])
     if kind.endswith("_type") and value is None:
-        return "valeur manquante"
+        return Message(N_("valeur manquante"))
     if kind == "string_type":
         return _not_text(value)
     template = _REASONS.get(kind)
@@ -303,22 +356,29 @@ def _reason(detail: ErrorDetails) -> str:
     context["input"] = _show(value)
     if isinstance(value, str):
         context["length"] = format_number(len(value))
-    context["expected"] = context.get("expected", "").replace(" or ", " ou ")
-    return template.format(**context)
+    expected = context.get("expected", "")
+    if " or " in expected:
+        first, last = expected.rsplit(" or ", 1)
+        context["expected"] = Message(N_("%(first)s ou %(last)s"), first=first, last=last)
+    return Message(template, **context)
 
 
-def _not_text(value: object) -> str:
+def _not_text(value: object) -> Message:
     if isinstance(value, bool):
-        return (
-            "doit être du texte, or YAML l'a lu comme un booléen (no, yes, on, off...) : "
-            'écrivez la valeur entre guillemets, par exemple key: "no"'
+        return Message(
+            N_(
+                "doit être du texte, or YAML l'a lu comme un booléen (no, yes, on, off...) : "
+                'écrivez la valeur entre guillemets, par exemple key: "no"'
+            )
         )
     if isinstance(value, int | float):
-        return (
-            "doit être du texte, or YAML l'a lu comme un nombre : "
-            'écrivez la valeur entre guillemets, par exemple key: "010"'
+        return Message(
+            N_(
+                "doit être du texte, or YAML l'a lu comme un nombre : "
+                'écrivez la valeur entre guillemets, par exemple key: "010"'
+            )
         )
-    return "doit être du texte"
+    return Message(N_("doit être du texte"))
 
 
 def _show(value: object) -> str:

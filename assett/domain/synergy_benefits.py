@@ -11,7 +11,7 @@ from typing import Final
 import yaml
 
 from .synergy_pipeline import SynergyValueError
-from .text import N_
+from .text import N_, Message
 
 PHASES: Final = ("estimated", "measured")
 PHASE_LABELS: Final = {"estimated": N_("Estimés"), "measured": N_("Mesurés")}
@@ -160,19 +160,21 @@ def parse_figure(text: str, field: str) -> float | None:
     if not cleaned:
         return None
     label, _unit, upper = FIGURES[field]
+    named = Message(label)
+    not_number = Message(N_("%(label)s : un nombre est attendu (ex. 12,5)"), label=named)
     try:
         value = float(cleaned.replace(",", "."))
     except ValueError as error:
-        raise SynergyValueError(f"{label} : un nombre est attendu (ex. 12,5)", field) from error
+        raise SynergyValueError(not_number, field) from error
     if value != value or value in (float("inf"), float("-inf")):
-        raise SynergyValueError(f"{label} : un nombre est attendu (ex. 12,5)", field)
+        raise SynergyValueError(not_number, field)
     if value < 0:
-        raise SynergyValueError(f"{label} : la valeur ne peut pas être négative", field)
+        said = N_("%(label)s : la valeur ne peut pas être négative")
+        raise SynergyValueError(Message(said, label=named), field)
     if value > upper:
-        raise SynergyValueError(
-            f"{label} : la valeur est invraisemblable (au plus {upper:,.0f})".replace(",", " "),
-            field,
-        )
+        said = N_("%(label)s : la valeur est invraisemblable (au plus %(max)s)")
+        most = f"{upper:,.0f}".replace(",", " ")
+        raise SynergyValueError(Message(said, label=named, max=most), field)
     return value
 
 
@@ -182,7 +184,7 @@ def parse_benefits(
     """Typed figures from a form's text; SynergyValueError naming the first bad field."""
     values = {field: parse_figure(raw.get(field, ""), field) for field in FIGURES}
     if energy_factor and energy_factor not in energy_factor_keys(factors):
-        raise SynergyValueError("énergie remplacée inconnue", "energy_factor")
+        raise SynergyValueError(Message(N_("énergie remplacée inconnue")), "energy_factor")
     return Benefits(
         tonnes=values["tonnes"],
         water_m3=values["water_m3"],
@@ -199,9 +201,11 @@ def parse_factor_value(text: str) -> float:
     try:
         value = float(cleaned)
     except ValueError as error:
-        raise SynergyValueError("un nombre est attendu (ex. 0,227)", "value") from error
+        said = Message(N_("un nombre est attendu (ex. 0,227)"))
+        raise SynergyValueError(said, "value") from error
     if value != value or not 0 <= value <= FACTOR_MAX:
-        raise SynergyValueError(f"la valeur va de 0 à {FACTOR_MAX:g}", "value")
+        said = Message(N_("la valeur va de 0 à %(max)s"), max=f"{FACTOR_MAX:g}")
+        raise SynergyValueError(said, "value")
     return value
 
 

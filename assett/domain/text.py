@@ -63,6 +63,10 @@ def read_message(msgid: str, text: str) -> dict[str, str] | None:
     return matched.groupdict() if matched else None
 
 
+class Figure(str):
+    """A number as the French write it (« 2,5 »), which a page in English shows « 2.5 »."""
+
+
 # The months as message ids: a French date in the domain, a month name translated in a form.
 FRENCH_MONTHS = (
     N_("janvier"), N_("février"), N_("mars"), N_("avril"), N_("mai"), N_("juin"),

@@ -7,10 +7,11 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..content_text import content_locale
+from ..content_text import content_locale, error_text
 from ..domain import scoring
 from ..domain.content_language import local
 from ..domain.definitions import Category, Question, ThemeDefinition
@@ -171,7 +172,7 @@ def _lock_organisation(org_id: int) -> None:
     ).first()
     if found is None:
         raise ServiceError(
-            "Cette organisation vient d'être supprimée : rien n'a été enregistré.",
+            gettext("Cette organisation vient d'être supprimée : rien n'a été enregistré."),
             field="organisation",
         )
 
@@ -214,7 +215,9 @@ def start_assessment(org: Organisation, questionnaire: Questionnaire, user: User
     one draft per organisation and theme).
     """
     if questionnaire.territory_id != org.territory_id or not questionnaire.enabled:
-        raise ServiceError("Ce thème n'est pas proposé sur votre territoire.", field="theme")
+        raise ServiceError(
+            gettext("Ce thème n'est pas proposé sur votre territoire."), field="theme"
+        )
     # Read before the transaction: on SQLite it starts by reloading every object.
     org_id, territory_id, theme_key = org.id, org.territory_id, questionnaire.theme_key
     with transaction():
@@ -225,7 +228,7 @@ def start_assessment(org: Organisation, questionnaire: Questionnaire, user: User
         version = published_version(questionnaire)
         if version is None:
             raise ServiceError(
-                "Ce questionnaire n'est pas encore publié : revenez un peu plus tard.",
+                gettext("Ce questionnaire n'est pas encore publié : revenez un peu plus tard."),
                 field="theme",
             )
         previous = latest_submitted(org_id, theme_key)
@@ -266,7 +269,7 @@ def _require_draft(assessment: Assessment) -> None:
     """Refuse to change an assessment that is no longer a draft."""
     if assessment.status != "draft":
         raise ServiceError(
-            "Cette évaluation a déjà été envoyée : elle ne peut plus être modifiée.",
+            gettext("Cette évaluation a déjà été envoyée : elle ne peut plus être modifiée."),
             field="assessment",
         )
 
@@ -285,13 +288,14 @@ def save_answers(
     parsed: dict[str, scoring.Answer] = {}
     for key, answer in answers.items():
         if key not in categories:
-            raise ServiceError(f"La question « {key} » n'existe pas dans ce questionnaire.", key)
+            said = gettext("La question « %(key)s » n'existe pas dans ce questionnaire.", key=key)
+            raise ServiceError(said, key)
         try:
             parsed[key] = scoring.parse_answer(
                 defn.question(key), answer.value, answer.not_applicable
             )
         except scoring.AnswerError as error:
-            raise ServiceError(str(error), field=key) from error
+            raise ServiceError(error_text(error), field=key) from error
     rows = {row.question_key: row for row in assessment.answers}
     for key, answer in parsed.items():
         row = rows.get(key)
@@ -390,7 +394,7 @@ def submit_assessment(
         _lock_organisation(org_id)
         found = db.session.get(Assessment, assessment_id, populate_existing=True)
         if found is None:  # pragma: no cover - assessments go only with their organisation
-            raise ServiceError("Cette évaluation n'existe plus.", field="assessment")
+            raise ServiceError(gettext("Cette évaluation n'existe plus."), field="assessment")
         assessment = found
         if assessment.status != "draft":
             return assessment
@@ -400,12 +404,13 @@ def submit_assessment(
         answers = answers_of(assessment)
         missing = scoring.missing_required(defn, answers, profile)
         if missing:
-            count = len(missing)
-            noun = "question obligatoire" if count == 1 else "questions obligatoires"
-            raise ServiceError(
-                f"Il reste {count} {noun} sans réponse : répondez-y avant d'envoyer.",
-                field="assessment",
+            said = ngettext(
+                "Il reste %(num)s question obligatoire sans réponse : répondez-y avant d'envoyer.",
+                "Il reste %(num)s questions obligatoires sans réponse : répondez-y avant "
+                "d'envoyer.",
+                len(missing),
             )
+            raise ServiceError(said, field="assessment")
         result = scoring.score_theme(defn, answers, profile)
         # The transition is a conditional update whose row count decides: a concurrent
         # submission that got there first leaves nothing to do, whatever this request read.

@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
+from ..content_text import messages
 from ..domain.aggregation import MIN_GROUP_SIZE
 from ..domain.collective import STATUSES, THEMES, Figure, FiguresError, parse_figures
 from ..extensions import db
@@ -64,7 +65,7 @@ def _figures(text: str) -> list[dict[str, Any]]:
     try:
         figures = parse_figures(text)
     except FiguresError as error:
-        raise ServiceError("; ".join(error.errors), "figures") from error
+        raise ServiceError("; ".join(messages(error.errors)), "figures") from error
     return [{"label": f.label, "value": f.value, "unit": f.unit} for f in figures]
 
 

@@ -17,11 +17,14 @@ from datetime import datetime
 from itertools import count
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ..content_text import message as shown
 from ..domain.definitions import ThemeDefinition, format_path
 from ..domain.diff import DefinitionDiff, diff_definitions
 from ..domain.loader import DefinitionError, validate_definition
+from ..domain.text import N_, Message
 from ..extensions import db
 from ..models import Assessment, Questionnaire, QuestionnaireVersion, Territory, User
 from .errors import ServiceError
@@ -32,10 +35,10 @@ Data = dict[str, Any]
 
 DRAFT_SOURCE = "brouillon"
 TYPE_WORDS = {
-    "single_choice": "à choix unique",
-    "multiple_choice": "à choix multiple",
-    "yes_no": "oui / non",
-    "scale": "échelle de 0 à 5",
+    "single_choice": N_("à choix unique"),
+    "multiple_choice": N_("à choix multiple"),
+    "yes_no": N_("oui / non"),
+    "scale": N_("échelle de 0 à 5"),
 }
 
 
@@ -50,18 +53,22 @@ class Problem:
     message: str
 
     def describe(self) -> str:
-        """The problem with its path, as the loader prints it."""
+        """The problem with its path, as the loader prints it (a `Message`, or the reason)."""
         where = format_path(self.path)
-        return f"{where} : {self.message}" if where else self.message
+        if not where:
+            return self.message
+        return Message(N_("%(path)s : %(reason)s"), path=where, reason=self.message)
 
 
 class EditorError(ServiceError):
-    """An edit refused: each message with the form field it belongs to (None: the whole form)."""
+    """An edit refused: each message with the form field it belongs to (None: the whole form),
+    in the page's language."""
 
     def __init__(self, problems: Sequence[tuple[str | None, str]]) -> None:
-        field_name, message = problems[0] if problems else (None, "Modification refusée.")
+        said = [(name, str(shown(message))) for name, message in problems]
+        field_name, message = said[0] if said else (None, _("Modification refusée."))
         super().__init__(message, field_name)
-        self.problems = list(problems) or [(None, message)]
+        self.problems = said or [(None, message)]
 
     def field_errors(self) -> dict[str, list[str]]:
         """Messages by form field."""
@@ -286,6 +293,9 @@ def split_path(text: str) -> Path:
 
 def _humanise(message: str) -> str:
     """Name question types the way the editor does."""
+    if isinstance(message, Message):
+        values = {name: _humanise_value(value) for name, value in message.values.items()}
+        return Message(message.msgid, **values)
     for name, words in TYPE_WORDS.items():
         message = message.replace(f"questions {name}", f"questions {words}")
         message = message.replace(f"question {name}", f"question {words}")
@@ -293,9 +303,24 @@ def _humanise(message: str) -> str:
     return message
 
 
+def _humanise_value(value: object) -> object:
+    if isinstance(value, str) and value in TYPE_WORDS:
+        return Message(TYPE_WORDS[value])
+    if isinstance(value, str):
+        said = _humanise(value)
+        return value if said == value else said
+    return value
+
+
 def _problems_from(error: DefinitionError, source: str) -> list[Problem]:
     problems = []
     for line in error.errors:
+        if isinstance(line, Message) and "reason" in line.values:
+            where = str(line.values["where"]).removeprefix(source).removeprefix(": ")
+            reason = line.values["reason"]  # a Message, kept for the page to translate
+            reason = reason if isinstance(reason, str) else str(reason)
+            problems.append(Problem(split_path(where) if where else (), _humanise(reason)))
+            continue
         text = line.removeprefix(f"{source}: ")
         match = _PATH.match(text)
         if match:
@@ -365,20 +390,21 @@ def previewable_definition(data: Data) -> ThemeDefinition | None:
 
 
 def publish_problems(questionnaire: Questionnaire) -> list[str]:
-    """Why the theme's draft cannot be published yet, in plain French (empty: it can)."""
+    """Why the theme's draft cannot be published yet, as `Message`s (empty: it can)."""
     draft = draft_version(questionnaire)
     if draft is None:
-        return ["Aucun brouillon à publier : modifiez d'abord le questionnaire."]
+        return [Message(N_("Aucun brouillon à publier : modifiez d'abord le questionnaire."))]
     data = draft.definition
-    messages = []
+    messages: list[str] = []
     for problem in definition_problems(data, draft=False):
         if _is_unfilled_category(problem):
             index = problem.path[1]
             title = data["categories"][index].get("title", "") if isinstance(index, int) else ""
-            messages.append(
-                f"La catégorie « {title} » n'a aucune question : ajoutez-en au moins une "
+            said = N_(
+                "La catégorie « %(title)s » n'a aucune question : ajoutez-en au moins une "
                 "ou supprimez la catégorie."
             )
+            messages.append(Message(said, title=title))
         else:
             messages.append(problem.describe())
     return messages

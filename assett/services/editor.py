@@ -13,8 +13,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
+from ..content_text import message as shown
 from ..domain.definitions import BANDS_MAX
 from ..domain.loader import validate_definition
 from ..extensions import db
@@ -115,7 +117,8 @@ def _map_problems(problems: Sequence[Problem], target: _Target) -> list[tuple[st
         if problem.path[:size] == target.path:
             name = target.fields(problem.path[size:])
             if name is not None:
-                mapped.append((name, problem.message[:1].upper() + problem.message[1:]))
+                said = str(shown(problem.message))
+                mapped.append((name, said[:1].upper() + said[1:]))
                 continue
             rel = problem.path[size:]
             mapped.append((None, Problem(rel, problem.message).describe()))
@@ -135,7 +138,7 @@ def _ensure_draft(questionnaire: Questionnaire, user: User | None) -> Questionna
         return draft
     published = published_version(questionnaire)
     if published is None:
-        raise ServiceError("Ce thème n'a aucune version à modifier.", field="theme")
+        raise ServiceError(gettext("Ce thème n'a aucune version à modifier."), field="theme")
     draft = QuestionnaireVersion(
         questionnaire_id=questionnaire.id,
         number=next_version_number(questionnaire.id),
@@ -183,7 +186,7 @@ def _edit(
 def _move(items: list[Any], index: int, direction: str) -> None:
     other = index - 1 if direction == "up" else index + 1
     if direction not in ("up", "down"):
-        raise ServiceError("Sens de déplacement inconnu.", field="direction")
+        raise ServiceError(gettext("Sens de déplacement inconnu."), field="direction")
     if 0 <= other < len(items):
         items[index], items[other] = items[other], items[index]
 
@@ -191,21 +194,25 @@ def _move(items: list[Any], index: int, direction: str) -> None:
 def _category(data: Data, key: str) -> tuple[int, Data]:
     found = find_category(data, key)
     if found is None:
-        raise ServiceError(f"La catégorie « {key} » n'existe pas.", field="category")
+        raise ServiceError(
+            gettext("La catégorie « %(key)s » n'existe pas.", key=key), field="category"
+        )
     return found
 
 
 def _question(data: Data, key: str) -> tuple[int, int, Data]:
     found = find_question(data, key)
     if found is None:
-        raise ServiceError(f"La question « {key} » n'existe pas.", field="question")
+        raise ServiceError(
+            gettext("La question « %(key)s » n'existe pas.", key=key), field="question"
+        )
     return found
 
 
 def _option(question: Data, key: str) -> tuple[int, Data]:
     found = find_option(question, key)
     if found is None:
-        raise ServiceError(f"L'option « {key} » n'existe pas.", field="option")
+        raise ServiceError(gettext("L'option « %(key)s » n'existe pas.", key=key), field="option")
     return found
 
 
@@ -261,7 +268,14 @@ def add_theme(
     )
     key = key.strip()
     if key and key in existing:
-        raise EditorError([("key", f"L'identifiant « {key} » est déjà celui d'un autre thème.")])
+        raise EditorError(
+            [
+                (
+                    "key",
+                    gettext("L'identifiant « %(key)s » est déjà celui d'un autre thème.", key=key),
+                )
+            ]
+        )
     if not key:
         key = unique_key(slugify(title, "theme"), existing)
     data: Data = {"key": key, "title": title}
@@ -321,7 +335,7 @@ def rename_theme(
 def move_theme(questionnaire: Questionnaire, direction: str) -> None:
     """Move a theme up or down the territory's list."""
     if questionnaire.territory_id is None:
-        raise ServiceError("Seuls les thèmes d'un territoire se réordonnent ici.")
+        raise ServiceError(gettext("Seuls les thèmes d'un territoire se réordonnent ici."))
     with transaction() as session:
         ordered = list(
             session.scalars(
@@ -347,7 +361,7 @@ def enable_theme(questionnaire: Questionnaire) -> None:
     """Offer the theme again to new assessments."""
     if published_version(questionnaire) is None:
         raise ServiceError(
-            "Ce thème n'a jamais été publié : publiez-le pour le proposer aux acteurs.",
+            gettext("Ce thème n'a jamais été publié : publiez-le pour le proposer aux acteurs."),
             field="theme",
         )
     with transaction():
@@ -419,7 +433,7 @@ def remove_category(questionnaire: Questionnaire, key: str, user: User | None) -
     def change(data: Data) -> _Target:
         index, _ = _category(data, key)
         if len(data["categories"]) == 1:
-            raise EditorError([(None, "Un thème garde au moins une catégorie.")])
+            raise EditorError([(None, gettext("Un thème garde au moins une catégorie."))])
         del data["categories"][index]
         return _Target()
 
@@ -678,7 +692,12 @@ def add_option(
         c_index, q_index, question = _question(data, question_key)
         if question.get("type") not in CHOICE_TYPES:
             raise EditorError(
-                [(None, "Seules les questions à choix unique ou multiple ont des options.")]
+                [
+                    (
+                        None,
+                        gettext("Seules les questions à choix unique ou multiple ont des options."),
+                    )
+                ]
             )
         history = key_history(questionnaire, data)
         used = history.options.get(question_key, set())
@@ -816,7 +835,7 @@ def edit_bands(
             if key is None and positional and row < len(current):
                 key = current[row].get("key")
             if key is not None and key not in by_key:
-                raise EditorError([(None, f"Le niveau « {key} » n'existe pas.")])
+                raise EditorError([(None, gettext("Le niveau « %(key)s » n'existe pas.", key=key))])
             if values.remove or (key is None and values.is_blank()):
                 continue
             if key is None:
@@ -830,9 +849,11 @@ def edit_bands(
             kept.append(band)
             rows.append(row)
         if not kept:
-            raise EditorError([(None, "Un thème garde au moins un niveau.")])
+            raise EditorError([(None, gettext("Un thème garde au moins un niveau."))])
         if len(kept) > BANDS_MAX:
-            raise EditorError([(None, f"Un thème compte {BANDS_MAX} niveaux au plus.")])
+            raise EditorError(
+                [(None, gettext("Un thème compte %(max)s niveaux au plus.", max=BANDS_MAX))]
+            )
         data["bands"] = kept
         return _Target(("bands",), _band_fields(rows))
 
@@ -863,11 +884,13 @@ def publish_draft(questionnaire: Questionnaire, user: User | None) -> Questionna
             raise EditorError([(None, message) for message in problems])
         draft = draft_version(questionnaire)
         if draft is None:  # pragma: no cover - publish_problems said so
-            raise ServiceError("Aucun brouillon à publier.", field="draft")
+            raise ServiceError(gettext("Aucun brouillon à publier."), field="draft")
         current = published_version(questionnaire)
         if current is not None and current.content_hash == draft.content_hash:
             raise ServiceError(
-                "Le brouillon est identique à la version publiée : il n'y a rien à publier.",
+                gettext(
+                    "Le brouillon est identique à la version publiée : il n'y a rien à publier."
+                ),
                 field="draft",
             )
         if current is not None:

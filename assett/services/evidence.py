@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
+from ..content_text import error_text
 from ..domain.evidence import (
     EVIDENCE_MAX,
     EvidenceError,
@@ -85,11 +86,11 @@ def add_link(item: PlanAction, user: User, url: str, title: str) -> PlanEvidence
     try:
         address = check_url(url)
     except EvidenceError as error:
-        raise ServiceError(str(error), "url") from None
+        raise ServiceError(error_text(error), "url") from None
     try:
         shown = clean_title(title, address)
     except EvidenceError as error:
-        raise ServiceError(str(error), "title") from None
+        raise ServiceError(error_text(error), "title") from None
     with transaction() as session:
         _check_room(item, "url")
         evidence = PlanEvidence(
@@ -106,12 +107,12 @@ def checked_file(filename: str, data: bytes, title: str) -> tuple[FileType, str,
     try:
         kind = sniff(data, filename)
     except EvidenceError as error:
-        raise ServiceError(str(error), "file") from None
+        raise ServiceError(error_text(error), "file") from None
     name = clean_filename(filename, kind)
     try:
         shown = clean_title(title, name)
     except EvidenceError as error:
-        raise ServiceError(str(error), "title") from None
+        raise ServiceError(error_text(error), "title") from None
     return kind, name, shown
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ..content_text import error_text
 from ..domain import roadmap as domain
 from ..domain.evidence import EvidenceError
 from ..domain.evidence import check_url as check_link
@@ -278,7 +279,7 @@ def add_document(step: RoadmapStep, user: User, title: str, url: str) -> Roadmap
     try:
         link = check_link(url)
     except EvidenceError as error:
-        raise ServiceError(str(error), "url") from None
+        raise ServiceError(error_text(error), "url") from None
     with transaction() as session:
         count = session.scalar(select(func.count()).where(RoadmapDocument.step_id == step.id))
         if (count or 0) >= DOCUMENTS_PER_STEP_MAX:

@@ -8,6 +8,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from ...access import require_territory_role
+from ...content_text import messages
 from ...domain.actions import EFFORT_LABELS
 from ...domain.loader import MAX_FILE_BYTES, DefinitionError
 from ...models import Territory, TerritoryAction
@@ -204,7 +205,7 @@ def actions_import(slug: str, theme_key: str) -> Page:
             text = files.decode_upload(content, source)
             count = catalogue_files.import_yaml(territory, theme_key, text, source)
         except DefinitionError as error:
-            problems = error.errors
+            problems = messages(error.errors)
         except ServiceError as error:
             problems = [error.message]
         else:

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from ...access import require_territory_role
 from ...assessment.forms import page_form_class
-from ...content_text import content_locale
+from ...content_text import content_locale, messages
 from ...domain.content_language import localize_definition
 from ...domain.diff import (
     BandAdded,
@@ -406,7 +406,7 @@ def questionnaire_import(slug: str, theme_key: str | None) -> Page:
             text = files.decode_upload(content, source)
             draft = files.import_yaml(territory, text, me(), questionnaire, source=source)
         except DefinitionError as error:
-            problems = error.errors
+            problems = messages(error.errors)
         except ServiceError as error:
             problems = [error.message]
         else:
