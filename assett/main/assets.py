@@ -2,8 +2,10 @@
 
 `asset_url("css/assett.css")` gives `/static/css/assett.css?v=<hash>`: the hash changes with
 the file, so a browser may keep each version for good (`immutable`) and a new release is
-fetched at once. Files are gzipped once per process and kept in memory (plotly.js goes from
-4.8 MB to about 1.4 MB), and sent gzipped to every browser that accepts it.
+fetched at once. Files are gzipped once per process, when first sent, and kept in memory
+(plotly.js goes from 4.8 MB to about 1.4 MB), and sent gzipped to every browser that accepts
+it; a page naming a file only reads and hashes it (compressing plotly.js took about 100 ms of
+a fresh process's first dashboard).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import gzip
 import hashlib
 import mimetypes
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from stat import S_ISREG
 
@@ -33,27 +35,34 @@ COMPRESSIBLE = ("text/", "application/javascript", "image/svg+xml", "application
 
 @dataclass(frozen=True)
 class Asset:
-    """One file's bytes, gzipped bytes and content hash."""
+    """One file's bytes and content hash; its gzipped bytes made when first asked for."""
 
     body: bytes
-    gzipped: bytes | None
     digest: str
     mimetype: str
+
+    @property
+    def compressible(self) -> bool:
+        return len(self.body) >= MIN_COMPRESSED_SIZE and self.mimetype.startswith(COMPRESSIBLE)
+
+    @cached_property
+    def gzipped(self) -> bytes | None:
+        """The body gzipped, or None when not worth it (computed once per file version)."""
+        if not self.compressible:
+            return None
+        # mtime=0 makes the gzipped bytes the same on every worker and every start.
+        return gzip.compress(self.body, compresslevel=9, mtime=0)
 
 
 @lru_cache(maxsize=64)
 def _load(path: str, mtime_ns: int, size: int) -> Asset:
-    """Read, hash and compress a file; cached until the file changes."""
+    """Read and hash a file; cached until the file changes."""
     body = Path(path).read_bytes()
     mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
     if mimetype == "text/javascript":
         mimetype = "application/javascript"
-    gzipped = None
-    if len(body) >= MIN_COMPRESSED_SIZE and mimetype.startswith(COMPRESSIBLE):
-        # mtime=0 makes the gzipped bytes the same on every worker and every start.
-        gzipped = gzip.compress(body, compresslevel=9, mtime=0)
     digest = hashlib.sha256(body).hexdigest()[:12]
-    return Asset(body=body, gzipped=gzipped, digest=digest, mimetype=mimetype)
+    return Asset(body=body, digest=digest, mimetype=mimetype)
 
 
 def _asset(folder: Path | str, filename: str) -> Asset:
@@ -96,7 +105,7 @@ def send_asset(folder: Path | str, filename: str) -> Response:
     asset = _asset(folder, filename)
     fresh = request.args.get("v") == asset.digest
     etag = f'"{asset.digest}"'
-    accepts_gzip = asset.gzipped is not None and request.accept_encodings["gzip"] > 0
+    accepts_gzip = asset.compressible and request.accept_encodings["gzip"] > 0
     if request.if_none_match.contains(asset.digest):
         response = Response(status=304)
     else:

@@ -4,24 +4,34 @@ The key holds the territory's version token (changed in the transaction of every
 submission, reporting.writer) and, with profile or cohort filters, a digest of the set of
 matching organisations read at each request, so that a profile or cohort change is seen at
 once. Counts of organisations (the funnel) are never cached.
+
+A period ending after the territory's last submission holds the same assessments as the
+period without its end: its figures are computed (and kept) once, under the filters without
+the end (`figure_filters`), so that the disclosure check's « from the start » filter reads the
+dashboard's own figures, and its « until the end » filter the maintained tables' counts.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from flask import current_app
+from sqlalchemy import func, select
 
 from ..domain.aggregation import Potential, QuarterPoint, ThemeTotals
+from ..extensions import db
+from ..models import OrgParticipation
 from . import period, queries
 from .filters import Filters, matching_digest, statuses
 from .period import PeriodParticipation
 from .totals import theme_totals, version_of
 
 T = TypeVar("T")
+PARTICIPATION = OrgParticipation.__table__
 
 CACHE_SIZE = 128  # figures kept per process; DASHBOARD_CACHE_SIZE = 0 turns the cache off
 
@@ -68,6 +78,30 @@ def compute_figures(territory_id: int, filters: Filters, counts_only: bool = Fal
         potentials=queries.potentials(queries.network_potential(territory_id, filters)),
         period=None,
     )
+
+
+def figure_filters(territory_id: int, filters: Filters, counts_only: bool = False) -> Filters:
+    """The filters the figures about assessments are computed for.
+
+    When no submission of the territory is at or after the period's end (the usual case: a
+    period ending today), the period [start, end) holds the same assessments as [start, …):
+    the end is dropped. With no start either, the period holds every submission; its counts
+    (`counts_only`) are then the undated ones, from the maintained tables, while the
+    dashboard's own figures keep the period's computation (its sums are taken with math.fsum,
+    the maintained tables' in SQL, which may round the last digit differently).
+    Funnel counts (registered, active, signatories) still follow the filters as given.
+    """
+    if filters.end is None or (filters.start is None and not counts_only):
+        return filters
+    _, end = filters.window()
+    last = db.session.scalar(
+        select(func.max(PARTICIPATION.c.last_submitted_at)).where(
+            PARTICIPATION.c.territory_id == territory_id
+        )
+    )
+    if last is not None and end is not None and last >= end:
+        return filters
+    return dataclasses.replace(filters, end=None)
 
 
 class FigureCache(Generic[T]):
@@ -118,6 +152,7 @@ def figures(territory_id: int, filters: Filters, counts_only: bool = False) -> F
     organisations, so that a changed profile or cohort is seen at once.
     """
     cache = figure_cache()
+    filters = figure_filters(territory_id, filters, counts_only)
     key: tuple[Any, ...] = (
         territory_id,
         version_of(territory_id),
