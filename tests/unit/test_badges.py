@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from assett.domain.badges import Facts, Level, badges_of, cycle_start, french_day
+from assett.domain.badges import Facts, Level, badges_of, cycle_start
+from assett.domain.text import french_day
 
 THEMES = {
     "energie": "Énergie",
