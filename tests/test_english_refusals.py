@@ -1,0 +1,58 @@
+"""On English pages, the refusals of the action catalogue form and of an assessment's answers
+are in English: the field named in English, the reason in English, no French space before
+the colon."""
+
+from __future__ import annotations
+
+from . import factories
+from .test_assessment import THEME_YAML, fill_url, start, stored
+from .test_english_yaml_refusals import page_text
+from .test_plans import assessed  # noqa: F401  (fixture)
+from .test_territory_catalogue import BASE, form, rows
+
+
+def test_the_catalogue_form_names_its_fields_and_reasons_in_english(assessed, login_as) -> None:  # noqa: F811
+    admin = login_as(assessed.admin)
+    admin.set_cookie("langue", "en")
+    admin.get(f"{BASE}/")
+    count = len(rows(assessed))
+    bad = form(
+        title="",
+        improves="inconnue = oui\nsans egal\nreferent_energie = oui",
+        cost_min="beaucoup",
+        duration_min="3",
+        duration_max="1",
+    )
+
+    response = admin.post(f"{BASE}/energie/nouvelle", data=bad)
+
+    text = page_text(response)
+    assert response.status_code == 400
+    assert 'Improved answers, line 1: unknown question "inconnue" in theme "energie"' in text
+    assert 'Improved answers, line 2: expected "question = value"' in text
+    assert "Minimum indicative cost: must be a number" in text, text
+    assert "Maximum duration: max (1) must be greater than or equal to min (3)" in text
+    assert "The form has errors: Title: Title: must not be empty" in text
+    for french in ("ligne", "Coût", "Durée", " : ", "doit", "formulaire"):
+        assert french not in text, french
+    assert len(rows(assessed)) == count
+
+    text = page_text(admin.post(f"{BASE}/energie/nouvelle", data=form(bands="legende")))
+    assert 'Target levels ([0]): unknown level "legende" (the theme\'s levels: avance,' in text
+
+
+def test_an_unknown_or_doubled_answer_is_refused_in_english(client, login_as, world) -> None:
+    factories.publish_theme(world.territory, THEME_YAML)
+    login_as(world.actor)
+    client.set_cookie("langue", "en")
+    assessment_id = start(client, world.org)
+    url = fill_url(world.org, assessment_id, 1)
+
+    forged = client.post(url, data={"q_suivi_factures": "quotidien", "q_referent": "oui"})
+    doubled = client.post(url, data={"q_referent": ["oui", "non"]})
+
+    assert forged.status_code == doubled.status_code == 400
+    assert 'Unknown answer "quotidien" to the question' in page_text(forged)
+    assert "Only one answer is expected to the question" in page_text(doubled)
+    assert "inconnue" not in page_text(forged) + page_text(doubled)
+    assert stored(assessment_id) == {}
