@@ -1,13 +1,15 @@
-"""On English pages, the refusals of the action catalogue form and of an assessment's answers
-are in English: the field named in English, the reason in English, no French space before
-the colon."""
+"""On English pages, the refusals of the action catalogue form, of an assessment's answers and
+of a synergy's rules are in English: the field named in English, the reason in English, no
+French space before the colon."""
 
 from __future__ import annotations
 
 from . import factories
+from .synergy_helpers import make_synergy, sharing, text
 from .test_assessment import THEME_YAML, fill_url, start, stored
 from .test_english_yaml_refusals import page_text
 from .test_plans import assessed  # noqa: F401  (fixture)
+from .test_synergy_pipeline import url as synergy_url
 from .test_territory_catalogue import BASE, form, rows
 
 
@@ -56,3 +58,22 @@ def test_an_unknown_or_doubled_answer_is_refused_in_english(client, login_as, wo
     assert "Only one answer is expected to the question" in page_text(doubled)
     assert "inconnue" not in page_text(forged) + page_text(doubled)
     assert stored(assessment_id) == {}
+
+
+def test_a_synergy_refused_by_its_rules_says_why_in_english(world, login_as) -> None:
+    sharing(world.org)
+    synergy = make_synergy(world)
+    client = login_as(world.animator)
+    client.set_cookie("langue", "en")
+
+    one = client.post(
+        synergy_url(world, tail="/nouvelle"),
+        data={"kind": "substitution", "title": "Seule", "participants": [str(world.org.id)]},
+    )
+    abandoned = client.post(synergy_url(world, synergy, "/etape"), data={"stage": "abandonnee"})
+
+    assert one.status_code == abandoned.status_code == 400
+    assert "choose at least two organisations" in text(one)
+    assert "say why the synergy is abandoned" in text(abandoned)
+    assert "choisissez" not in text(one)
+    assert "dites" not in text(abandoned)
