@@ -77,3 +77,13 @@ def test_a_synergy_refused_by_its_rules_says_why_in_english(world, login_as) -> 
     assert "say why the synergy is abandoned" in text(abandoned)
     assert "choisissez" not in text(one)
     assert "dites" not in text(abandoned)
+
+
+def test_the_naf_classification_is_named_in_english(client, login_as, world) -> None:
+    login_as(world.outsider)
+    client.set_cookie("langue", "en")
+
+    text = page_text(client.get("/t/demo/organisations/nouvelle"))
+
+    assert "Code from the NAF rev. 2 classification, for example 10.71C" in text
+    assert "rév." not in text
