@@ -13,7 +13,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..content_text import error_text, mark
 from ..domain import scoring
-from ..domain.definitions import SCALE_MAX, Question
+from ..domain.definition_fields import SCALE_MAX
+from ..domain.definitions import Question
 from ..forms import BaseForm
 
 # Ticking « Aucune de ces réponses » is an answer (nothing applies); ticking nothing is none.

@@ -8,15 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
 from assett.domain.content_language import LocalText
-from assett.domain.definitions import (
-    SCALE_MAX,
-    SCORE_MAX,
-    Band,
-    Category,
-    Option,
-    Question,
-    ThemeDefinition,
-)
+from assett.domain.definition_fields import SCALE_MAX, SCORE_MAX
+from assett.domain.definitions import Band, Category, Option, Question, ThemeDefinition
 from assett.domain.profile import Profile
 from assett.domain.text import N_, Message
 

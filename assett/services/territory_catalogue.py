@@ -26,9 +26,11 @@ from ..content_text import message as shown
 from ..domain.action_form import FORM_FIELDS, parse_improves_text
 from ..domain.action_loader import load_catalogue_directory
 from ..domain.actions import ActionCatalogue, ActionDef, check_against_theme
-from ..domain.definitions import ThemeDefinition, format_path
-from ..domain.loader import _problems, load_directory
+from ..domain.definition_fields import format_path
+from ..domain.definitions import ThemeDefinition
+from ..domain.loader import load_directory
 from ..domain.text import N_
+from ..domain.validation_reasons import problems_of
 from ..extensions import db
 from ..models import Resource, Territory, TerritoryAction
 from ..models._base import utcnow
@@ -284,7 +286,7 @@ def validate_form(
     try:
         action = ActionDef.model_validate(data)
     except ValidationError as error:
-        problems += [_form_problem(loc, reason) for loc, reason in _problems(error)]
+        problems += [_form_problem(loc, reason) for loc, reason in problems_of(error)]
     if action is not None and not line_problems:
         single = ActionCatalogue.model_construct(theme=theme_key, actions=[action])
         problems += [
