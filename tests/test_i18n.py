@@ -39,10 +39,17 @@ def extracted() -> set[str]:
     method_map = [("assett/**.py", "python"), ("assett/templates/**.html", "jinja2")]
     ids = set()
     for _path, _line, message, _comments, _context in extract_from_dir(
-        str(ROOT), method_map, keywords=_keywords()
+        str(ROOT), method_map, keywords=_keywords(), directory_filter=_searched
     ):
         ids.add(message[0] if isinstance(message, tuple | list) else message)
     return ids
+
+
+def _searched(path: str) -> bool:
+    """Every folder but hidden ones and caches: templates/_partials too (which Babel's default
+    filter, and so `pybabel extract` without --ignore-dirs, leaves out)."""
+    name = Path(path).name
+    return not name.startswith(".") and name != "__pycache__"
 
 
 def english() -> Catalog:
@@ -63,6 +70,37 @@ def test_every_text_of_the_code_and_templates_has_an_english_translation() -> No
     missing = sorted(extracted() - translated)
 
     assert not missing, f"{len(missing)} sans traduction, dont : {missing[:20]}"
+
+
+def test_the_shared_form_partials_are_extracted() -> None:
+    assert "Le formulaire contient des erreurs :" in extracted()
+
+
+# A space before « : ; ? ! » (French typography) or a decimal comma, in an English text.
+FRENCH_TYPOGRAPHY = re.compile(r"[ \u00a0\u202f][:;?!](?=\s|$|[\"'<)])|\b\d+,\d{1,2}\b(?!,?\d)")
+FRENCH_ABBREVIATIONS = re.compile(r"\b(rév|n°|N°|HT|TTC|Mo|Ko|Go)\b(?! to)|\b1er\b")
+
+
+def test_english_texts_use_english_typography_and_abbreviations() -> None:
+    wrong = []
+    for message in english():
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for string in strings:
+            if (
+                message.id
+                and string
+                and (FRENCH_TYPOGRAPHY.search(string) or FRENCH_ABBREVIATIONS.search(string))
+            ):
+                wrong.append(string)
+    assert not wrong, wrong[:10]
+
+
+def test_the_typography_check_finds_a_french_colon_a_comma_and_an_abbreviation() -> None:
+    for french in ("Title :", "Sure ?", "for example 12,5", "NAF rév. 2", "Size (Mo)"):
+        assert FRENCH_TYPOGRAPHY.search(french) or FRENCH_ABBREVIATIONS.search(french), french
+    for english_text in ("Title: %(a)s", "1,000 organisations", "Go to my space", "10:30"):
+        assert not FRENCH_TYPOGRAPHY.search(english_text), english_text
+        assert not FRENCH_ABBREVIATIONS.search(english_text), english_text
 
 
 def test_translations_keep_every_placeholder_of_their_source() -> None:

@@ -346,7 +346,7 @@ def test_the_creation_form_works_with_csrf_protection_on(app, world, login_as):
         ({"siret": "123"}, "siret", "The SIRET must have 14 digits."),
         ({"siret": "73282932000010"}, "siret", "The SIRET is not valid (check digit)."),
         ({"postcode": "00100"}, "postcode", 'The postcode "00100" does not exist.'),
-        ({"naf_code": "1071"}, "naf_code", 'The NAF code "1071" is not in the NAF rév. 2 format'),
+        ({"naf_code": "1071"}, "naf_code", 'The NAF code "1071" is not in the NAF rev. 2 format'),
     ],
 )
 def test_on_an_english_page_a_bad_siret_postcode_or_naf_is_refused_in_english(

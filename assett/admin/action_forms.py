@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..domain.action_form import improves_to_text, keys_from_text
 from ..domain.actions import EFFORT_LABELS
-from ..domain.definitions import DESCRIPTION_MAX, TITLE_MAX
+from ..domain.definition_fields import DESCRIPTION_MAX, TITLE_MAX
 from ..forms import BaseForm, later
 from ..services.errors import ServiceError
 from ..services.territory_catalogue import ActionErrors

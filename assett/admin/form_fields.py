@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Field, Form, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
-from ..domain.definitions import format_number
+from ..domain.definition_fields import format_number
 
 
 def strip(value: Any) -> Any:

@@ -19,7 +19,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 
-from ..domain.definitions import (
+from ..domain.definition_fields import (
     DESCRIPTION_MAX,
     EXPLANATION_MAX,
     HELP_MAX,

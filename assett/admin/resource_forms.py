@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 
-from ..domain.definitions import DESCRIPTION_MAX, TITLE_MAX, URL_MAX
+from ..domain.definition_fields import DESCRIPTION_MAX, TITLE_MAX, URL_MAX
 from ..forms import BaseForm
 from ..models import Resource, Territory
 from ..services import resource_base

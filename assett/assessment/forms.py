@@ -11,9 +11,10 @@ from wtforms import BooleanField, Field, RadioField, SelectChoice, SelectMultipl
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..content_text import mark
+from ..content_text import error_text, mark
 from ..domain import scoring
-from ..domain.definitions import SCALE_MAX, Question
+from ..domain.definition_fields import SCALE_MAX
+from ..domain.definitions import Question
 from ..forms import BaseForm
 
 # Ticking « Aucune de ces réponses » is an answer (nothing applies); ticking nothing is none.
@@ -159,7 +160,7 @@ class AnswerValidator:
                 self.question, raw, not_applicable
             )
         except scoring.AnswerError as error:
-            raise ValidationError(str(error)) from error
+            raise ValidationError(error_text(error)) from error
 
 
 class PageForm(BaseForm):

@@ -43,6 +43,9 @@ def extract() -> None:
         *keywords,
         "--no-wrap",
         "--sort-by-file",
+        # Babel skips folders starting with "_" by default: templates/_partials has texts too.
+        "--ignore-dirs",
+        ".* __pycache__",
         "--project",
         "ASSETT",
         "-o",

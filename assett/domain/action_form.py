@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from assett.domain.definitions import ThemeDefinition
+from assett.domain.text import N_, Message
 
+# The form's fields as its refusals name them (message ids: the page translates them).
 FORM_FIELDS: dict[str, str] = {
-    "title": "Titre",
-    "description": "Description",
-    "improves": "Réponses améliorées",
-    "effort": "Effort",
-    "cost_eur": "Coût indicatif",
-    "duration_months": "Durée indicative",
-    "resources": "Ressources",
-    "bands": "Niveaux visés",
-    "applies_if": "Conditions",
-    "key": "Identifiant",
-    "title_en": "Titre en anglais",
-    "description_en": "Description en anglais",
+    "title": N_("Titre"),
+    "description": N_("Description"),
+    "improves": N_("Réponses améliorées"),
+    "effort": N_("Effort"),
+    "cost_eur": N_("Coût indicatif"),
+    "duration_months": N_("Durée indicative"),
+    "resources": N_("Ressources"),
+    "bands": N_("Niveaux visés"),
+    "applies_if": N_("Conditions"),
+    "key": N_("Identifiant"),
+    "title_en": N_("Titre en anglais"),
+    "description_en": N_("Description en anglais"),
 }
 
 
@@ -32,11 +34,11 @@ def improves_to_text(improves: list[dict[str, object]]) -> str:
 
 def parse_improves_text(
     text: str, theme: ThemeDefinition
-) -> tuple[list[dict[str, object]], list[str]]:
+) -> tuple[list[dict[str, object]], list[Message]]:
     """The `improves` entries of the lines, typed by each question; and the lines' problems."""
     questions = {question.key: question for _category, question in theme.iter_questions()}
     entries: list[dict[str, object]] = []
-    problems: list[str] = []
+    problems: list[Message] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line:
@@ -44,22 +46,24 @@ def parse_improves_text(
         key, sep, value = line.partition("=")
         key, value = key.strip(), value.strip()
         if not sep or not key or not value:
-            problems.append(f"ligne {number} : attendu « question = valeur »")
+            problems.append(Message(N_("ligne %(n)s : attendu « question = valeur »"), n=number))
             continue
         question = questions.get(key)
         if question is None:
-            known = ", ".join(sorted(questions)) or "aucune"
-            problems.append(
-                f"ligne {number} : question « {key[:63]} » inconnue dans le thème "
-                f"« {theme.key} » (questions : {known})"
+            said = N_(
+                "ligne %(n)s : question « %(key)s » inconnue dans le thème « %(theme)s » "
+                "(questions : %(known)s)"
             )
+            known = ", ".join(sorted(questions)) or Message(N_("aucune"))
+            problems.append(Message(said, n=number, key=key[:63], theme=theme.key, known=known))
             continue
         target: object = value
         if question.type == "scale":
             try:
                 target = int(value)
             except ValueError:
-                problems.append(f"ligne {number} : la question est une échelle, attendu 0 à 5")
+                said = N_("ligne %(n)s : la question est une échelle, attendu 0 à 5")
+                problems.append(Message(said, n=number))
                 continue
         elif question.type == "multiple_choice":
             target = [part.strip() for part in value.split(",") if part.strip()]

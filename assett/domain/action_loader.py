@@ -11,7 +11,8 @@ import yaml
 from pydantic import ValidationError
 
 from assett.domain.actions import ActionCatalogue, check_against_theme
-from assett.domain.definitions import ThemeDefinition, format_path
+from assett.domain.definition_fields import format_path
+from assett.domain.definitions import ThemeDefinition
 from assett.domain.loader import (
     MAX_FILE_BYTES,
     DefinitionError,
@@ -19,7 +20,6 @@ from assett.domain.loader import (
     _event_errors,
     _huge_numbers,
     _line_of,
-    _problems,
     _safe_load_with_nodes,
     _too_big,
     _unreadable,
@@ -28,6 +28,7 @@ from assett.domain.loader import (
     problem_line,
 )
 from assett.domain.text import N_, Message
+from assett.domain.validation_reasons import problems_of
 from assett.domain.yaml_messages import yaml_error_message
 
 
@@ -60,7 +61,7 @@ def parse_catalogue_text(
             catalogue = ActionCatalogue.model_validate(data)
             problems = []
         except ValidationError as error:
-            problems = list(_problems(error))
+            problems = list(problems_of(error))
     if catalogue is not None:
         theme = themes.get(catalogue.theme)
         if theme is None:

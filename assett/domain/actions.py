@@ -11,16 +11,13 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from assett.domain.definitions import (
+from assett.domain.definition_fields import (
     KEY_PATTERN,
     SCALE_MAX,
-    Conditions,
     Description,
     Key,
     NoneIfEmpty,
-    Option,
     Problems,
-    ThemeDefinition,
     Title,
     _duplicate_keys,
     _Model,
@@ -28,6 +25,7 @@ from assett.domain.definitions import (
     _shown,
     format_number,
 )
+from assett.domain.definitions import Conditions, Option, ThemeDefinition
 from assett.domain.text import N_, Message
 
 ACTIONS_MAX = 100

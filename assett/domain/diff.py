@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 
 from assett.domain.content_language import english_changes
-from assett.domain.definitions import Band, Question, ThemeDefinition, format_number
+from assett.domain.definition_fields import format_number
+from assett.domain.definitions import Band, Question, ThemeDefinition
 
 TYPE_WORDS = {
     "single_choice": "choix unique",

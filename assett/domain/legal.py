@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from .definitions import format_number
+from .definition_fields import format_number
 from .text import N_
 
 Conformity = Literal["totalement", "partiellement", "non"]

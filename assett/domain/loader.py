@@ -3,20 +3,15 @@
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import yaml
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 
-from assett.domain.definitions import (
-    PROBLEMS_ERROR,
-    Loc,
-    ThemeDefinition,
-    format_number,
-    format_path,
-)
+from assett.domain.definition_fields import Loc, format_path
+from assett.domain.definitions import ThemeDefinition
 from assett.domain.text import N_, Message
+from assett.domain.validation_reasons import problems_of
 from assett.domain.yaml_messages import (
     FastStrictSafeLoader,
     StrictSafeLoader,
@@ -28,32 +23,6 @@ MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 20
 # No field takes a number this large; beyond it pydantic cannot even turn it into a float.
 HUGE_NUMBER = 10**15
-
-# Plain French for the pydantic errors a definition author meets; %(name)s comes from the context.
-_REASONS = {
-    "missing": N_("champ obligatoire manquant"),
-    "extra_forbidden": N_("champ inconnu"),
-    "string_too_short": N_("ne doit pas être vide"),
-    "string_pattern_mismatch": N_(
-        "identifiant « %(input)s » invalide : lettres minuscules sans accent, chiffres, « _ » "
-        "et « - » seulement, 63 caractères au plus, sans commencer par « _ » ou « - »"
-    ),
-    "float_type": N_("doit être un nombre"),
-    "int_type": N_("doit être un nombre entier"),
-    "bool_type": N_("doit valoir true ou false"),
-    "list_type": N_("doit être une liste"),
-    "model_type": N_("doit être un bloc « clé: valeur »"),
-    "dict_type": N_("doit être un bloc « clé: valeur »"),
-    "finite_number": N_("doit être un nombre fini"),
-    "too_short": N_("doit contenir au moins %(min_length)s élément(s)"),
-    "too_long": N_("%(max_length)s éléments au plus (%(actual_length)s ici)"),
-    "string_too_long": N_("%(max_length)s caractères au plus (%(length)s ici)"),
-    "greater_than": N_("doit être strictement supérieur à %(gt)s"),
-    "greater_than_equal": N_("doit être supérieur ou égal à %(ge)s"),
-    "less_than": N_("doit être strictement inférieur à %(lt)s"),
-    "less_than_equal": N_("doit être inférieur ou égal à %(le)s"),
-    "literal_error": N_("valeur « %(input)s » inconnue ; valeurs possibles : %(expected)s"),
-}
 
 
 def problem_line(where: str, reason: object, line: int | None = None) -> Message:
@@ -301,7 +270,7 @@ def _validate(data: object, source: str, root: yaml.Node | None) -> ThemeDefinit
         return ThemeDefinition.model_validate(data)
     except (ValidationError, DefinitionError) as error:
         found = []
-        problems = _problems(error) if isinstance(error, ValidationError) else iter(huge)
+        problems = problems_of(error) if isinstance(error, ValidationError) else iter(huge)
         for loc, reason in problems:
             where = f"{source}: {format_path(loc)}" if loc else source
             if root is None:
@@ -324,72 +293,6 @@ def _huge_numbers(data: object, loc: Loc) -> Iterator[tuple[Loc, str]]:
     elif isinstance(data, int) and not isinstance(data, bool) and abs(data) > HUGE_NUMBER:
         digits = len(str(HUGE_NUMBER)) - 1
         yield loc, Message(N_("nombre trop grand (%(digits)s chiffres au plus)"), digits=digits)
-
-
-def _problems(error: ValidationError) -> Iterator[tuple[Loc, str]]:
-    """Yield (location, French reason: a `Message` but for pydantic's rare own words) for each
-    error, unpacking the grouped ones."""
-    for detail in error.errors():
-        if detail["type"] == PROBLEMS_ERROR:
-            for sub_loc, message in detail.get("ctx", {})["problems"]:
-                yield (*detail["loc"], *sub_loc), message
-        else:
-            yield detail["loc"], _reason(detail)
-
-
-def _reason(detail: ErrorDetails) -> str:
-    """Say what is wrong in plain French, keeping pydantic's text for rare errors."""
-    kind = detail["type"]
-    ctx: dict[str, Any] = detail.get("ctx", {})
-    value = detail["input"]
-    if kind == "value_error":
-        said = ctx["error"].args[0] if ctx["error"].args else None
-        return said if isinstance(said, Message) else str(ctx["error"])
-    if kind.endswith("_type") and value is None:
-        return Message(N_("valeur manquante"))
-    if kind == "string_type":
-        return _not_text(value)
-    template = _REASONS.get(kind)
-    if template is None:
-        return detail["msg"]
-    context = {name: _show(item) for name, item in ctx.items()}
-    context["input"] = _show(value)
-    if isinstance(value, str):
-        context["length"] = format_number(len(value))
-    expected = context.get("expected", "")
-    if " or " in expected:
-        first, last = expected.rsplit(" or ", 1)
-        context["expected"] = Message(N_("%(first)s ou %(last)s"), first=first, last=last)
-    return Message(template, **context)
-
-
-def _not_text(value: object) -> Message:
-    if isinstance(value, bool):
-        return Message(
-            N_(
-                "doit être du texte, or YAML l'a lu comme un booléen (no, yes, on, off...) : "
-                'écrivez la valeur entre guillemets, par exemple key: "no"'
-            )
-        )
-    if isinstance(value, int | float):
-        return Message(
-            N_(
-                "doit être du texte, or YAML l'a lu comme un nombre : "
-                'écrivez la valeur entre guillemets, par exemple key: "010"'
-            )
-        )
-    return Message(N_("doit être du texte"))
-
-
-def _show(value: object) -> str:
-    """Show a value as written in YAML: true, 2,5, texte."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return format_number(value)
-    text = str(value)
-    # A message quotes a value, never a whole file's worth of it.
-    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def main(paths: list[str]) -> int:

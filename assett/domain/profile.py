@@ -47,7 +47,10 @@ HEADCOUNT_BRACKETS: Final[dict[str, tuple[str, int]]] = {
     "53": (N_("10 000 salariés et plus"), 10000),
 }
 
+# Stored with an organisation's code (organisation.naf_version), in French.
 NAF_VERSION: Final = "NAF rév. 2"
+# The same, named in a sentence: translated on a page (« NAF rev. 2 » in English).
+NAF_VERSION_SAID: Final = Message(N_("NAF rév. 2"))
 
 NAF_SECTIONS: Final[dict[str, str]] = {
     "A": N_("Agriculture, sylviculture et pêche"),
@@ -117,7 +120,7 @@ def normalise_naf(code: str) -> str:
                     "Le code NAF « %(code)s » n'est pas au format %(version)s (par exemple 10.71C)."
                 ),
                 code=code,
-                version=NAF_VERSION,
+                version=NAF_VERSION_SAID,
             )
         )
     division, group, letter = match.groups()
@@ -139,7 +142,7 @@ def naf_section_for(code: str) -> str:
             ),
             code=code,
             division=normalised[:2],
-            version=NAF_VERSION,
+            version=NAF_VERSION_SAID,
         )
     )
 

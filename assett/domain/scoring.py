@@ -8,15 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
 from assett.domain.content_language import LocalText
-from assett.domain.definitions import (
-    SCALE_MAX,
-    SCORE_MAX,
-    Band,
-    Category,
-    Option,
-    Question,
-    ThemeDefinition,
-)
+from assett.domain.definition_fields import SCALE_MAX, SCORE_MAX
+from assett.domain.definitions import Band, Category, Option, Question, ThemeDefinition
 from assett.domain.profile import Profile
 from assett.domain.text import N_, Message
 
@@ -60,7 +53,8 @@ class QuestionHandler(Protocol):
 
 
 def _unknown(question: Question, raw: object) -> AnswerError:
-    return AnswerError(f"Réponse « {raw} » inconnue pour la question « {question.text} ».")
+    said = N_("Réponse « %(answer)s » inconnue pour la question « %(question)s ».")
+    return AnswerError(Message(said, answer=raw, question=question.text))
 
 
 def _by_points(option: Option) -> float:
@@ -140,10 +134,11 @@ class MultipleChoice:
         if len(chosen) > 1:
             for option in chosen:
                 if option.exclusive:
-                    raise AnswerError(
-                        f"« {option.label} » ne peut pas être cochée avec d'autres réponses "
-                        f"à la question « {question.text} »."
+                    said = N_(
+                        "« %(option)s » ne peut pas être cochée avec d'autres réponses "
+                        "à la question « %(question)s »."
                     )
+                    raise AnswerError(Message(said, option=option.label, question=question.text))
         return [option.key for option in chosen]
 
     def _ticked(self, question: Question, value: object) -> list[Option]:
@@ -185,10 +180,10 @@ class Scale:
         if isinstance(raw, str) and re.fullmatch(r"\s*[0-9]\s*", raw):
             raw = int(raw)
         if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= SCALE_MAX:
-            raise AnswerError(
-                f"La réponse à la question « {question.text} » doit être un nombre "
-                f"de 0 à {SCALE_MAX}."
+            said = N_(
+                "La réponse à la question « %(question)s » doit être un nombre de 0 à %(max)s."
             )
+            raise AnswerError(Message(said, question=question.text, max=SCALE_MAX))
         return raw
 
 
@@ -209,13 +204,13 @@ def parse_answer(question: Question, raw: object, not_applicable: bool) -> Answe
     """Turn form input (str, list of str or None) into an Answer; raise AnswerError."""
     if not_applicable:
         if not question.allow_not_applicable:
-            raise AnswerError(
-                f"La question « {question.text} » n'accepte pas la réponse « Non concerné »."
-            )
+            said = N_("La question « %(question)s » n'accepte pas la réponse « Non concerné ».")
+            raise AnswerError(Message(said, question=question.text))
         return Answer(not_applicable=True)
     if isinstance(raw, list) and question.type != "multiple_choice":
         if len(raw) > 1:
-            raise AnswerError(f"Une seule réponse est attendue à la question « {question.text} ».")
+            said = N_("Une seule réponse est attendue à la question « %(question)s ».")
+            raise AnswerError(Message(said, question=question.text))
         raw = raw[0] if raw else None
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return Answer()

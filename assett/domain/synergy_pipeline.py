@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from .text import N_
+from .text import N_, Message
 
 SYNERGY_KINDS: Final = ("substitution", "mutualisation")
 KIND_LABELS: Final = {"substitution": N_("Substitution"), "mutualisation": N_("Mutualisation")}
@@ -44,24 +44,29 @@ MAX_PARTICIPANTS: Final = 50
 class SynergyValueError(ValueError):
     """A value the pipeline refuses; `field` names the form field."""
 
-    def __init__(self, message: str, field: str) -> None:
+    def __init__(self, message: Message, field: str) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
 
 
+def _at_most(length: int) -> Message:
+    return Message(N_("au plus %(n)s caractères"), n=length)
+
+
 def check_stage_change(current: str, new: str, reason: str) -> str | None:
     """The reason to keep (None unless abandoned); SynergyValueError if the move is refused."""
     if new not in STAGES:
-        raise SynergyValueError("étape inconnue", "stage")
+        raise SynergyValueError(Message(N_("étape inconnue")), "stage")
     if new == current:
-        raise SynergyValueError("la synergie est déjà à cette étape", "stage")
+        raise SynergyValueError(Message(N_("la synergie est déjà à cette étape")), "stage")
     reason = reason.strip()
     if new == "abandonnee":
         if not reason:
-            raise SynergyValueError("dites pourquoi la synergie est abandonnée", "reason")
+            said = Message(N_("dites pourquoi la synergie est abandonnée"))
+            raise SynergyValueError(said, "reason")
         if len(reason) > REASON_MAX:
-            raise SynergyValueError(f"au plus {REASON_MAX} caractères", "reason")
+            raise SynergyValueError(_at_most(REASON_MAX), "reason")
         return reason
     return None
 
@@ -70,22 +75,26 @@ def check_title(title: str) -> str:
     """A title stripped; SynergyValueError if empty or too long."""
     title = " ".join(title.split())
     if not title:
-        raise SynergyValueError("donnez un intitulé à la synergie", "title")
+        raise SynergyValueError(Message(N_("donnez un intitulé à la synergie")), "title")
     if len(title) > TITLE_MAX:
-        raise SynergyValueError(f"au plus {TITLE_MAX} caractères", "title")
+        raise SynergyValueError(_at_most(TITLE_MAX), "title")
     return title
 
 
 def check_participants(organisation_ids: list[int], lead_id: int | None, kind: str) -> None:
     """Two organisations at least (a synergy links organisations), the lead among them."""
     if kind not in SYNERGY_KINDS:
-        raise SynergyValueError("choisissez substitution ou mutualisation", "kind")
+        said = Message(N_("choisissez substitution ou mutualisation"))
+        raise SynergyValueError(said, "kind")
     if len(set(organisation_ids)) < 2:
-        raise SynergyValueError("choisissez au moins deux organisations", "participants")
+        said = Message(N_("choisissez au moins deux organisations"))
+        raise SynergyValueError(said, "participants")
     if len(set(organisation_ids)) > MAX_PARTICIPANTS:
-        raise SynergyValueError(f"au plus {MAX_PARTICIPANTS} organisations", "participants")
+        said = Message(N_("au plus %(n)s organisations"), n=MAX_PARTICIPANTS)
+        raise SynergyValueError(said, "participants")
     if lead_id is not None and lead_id not in organisation_ids:
-        raise SynergyValueError("l'organisation pilote doit participer à la synergie", "lead")
+        said = Message(N_("l'organisation pilote doit participer à la synergie"))
+        raise SynergyValueError(said, "lead")
 
 
 def benefits_phase(stage: str) -> str | None:

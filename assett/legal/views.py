@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from .. import i18n
 from ..access import platform_admin_required
-from ..domain.definitions import format_number
+from ..domain.definition_fields import format_number
 from ..domain.legal import Phrase, Statement
 from ..services import legal as service
 from ..services.errors import ServiceError

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..domain.definitions import SCORE_MAX
+from ..domain.definition_fields import SCORE_MAX
 from ..domain.vocabulary import ASSESSMENT_STATUSES
 from ..extensions import db
 from ._base import NEVER_REUSE_IDS, JSONType, UTCDateTime, one_of, partial_unique, utcnow

@@ -81,7 +81,7 @@ class ProfileForm(BaseForm):
             "vérifié dans la liste officielle de l'Insee. Son libellé et la section d'activité "
             "en sont déduits. La nomenclature NAF 2025 s'appliquera à "
             "partir du 1er janvier 2027.",
-            version=NAF_VERSION,
+            version=_l(NAF_VERSION),
         ),
         # Typed as « 10.71 C » or « 1071C »; stored as « 10.71C ».
         validators=[MaxLength(10)],

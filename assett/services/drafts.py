@@ -21,7 +21,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..content_text import message as shown
-from ..domain.definitions import ThemeDefinition, format_path
+from ..domain.definition_fields import format_path
+from ..domain.definitions import ThemeDefinition
 from ..domain.diff import DefinitionDiff, diff_definitions
 from ..domain.loader import DefinitionError, validate_definition
 from ..domain.text import N_, Message

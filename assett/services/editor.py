@@ -17,7 +17,7 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 
 from ..content_text import message as shown
-from ..domain.definitions import BANDS_MAX
+from ..domain.definition_fields import BANDS_MAX
 from ..domain.loader import validate_definition
 from ..extensions import db
 from ..models import Questionnaire, QuestionnaireVersion, Territory, User

@@ -173,7 +173,7 @@ def clean_profile(
                 errors["naf_code"] = _(
                     "Le code NAF « %(code)s » ne figure pas dans la nomenclature %(version)s.",
                     code=code,
-                    version=NAF_VERSION,
+                    version=_(NAF_VERSION),
                 )
             clean.update(naf_code=code, naf_section=section, naf_version=NAF_VERSION)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..content_text import error_text
 from ..domain.definitions import ThemeDefinition
 from ..domain.loader import load_definition_file
 from ..domain.profile import Profile
@@ -61,7 +62,7 @@ def parse_answers(raw: Mapping[str, object]) -> dict[str, object]:
         try:
             answer = parse_answer(question, raw.get(question.key), not_applicable=False)
         except AnswerError as error:
-            problems.append((question.key, str(error)))
+            problems.append((question.key, error_text(error)))
             continue
         if answer.value is None:
             problems.append(

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from ..content_text import content_locale
 from ..domain.content_language import local
-from ..domain.definitions import DESCRIPTION_MAX, TITLE_MAX, URL_MAX
+from ..domain.definition_fields import DESCRIPTION_MAX, TITLE_MAX, URL_MAX
 from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
 from ..extensions import db
 from ..models import (

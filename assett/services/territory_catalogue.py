@@ -22,11 +22,15 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..content_text import message as shown
 from ..domain.action_form import FORM_FIELDS, parse_improves_text
 from ..domain.action_loader import load_catalogue_directory
 from ..domain.actions import ActionCatalogue, ActionDef, check_against_theme
-from ..domain.definitions import ThemeDefinition, format_path
-from ..domain.loader import _problems, load_directory
+from ..domain.definition_fields import format_path
+from ..domain.definitions import ThemeDefinition
+from ..domain.loader import load_directory
+from ..domain.text import N_
+from ..domain.validation_reasons import problems_of
 from ..extensions import db
 from ..models import Resource, Territory, TerritoryAction
 from ..models._base import utcnow
@@ -255,7 +259,8 @@ def validate_form(
     theme = _theme_or_error(territory, theme_key)
     improves, line_problems = parse_improves_text(str(values.get("improves") or ""), theme)
     problems: list[tuple[str, str]] = [
-        ("improves", f"{FORM_FIELDS['improves']}, {problem}") for problem in line_problems
+        ("improves", _said(FORM_FIELDS["improves"], problem, _("%(field)s, %(reason)s")))
+        for problem in line_problems
     ]
     data = {
         "key": key,
@@ -281,14 +286,14 @@ def validate_form(
     try:
         action = ActionDef.model_validate(data)
     except ValidationError as error:
-        problems += [_form_problem(loc, reason) for loc, reason in _problems(error)]
+        problems += [_form_problem(loc, reason) for loc, reason in problems_of(error)]
     if action is not None and not line_problems:
         single = ActionCatalogue.model_construct(theme=theme_key, actions=[action])
         problems += [
             _form_problem(loc[2:], reason) for loc, reason in check_against_theme(single, theme)
         ]
     if problems or action is None:
-        raise ActionErrors(problems or [("title", FORM_FIELDS["title"])])
+        raise ActionErrors(problems or [("title", _(FORM_FIELDS["title"]))])
     return action
 
 
@@ -297,21 +302,29 @@ def _form_problem(loc: tuple[Any, ...], reason: str) -> tuple[str, str]:
         loc = (f"{loc[1]}_en", *loc[2:])
     field = str(loc[0]) if loc else "key"
     if field == "improves" and not loc[1:]:
-        reason = f"{reason} (une ligne « question = valeur » par réponse)"
+        said = _("%(reason)s (une ligne « question = valeur » par réponse)")
+        reason = said % {"reason": shown(reason)}
     if field in RANGE_FIELDS:
         bound = str(loc[1]) if len(loc) > 1 else "max"  # min > max is said on the maximum
-        return f"{RANGE_FIELDS[field]}_{bound}", f"{RANGE_LABELS[field, bound]} : {reason}"
+        return f"{RANGE_FIELDS[field]}_{bound}", _said(RANGE_LABELS[field, bound], reason)
     label = FORM_FIELDS.get(field, field)
-    where = f" ({format_path(loc[1:])})" if len(loc) > 1 else ""
-    return field, f"{label}{where} : {reason}"
+    if len(loc) > 1:
+        return field, _said(label, reason, _("%(field)s (%(path)s) : %(reason)s"), loc[1:])
+    return field, _said(label, reason)
+
+
+def _said(label: str, reason: str, said: str | None = None, loc: tuple[Any, ...] = ()) -> str:
+    """« Field : reason » in the page's language (the label and a domain reason translated)."""
+    values = {"field": _(label), "reason": shown(reason), "path": format_path(loc)}
+    return (said or _("%(field)s : %(reason)s")) % values
 
 
 RANGE_FIELDS = {"cost_eur": "cost", "duration_months": "duration"}
 RANGE_LABELS = {
-    ("cost_eur", "min"): "Coût indicatif minimum",
-    ("cost_eur", "max"): "Coût indicatif maximum",
-    ("duration_months", "min"): "Durée minimum",
-    ("duration_months", "max"): "Durée maximum",
+    ("cost_eur", "min"): N_("Coût indicatif minimum"),
+    ("cost_eur", "max"): N_("Coût indicatif maximum"),
+    ("duration_months", "min"): N_("Durée minimum"),
+    ("duration_months", "max"): N_("Durée maximum"),
 }
 
 

@@ -16,7 +16,7 @@ from assett.domain.content_language import (
     local,
     localize_definition,
 )
-from assett.domain.definitions import TITLE_MAX
+from assett.domain.definition_fields import TITLE_MAX
 from assett.domain.diff import diff_definitions
 from assett.domain.loader import (
     DefinitionError,

@@ -6,15 +6,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from assett.domain.definitions import (
-    Band,
-    Conditions,
-    Option,
-    Question,
-    ThemeDefinition,
-    format_path,
-    validate_bands,
-)
+from assett.domain.definition_fields import format_path, validate_bands
+from assett.domain.definitions import Band, Conditions, Option, Question, ThemeDefinition
 
 CHOICES = [{"key": "a", "label": "A", "points": 0}, {"key": "b", "label": "B", "points": 2}]
 

@@ -12,7 +12,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import Field, FieldList, FormField, RadioField
 
-from ...domain.definitions import format_number
+from ...domain.definition_fields import format_number
 from ...models import Questionnaire, Territory, User
 from ...services.drafts import EditorError
 from ...services.errors import ServiceError

@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ...access import require_territory_role
 from ...content_text import content, content_plain
-from ...domain.definitions import BANDS_MAX
+from ...domain.definition_fields import BANDS_MAX
 from ...models import Questionnaire, QuestionnaireVersion
 from ...services import drafts
 from ...services import editor as service
