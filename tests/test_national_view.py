@@ -40,3 +40,16 @@ def test_the_platform_home_links_to_the_national_view(
     login_as: Any, world: factories.World
 ) -> None:
     assert URL in login_as(world.platform_admin).get("/plateforme/").get_data(as_text=True)
+
+
+def test_a_roadmap_copied_from_a_template_is_named_in_english_in_the_national_view(
+    login_as: Any, world: factories.World
+) -> None:
+    roadmap.create_roadmap(world.territory, "concerto", date(2026, 1, 1))
+    client = login_as(world.platform_admin)
+    client.set_cookie("langue", "en")
+
+    page = client.get(URL).get_data(as_text=True)
+
+    assert "ConcerTO consultation cycle" in page
+    assert "Cycle de concertation ConcerTO" not in page

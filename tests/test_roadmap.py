@@ -302,3 +302,18 @@ def test_the_admin_home_links_to_the_roadmap(login_as: Any, world: factories.Wor
     assert f"{BASE}/" in page
     assert "/t/demo/admin/auto-evaluation" in page
     assert "/t/demo/admin/bibliotheque/" in page
+
+
+def test_a_step_copied_from_the_template_is_headed_in_english_until_it_is_renamed(
+    login_as: Any, world: factories.World, roadmap: Roadmap
+) -> None:
+    step = service.steps_of(roadmap)[0]
+    admin = login_as(world.admin)
+    admin.set_cookie("langue", "en")
+    page = admin.get(f"{BASE}/etapes/{step.id}").get_data(as_text=True)
+    assert "<h1>Initial assessment and scoping with the local authority</h1>" in page
+
+    step.title = "Cadrage avec la communauté de communes"
+    db.session.commit()
+    page = admin.get(f"{BASE}/etapes/{step.id}").get_data(as_text=True)
+    assert "<h1>Cadrage avec la communauté de communes</h1>" in page

@@ -9,6 +9,7 @@ from ..domain.aggregation import MIN_GROUP_SIZE
 from ..domain.library import KIND_LABELS
 from ..reporting import network, network_animation
 from ..services import national_library as library
+from ..services import roadmap as roadmap_service
 from . import bp
 from ._common import today
 
@@ -20,6 +21,7 @@ def national() -> str:
     return render_template(
         "programme/national.html",
         rows=network.territory_programmes(today()),
+        templates={template.key: template for template in roadmap_service.templates()},
         entries=library.library(),
         kind_labels=KIND_LABELS,
         animation=network_animation.figures_by_territory(),

@@ -56,9 +56,7 @@ def roadmap(slug: str) -> Page:
             flash(_("La feuille de route est créée."), "success")
             return redirect(roadmap_url(territory))
     steps = roadmap_service.steps_of(current) if current is not None else []
-    source = next(
-        (t for t in roadmap_service.templates() if current and t.key == current.template_key), None
-    )
+    source = roadmap_service.template_or_none(current.template_key) if current else None
     status = 400 if form.is_submitted() and (form.errors or form.form_errors) else 200
     return render_template(
         "programme/roadmap.html",
@@ -71,7 +69,7 @@ def roadmap(slug: str) -> Page:
         form=form,
         templates=roadmap_service.templates(),
         source=source,
-        step_sources={step.title: step for step in source.steps} if source else {},
+        step_sources=roadmap_service.step_sources(current),
         status_form=StatusForm(formdata=None),
         status_labels={c.value: c.label for c in STATUS_CHOICES},
         admin_home=admin_home(territory),

@@ -44,6 +44,7 @@ def _render(
         roadmap=roadmap,
         form=form,
         step=step,
+        step_source=roadmap_service.step_sources(roadmap).get(step.title) if step else None,
         documents=roadmap_service.documents_of([step])[step.id] if step else [],
         document_form=document_form or DocumentForm(formdata=None, prefix="document"),
         file_form=file_form or DocumentFileForm(formdata=None, prefix="document-file"),

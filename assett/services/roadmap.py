@@ -44,9 +44,16 @@ def templates() -> tuple[RoadmapTemplate, ...]:
     return tuple(domain.load_templates(TEMPLATES_FILE))
 
 
-def template_or_none(key: str) -> RoadmapTemplate | None:
+def template_or_none(key: str | None) -> RoadmapTemplate | None:
     """The shipped template of that key."""
     return next((template for template in templates() if template.key == key), None)
+
+
+def step_sources(roadmap: Roadmap | None) -> dict[str, Any]:
+    """The template steps a roadmap's steps were copied from, by their French title: the page
+    shows a copied step in its language while the title is unchanged."""
+    source = template_or_none(roadmap.template_key) if roadmap is not None else None
+    return {step.title: step for step in source.steps} if source is not None else {}
 
 
 def roadmap_of(territory: Territory) -> Roadmap | None:
