@@ -12,9 +12,7 @@ import statistics
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import TypeVar
-
-from .definition_fields import BandLike
+from typing import Protocol, TypeVar
 
 MIN_GROUP_SIZE = 5
 SUPPRESSED_LABEL = f"moins de {MIN_GROUP_SIZE} organisations"
@@ -23,6 +21,19 @@ UNCHANGED_TOLERANCE = 0.05
 _BAND_PRECISION = 9
 
 T = TypeVar("T")
+
+
+class BandLike(Protocol):
+    """A maturity level as aggregation needs it; domain.definitions.Band fits."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def min(self) -> float: ...
+
+    @property
+    def max(self) -> float: ...
 
 
 @dataclass(frozen=True)

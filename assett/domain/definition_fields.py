@@ -5,11 +5,12 @@ levels follow. assett.domain.definitions assembles them into the questionnaire f
 import unicodedata
 from collections.abc import Sequence
 from itertools import pairwise
-from typing import Annotated, Literal, Protocol
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
+from assett.domain.aggregation import BandLike
 from assett.domain.text import N_, Figure, Message
 
 KEY_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
@@ -189,19 +190,6 @@ class ScaleLabelsEn(_Model):
 
     min: ScaleLabel | None = None
     max: ScaleLabel | None = None
-
-
-class BandLike(Protocol):
-    """A maturity level as its rule reads it; definitions.Band fits."""
-
-    @property
-    def key(self) -> str: ...
-
-    @property
-    def min(self) -> float: ...
-
-    @property
-    def max(self) -> float: ...
 
 
 def validate_bands(bands: Sequence[BandLike]) -> list[Message]:
