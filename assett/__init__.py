@@ -25,6 +25,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_security(app)
     register_template_helpers(app)
     register_commands(app)
+    register_warm_up(app)
     return app
 
 
@@ -160,5 +161,12 @@ def register_template_helpers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     """Attach the CLI commands."""
     from .cli import register
+
+    register(app)
+
+
+def register_warm_up(app: Flask) -> None:
+    """Compile templates and load shipped files now, in a serving worker (assett.warmup)."""
+    from .warmup import register
 
     register(app)

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from ..domain.aggregation import Potential, QuarterPoint, ThemeTotals
 from ..extensions import db
 from ..models import OrgParticipation
-from . import period, queries
+from . import period, period_losses, queries
 from .filters import Filters, matching_digest, statuses
 from .period import PeriodParticipation
 from .totals import theme_totals, version_of
@@ -54,9 +54,11 @@ def compute_figures(territory_id: int, filters: Filters, counts_only: bool = Fal
     """
     quarters = queries.quarterly(territory_id, filters)
     if filters.dated:
-        found = period.period_statuses(territory_id, filters, with_categories=not counts_only)
+        found = period.period_statuses(territory_id, filters, with_categories=False)
         losses = (
-            [] if counts_only else period.question_losses(found) + period.category_losses(found)
+            []
+            if counts_only
+            else period_losses.question_losses(found) + period_losses.category_losses(found)
         )
         return Figures(
             totals=period.totals_of(found),

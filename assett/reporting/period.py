@@ -1,9 +1,9 @@
 """Figures over a date range, from the submitted assessments of the period.
 
 Each matching organisation's first and latest assessment per theme in the period is computed
-once per request (`period_statuses`, one query holding the latest assessment's category
-scores); the totals, the participation and the category losses are made from those rows in
-Python, the question losses from the latest assessments' answers, read by their ids.
+once per request (`period_statuses`, one query); the totals and the participation are made
+from those rows in Python, the losses by question and category by the database from the
+latest assessments' ids (`period_losses`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import bisect
 import math
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,13 +23,11 @@ from sqlalchemy.sql.selectable import FromClause
 from ..domain import aggregation
 from ..domain.aggregation import ThemeTotals
 from ..extensions import db
-from ..models import Answer, OrgQuarterScore
+from ..models import OrgQuarterScore
 from .filters import ASSESSMENT, Filters, of_matching, period_conditions, quarter_start
 from .totals import CHANGE_THRESHOLD, last_of_each_quarter, quarter_of
 
-ANSWER = Answer.__table__
 ORG_QUARTER = OrgQuarterScore.__table__
-ID_CHUNK = 5000  # assessment ids per IN list (SQLite allows 32,766 parameters)
 
 PotentialRow = tuple[str, str, str, float, float, int]  # theme, kind, key, lost, max, orgs
 QuarterSums = dict[str, dict[int, tuple[float, int]]]  # theme -> quarter -> (sum, n scored)
@@ -181,7 +179,8 @@ def period_statuses(
     """Each matching organisation's first and latest assessment per theme in the period.
 
     Without `with_categories`, the latest's category scores are neither read nor decoded
-    (None): the counts need none of them, and decoding is a third of the pass.
+    (None): the figures need none of them (the database sums them, `period_losses`), and
+    decoding would be half of the pass.
     """
     s = period_statuses_query(territory_id, filters).c
     rows = db.session.execute(
@@ -248,60 +247,6 @@ def period_participation(statuses: Iterable[PeriodStatus]) -> PeriodParticipatio
             reassessed.add(org_id)
     stamps = array("d", sorted(moment.timestamp() for moment in last.values()))
     return PeriodParticipation(len(last), len(reassessed), stamps)
-
-
-def category_losses(statuses: Iterable[PeriodStatus]) -> list[PotentialRow]:
-    """Per theme and category, the points lost by each organisation's latest assessment of the
-    period, from the category sub-scores frozen at submission (no answer read)."""
-    sums: dict[tuple[str, str], list[float]] = {}
-    for status in statuses:
-        for category_key, values in sorted((status.category_scores or {}).items()):
-            if not values.get("counted"):
-                continue
-            entry = sums.setdefault((status.theme_key, category_key), [0.0, 0.0, 0])
-            entry[0] += float(values["maximum"]) - float(values["earned"])
-            entry[1] += float(values["maximum"])
-            entry[2] += 1
-    return [
-        (theme_key, "category", key, lost, maximum, int(n))
-        for (theme_key, key), (lost, maximum, n) in sums.items()
-    ]
-
-
-def question_losses(statuses: Sequence[PeriodStatus]) -> list[PotentialRow]:
-    """Per theme and question, the points lost by each organisation's latest assessment of the
-    period (its counted answers), read by the latest assessments' ids."""
-    ids: dict[str, list[int]] = defaultdict(list)
-    for status in statuses:
-        ids[status.theme_key].append(status.latest_assessment_id)
-    lost = ANSWER.c.weight * (ANSWER.c.maximum - ANSWER.c.earned)
-    rows: list[PotentialRow] = []
-    for theme_key, theme_ids in sorted(ids.items()):
-        sums: dict[str, list[float]] = {}
-        for begin in range(0, len(theme_ids), ID_CHUNK):
-            for key, lost_sum, maximum, n in db.session.execute(
-                select(
-                    ANSWER.c.question_key,
-                    func.sum(lost),
-                    func.sum(ANSWER.c.weight * ANSWER.c.maximum),
-                    func.count(),
-                )
-                .where(
-                    ANSWER.c.assessment_id.in_(theme_ids[begin : begin + ID_CHUNK]),
-                    ANSWER.c.counted.is_(True),
-                    ANSWER.c.earned.isnot(None),
-                )
-                .group_by(ANSWER.c.question_key)
-            ):
-                entry = sums.setdefault(key, [0.0, 0.0, 0])
-                entry[0] += float(lost_sum or 0.0)
-                entry[1] += float(maximum or 0.0)
-                entry[2] += int(n)
-        rows += [
-            (theme_key, "question", key, lost_sum, maximum, int(n))
-            for key, (lost_sum, maximum, n) in sums.items()
-        ]
-    return rows
 
 
 def period_quarters(territory_id: int, filters: Filters) -> QuarterSums:

@@ -1,0 +1,118 @@
+"""Where a period's organisations lose points: sums taken by the database.
+
+Both read the latest assessment of each status of the period (`period.period_statuses`), by
+its id: the questions from its counted answers, the categories from the category sub-scores
+frozen at submission (a JSON object per assessment, unpacked by the database: no row is
+decoded here). The ids are bound as one parameter (a JSON array on SQLite, an array on
+PostgreSQL), not as one parameter each.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Float, Integer, String, any_, cast, column, func, literal, select, true
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.sql.elements import ColumnElement
+
+from ..extensions import db
+from ..models import Answer
+from .filters import ASSESSMENT
+from .period import PeriodStatus, PotentialRow
+
+ANSWER = Answer.__table__
+
+
+def postgresql() -> bool:
+    return bool(db.session.get_bind().dialect.name == "postgresql")
+
+
+def among(id_column: Any, ids: Sequence[int]) -> ColumnElement[bool]:
+    """`id_column IN ids`, the ids bound as a single parameter."""
+    if postgresql():
+        found: ColumnElement[bool] = id_column == any_(literal(list(ids), ARRAY(Integer)))
+        return found
+    listed = func.json_each(literal(json.dumps(list(ids)), String)).table_valued("value")
+    found = id_column.in_(select(listed.c.value))
+    return found
+
+
+def latest_ids(statuses: Sequence[PeriodStatus]) -> dict[str, list[int]]:
+    """The latest assessment ids of the statuses, per theme."""
+    ids: dict[str, list[int]] = defaultdict(list)
+    for status in statuses:
+        ids[status.theme_key].append(status.latest_assessment_id)
+    return ids
+
+
+def question_losses(statuses: Sequence[PeriodStatus]) -> list[PotentialRow]:
+    """Per theme and question, the points lost by each organisation's latest assessment of the
+    period (its counted answers)."""
+    lost = ANSWER.c.weight * (ANSWER.c.maximum - ANSWER.c.earned)
+    rows: list[PotentialRow] = []
+    for theme_key, ids in sorted(latest_ids(statuses).items()):
+        rows += [
+            (theme_key, "question", key, float(lost_sum or 0.0), float(maximum or 0.0), int(n))
+            for key, lost_sum, maximum, n in db.session.execute(
+                select(
+                    ANSWER.c.question_key,
+                    func.sum(lost),
+                    func.sum(ANSWER.c.weight * ANSWER.c.maximum),
+                    func.count(),
+                )
+                .where(
+                    among(ANSWER.c.assessment_id, ids),
+                    ANSWER.c.counted.is_(True),
+                    ANSWER.c.earned.isnot(None),
+                )
+                .group_by(ANSWER.c.question_key)
+            )
+        ]
+    return rows
+
+
+def category_losses(statuses: Sequence[PeriodStatus]) -> list[PotentialRow]:
+    """Per theme and category, the points lost by each organisation's latest assessment of the
+    period, from its category sub-scores (those with counted questions; no answer read)."""
+    ids = [status.latest_assessment_id for status in statuses]
+    if not ids:
+        return []
+    a = ASSESSMENT.c
+    field: Callable[[str], Any]
+    if postgresql():
+        entries = func.jsonb_each(a.category_scores).table_valued(
+            column("key", String), column("value", JSONB)
+        )
+        value = entries.c.value
+
+        def field(name: str) -> Any:
+            return cast(value[name].astext, Float)
+
+        zero = [cast(literal(text), JSONB) for text in ("0", "false", "null")]
+        counted: Any = value["counted"].not_in(zero)
+    else:
+        entries = func.json_each(a.category_scores).table_valued("key", "value")
+
+        def field(name: str) -> Any:
+            return func.json_extract(entries.c.value, f"$.{name}")
+
+        counted = field("counted")
+    maximum, earned = field("maximum"), field("earned")
+    return [
+        (theme_key, "category", key, float(lost), float(total), int(n))
+        for theme_key, key, lost, total, n in db.session.execute(
+            select(
+                a.theme_key,
+                entries.c.key,
+                func.sum(maximum - earned),
+                func.sum(maximum),
+                func.count(),
+            )
+            .select_from(ASSESSMENT.join(entries, true()))
+            .where(among(a.id, ids), counted)
+            .group_by(a.theme_key, entries.c.key)
+        )
+    ]
