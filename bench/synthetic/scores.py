@@ -14,7 +14,8 @@ from itertools import combinations
 from typing import Any
 
 from assett.domain import scoring
-from assett.domain.definitions import SCORE_MAX, Question, ThemeDefinition
+from assett.domain.definition_fields import SCORE_MAX
+from assett.domain.definitions import Question, ThemeDefinition
 from assett.domain.profile import Profile
 from assett.services.assessments import pages_of
 from assett.services.questionnaires import (
