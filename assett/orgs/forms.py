@@ -76,13 +76,7 @@ class ProfileForm(BaseForm):
     )
     naf_code = StringField(
         _l("Code d'activité (NAF / APE)"),
-        description=_l(
-            "Code de la nomenclature %(version)s, par exemple 10.71C (« 1071C » est accepté), "
-            "vérifié dans la liste officielle de l'Insee. Son libellé et la section d'activité "
-            "en sont déduits. La nomenclature NAF 2025 s'appliquera à "
-            "partir du 1er janvier 2027.",
-            version=_l(NAF_VERSION),
-        ),
+        # Its description names the classification in the page's language (see __init__).
         # Typed as « 10.71 C » or « 1071C »; stored as « 10.71C ».
         validators=[MaxLength(10)],
         render_kw={"autocomplete": "off"},
@@ -116,6 +110,16 @@ class ProfileForm(BaseForm):
         validate_choice=False,
         validators=[MarkRequired()],
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.naf_code.description = _(
+            "Code de la nomenclature %(version)s, par exemple 10.71C (« 1071C » est accepté), "
+            "vérifié dans la liste officielle de l'Insee. Son libellé et la section d'activité "
+            "en sont déduits. La nomenclature NAF 2025 s'appliquera à "
+            "partir du 1er janvier 2027.",
+            version=_(NAF_VERSION),
+        )
 
     def profile_data(self) -> dict[str, Any]:
         """The submitted values, as the service reads them."""
