@@ -49,7 +49,7 @@ from sqlalchemy.engine import Connection
 from assett import create_app
 from assett.extensions import db, limiter
 
-from . import factories
+from . import demo_snapshot, factories
 
 TEST_DATABASE_URL = os.environ.get("ASSETT_TEST_DATABASE_URL")
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
@@ -285,6 +285,19 @@ def _app_with_real_commits(worker: _WorkerApp, database: Path) -> Iterator[Flask
             db.engine.dispose()
     finally:
         worker.restore()
+
+
+@pytest.fixture(scope="session")
+def demo_rows(_worker_app: _WorkerApp) -> demo_snapshot.DemoRows:
+    """The rows of the built demo, read once per worker in a rolled-back transaction."""
+    with contextmanager(_app_in_rolled_back_transaction)(_worker_app):
+        return demo_snapshot.capture()
+
+
+@pytest.fixture
+def built_demo(demo_rows: demo_snapshot.DemoRows, app: Flask) -> Any:
+    """The demo territory as `flask demo` leaves it (see tests/demo_snapshot.py)."""
+    return demo_snapshot.load(demo_rows)
 
 
 # --- Clients and personas ----------------------------------------------------------------------
