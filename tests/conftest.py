@@ -288,10 +288,21 @@ def _app_with_real_commits(worker: _WorkerApp, database: Path) -> Iterator[Flask
 
 
 @pytest.fixture(scope="session")
-def demo_rows(_worker_app: _WorkerApp) -> demo_snapshot.DemoRows:
-    """The rows of the built demo, read once per worker in a rolled-back transaction."""
-    with contextmanager(_app_in_rolled_back_transaction)(_worker_app):
-        return demo_snapshot.capture()
+def keep_rows(_worker_app: _WorkerApp) -> Callable[[Callable[[], object]], demo_snapshot.DemoRows]:
+    """`keep_rows(build)`: the rows `build()` writes, in a transaction rolled back after."""
+
+    def keep(build: Callable[[], object]) -> demo_snapshot.DemoRows:
+        with contextmanager(_app_in_rolled_back_transaction)(_worker_app):
+            build()
+            return demo_snapshot.read_rows()
+
+    return keep
+
+
+@pytest.fixture(scope="session")
+def demo_rows(keep_rows: Callable[[Callable[[], object]], demo_snapshot.DemoRows]) -> Any:
+    """The rows of the built demo, built once per worker."""
+    return keep_rows(demo_snapshot.build)
 
 
 @pytest.fixture

@@ -26,10 +26,9 @@ class DemoRows:
     tables: tuple[tuple[Table, tuple[dict[str, Any], ...]], ...]
 
 
-def capture() -> DemoRows:
-    """Build the demo in the current (rolled-back) transaction and keep its rows."""
+def build() -> None:
+    """What `flask demo` writes."""
     seed_demo(current_app.config["QUESTIONNAIRES_DIR"])
-    return read_rows()
 
 
 def read_rows() -> DemoRows:
