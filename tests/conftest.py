@@ -49,7 +49,7 @@ from sqlalchemy.engine import Connection
 from assett import create_app
 from assett.extensions import db, limiter
 
-from . import factories
+from . import demo_snapshot, factories
 
 TEST_DATABASE_URL = os.environ.get("ASSETT_TEST_DATABASE_URL")
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
@@ -285,6 +285,30 @@ def _app_with_real_commits(worker: _WorkerApp, database: Path) -> Iterator[Flask
             db.engine.dispose()
     finally:
         worker.restore()
+
+
+@pytest.fixture(scope="session")
+def keep_rows(_worker_app: _WorkerApp) -> Callable[[Callable[[], object]], demo_snapshot.DemoRows]:
+    """`keep_rows(build)`: the rows `build()` writes, in a transaction rolled back after."""
+
+    def keep(build: Callable[[], object]) -> demo_snapshot.DemoRows:
+        with contextmanager(_app_in_rolled_back_transaction)(_worker_app):
+            build()
+            return demo_snapshot.read_rows()
+
+    return keep
+
+
+@pytest.fixture(scope="session")
+def demo_rows(keep_rows: Callable[[Callable[[], object]], demo_snapshot.DemoRows]) -> Any:
+    """The rows of the built demo, built once per worker."""
+    return keep_rows(demo_snapshot.build)
+
+
+@pytest.fixture
+def built_demo(demo_rows: demo_snapshot.DemoRows, app: Flask) -> Any:
+    """The demo territory as `flask demo` leaves it (see tests/demo_snapshot.py)."""
+    return demo_snapshot.load(demo_rows)
 
 
 # --- Clients and personas ----------------------------------------------------------------------

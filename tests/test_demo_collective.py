@@ -17,8 +17,9 @@ def count(model: type) -> int:
     return db.session.scalar(select(func.count()).select_from(model)) or 0
 
 
-def test_the_demo_maps_partners_and_shows_one_action_publicly_once(app: Flask) -> None:
-    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+def test_the_demo_maps_partners_and_shows_one_action_publicly_once(
+    app: Flask, built_demo: Territory
+) -> None:
     territory = db.session.scalar(select(Territory).where(Territory.slug == "demo"))
     assert territory is not None
 

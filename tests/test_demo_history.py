@@ -21,8 +21,9 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def test_the_demo_history_has_plausible_dates_and_consistent_consents(app: Flask) -> None:
-    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+def test_the_demo_history_has_plausible_dates_and_consistent_consents(
+    app: Flask, built_demo: object
+) -> None:
     now = datetime.now(UTC)
     organisations = db.session.scalars(select(Organisation)).all()
     last_activities = set()

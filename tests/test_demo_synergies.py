@@ -13,11 +13,8 @@ from assett.models import Synergy, SynergyBenefit, Territory
 
 
 def test_the_demo_follows_two_synergies_one_active_with_measured_benefits(
-    app: Flask, login_as: Any
+    app: Flask, login_as: Any, built_demo: Territory
 ) -> None:
-    result = app.test_cli_runner().invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
-
     synergies = list(db.session.scalars(select(Synergy).order_by(Synergy.id)))
     assert [s.stage for s in synergies] == ["active", "discussion"]
     assert [s.kind for s in synergies] == ["substitution", "mutualisation"]

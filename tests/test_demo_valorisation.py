@@ -13,10 +13,9 @@ from assett.models import Award, AwardWinner, ExperienceCase, Organisation
 
 
 def test_the_demo_gives_two_trophies_and_publishes_a_case_shown_on_public_pages(
-    app: Flask,
+    app: Flask, built_demo: object
 ) -> None:
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["demo"]).exit_code == 0
 
     winners = db.session.scalars(
         select(Organisation).join(AwardWinner, AwardWinner.organisation_id == Organisation.id)
@@ -35,10 +34,10 @@ def test_the_demo_gives_two_trophies_and_publishes_a_case_shown_on_public_pages(
     assert db.session.scalar(select(func.count(Award.id))) == 2
 
 
-def test_the_demo_shares_its_retour_d_experience_with_the_national_library(app: Flask) -> None:
+def test_the_demo_shares_its_retour_d_experience_with_the_national_library(
+    app: Flask, built_demo: object
+) -> None:
     from assett.services import national_library
-
-    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
 
     [entry] = national_library.library("experience")
     assert entry.item.title.startswith("Relamping LED")

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from assett.demo import DEMO_LOGINS, seed_demo
+from assett.demo import DEMO_LOGINS
 from assett.extensions import db
 from assett.models import User
 
@@ -28,9 +28,8 @@ HOMES = {
 
 @pytest.mark.parametrize("persona", list(HOMES))
 def test_every_page_a_persona_reaches_in_english_has_no_french_ui_text(
-    app: Flask, client: FlaskClient, login_as, persona: str
+    app: Flask, client: FlaskClient, login_as, persona: str, built_demo: object
 ) -> None:
-    seed_demo(app.config["QUESTIONNAIRES_DIR"])
     if persona != "anonymous":
         login_as(db.session.query(User).filter_by(email=DEMO_LOGINS[persona]).one())
     client.set_cookie("langue", "en")

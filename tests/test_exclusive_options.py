@@ -86,9 +86,7 @@ def test_every_none_option_of_the_default_multiple_choice_questions_is_exclusive
     assert all(exclusive for _, _, exclusive in found), found
 
 
-def test_the_demo_holds_no_contradictory_answer(app: Flask) -> None:
-    result = app.test_cli_runner().invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
+def test_the_demo_holds_no_contradictory_answer(app: Flask, built_demo: object) -> None:
     definitions: dict[int, ThemeDefinition] = {}
     checked = 0
     rows = db.session.execute(

@@ -21,8 +21,6 @@ CODES = re.compile(r"\b(submitted|draft|animators|private|entreprise|etablisseme
 
 
 def _demo_client(app: Flask, email: str) -> FlaskClient:
-    result = app.test_cli_runner().invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
     client = app.test_client()
     factories.log_in(client, db.session.scalar(select(User).where(User.email == email)))
     return client
@@ -34,7 +32,7 @@ def _rows(archive: zipfile.ZipFile, name: str) -> list[dict[str, str]]:
 
 
 def test_the_demo_exports_speak_in_labels_with_one_decimal_and_formatted_workbooks(
-    app: Flask,
+    app: Flask, built_demo: object
 ) -> None:
     client = _demo_client(app, "admin@demo.assett.example")
     for query in ("format=csv", "format=csv&what=organisations"):
@@ -81,7 +79,9 @@ def test_the_demo_exports_speak_in_labels_with_one_decimal_and_formatted_workboo
     assert "0.0" in formats
 
 
-def test_the_organisation_export_writes_labels_and_rounded_scores(app: Flask) -> None:
+def test_the_organisation_export_writes_labels_and_rounded_scores(
+    app: Flask, built_demo: object
+) -> None:
     client = _demo_client(app, "acteur@demo.assett.example")
     organisation = db.session.scalar(
         select(Organisation).where(Organisation.name == "Boulangerie Durand")

@@ -6,7 +6,7 @@ import re
 
 from flask import Flask
 
-from assett.demo import DEMO_LOGINS, seed_demo
+from assett.demo import DEMO_LOGINS
 from assett.extensions import db
 from assett.models import User
 
@@ -23,9 +23,8 @@ def positions(html: str, titles: list[str]) -> list[int]:
 
 
 def test_the_results_and_progress_pages_list_themes_in_their_defined_order(
-    app: Flask, client, login_as
+    app: Flask, client, login_as, built_demo
 ) -> None:
-    seed_demo(app.config["QUESTIONNAIRES_DIR"])
     actor = db.session.query(User).filter_by(email=DEMO_LOGINS["actor"]).one()
     login_as(actor)
     org_id = actor.memberships[0].organisation_id
@@ -82,8 +81,7 @@ ADMIN_PAGES = [
 ]
 
 
-def test_every_admin_page_has_the_same_breadcrumb(app: Flask, client, login_as) -> None:
-    seed_demo(app.config["QUESTIONNAIRES_DIR"])
+def test_every_admin_page_has_the_same_breadcrumb(app: Flask, client, login_as, built_demo) -> None:
     admin = db.session.query(User).filter_by(email=DEMO_LOGINS["admin"]).one()
     login_as(admin)
 

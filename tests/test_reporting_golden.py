@@ -10,7 +10,7 @@ import dataclasses
 import io
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +30,9 @@ from assett.reporting import columns as tables
 from assett.reporting import overview as service
 from assett.reporting.filters import Filters
 from assett.reporting.queries import count_registered
+
+from . import demo_snapshot
+from .demo_snapshot import DemoRows
 
 GOLDEN = Path(__file__).parent / "golden"
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
@@ -107,13 +110,17 @@ def check(name: str, figures: Any) -> None:
     assert json.loads(text) == json.loads(path.read_text(encoding="utf-8")), name
 
 
+@pytest.fixture(scope="module")
+def frozen_demo(keep_rows: Callable[[Callable[[], object]], DemoRows]) -> DemoRows:
+    """The demo built with the clock at NOW, once for the module."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(demo, "datetime", _FrozenClock)
+        return keep_rows(demo_snapshot.build)
+
+
 @pytest.fixture
-def territory(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Territory:
-    monkeypatch.setattr(demo, "datetime", _FrozenClock)
-    demo.seed_demo(app.config["QUESTIONNAIRES_DIR"])
-    found = db.session.scalar(select(Territory).where(Territory.slug == demo.DEMO_SLUG))
-    assert found is not None
-    return found
+def territory(frozen_demo: DemoRows, app: Flask) -> Territory:
+    return demo_snapshot.load(frozen_demo)
 
 
 def _cases(territory: Territory) -> Iterable[tuple[str, Filters]]:

@@ -48,30 +48,14 @@ def serve(
 ) -> Iterator[LiveServer]:
     """The app on a real port, on a SQLite database built by the migrations (`overrides` are
     more configuration, e.g. an SMTP server)."""
-    from assett.demo import seed_demo
-    from assett.services.questionnaires import load_platform_definitions
-    from assett.services.territories import create_territory
-
     path = tmp_path_factory.mktemp("live")
-    app = create_app(
-        {
-            "TESTING": False,
-            "BASE_URL": "http://127.0.0.1",
-            "SECRET_KEY": "browser-test-secret",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path / 'live.db'}",
-            "RATELIMIT_ENABLED": False,
-            "ARGON2_PARAMETERS": FAST_ARGON2,
-            **overrides,
-        }
-    )
-    with app.app_context():
-        upgrade()
-        if demo:
-            seed_demo(app.config["QUESTIONNAIRES_DIR"])
-        else:
-            load_platform_definitions(app.config["QUESTIONNAIRES_DIR"])
-            create_territory(slug="demo", name="Territoire de démonstration")
-        db.session.remove()
+    if not overrides:
+        # The same installation for every module of the worker: build it once, copy the file.
+        shutil.copyfile(_installed_database(tmp_path_factory, demo), path / "live.db")
+    app = _live_app(path / "live.db", **overrides)
+    if overrides:
+        # Other settings (an SMTP server...) may change what the installation does: build it.
+        _install(app, demo)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -80,6 +64,49 @@ def serve(
     thread.join(timeout=10)
     with app.app_context():
         db.engine.dispose()
+
+
+def _live_app(database: Path, **overrides: Any) -> Flask:
+    return create_app(
+        {
+            "TESTING": False,
+            "BASE_URL": "http://127.0.0.1",
+            "SECRET_KEY": "browser-test-secret",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "RATELIMIT_ENABLED": False,
+            "ARGON2_PARAMETERS": FAST_ARGON2,
+            **overrides,
+        }
+    )
+
+
+def _install(app: Flask, demo: bool) -> None:
+    """Build the database by the migrations, then the demo or an empty demo territory."""
+    from assett.demo import seed_demo
+    from assett.services.questionnaires import load_platform_definitions
+    from assett.services.territories import create_territory
+
+    with app.app_context():
+        upgrade()
+        if demo:
+            seed_demo(app.config["QUESTIONNAIRES_DIR"])
+        else:
+            load_platform_definitions(app.config["QUESTIONNAIRES_DIR"])
+            create_territory(slug="demo", name="Territoire de démonstration")
+        db.session.remove()
+        db.engine.dispose()
+
+
+_INSTALLED: dict[bool, Path] = {}
+
+
+def _installed_database(tmp_path_factory: pytest.TempPathFactory, demo: bool) -> Path:
+    """The worker's installed database (with the demo or not), built on first use."""
+    if demo not in _INSTALLED:
+        path = tmp_path_factory.mktemp("installed") / "live.db"
+        _install(_live_app(path), demo)
+        _INSTALLED[demo] = path
+    return _INSTALLED[demo]
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +130,7 @@ def log_in(page: Any, base: str, email: str, password: str) -> None:
     page.wait_for_load_state()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not _browser_available():
         if os.environ.get("ASSETT_REQUIRE_BROWSER"):
