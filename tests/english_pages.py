@@ -31,14 +31,40 @@ FRENCH_WORDS = re.compile(
 KNOWN = Path(__file__).with_name("english_known_french.txt")
 
 
+# The demo's dates and years follow the day it is built: texts are compared without them.
+_DAY = re.compile(
+    r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October"
+    r"|November|December) 20\d\d\b"
+)
+_YEAR = re.compile(r"\b20\d\d\b")
+
+
+def undated(text: str) -> str:
+    """The text with its English dates and years written as placeholders."""
+    return _YEAR.sub("<year>", _DAY.sub("<date>", text))
+
+
 def known_french() -> set[str]:
-    """User content of the demo (names, texts people typed), French in every language."""
+    """User content of the demo (names, texts people typed), French in every language,
+    undated."""
     lines = KNOWN.read_text(encoding="utf-8").splitlines()
-    return {line for line in lines if line and not line.startswith("#")}
+    return {undated(line) for line in lines if line and not line.startswith("#")}
+
+
+# The demo territory's name, French in every language, stands in most page titles (with dates
+# that follow the day the demo is built): the check reads a text without it.
+DEMO_NAMES = ("Territoire de démonstration",)
 
 
 def looks_french(text: str) -> bool:
     return bool(FRENCH_LETTERS.search(text) or FRENCH_WORDS.search(text))
+
+
+def french_beyond_names(text: str) -> bool:
+    """Whether a text still looks French once the demo's names are left out."""
+    for name in DEMO_NAMES:
+        text = text.replace(name, "")
+    return looks_french(text)
 
 
 class PageText(HTMLParser):

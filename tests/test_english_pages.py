@@ -15,7 +15,14 @@ from assett.demo import DEMO_LOGINS
 from assett.extensions import db
 from assett.models import User
 
-from .english_pages import PageText, french_on_pages, known_french, looks_french
+from .english_pages import (
+    PageText,
+    french_beyond_names,
+    french_on_pages,
+    known_french,
+    looks_french,
+    undated,
+)
 
 HOMES = {
     "anonymous": "/",
@@ -36,7 +43,11 @@ def test_every_page_a_persona_reaches_in_english_has_no_french_ui_text(
 
     found = french_on_pages(client, HOMES[persona])
 
-    unexpected = {text: page for text, page in found.items() if text not in known_french()}
+    unexpected = {
+        text: page
+        for text, page in found.items()
+        if undated(text) not in known_french() and french_beyond_names(text)
+    }
     assert not unexpected, "\n".join(f"{page}: {text}" for text, page in unexpected.items())
 
 
@@ -50,3 +61,13 @@ def test_the_check_sees_french_ui_text_and_skips_content_marked_french() -> None
     french = [text for text in reader.texts if looks_french(text)]
 
     assert french == ["Données personnelles", "Mot de passe oublié ?"]
+
+
+def test_the_demo_name_and_dates_are_left_out_but_french_around_them_is_not() -> None:
+    assert not french_beyond_names("Awards · Territoire de démonstration")
+    assert french_beyond_names("Prix · Territoire de démonstration · Retour à la liste")
+    known_on_another_day = "· Workshop · 16 December 2026, 14:00 – 16:30 · Maison des entreprises"
+    assert undated(known_on_another_day) == undated(
+        "· Workshop · 2 January 2027, 14:00 – 16:30 · Maison des entreprises"
+    )
+    assert undated("1 200 € par an") == "1 200 € par an"
