@@ -45,14 +45,6 @@ def read_rows() -> DemoRows:
 
 def load(snapshot: DemoRows) -> Territory:
     """Insert the demo's rows into the test's transaction; the demo territory."""
-    load_rows(snapshot)
-    territory = db.session.scalar(select(Territory).where(Territory.slug == DEMO_SLUG))
-    assert territory is not None
-    return territory
-
-
-def load_rows(snapshot: DemoRows) -> None:
-    """Insert kept rows, ids included, into the test's transaction."""
     connection = db.session.connection()
     for table, rows in snapshot.tables:
         connection.execute(table.insert(), list(rows))
@@ -70,3 +62,6 @@ def load_rows(snapshot: DemoRows) -> None:
                         },
                     )
     db.session.expire_all()
+    territory = db.session.scalar(select(Territory).where(Territory.slug == DEMO_SLUG))
+    assert territory is not None
+    return territory
