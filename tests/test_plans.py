@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from assett.domain.definitions import Question
 from assett.domain.scoring import applicable_questions
 from assett.extensions import db
 from assett.models import PlanAction, PlanStep
+from assett.reporting.totals import LOCAL_TIMEZONE
 from assett.services import assessments, plans
 from assett.services.errors import ServiceError
 from assett.services.questionnaires import definition_of, published_version
@@ -162,7 +163,7 @@ def test_updating_an_action_checks_reason_dates_and_owner(
     assert (item.status, item.owner_id, item.completed_on) == (
         "realisee",
         assessed.actor.id,
-        date.today(),
+        datetime.now(LOCAL_TIMEZONE).date(),  # the day in France, whatever the server's zone
     )
 
 

@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..models._base import utcnow
 from ..reporting import writer
+from ..reporting.totals import LOCAL_TIMEZONE
 from . import assessments, territory_catalogue
 from .errors import ServiceError
 from .evidence import export_evidence
@@ -180,7 +181,8 @@ def update_action(
         if owner_id is not None and not _is_member(owner_id, item.organisation_id):
             raise ServiceError(_("Le responsable doit être membre de l'organisation."), "owner")
         if status == "realisee" and item.status != "realisee":
-            item.completed_on = date.today()
+            # The day in France, as the retake and the reminders count days.
+            item.completed_on = utcnow().astimezone(LOCAL_TIMEZONE).date()
         elif status != "realisee":
             item.completed_on = None
         item.status = status
