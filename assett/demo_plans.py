@@ -6,10 +6,11 @@ demo's latest scores are about 2,5/5: the target asks for one more point within 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from .clock import local_today
 from .extensions import db
 from .models import Membership, Organisation, User
 
@@ -29,7 +30,7 @@ def seed_demo_plan(actor: User) -> int:
     if organisation is None or plans.plan_of(organisation):
         return 0
     suggested = plans.suggested_actions(organisation, limit=3)
-    today = date.today()
+    today = local_today()
     for index, suggestion in enumerate(suggested):
         item = plans.add_from_catalogue(organisation, suggestion.action.key, actor)
         if index == 0:

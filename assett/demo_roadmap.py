@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from .clock import local_today
 from .extensions import db
 from .models import Territory, TerritoryRole, User
 from .services import programme_evaluation, roadmap
@@ -45,7 +46,7 @@ def seed_demo_roadmap(territory_id: int, today: date | None = None) -> bool:
         .where(TerritoryRole.territory_id == territory_id, TerritoryRole.role == "admin")
         .order_by(User.id)
     )
-    today = today or date.today()
+    today = today or local_today()
     started = today - timedelta(days=200)
     concerto = roadmap.create_roadmap(territory, "concerto", started)
     steps = roadmap.steps_of(concerto)

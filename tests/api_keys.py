@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask.testing import FlaskClient
 
+from assett.clock import local_today
 from assett.domain.api_keys import SCOPES
 from assett.models import Territory, User
 from assett.services.api_keys import create_key
@@ -21,7 +22,7 @@ def make_key(
     days: int = 30,
 ) -> str:
     """A new key's token."""
-    return create_key(territory, user, name, scopes, date.today() + timedelta(days=days)).token
+    return create_key(territory, user, name, scopes, local_today() + timedelta(days=days)).token
 
 
 def get(client: FlaskClient, url: str, token: str | None = None, **headers: str) -> Any:

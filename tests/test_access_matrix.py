@@ -16,7 +16,7 @@ allowed to act.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
+from assett.clock import local_today
 from assett.domain import scoring
 from assett.extensions import db
 from assett.models import Assessment, Synergy, SynergyParticipant, TerritoryRole
@@ -456,7 +457,7 @@ def url_values(world: factories.World, instance: Path) -> dict[str, Any]:
             world.admin,
             "Portail",
             ["read:dashboard"],
-            date.today() + timedelta(30),
+            local_today() + timedelta(30),
         ).key.id,
         "synergy_id": _synergy(world),
         "phase": "estimated",

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from assett.extensions import db
 from assett.models import ApiKey
 from assett.models._base import utcnow
-from assett.services.api_keys import revoke_key
+from assett.services.api_keys import create_key, revoke_key
+from assett.services.errors import ServiceError
 
 from . import factories
 from .api_keys import get, make_key
@@ -279,3 +281,16 @@ def test_the_reference_page_and_the_document_need_no_key(app: Flask, client: Fla
     assert "read:dashboard" in page.get_data(as_text=True)
     assert document.status_code == 200
     assert document.json["openapi"].startswith("3.")
+
+
+def test_a_key_runs_through_its_last_day_in_france(world: factories.World) -> None:
+    """At 23:30 UTC on 6 December it is already 7 December in France: a key chosen to expire
+    on the 7th is refused (not after today), and one for the 8th stops at midnight in France."""
+    night = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)
+    admin, scopes = world.admin, ["read:dashboard"]
+    with pytest.raises(ServiceError):
+        create_key(world.territory, admin, "Veille", scopes, date(2026, 12, 7), now=night)
+    create_key(world.territory, admin, "Nuit", scopes, date(2026, 12, 8), now=night)
+
+    key = db.session.scalars(select(ApiKey).where(ApiKey.name == "Nuit")).one()
+    assert key.expires_at == datetime(2026, 12, 8, 23, tzinfo=UTC)

@@ -6,12 +6,13 @@ import csv
 import html
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
+from assett.clock import local_today
 from assett.domain.api_keys import token_digest
 from assett.extensions import db
 from assett.models import ApiKey
@@ -20,7 +21,7 @@ from assett.reporting import opendata
 from . import factories
 from .api_keys import get
 
-IN_A_MONTH = (date.today() + timedelta(days=30)).isoformat()
+IN_A_MONTH = (local_today() + timedelta(days=30)).isoformat()
 TOKEN = re.compile(r'value="(assett_[A-Za-z0-9_-]{40,})"')
 
 
@@ -79,8 +80,8 @@ def test_the_platform_admin_creates_a_key_for_any_territory(
         ({"expires_on": ""}, "date valide"),
         ({"expires_on": "demain"}, "date valide"),
         ({"expires_on": "31/02/2027"}, "date valide"),
-        ({"expires_on": date.today().isoformat()}, "postérieure à aujourd'hui"),
-        ({"expires_on": (date.today() + timedelta(days=800)).isoformat()}, "730 jours"),
+        ({"expires_on": local_today().isoformat()}, "postérieure à aujourd'hui"),
+        ({"expires_on": (local_today() + timedelta(days=800)).isoformat()}, "730 jours"),
         ({"expires_on": "2027-01-01\x00"}, ""),
     ],
 )

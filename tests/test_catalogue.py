@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from assett.clock import local_today
+
 from . import factories
 
-TODAY = date.today()
+TODAY = local_today()
 
 
 @pytest.fixture

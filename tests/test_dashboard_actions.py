@@ -12,6 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
+from assett.clock import local_today
 from assett.domain.aggregation import SUPPRESSED_LABEL
 from assett.domain.disclosure import WITHHELD_LABEL
 from assett.extensions import db
@@ -59,7 +60,7 @@ def plans_network(world: factories.World) -> dict[str, Organisation]:
         orgs[f"o{number}"] = factories.make_org(
             world.territory, f"Atelier {number}", sharing=sharing
         )
-    _action(world.org, RELEVE, "a_faire", due_on=date.today() - timedelta(days=1))
+    _action(world.org, RELEVE, "a_faire", due_on=local_today() - timedelta(days=1))
     _action(world.other_org, None, "a_faire")
     for number in range(1, 6):
         _action(orgs[f"o{number}"], RELEVE, "realisee")
@@ -71,7 +72,7 @@ def plans_network(world: factories.World) -> dict[str, Organisation]:
 def _overview(world: factories.World, filters: Filters | None = None) -> report.ActionsOverview:
     territory = world.territory
     return report.actions_overview(
-        territory.id, filters or Filters(), themes_of(territory.id), date.today()
+        territory.id, filters or Filters(), themes_of(territory.id), local_today()
     )
 
 

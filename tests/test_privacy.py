@@ -16,7 +16,7 @@ import io
 import statistics
 import zipfile
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -29,6 +29,7 @@ from sqlalchemy import select
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
+from assett.clock import local_today
 from assett.domain import scoring
 from assett.domain.scoring import format_score
 from assett.extensions import db
@@ -203,7 +204,7 @@ def network(
     in_autre = {**base, "slug": autre.slug, "territory_id": autre.id}
     cohort = db.session.get(Cohort, base["cohort_id"])
     assert cohort is not None
-    today = date.today()
+    today = local_today()
     filters = [
         {},
         {"theme": "energie"},

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from assett.clock import local_today
 from assett.extensions import db
 from assett.models import Resource, ResourceOpen
 from assett.services import resource_base
@@ -15,7 +16,7 @@ from assett.services.errors import ServiceError
 
 from . import factories
 
-TODAY = date.today()
+TODAY = local_today()
 
 
 def _territory_resources(territory: Any) -> list[Resource]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from assett.clock import local_today
 from assett.extensions import db
 from assett.models import Resource, ResourceOpen
 from assett.services.resources import matching_resources
@@ -101,7 +102,7 @@ def test_a_theme_answered_non_concerne_everywhere_is_not_evaluated(client, login
 
 
 def test_results_list_the_matching_resources_only(client, login_as, world, theme):
-    today = date.today()
+    today = local_today()
     matching = make_resource(world.territory, "diag")
     make_resource(
         world.territory, "expiree", title="Aide expirée", valid_until=today - timedelta(days=1)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
+from assett.clock import local_today
 from assett.extensions import db
 from assett.models import SynergyParticipant
 from assett.services import synergy_pipeline
@@ -217,4 +217,4 @@ def test_the_organisations_export_holds_its_synergies_and_deletion_removes_it(
         )
     )
     assert left == {world.other_org.id, third.id}
-    assert date.today()  # the synergy itself stays with its other participants
+    assert local_today()  # the synergy itself stays with its other participants

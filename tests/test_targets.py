@@ -11,6 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from assett.clock import local_today
 from assett.extensions import db
 from assett.models import ThemeTarget
 from assett.services import data_rights, plans, targets
@@ -18,7 +19,7 @@ from assett.services import data_rights, plans, targets
 from . import factories
 from .test_plans import assessed  # noqa: F401  (fixture)
 
-LATER = date.today() + timedelta(days=200)
+LATER = local_today() + timedelta(days=200)
 
 
 def text(response) -> str:  # type: ignore[no-untyped-def]
@@ -45,7 +46,7 @@ def post_target(client: FlaskClient, org_id: int, score: str, day: str):  # type
         ("3,25", LATER.isoformat(), "Score visé sur 5 : Le score visé est un nombre de 0 à 5"),
         ("trois", LATER.isoformat(), "Score visé sur 5 : Le score visé est un nombre de 0 à 5"),
         ("3,5", "", "Date visée : Indiquez la date visée"),
-        ("3,5", date.today().isoformat(), "Date visée : La date visée doit être dans le futur."),
+        ("3,5", local_today().isoformat(), "Date visée : La date visée doit être dans le futur."),
         ("3,5", "2020-01-01", "Date visée : La date visée doit être dans le futur."),
         ("3,5", "31/02/2027", "Date visée : Indiquez une date valide"),
     ],

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from assett.clock import local_today
 from assett.extensions import db
 from assett.services import badges as badge_service
 from assett.services.charter import sign_charter
@@ -135,9 +136,8 @@ def test_the_badges_of_many_organisations_take_a_fixed_number_of_queries(
 def test_the_territory_review_period_starts_the_cycle_the_four_themes_badge_counts_from(
     demo,
 ) -> None:
-    from datetime import date
 
-    today = date.today()
+    today = local_today()
     # A review period that began on the 1st of this month: last month's assessments are older.
     demo.territory.cycle_start_month = today.month
     demo.territory.cycle_end_month = today.month

@@ -10,12 +10,9 @@ from sqlalchemy import JSON, CheckConstraint, DateTime, Index, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
 
+from ..clock import utcnow as utcnow
+
 JSONType = JSON().with_variant(JSONB(), "postgresql")
-
-
-def utcnow() -> datetime:
-    """Return the current time, timezone-aware in UTC."""
-    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -6,13 +6,12 @@ from flask import Response, render_template, request
 from flask_babel import gettext as _
 
 from ..access import platform_admin_required
+from ..clock import local_today
 from ..dashboard.views import FORMATS, _download
 from ..domain.aggregation import MIN_GROUP_SIZE
 from ..errors import render_error
-from ..models._base import utcnow
 from ..reporting import exports
 from ..reporting import synergies as report
-from ..reporting.totals import LOCAL_TIMEZONE
 from . import bp
 
 
@@ -27,5 +26,5 @@ def synergies_compare() -> str | Response | tuple[str, int]:
     if fmt not in FORMATS:
         return render_error(400, _("Format d'export inconnu : choisissez CSV ou XLSX."))
     chunks = exports.xlsx_stream([table]) if fmt == "xlsx" else exports.csv_stream(table)
-    today = utcnow().astimezone(LOCAL_TIMEZONE).date()
+    today = local_today()
     return _download(chunks, fmt, exports.file_name(["synergies-territoires"], {}, {}, today, fmt))

@@ -1,9 +1,6 @@
-"""What the programme's views share: today in Paris, the admin's links, loading a step."""
+"""What the programme's views share: the admin's links, loading a step."""
 
 from __future__ import annotations
-
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, url_for
 from werkzeug.wrappers import Response
@@ -12,12 +9,6 @@ from ..models import Roadmap, RoadmapStep, Territory
 from ..services import roadmap as roadmap_service
 
 Page = str | tuple[str, int] | Response
-PARIS = ZoneInfo("Europe/Paris")
-
-
-def today() -> date:
-    """Today's date in the collectivities' time zone."""
-    return datetime.now(PARIS).date()
 
 
 def admin_home(territory: Territory) -> str | None:

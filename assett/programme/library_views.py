@@ -10,13 +10,14 @@ from flask_login import current_user, login_required
 
 from ..access import require_territory_role
 from ..auth.forms import EmptyForm
+from ..clock import local_today
 from ..domain.library import KIND_LABELS, LIBRARY_KINDS
 from ..models import Territory
 from ..services import national_library as library
 from ..services.errors import ServiceError
 from ..services.questionnaires import shown_title, territory_questionnaires
 from . import bp
-from ._common import Page, admin_home, today
+from ._common import Page, admin_home
 from .forms import ShareForm
 
 BASE = "/t/<slug>/admin/bibliotheque"
@@ -49,7 +50,7 @@ def library_page(slug: str) -> Page:
             q.theme_key: shown_title(q)
             for q in territory_questionnaires(territory.id, enabled_only=False)
         },
-        today=today(),
+        today=local_today(),
         expired=library.valid_until_passed,
         form=EmptyForm(formdata=None),
         admin_home=admin_home(territory),

@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import render_template
 
 from ..access import platform_admin_required
+from ..clock import local_today
 from ..domain.aggregation import MIN_GROUP_SIZE
 from ..domain.library import KIND_LABELS
 from ..reporting import network, network_animation
 from ..services import national_library as library
 from ..services import roadmap as roadmap_service
 from . import bp
-from ._common import today
 
 
 @bp.get("/plateforme/reseau")
@@ -20,7 +20,7 @@ def national() -> str:
     """Each territory's roadmap, self-evaluation, library and animation side by side."""
     return render_template(
         "programme/national.html",
-        rows=network.territory_programmes(today()),
+        rows=network.territory_programmes(local_today()),
         templates={template.key: template for template in roadmap_service.templates()},
         entries=library.library(),
         kind_labels=KIND_LABELS,

@@ -10,13 +10,14 @@ from wtforms import SelectChoice
 from ..access import require_territory_role
 from ..admin.views._confirm import confirmation_page, confirmed
 from ..auth.forms import EmptyForm
+from ..clock import local_today
 from ..content_text import content_locale, content_plain
 from ..domain.content_language import localize_definition
 from ..services import programme_evaluation as evaluation_service
 from ..services import roadmap as roadmap_service
 from ..services.errors import ServiceError
 from . import bp
-from ._common import Page, admin_home, roadmap_url, today
+from ._common import Page, admin_home, roadmap_url
 from .forms import STATUS_CHOICES, RoadmapForm, StatusForm, show_error
 
 BASE = "/t/<slug>/admin/feuille-de-route"
@@ -64,8 +65,8 @@ def roadmap(slug: str) -> Page:
         roadmap=current,
         steps=steps,
         documents=roadmap_service.documents_of(steps),
-        progress=roadmap_service.progress_of(steps, today()),
-        today=today(),
+        progress=roadmap_service.progress_of(steps, local_today()),
+        today=local_today(),
         form=form,
         templates=roadmap_service.templates(),
         source=source,
@@ -99,7 +100,7 @@ def roadmap_delete(slug: str) -> Page:
 def self_evaluation(slug: str) -> Page:
     """This year's self-evaluation of the programme, and the scores of past years."""
     territory = require_territory_role(slug, "admin")
-    year = today().year
+    year = local_today().year
     existing = evaluation_service.evaluation_for(territory, year)
     form = EmptyForm()
     problems: dict[str, str] = {}

@@ -12,13 +12,14 @@ from werkzeug.wrappers import Response
 from ..access import require_territory_role
 from ..admin.views._confirm import confirmation_page, confirmed
 from ..admin.views._editor_helpers import direction
+from ..clock import local_today
 from ..models import Roadmap, RoadmapStep, Territory
 from ..services import roadmap as roadmap_service
 from ..services import roadmap_files
 from ..services.errors import ServiceError
 from ..uploads import allows_upload
 from . import bp
-from ._common import Page, admin_home, roadmap_or_404, roadmap_url, step_or_404, today
+from ._common import Page, admin_home, roadmap_or_404, roadmap_url, step_or_404
 from .forms import DocumentFileForm, DocumentForm, StatusForm, StepForm, show_error
 
 BASE = "/t/<slug>/admin/feuille-de-route/etapes"
@@ -98,7 +99,7 @@ def step_status(slug: str, step_id: int) -> Page:
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)
-    roadmap_service.set_status(step, form.status.data or "", today())
+    roadmap_service.set_status(step, form.status.data or "", local_today())
     flash(_("Le statut de l'étape « %(title)s » est enregistré.", title=step.title), "success")
     return redirect(roadmap_url(territory, step))
 

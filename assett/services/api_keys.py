@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
+from ..clock import local_midnight, local_today
 from ..domain.api_keys import (
     NAME_MAX,
     SCOPES,
@@ -88,7 +89,7 @@ def create_key(
     """Create a key for the territory; its token is returned here and never again."""
     now = now or utcnow()
     scopes = list(scopes)
-    clean_name = _check(name, scopes, expires_on, now.date())
+    clean_name = _check(name, scopes, expires_on, local_today(now))
     assert expires_on is not None  # noqa: S101  # checked above
     token = new_token()
     with transaction() as session:
@@ -101,7 +102,9 @@ def create_key(
             created_by_id=user.id,
             created_at=now,
             # Valid through the chosen day (UTC): expired from the next midnight.
-            expires_at=datetime.combine(expires_on + timedelta(days=1), time(), tzinfo=UTC),
+            expires_at=local_midnight(
+                expires_on + timedelta(days=1)
+            ),  # the end of that day in France
         )
         session.add(key)
     return CreatedKey(key, token)

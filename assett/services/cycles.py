@@ -16,6 +16,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ..clock import local_today
 from ..domain.campaigns import CycleWindow, current_cycle, cycle_window, needs_cycle_reminder
 from ..domain.text import FRENCH_MONTHS
 from ..extensions import db
@@ -25,7 +26,6 @@ from .errors import ServiceError
 from .mail import absolute_url
 from .notification_mail import Mail, Section, french_date
 from .notifications import send_notification
-from .reminders import local_today
 from .unit_of_work import transaction
 
 # Reminders go out during the cycle's first days only (a missed day is caught up).

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
+from ..clock import local_midnight
 from ..content_text import message
 from ..domain.aggregation import MIN_GROUP_SIZE
 from ..domain.content_language import bilingual, copied
@@ -25,7 +26,6 @@ from ..domain.notifications import previous_week, week_label
 from ..extensions import db
 from ..models import Assessment, Organisation, PlanAction, Territory, TerritoryRole, User
 from ..reporting.sharing import SHARING_WITH_ANIMATORS
-from ..reporting.totals import LOCAL_TIMEZONE
 from .mail import absolute_url
 from .notification_mail import Item, Mail, Section, french_date
 from .notifications import send_notification
@@ -63,10 +63,6 @@ class WeekDigest:
         return not self.submissions.events and not self.completions.events
 
 
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=LOCAL_TIMEZONE).astimezone(UTC)
-
-
 def week_digest(territory: Territory, first_day: date, last_day: date) -> WeekDigest:
     """What the territory's organisations did from `first_day` to `last_day` (local dates)."""
     # Theme and catalogue action titles in French and English: the mail, written in each
@@ -81,8 +77,8 @@ def week_digest(territory: Territory, first_day: date, last_day: date) -> WeekDi
         .where(
             Organisation.territory_id == territory.id,
             Assessment.status == "submitted",
-            Assessment.submitted_at >= _midnight(first_day),
-            Assessment.submitted_at < _midnight(last_day + timedelta(days=1)),
+            Assessment.submitted_at >= local_midnight(first_day),
+            Assessment.submitted_at < local_midnight(last_day + timedelta(days=1)),
         )
         .order_by(Organisation.name, Organisation.id, Assessment.submitted_at)
     ).all()

@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
+from ..clock import LOCAL_TIMEZONE
 from ..domain.vocabulary import INVITATION_KINDS
 from ..extensions import db
 from ..models import (
@@ -119,7 +120,7 @@ def _org_invitation(
                 "Si vous ne vous attendiez pas à ce message, ignorez-le.",
                 who=user.display_name or user.email,
                 name=organisation.name,
-                date=invitation.expires_at.strftime("%d/%m/%Y"),
+                date=invitation.expires_at.astimezone(LOCAL_TIMEZONE).strftime("%d/%m/%Y"),
                 url=invitation_url(token),
             ),
         )
@@ -175,7 +176,7 @@ def _role_invitation(
                 "Si vous ne vous attendiez pas à ce message, ignorez-le.",
                 role=role_label(role),
                 name=territory.name,
-                date=invitation.expires_at.strftime("%d/%m/%Y"),
+                date=invitation.expires_at.astimezone(LOCAL_TIMEZONE).strftime("%d/%m/%Y"),
                 url=invitation_url(token),
             ),
         )

@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 
+from ..clock import local_today
 from ..domain.legal import (
     DEFAULT_TEXTS,
     SECURITY_MEASURES,
@@ -78,14 +79,14 @@ def save_statement(values: Mapping[str, Any], user: User) -> Statement:
     }
     cleaned["rate"] = values.get("rate")
     cleaned["audit_date"] = values.get("audit_date")
-    problems = statement_problems({**cleaned, "today": date.today()})
+    problems = statement_problems({**cleaned, "today": local_today()})
     if problems:
         field, message = next(iter(problems.items()))
         raise ServiceError(translated(message), field)
     data = {
         **cleaned,
         "audit_date": cleaned["audit_date"].isoformat() if cleaned["audit_date"] else None,
-        "updated_on": date.today().isoformat(),
+        "updated_on": local_today().isoformat(),
     }
     _save(STATEMENT, data, user)
     current_app.extensions.pop("assett_accessibility_mention", None)
@@ -173,7 +174,7 @@ def statement_text(value: str) -> str:
 def register_document(today: date | None = None) -> str:
     """The processing register's entry for this installation (Markdown)."""
     return register_markdown(
-        controller(), privacy_purposes(), SECURITY_MEASURES, today or date.today()
+        controller(), privacy_purposes(), SECURITY_MEASURES, today or local_today()
     )
 
 

@@ -6,13 +6,13 @@ from collections.abc import Mapping
 
 from sqlalchemy import select
 
+from ..clock import LOCAL_TIMEZONE
 from ..domain import scoring
 from ..domain.definitions import ThemeDefinition
 from ..domain.plan_prefill import DoneAction, PrefilledAnswer, answers_after_actions
 from ..domain.profile import Profile
 from ..extensions import db
 from ..models import Answer, Assessment, PlanAction
-from ..reporting.totals import LOCAL_TIMEZONE
 
 
 def done_actions_since(previous: Assessment) -> list[DoneAction]:

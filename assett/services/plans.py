@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..clock import local_today
 from ..domain.action_ranking import ActionSuggestion, LatestAssessment, rank_actions
 from ..domain.actions import ActionCatalogue, ActionDef
 from ..domain.content_language import copied
@@ -26,7 +27,6 @@ from ..models import (
 )
 from ..models._base import utcnow
 from ..reporting import writer
-from ..reporting.totals import LOCAL_TIMEZONE
 from . import assessments, territory_catalogue
 from .errors import ServiceError
 from .evidence import export_evidence
@@ -182,7 +182,7 @@ def update_action(
             raise ServiceError(_("Le responsable doit être membre de l'organisation."), "owner")
         if status == "realisee" and item.status != "realisee":
             # The day in France, as the retake and the reminders count days.
-            item.completed_on = utcnow().astimezone(LOCAL_TIMEZONE).date()
+            item.completed_on = local_today()
         elif status != "realisee":
             item.completed_on = None
         item.status = status

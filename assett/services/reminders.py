@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
+from ..clock import local_midnight, local_today
 from ..content_text import message
 from ..domain.notifications import (
     DUE_SOON_DAYS,
@@ -39,7 +40,6 @@ from ..models import (
     User,
 )
 from ..models._base import utcnow
-from ..reporting.totals import LOCAL_TIMEZONE
 from .digest import send_weekly_digests
 from .mail import absolute_url
 from .notification_mail import Item, Mail, Section, french_date
@@ -47,11 +47,6 @@ from .notifications import repeat_for_days, send_notification
 from .plans import shown_titles
 from .questionnaires import shown_title, territory_questionnaires
 from .synergy_mail import send_next_step_reminders
-
-
-def local_today(now: datetime) -> date:
-    """The date in France at `now`."""
-    return now.astimezone(LOCAL_TIMEZONE).date()
 
 
 def run_notifications(now: datetime | None = None) -> dict[str, int]:
@@ -241,8 +236,8 @@ def send_reassessment_reminders(today: date, now: datetime) -> int:
             .join(Organisation, Organisation.id == OrgThemeStatus.organisation_id)
             .where(
                 OrgThemeStatus.territory_id == territory.id,
-                OrgThemeStatus.latest_submitted_at >= _midnight(earliest),
-                OrgThemeStatus.latest_submitted_at < _midnight(latest + timedelta(days=1)),
+                OrgThemeStatus.latest_submitted_at >= local_midnight(earliest),
+                OrgThemeStatus.latest_submitted_at < local_midnight(latest + timedelta(days=1)),
             )
             .order_by(OrgThemeStatus.organisation_id, OrgThemeStatus.theme_key)
         ).all()
@@ -266,10 +261,6 @@ def send_reassessment_reminders(today: date, now: datetime) -> int:
             for user in members.get(organisation_id, []):
                 sent += send_notification(user, "reassessment", subjects, compose, now)
     return sent
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=LOCAL_TIMEZONE).astimezone(UTC)
 
 
 def _reassessment_mail(

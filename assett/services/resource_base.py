@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from ..clock import local_today
 from ..content_text import content_locale
 from ..domain.content_language import local
 from ..domain.definition_fields import DESCRIPTION_MAX, TITLE_MAX, URL_MAX
@@ -387,7 +388,7 @@ def organisations_reached(resource: Resource, today: date | None = None) -> list
     """The territory's organisations whose latest results and profile make the resource match."""
     if resource.territory_id is None or not resource.is_active:
         return []
-    today = today or date.today()
+    today = today or local_today()
     if not is_current(resource, today):
         return []
     rows = db.session.execute(
@@ -466,7 +467,7 @@ def catalogue(
 ) -> list[Resource]:
     """The territory's active, currently valid resources that pass the filters, by title."""
     filters = filters or CatalogueFilters()
-    today = today or date.today()
+    today = today or local_today()
     words = _folded(filters.text).split()
     found = []
     for resource in db.session.scalars(

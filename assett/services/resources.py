@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from ..clock import local_today
 from ..extensions import db
 from ..models import Membership, Organisation, Resource, ResourceOpen
 from ..models._base import utcnow
@@ -47,7 +48,7 @@ def matching_resources(
     """The territory's active, current resources for this theme, level and profile."""
     if band_key is None:
         return []
-    today = today or date.today()
+    today = today or local_today()
     candidates = db.session.scalars(
         select(Resource)
         .where(Resource.territory_id == org.territory_id, Resource.is_active.is_(True))

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from pydantic import ValidationError
 from sqlalchemy import delete, select
 
+from ..clock import local_today
 from ..domain.action_ranking import LatestAssessment
 from ..domain.actions import Improvement
 from ..domain.plans import OPEN_STATUSES
@@ -38,7 +39,7 @@ def set_target(
     if not 0 <= score <= 5:
         raise ServiceError(_("Le score visé est compris entre 0 et 5."), "score")
     try:
-        day = check_target_date(target_on, date.today())
+        day = check_target_date(target_on, local_today())
     except TargetError as error:
         raise ServiceError(error.message, error.field) from None
     with transaction() as session:

@@ -7,16 +7,15 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from ..access import require_territory_role
+from ..clock import local_today
 from ..dashboard.views import FORMATS, _download
 from ..domain.aggregation import MIN_GROUP_SIZE
 from ..domain.synergy_benefits import FIGURES, shipped_factors
 from ..domain.synergy_pipeline import STAGES, SYNERGY_KINDS
 from ..errors import render_error
-from ..models._base import utcnow
 from ..reporting import exports
 from ..reporting import synergies as report
 from ..reporting.columns import Table
-from ..reporting.totals import LOCAL_TIMEZONE
 from ..services import synergy_benefits as benefit_service
 from ..services import synergy_queries as queries
 from ..services.errors import ServiceError
@@ -95,7 +94,7 @@ def pipeline_export(slug: str) -> Response | tuple[str, int]:
         chunks = exports.csv_stream(tables[0])
     else:
         chunks = exports.long_csv_stream(tables)
-    today = utcnow().astimezone(LOCAL_TIMEZONE).date()
+    today = local_today()
     parts = ["synergies", territory.slug, what, str(year) if isinstance(year, int) else ""]
     return _download(chunks, fmt, exports.file_name(parts, {}, {}, today, fmt))
 

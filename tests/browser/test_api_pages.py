@@ -3,11 +3,12 @@ and the key page and the API's reference page pass axe."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from assett.clock import local_today
 from assett.demo import DEMO_LOGINS, DEMO_PASSWORD
 
 from .conftest import LiveServer, log_in, screenshot
@@ -25,7 +26,7 @@ def test_a_demo_admin_key_reads_the_demo_dashboard_and_the_reference_documents_i
 
     page.fill("input[name=name]", "Portail open data")
     page.check("input[name=scopes][value='read:dashboard']")
-    page.fill("input[name=expires_on]", (date.today() + timedelta(days=90)).isoformat())
+    page.fill("input[name=expires_on]", (local_today() + timedelta(days=90)).isoformat())
     page.locator("main form button[type=submit]", has_text="Créer la clé").click()
     page.wait_for_load_state()
     token = page.input_value("#new-token")

@@ -3,11 +3,11 @@ the trophies and the published retour d'expérience, with no accessibility issue
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
 
+from assett.clock import local_today
 from assett.demo import DEMO_LOGINS, DEMO_PASSWORD
 
 from .conftest import LiveServer, log_in, screenshot
@@ -25,7 +25,7 @@ def test_the_animator_defines_a_trophy_and_names_a_proposed_candidate(
     assert "Trophée de la plus forte progression" in page.locator("main").inner_text()
     page.select_option("select[name=category]", "coup_de_coeur")
     page.fill("input[name=title]", "Trophée de l'engagement")
-    page.fill("input[name=year]", str(date.today().year))
+    page.fill("input[name=year]", str(local_today().year))
     page.get_by_role("button", name="Créer le trophée").click()
     page.wait_for_load_state()
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from ...access import require_territory_role
+from ...clock import local_today
 from ...models import Resource, Territory
 from ...services import national_library, resource_base
 from ...services.errors import ServiceError
@@ -77,7 +76,7 @@ def resources(slug: str) -> Page:
         origins=national_library.origins(territory, "resource"),
         labels=_labels(territory),
         admin_home=admin_home_url(territory),
-        today=date.today(),
+        today=local_today(),
     )
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms import SelectChoice
 
 from ...access import require_territory_role
+from ...clock import local_today
 from ...models import Award, Territory
 from ...services import awards as service
 from ...services.errors import ServiceError
@@ -32,7 +31,7 @@ def _award_or_404(territory: Territory, award_id: int) -> Award:
 def awards(slug: str) -> Page:
     """The territory's trophies by year, and the form to define one."""
     territory = require_territory_role(slug, *STAFF)
-    form = AwardForm(data={"year": str(date.today().year)})
+    form = AwardForm(data={"year": str(local_today().year)})
     titles = service.theme_titles(territory)
     form.theme_key.choices = [SelectChoice("", _("Aucun"))] + [
         SelectChoice(key, title) for key, title in titles.items()
