@@ -70,13 +70,7 @@ class OrgQuarterScore(db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "org_quarter_score"
     __table_args__ = (
-        Index(
-            "ix_org_quarter_score_cover",
-            "organisation_id",
-            "theme_key",
-            "quarter",
-            "score",
-        ),
+        Index("ix_org_quarter_score_cover", "organisation_id", "theme_key", "quarter", "score"),
     )
 
     organisation_id: Mapped[int] = mapped_column(
@@ -98,12 +92,7 @@ class OrgParticipation(db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "org_participation"
     __table_args__ = (
-        Index(
-            "ix_org_participation_territory",
-            "territory_id",
-            "last_submitted_at",
-            "reassessed",
-        ),
+        Index("ix_org_participation_territory", "territory_id", "last_submitted_at", "reassessed"),
     )
 
     organisation_id: Mapped[int] = mapped_column(

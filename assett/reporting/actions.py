@@ -38,9 +38,10 @@ from ..extensions import db
 from ..models import Organisation, PlanAction
 from ..services import plans
 from .cache import CACHE_SIZE, FigureCache
-from .columns import SUPPRESSED, WITHHELD
+from .columns import WITHHELD
 from .filters import Filters, matching_digest, org_conditions
 from .overview import ThemeInfo, ThemeView
+from .protection import marker, parents
 from .queries import count_registered
 from .sharing import SHARING_WITH_ANIMATORS
 from .totals import plan_version_of
@@ -67,17 +68,7 @@ def plan_rows(territory_id: int, filters: Filters) -> list[PlanRow]:
 
 def _parents(filters: Filters) -> Iterator[Filters]:
     """The filters with one criterion less (the period does not change who counts)."""
-    for field in ("theme", "section", "headcount", "legal_type", "postcode", "cohort"):
-        if getattr(filters, field) is not None:
-            yield dataclasses.replace(filters, **{field: None})
-
-
-def _marker(found: Disclosure, key: Any, value: Any) -> Any:
-    if key in found.primary:
-        return SUPPRESSED
-    if key in found.secondary:
-        return WITHHELD
-    return value
+    return parents(filters, keep=("start", "end"))
 
 
 @dataclass(frozen=True)
@@ -126,7 +117,7 @@ class ActionsOverview:
 
 def _theme_line(found: NetworkActions, shown: Disclosure, key: str, title: str) -> ThemeActions:
     def mark(cell: Any) -> Any:
-        return _marker(shown, cell, found.tally(cell).actions)
+        return marker(shown, cell, found.tally(cell).actions)
 
     total = mark(("total", key))
     organisations = found.tally(("total", key)).organisations
@@ -198,8 +189,8 @@ def _adoption_lines(
         AdoptionLine(
             titles.get(row.theme_key, row.theme_key),
             actions[row.action_key],
-            _marker(shown, ("engaged", row.action_key), row.engaged),
-            _marker(shown, ("done", row.action_key), row.done),
+            marker(shown, ("engaged", row.action_key), row.engaged),
+            marker(shown, ("done", row.action_key), row.done),
         )
         for row, shown in protected
     ]
@@ -229,11 +220,7 @@ def _cache() -> FigureCache[_Counted]:
 
 
 def _kept(
-    rows_of: _Rows,
-    filters: Filters,
-    keys: Sequence[str],
-    today: date | None,
-    population: int,
+    rows_of: _Rows, filters: Filters, keys: Sequence[str], today: date | None, population: int
 ) -> _Counted:
     """The counts for the filters (with `today`, the statuses too; without, the adoption only).
 

@@ -320,10 +320,7 @@ def territories_side_by_side(now: datetime | None = None) -> Comparison:
     # One row per organisation with a submitted assessment, then counted per territory:
     # cheaper than COUNT(DISTINCT …), which sorts every row of org_theme_status.
     per_org = (
-        select(
-            status.territory_id,
-            func.max(status.latest_submitted_at).label("last_submitted_at"),
-        )
+        select(status.territory_id, func.max(status.latest_submitted_at).label("last_submitted_at"))
         .group_by(status.territory_id, status.organisation_id)
         .subquery()
     )

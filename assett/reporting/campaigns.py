@@ -68,10 +68,7 @@ def _linked(campaign: Campaign) -> Any:
     by_membership = (
         select(Membership.organisation_id)
         .join(Organisation, Organisation.id == Membership.organisation_id)
-        .where(
-            Membership.user_id == user.c.id,
-            Organisation.territory_id == campaign.territory_id,
-        )
+        .where(Membership.user_id == user.c.id, Organisation.territory_id == campaign.territory_id)
         .order_by(Organisation.created_at, Organisation.id)
         .limit(1)
         .scalar_subquery()
@@ -136,10 +133,7 @@ def _stage_days(campaign: Campaign) -> list[tuple[str, date, int]]:
         _per_day("organisation", Organisation.created_at, with_org),
         _per_day("first_theme", themes.c.first_at, with_themes),
         _per_day(
-            "all_themes",
-            themes.c.last_at,
-            with_themes,
-            themes.c.themes >= max(len(theme_keys), 1),
+            "all_themes", themes.c.last_at, with_themes, themes.c.themes >= max(len(theme_keys), 1)
         ),
     )
     rows = db.session.connection().execute(statement).all()

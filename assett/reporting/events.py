@@ -61,9 +61,7 @@ def workshop_summary(territory: Territory, now: datetime | None = None) -> Works
     shown = int(organisations) >= MIN_GROUP_SIZE
     rows = db.session.execute(
         select(
-            EventOutput.kind,
-            func.count(),
-            func.count(func.distinct(EventOutput.organisation_id)),
+            EventOutput.kind, func.count(), func.count(func.distinct(EventOutput.organisation_id))
         )
         .where(EventOutput.event_id.in_(held))
         .group_by(EventOutput.kind)

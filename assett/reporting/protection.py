@@ -82,10 +82,10 @@ def _cells(overview: service.Overview) -> tuple[Cells, Cells, list[Relation]]:
     return shown, values, relations
 
 
-def _parents(filters: Filters) -> Iterator[Filters]:
-    """The filters with one criterion less."""
+def parents(filters: Filters, keep: tuple[str, ...] = ()) -> Iterator[Filters]:
+    """The filters with one criterion less (those named in `keep` are never dropped)."""
     for field in dataclasses.fields(filters):
-        if getattr(filters, field.name) is not None:
+        if field.name not in keep and getattr(filters, field.name) is not None:
             yield dataclasses.replace(filters, **{field.name: None})
 
 
@@ -99,7 +99,7 @@ def disclosure_of(
     """Which of the overview's counts are withheld."""
     shown, values, relations = _cells(overview)
     sensitive: set[Hashable] = set()
-    for parent in _parents(overview.filters):
+    for parent in parents(overview.filters):
         wider = service.overview(
             territory, parent, now=overview.computed_at, themes=themes, counts_only=True
         )
@@ -109,7 +109,7 @@ def disclosure_of(
     )
 
 
-def _marker(disclosure: Disclosure, key: Hashable, value: Any) -> Any:
+def marker(disclosure: Disclosure, key: Hashable, value: Any) -> Any:
     if key in disclosure.primary:
         return SUPPRESSED
     if key in disclosure.secondary:
@@ -121,7 +121,7 @@ def _theme(theme: service.ThemeView, found: Disclosure) -> service.ThemeView:
     key = theme.key
 
     def mark(cell: Hashable, value: Any) -> Any:
-        return _marker(found, cell, value)
+        return marker(found, cell, value)
 
     scored_hidden = not found.shows(("theme", key, "scored"))
     summary = dataclasses.replace(
@@ -162,7 +162,7 @@ def protected(
     registered_shown = found.shows(("funnel", "registered"))
     funnel = []
     for step in overview.funnel:
-        count = _marker(found, ("funnel", step.key), step.count)
+        count = marker(found, ("funnel", step.key), step.count)
         share: Any = step.share_of_registered
         if count is not step.count:
             share = count
@@ -171,7 +171,7 @@ def protected(
         funnel.append(dataclasses.replace(step, count=count, share_of_registered=share))
     return dataclasses.replace(
         overview,
-        registered=_marker(found, ("funnel", "registered"), overview.registered),
+        registered=marker(found, ("funnel", "registered"), overview.registered),
         funnel=funnel,
         themes=[_theme(theme, found) for theme in overview.themes],
     )
@@ -181,10 +181,10 @@ def registered(territory_id: int, filters: Filters) -> Any:
     """The organisations registered under the filters, or a marker when withheld."""
     count = count_registered(territory_id, filters)
     sensitive = any(
-        is_small(count_registered(territory_id, parent) - count) for parent in _parents(filters)
+        is_small(count_registered(territory_id, parent) - count) for parent in parents(filters)
     )
     found = protect({"registered": count}, sensitive=["registered"] if sensitive else [])
-    return _marker(found, "registered", count)
+    return marker(found, "registered", count)
 
 
 def most_opened(opened: list[tuple[Any, int]]) -> list[tuple[Any, Any]]:

@@ -78,8 +78,7 @@ def sharing_conditions(territory_id: int, filters: Filters) -> list[ColumnElemen
         conditions.append(
             exists(
                 select(STATUS.c.organisation_id).where(
-                    STATUS.c.organisation_id == Organisation.id,
-                    STATUS.c.theme_key == filters.theme,
+                    STATUS.c.organisation_id == Organisation.id, STATUS.c.theme_key == filters.theme
                 )
             )
         )
