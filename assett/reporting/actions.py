@@ -222,13 +222,9 @@ def _cache() -> FigureCache[_Counted]:
 def _kept(
     rows_of: _Rows, filters: Filters, keys: Sequence[str], today: date | None, population: int
 ) -> _Counted:
-    """The counts for the filters (with `today`, the statuses too; without, the adoption only).
-
-    They are kept per process under everything they depend on: the plans' version token
-    (changed by every plan change and organisation deletion), the day (overdue actions), the
-    filters, the organisations they keep (count, and their set under profile or cohort
-    filters) and the catalogue's actions.
-    """
+    """The counts for the filters (with `today`, the statuses too; without, the adoption only),
+    kept per process under all they depend on: plans' version, day, filters, organisations kept
+    and the catalogue's actions."""
     territory_id = rows_of.territory_id
     key = (
         territory_id,

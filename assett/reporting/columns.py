@@ -201,17 +201,17 @@ def participation(steps: Sequence[FunnelStep], labels: Mapping[str, str]) -> Tab
     )
 
 
-def _summary_suppressed(t: ThemeView) -> bool:
+def _scores_hidden(t: ThemeView) -> bool:
     return t.summary.suppressed
 
 
-def _paired_suppressed(t: ThemeView) -> bool:
+def _pairs_hidden(t: ThemeView) -> bool:
     return t.paired.suppressed
 
 
 def maturity(themes: Sequence[ThemeView]) -> Table:
     """Coverage and the mean and median score per theme."""
-    hidden = _summary_suppressed
+    hidden = _scores_hidden
     return Table(
         "maturite",
         _("Maturité"),
@@ -244,19 +244,24 @@ def _band(key: str) -> Callable[[ThemeView], Any]:
     return lambda theme: next((band for band in theme.bands if band.key == key), None)
 
 
-def bands(themes: Sequence[ThemeView]) -> Table:
-    """Organisations per level and theme, each count beside its share."""
+def band_columns(themes: Sequence[ThemeView]) -> list[tuple[str, str]]:
+    """The levels across themes, in level order: (key, label) of the first theme naming them."""
     seen: dict[str, str] = {}
     for theme in themes:
         for band in theme.bands:
             seen.setdefault(band.key, band.label)
+    return list(seen.items())
+
+
+def bands(themes: Sequence[ThemeView]) -> Table:
+    """Organisations per level and theme, each count beside its share."""
     columns = [Column(_("Thème"), lambda t: t.title)]
-    for key, label in seen.items():
+    for key, label in band_columns(themes):
         level = _band(key)
         columns += [
-            Column(label, _of(level, "count"), INTEGER, _summary_suppressed),
+            Column(label, _of(level, "count"), INTEGER, _scores_hidden),
             Column(
-                _("%(level)s (part)", level=label), _of(level, "share"), PERCENT, _summary_suppressed
+                _("%(level)s (part)", level=label), _of(level, "share"), PERCENT, _scores_hidden
             ),
         ]
     return Table("niveaux", _("Niveaux"), columns, themes)
@@ -264,7 +269,7 @@ def bands(themes: Sequence[ThemeView]) -> Table:
 
 def paired(themes: Sequence[ThemeView]) -> Table:
     """First and latest score of the organisations that reassessed a theme."""
-    hidden = _paired_suppressed
+    hidden = _pairs_hidden
     return Table(
         "reevaluees",
         _("Réévaluées"),

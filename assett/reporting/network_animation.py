@@ -1,10 +1,8 @@
 """The network's animation seen by the platform admin: events, awards and published retours
 d'expérience of every territory, as counts per territory and recent lists.
 
-Only what is public or aggregated leaves a territory: a count of organisations over fewer than
-MIN_GROUP_SIZE is suppressed (None), award lists name only winners in the public directory,
-and the retours d'expérience counted and listed are those the territories' libraries show
-(published, organisation in the public directory).
+Only what is public or aggregated leaves a territory: a count of fewer than MIN_GROUP_SIZE
+organisations is None, and only organisations in the public directory are named or counted.
 """
 
 from __future__ import annotations

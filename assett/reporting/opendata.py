@@ -1,14 +1,8 @@
 """The territory's public aggregates as open data: a long CSV and its Table Schema (frictionless).
 
-Read from the dashboard's protected overview with no filter: a cell the dashboard withholds is
-published empty with its status, so that the file never says more than the dashboard.
-
-Both files are written in French whatever the downloader's language (admin.views.api_keys
-forces it): the CSV is a territory's publication on French portals (data.gouv.fr), whose
-column names, indicator codes and statuses are identifiers; its `libelle` texts and the
-schema's titles and descriptions, which describe those columns, must read the same language
-and stay the same from one download to the next, so that a republished file differs only by
-its figures.
+Read from the dashboard's protected overview with no filter: a withheld cell is published
+empty with its status. Both files are in French whatever the downloader's language (the caller
+forces it), so that a file republished on French portals differs only by its figures.
 """
 
 from __future__ import annotations

@@ -4,15 +4,9 @@ Applied to the computed overview before anything is drawn or exported: each with
 replaced by a marker (reporting.columns.SUPPRESSED for a small group, WITHHELD for a count that
 would give one away), so that the page, the charts and the exports show the same cells.
 
-Cells and their relations:
-- the funnel's stages, each within the registered organisations (registered = stage + rest);
-- per theme: organisations = evaluated + not evaluated, evaluated = the sum of the levels,
-  evaluated = reassessed + the others, reassessed = improving + stable + declining, and the
-  theme's organisations within the registered ones;
-- the organisations per quarter.
 With a filter, each cell is also compared with the same cell under every filter with one
-criterion less: when the difference is a small group (the complement of the filter, e.g. the
-3 organisations outside a NAF section), the filtered cell is withheld.
+criterion less: when the difference is a small group (e.g. the 3 organisations outside a NAF
+section), the filtered cell is withheld.
 """
 
 from __future__ import annotations

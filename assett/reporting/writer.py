@@ -37,7 +37,15 @@ from ..models import (
 )
 from ..models._base import utcnow
 from .totals import theme_totals
-from .writer_rows import participation_rows, potential_rows, quarter_rows, status_rows, submitted
+from .writer_rows import (
+    BATCH,
+    Row,
+    participation_rows,
+    potential_rows,
+    quarter_rows,
+    status_rows,
+    submitted,
+)
 
 STATUS = OrgThemeStatus.__table__
 POTENTIAL = OrgPotential.__table__
@@ -59,9 +67,6 @@ MAINTAINED: tuple[Table, ...] = (
 KEYS: dict[str, tuple[str, ...]] = {
     table.name: tuple(column.name for column in table.primary_key.columns) for table in MAINTAINED
 }
-BATCH = 500
-
-Row = dict[str, Any]
 
 
 @dataclass
