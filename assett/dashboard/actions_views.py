@@ -21,7 +21,7 @@ from ..services.plan_follow_up import set_follow_up
 from ..services.plans import action_of, catalogue_actions, plan_of
 from . import bp, protection
 from .follow_up_forms import FollowUpForm
-from .views import FORMATS, ROLES, _export, _filter_form, _invalid_filters, _labels, _page
+from .views import FORMATS, ROLES, _export, _filtered, _invalid_filters, _labels, _page
 
 PER_PAGE = 50
 
@@ -30,9 +30,7 @@ PER_PAGE = 50
 @login_required
 def actions(slug: str) -> tuple[str, int] | str:
     """Actions by status and theme, completion, overdue, the catalogue by adoption."""
-    territory = require_territory_role(slug, *ROLES)
-    themes = service.themes_of(territory.id, content_locale())
-    form, filters = _filter_form(territory, themes)
+    territory, themes, form, filters = _filtered(slug)
     if filters is None:
         return render_template(
             "dashboard/actions.html", territory=territory, form=form, data=None
@@ -60,12 +58,10 @@ def actions(slug: str) -> tuple[str, int] | str:
 @login_required
 def actions_export(slug: str) -> Response | tuple[str, int]:
     """CSV or XLSX of the « Actions » tables (one table with `table`)."""
-    territory = require_territory_role(slug, *ROLES)
+    territory, themes, form, filters = _filtered(slug)
     fmt = request.args.get("format", "csv")
     if fmt not in FORMATS:
         return render_error(400, _("Format d'export inconnu : choisissez CSV ou XLSX."))
-    themes = service.themes_of(territory.id, content_locale())
-    form, filters = _filter_form(territory, themes)
     if filters is None:
         return _invalid_filters(form)
     now = utcnow()

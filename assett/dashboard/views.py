@@ -40,19 +40,20 @@ EXPORT_PAGE_SIZE = 2500
 PAGE_MAX = 100_000  # pages of organisations: far beyond any territory
 
 
-def _filter_form(
-    territory: Territory, themes: list[service.ThemeInfo]
-) -> tuple[FilterForm, Filters | None]:
-    """The filters from the query string; None when one of them is invalid."""
+def _filtered(
+    slug: str,
+) -> tuple[Territory, list[service.ThemeInfo], FilterForm, Filters | None]:
+    """The territory (its animators and admins only), its themes, and the filters from the query
+    string (None when one of them is invalid)."""
+    territory = require_territory_role(slug, *ROLES)
+    themes = service.themes_of(territory.id, content_locale())
     form = FilterForm(
         themes=themes,
         communes=communes_of(territory.id),
         cohorts=cohorts_of(territory.id),
         formdata=request.args,
     )
-    if not form.validate():
-        return form, None
-    return form, form.filters()
+    return territory, themes, form, form.filters() if form.validate() else None
 
 
 def _labels(form: FilterForm) -> dict[str, dict[str, str]]:
@@ -85,9 +86,7 @@ def dashboard_helpers() -> dict[str, Any]:
 @login_required
 def overview(slug: str) -> tuple[str, int] | str:
     """The territory's dashboard: participation, maturity, progress, where to act."""
-    territory = require_territory_role(slug, *ROLES)
-    themes = service.themes_of(territory.id, content_locale())
-    form, filters = _filter_form(territory, themes)
+    territory, themes, form, filters = _filtered(slug)
     if filters is None:
         return render_template(
             "dashboard/overview.html", territory=territory, form=form, data=None
@@ -116,9 +115,7 @@ def overview(slug: str) -> tuple[str, int] | str:
 @login_required
 def organisations(slug: str) -> tuple[str, int] | str:
     """The organisations sharing their results with the animators, and the top progressors."""
-    territory = require_territory_role(slug, *ROLES)
-    themes = service.themes_of(territory.id, content_locale())
-    form, filters = _filter_form(territory, themes)
+    territory, themes, form, filters = _filtered(slug)
     if filters is None:
         return render_template(
             "dashboard/organisations.html", territory=territory, form=form, rows=None
@@ -203,7 +200,7 @@ def _all_sharing(
 @login_required
 def export(slug: str) -> Response | tuple[str, int]:
     """CSV or XLSX of the filtered aggregates, or of the sharing organisations' results."""
-    territory = require_territory_role(slug, *ROLES)
+    territory, themes, form, filters = _filtered(slug)
     fmt = request.args.get("format", "csv")
     what = request.args.get("what", "aggregates")
     if fmt not in FORMATS:
@@ -212,8 +209,6 @@ def export(slug: str) -> Response | tuple[str, int]:
         return render_error(
             400, _("Export inconnu : choisissez les agrégats ou les organisations.")
         )
-    themes = service.themes_of(territory.id, content_locale())
-    form, filters = _filter_form(territory, themes)
     if filters is None:
         return _invalid_filters(form)
     labels = _labels(form)
