@@ -2,7 +2,8 @@
 d'expérience of every territory, as counts per territory and recent lists.
 
 Only what is public or aggregated leaves a territory: a count of fewer than MIN_GROUP_SIZE
-organisations is None, and only organisations in the public directory are named or counted.
+organisations is None; awards name only winners in the public directory, and the retours
+d'expérience are the published ones of organisations in it (what the libraries show).
 """
 
 from __future__ import annotations
