@@ -43,7 +43,7 @@ from .filters import Filters, matching_digest, org_conditions
 from .overview import ThemeInfo, ThemeView
 from .protection import marker, parents
 from .queries import count_registered
-from .sharing import SHARING_WITH_ANIMATORS
+from .sharing import SHARING_WITH_ANIMATORS, by_name
 from .totals import plan_version_of
 
 LEVERS_PER_QUESTION = 3
@@ -332,14 +332,7 @@ def sharing_plans(
     territory_id: int, filters: Filters, page: int = 1, per_page: int = 50
 ) -> list[SharingPlan]:
     """A page of the sharing organisations that have a plan, by name, with its size."""
-    organisations = list(
-        db.session.scalars(
-            _sharing_query(territory_id, filters)
-            .order_by(func.lower(Organisation.name), Organisation.id)
-            .offset((max(page, 1) - 1) * per_page)
-            .limit(per_page)
-        )
-    )
+    organisations = by_name(_sharing_query(territory_id, filters), page, per_page)
     ids = [org.id for org in organisations]
     counts: dict[int, list[int]] = {org_id: [0, 0, 0] for org_id in ids}
     query = select(PlanAction.organisation_id, PlanAction.status, func.count()).where(

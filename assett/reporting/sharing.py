@@ -95,11 +95,14 @@ def sharing_page(
     territory_id: int, filters: Filters, page: int = 1, per_page: int | None = PAGE_SIZE
 ) -> list[Organisation]:
     """One page of the sharing organisations, by name (per_page None: all of them)."""
-    query = (
-        select(Organisation)
-        .where(*sharing_conditions(territory_id, filters))
-        .order_by(func.lower(Organisation.name), Organisation.id)
+    return by_name(
+        select(Organisation).where(*sharing_conditions(territory_id, filters)), page, per_page
     )
+
+
+def by_name(query: Any, page: int, per_page: int | None) -> list[Organisation]:
+    """One page of the organisations the query selects, by name."""
+    query = query.order_by(func.lower(Organisation.name), Organisation.id)
     if per_page is not None:
         query = query.offset((max(page, 1) - 1) * per_page).limit(per_page)
     return list(db.session.scalars(query))
