@@ -20,8 +20,6 @@ from .assessment import Assessment, OrgThemeStatus
 from .network import CharterSignature
 from .organisation import Organisation
 
-POTENTIAL_KINDS = ("question", "category")
-
 OrganisationKey = Annotated[
     int, mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True)
 ]
@@ -54,7 +52,7 @@ class OrgPotential(db.Model):  # type: ignore[name-defined,misc]
 
     organisation_id: Mapped[OrganisationKey]
     theme_key: Mapped[ThemeKey]
-    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # POTENTIAL_KINDS
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # "question" or "category"
     key: Mapped[str] = mapped_column(String(63), primary_key=True)
     territory_id: Mapped[TerritoryId]
     assessment_id: Mapped[AssessmentId]
@@ -104,7 +102,7 @@ class NetworkPotential(db.Model):  # type: ignore[name-defined,misc]
 
     territory_id: Mapped[TerritoryKey]
     theme_key: Mapped[ThemeKey]
-    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # POTENTIAL_KINDS
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # "question" or "category"
     key: Mapped[str] = mapped_column(String(63), primary_key=True)
     weighted_lost: Mapped[float] = mapped_column(default=0.0)
     weighted_max: Mapped[float] = mapped_column(default=0.0)
