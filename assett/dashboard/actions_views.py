@@ -12,7 +12,7 @@ from ..domain.plans import STATUS_LABELS
 from ..errors import render_error
 from ..models import Organisation, PlanAction, Territory
 from ..models._base import utcnow
-from ..reporting import action_columns, columns, exports
+from ..reporting import action_columns, columns
 from ..reporting import actions as report
 from ..reporting import overview as service
 from ..reporting.totals import LOCAL_TIMEZONE
@@ -21,7 +21,7 @@ from ..services.plan_follow_up import set_follow_up
 from ..services.plans import action_of, catalogue_actions, plan_of
 from . import bp, protection
 from .follow_up_forms import FollowUpForm
-from .views import FORMATS, ROLES, _download, _filter_form, _labels, _page
+from .views import FORMATS, ROLES, _export, _filtered, _invalid_filters, _labels, _page
 
 PER_PAGE = 50
 
@@ -30,9 +30,7 @@ PER_PAGE = 50
 @login_required
 def actions(slug: str) -> tuple[str, int] | str:
     """Actions by status and theme, completion, overdue, the catalogue by adoption."""
-    territory = require_territory_role(slug, *ROLES)
-    themes = service.themes_of(territory.id, content_locale())
-    form, filters = _filter_form(territory, themes)
+    territory, themes, form, filters = _filtered(slug)
     if filters is None:
         return render_template(
             "dashboard/actions.html", territory=territory, form=form, data=None
@@ -60,18 +58,12 @@ def actions(slug: str) -> tuple[str, int] | str:
 @login_required
 def actions_export(slug: str) -> Response | tuple[str, int]:
     """CSV or XLSX of the « Actions » tables (one table with `table`)."""
-    territory = require_territory_role(slug, *ROLES)
+    territory, themes, form, filters = _filtered(slug)
     fmt = request.args.get("format", "csv")
     if fmt not in FORMATS:
         return render_error(400, _("Format d'export inconnu : choisissez CSV ou XLSX."))
-    themes = service.themes_of(territory.id, content_locale())
-    form, filters = _filter_form(territory, themes)
     if filters is None:
-        errors = "; ".join(
-            _("%(field)s : %(problems)s", field=form[name].label.text, problems=" ".join(messages))
-            for name, messages in form.errors.items()
-        )
-        return render_error(400, _("Filtres invalides. %(errors)s", errors=errors))
+        return _invalid_filters(form)
     now = utcnow()
     today = now.astimezone(LOCAL_TIMEZONE).date()
     data = report.actions_overview(territory.id, filters, themes, today)
@@ -82,21 +74,7 @@ def actions_export(slug: str) -> Response | tuple[str, int]:
             territory, service.overview(territory, filters, themes=themes), themes
         )
         found.append(action_columns.levers(report.levers(territory.id, filters, overview.themes)))
-    if table is not None:
-        found = [t for t in found if t.key == table]
-        if not found:
-            return render_error(400, _("Tableau inconnu : « %(table)s ».", table=table))
-    labels = _labels(form)
-    if fmt == "xlsx":
-        chunks = exports.xlsx_stream(
-            [columns.filters(columns.filter_lines(filters, labels))] + found
-        )
-    elif len(found) == 1:
-        chunks = exports.csv_stream(found[0])
-    else:
-        chunks = exports.long_csv_stream(found)
-    parts = ["animation", territory.slug, "actions", *(t.key for t in found if table)]
-    return _download(chunks, fmt, exports.file_name(parts, filters.args(), labels, today, fmt))
+    return _export(territory, found, fmt, filters, _labels(form), today, "actions")
 
 
 def _shared(slug: str, org_id: int) -> tuple[Territory, Organisation]:

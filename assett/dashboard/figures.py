@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from .. import charts, i18n
 from ..domain.aggregation import FunnelStep
-from ..reporting.columns import quarter_shown
+from ..reporting.columns import band_columns, quarter_shown
 from ..reporting.overview import Overview, ThemeView
 
 PATTERNS = ("", "/", ".", "x", "\\", "+", "-")
@@ -168,15 +168,6 @@ def _scores(themes: list[ThemeView]) -> str | None:
         _("Score moyen et médian par thème (dernière auto-évaluation)"),
         _("Score sur 5"),
     )
-
-
-def band_columns(themes: list[ThemeView]) -> list[tuple[str, str]]:
-    """The levels across themes, in level order: (key, label) of the first theme naming them."""
-    seen: dict[str, str] = {}
-    for theme in themes:
-        for band in theme.bands:
-            seen.setdefault(band.key, band.label)
-    return list(seen.items())
 
 
 def _share(value: object) -> float | None:

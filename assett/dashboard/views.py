@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import Response, render_template, request, stream_with_context
@@ -27,7 +27,7 @@ from ..reporting.filters import Filters, cohorts_of, communes_of
 from ..reporting.totals import LOCAL_TIMEZONE
 from ..services import resource_base
 from . import bp, protection
-from .figures import band_columns, figures_of, funnel_labels
+from .figures import figures_of, funnel_labels
 from .forms import FilterForm
 
 ROLES = ("animator", "admin")
@@ -40,19 +40,20 @@ EXPORT_PAGE_SIZE = 2500
 PAGE_MAX = 100_000  # pages of organisations: far beyond any territory
 
 
-def _filter_form(
-    territory: Territory, themes: list[service.ThemeInfo]
-) -> tuple[FilterForm, Filters | None]:
-    """The filters from the query string; None when one of them is invalid."""
+def _filtered(
+    slug: str,
+) -> tuple[Territory, list[service.ThemeInfo], FilterForm, Filters | None]:
+    """The territory (its animators and admins only), its themes, and the filters from the query
+    string (None when one of them is invalid)."""
+    territory = require_territory_role(slug, *ROLES)
+    themes = service.themes_of(territory.id, content_locale())
     form = FilterForm(
         themes=themes,
         communes=communes_of(territory.id),
         cohorts=cohorts_of(territory.id),
         formdata=request.args,
     )
-    if not form.validate():
-        return form, None
-    return form, form.filters()
+    return territory, themes, form, form.filters() if form.validate() else None
 
 
 def _labels(form: FilterForm) -> dict[str, dict[str, str]]:
@@ -85,9 +86,7 @@ def dashboard_helpers() -> dict[str, Any]:
 @login_required
 def overview(slug: str) -> tuple[str, int] | str:
     """The territory's dashboard: participation, maturity, progress, where to act."""
-    territory = require_territory_role(slug, *ROLES)
-    themes = service.themes_of(territory.id, content_locale())
-    form, filters = _filter_form(territory, themes)
+    territory, themes, form, filters = _filtered(slug)
     if filters is None:
         return render_template(
             "dashboard/overview.html", territory=territory, form=form, data=None
@@ -105,7 +104,7 @@ def overview(slug: str) -> tuple[str, int] | str:
         filter_lines=tables.filter_lines(filters, _labels(form)),
         funnel_labels=labels,
         figures=figures_of(data, labels),
-        band_columns=band_columns(data.themes),
+        band_columns=tables.band_columns(data.themes),
         most_opened=protection.most_opened(resource_base.most_opened(territory)),
         levers=action_report.levers(territory.id, filters, data.themes),
         action_tables=action_columns,
@@ -116,9 +115,7 @@ def overview(slug: str) -> tuple[str, int] | str:
 @login_required
 def organisations(slug: str) -> tuple[str, int] | str:
     """The organisations sharing their results with the animators, and the top progressors."""
-    territory = require_territory_role(slug, *ROLES)
-    themes = service.themes_of(territory.id, content_locale())
-    form, filters = _filter_form(territory, themes)
+    territory, themes, form, filters = _filtered(slug)
     if filters is None:
         return render_template(
             "dashboard/organisations.html", territory=territory, form=form, rows=None
@@ -155,6 +152,39 @@ def _download(chunks: Iterator[bytes], fmt: str, name: str) -> Response:
     return response
 
 
+def _invalid_filters(form: FilterForm) -> tuple[str, int]:
+    errors = "; ".join(
+        _("%(field)s : %(problems)s", field=form[name].label.text, problems=" ".join(messages))
+        for name, messages in form.errors.items()
+    )
+    return render_error(400, _("Filtres invalides. %(errors)s", errors=errors))
+
+
+def _export(
+    territory: Territory,
+    found: list[tables.Table],
+    fmt: str,
+    filters: Filters,
+    labels: dict[str, dict[str, str]],
+    day: date,
+    name: str,
+) -> Response | tuple[str, int]:
+    """The table named by `table` in the query string, or all of them, as a download."""
+    table = request.args.get("table")
+    if table is not None:
+        found = [t for t in found if t.key == table]
+        if not found:
+            return render_error(400, _("Tableau inconnu : « %(table)s ».", table=table))
+    if fmt == "xlsx":
+        chunks = exports.xlsx_stream([tables.filters(tables.filter_lines(filters, labels))] + found)
+    elif len(found) == 1 or name == WHATS["organisations"]:  # a list, one row per organisation
+        chunks = exports.csv_stream(found[0])
+    else:
+        chunks = exports.long_csv_stream(found)
+    parts = ["animation", territory.slug, name, *(t.key for t in found if table)]
+    return _download(chunks, fmt, exports.file_name(parts, filters.args(), labels, day, fmt))
+
+
 def _all_sharing(
     territory_id: int, filters: Filters, now: datetime
 ) -> Iterator[sharing.SharingOrganisation]:
@@ -170,7 +200,7 @@ def _all_sharing(
 @login_required
 def export(slug: str) -> Response | tuple[str, int]:
     """CSV or XLSX of the filtered aggregates, or of the sharing organisations' results."""
-    territory = require_territory_role(slug, *ROLES)
+    territory, themes, form, filters = _filtered(slug)
     fmt = request.args.get("format", "csv")
     what = request.args.get("what", "aggregates")
     if fmt not in FORMATS:
@@ -179,14 +209,8 @@ def export(slug: str) -> Response | tuple[str, int]:
         return render_error(
             400, _("Export inconnu : choisissez les agrégats ou les organisations.")
         )
-    themes = service.themes_of(territory.id, content_locale())
-    form, filters = _filter_form(territory, themes)
     if filters is None:
-        errors = "; ".join(
-            _("%(field)s : %(problems)s", field=form[name].label.text, problems=" ".join(messages))
-            for name, messages in form.errors.items()
-        )
-        return render_error(400, _("Filtres invalides. %(errors)s", errors=errors))
+        return _invalid_filters(form)
     labels = _labels(form)
     now = utcnow()
     if what == "aggregates":
@@ -203,17 +227,5 @@ def export(slug: str) -> Response | tuple[str, int]:
                 {info.key: info.title for info in themes},
             ),
         ]
-    table = request.args.get("table")
-    if table is not None:
-        found = [t for t in found if t.key == table]
-        if not found:
-            return render_error(400, _("Tableau inconnu : « %(table)s ».", table=table))
-    if fmt == "xlsx":
-        chunks = exports.xlsx_stream([tables.filters(tables.filter_lines(filters, labels))] + found)
-    elif len(found) == 1 or what == "organisations":
-        chunks = exports.csv_stream(found[0])
-    else:
-        chunks = exports.long_csv_stream(found)
-    parts = ["animation", territory.slug, WHATS[what], *(t.key for t in found if table)]
     day = now.astimezone(LOCAL_TIMEZONE).date()
-    return _download(chunks, fmt, exports.file_name(parts, filters.args(), labels, day, fmt))
+    return _export(territory, found, fmt, filters, labels, day, WHATS[what])

@@ -1,25 +1,15 @@
 """What the animator dashboard reads, kept up to date when an assessment is submitted.
 
-Per organisation (read when the dashboard is filtered by profile or cohort):
-- `OrgPotential`: the weighted points each counted question, and each category, lost in the
-  organisation's latest assessment of a theme;
-- `OrgQuarterScore`: the organisation's last assessment of a theme in each calendar quarter;
-- `OrgParticipation`: its first and last submission, and whether it reassessed a theme.
-
-Per territory (what the unfiltered dashboard reads: a few rows whatever the network's size):
-- `NetworkPotential`: the sums of `OrgPotential` per question and per category;
-- `NetworkQuarter`: the sums of `OrgQuarterScore` per quarter;
-- `NetworkTheme`: counts, sums and medians of the latest scores (from OrgThemeStatus).
-
-`reporting.writer`, their only writer, recomputes them in the transaction of the change (a
-submission, an organisation's deletion, a rebuild); `tests/test_reporting_state.py` checks that
-they equal a recomputation from the raw rows.
+Org* rows are read when the dashboard is filtered by profile or cohort; Network* rows, their
+sums per territory, when it is not (a few rows whatever the network's size). `reporting.writer`,
+their only writer, recomputes them in the transaction of the change;
+`tests/test_reporting_state.py` checks that they equal a recomputation from the raw rows.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -30,7 +20,17 @@ from .assessment import Assessment, OrgThemeStatus
 from .network import CharterSignature
 from .organisation import Organisation
 
-POTENTIAL_KINDS = ("question", "category")
+OrganisationKey = Annotated[
+    int, mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True)
+]
+TerritoryKey = Annotated[
+    int, mapped_column(ForeignKey("territory.id", ondelete="CASCADE"), primary_key=True)
+]
+TerritoryId = Annotated[int, mapped_column(ForeignKey("territory.id", ondelete="CASCADE"))]
+AssessmentId = Annotated[
+    int, mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+]
+ThemeKey = Annotated[str, mapped_column(String(63), primary_key=True)]
 
 
 class OrgPotential(db.Model):  # type: ignore[name-defined,misc]
@@ -50,16 +50,12 @@ class OrgPotential(db.Model):  # type: ignore[name-defined,misc]
         ),
     )
 
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
-    )
-    theme_key: Mapped[str] = mapped_column(String(63), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # POTENTIAL_KINDS
+    organisation_id: Mapped[OrganisationKey]
+    theme_key: Mapped[ThemeKey]
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # "question" or "category"
     key: Mapped[str] = mapped_column(String(63), primary_key=True)
-    territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id", ondelete="CASCADE"))
-    assessment_id: Mapped[int] = mapped_column(
-        ForeignKey("assessment.id", ondelete="CASCADE"), index=True
-    )
+    territory_id: Mapped[TerritoryId]
+    assessment_id: Mapped[AssessmentId]
     # Σ weight × (maximum − earned) and Σ weight × maximum over the counted questions.
     weighted_lost: Mapped[float] = mapped_column()
     weighted_max: Mapped[float] = mapped_column()
@@ -70,25 +66,15 @@ class OrgQuarterScore(db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "org_quarter_score"
     __table_args__ = (
-        Index(
-            "ix_org_quarter_score_cover",
-            "organisation_id",
-            "theme_key",
-            "quarter",
-            "score",
-        ),
+        Index("ix_org_quarter_score_cover", "organisation_id", "theme_key", "quarter", "score"),
     )
 
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
-    )
-    theme_key: Mapped[str] = mapped_column(String(63), primary_key=True)
+    organisation_id: Mapped[OrganisationKey]
+    theme_key: Mapped[ThemeKey]
     # year × 10 + quarter: 20253 is the third quarter of 2025.
     quarter: Mapped[int] = mapped_column(primary_key=True)
-    territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id", ondelete="CASCADE"))
-    assessment_id: Mapped[int] = mapped_column(
-        ForeignKey("assessment.id", ondelete="CASCADE"), index=True
-    )
+    territory_id: Mapped[TerritoryId]
+    assessment_id: Mapped[AssessmentId]
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     score: Mapped[float | None] = mapped_column()
 
@@ -98,18 +84,11 @@ class OrgParticipation(db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "org_participation"
     __table_args__ = (
-        Index(
-            "ix_org_participation_territory",
-            "territory_id",
-            "last_submitted_at",
-            "reassessed",
-        ),
+        Index("ix_org_participation_territory", "territory_id", "last_submitted_at", "reassessed"),
     )
 
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
-    )
-    territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id", ondelete="CASCADE"))
+    organisation_id: Mapped[OrganisationKey]
+    territory_id: Mapped[TerritoryId]
     first_submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Two or more submitted assessments of one theme.
@@ -121,11 +100,9 @@ class NetworkPotential(db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "network_potential"
 
-    territory_id: Mapped[int] = mapped_column(
-        ForeignKey("territory.id", ondelete="CASCADE"), primary_key=True
-    )
-    theme_key: Mapped[str] = mapped_column(String(63), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # POTENTIAL_KINDS
+    territory_id: Mapped[TerritoryKey]
+    theme_key: Mapped[ThemeKey]
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # "question" or "category"
     key: Mapped[str] = mapped_column(String(63), primary_key=True)
     weighted_lost: Mapped[float] = mapped_column(default=0.0)
     weighted_max: Mapped[float] = mapped_column(default=0.0)
@@ -138,10 +115,8 @@ class NetworkQuarter(db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "network_quarter"
 
-    territory_id: Mapped[int] = mapped_column(
-        ForeignKey("territory.id", ondelete="CASCADE"), primary_key=True
-    )
-    theme_key: Mapped[str] = mapped_column(String(63), primary_key=True)
+    territory_id: Mapped[TerritoryKey]
+    theme_key: Mapped[ThemeKey]
     quarter: Mapped[int] = mapped_column(primary_key=True)
     # Over the organisations whose last assessment of the quarter has a score.
     score_sum: Mapped[float] = mapped_column(default=0.0)
@@ -159,10 +134,8 @@ class NetworkTheme(db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "network_theme"
 
-    territory_id: Mapped[int] = mapped_column(
-        ForeignKey("territory.id", ondelete="CASCADE"), primary_key=True
-    )
-    theme_key: Mapped[str] = mapped_column(String(63), primary_key=True)
+    territory_id: Mapped[TerritoryKey]
+    theme_key: Mapped[ThemeKey]
     n_status: Mapped[int] = mapped_column(default=0)
     n_scored: Mapped[int] = mapped_column(default=0)
     score_sum: Mapped[float] = mapped_column(default=0.0)
@@ -181,34 +154,26 @@ class NetworkTheme(db.Model):  # type: ignore[name-defined,misc]
 class NetworkVersion(db.Model):  # type: ignore[name-defined,misc]
     """A token changed in every transaction that changes what the dashboard sums up.
 
-    The dashboard caches its figures under (territory, filters, token): a submission or a
-    deletion changes the token in its own transaction, so a cached figure never outlives the
-    data it was computed from.
+    The dashboard caches its figures under (territory, filters, token), so a cached figure never
+    outlives the data it was computed from.
     """
 
     __tablename__ = "network_version"
 
-    territory_id: Mapped[int] = mapped_column(
-        ForeignKey("territory.id", ondelete="CASCADE"), primary_key=True
-    )
+    territory_id: Mapped[TerritoryKey]
     token: Mapped[str] = mapped_column(String(32))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class PlanVersion(db.Model):  # type: ignore[name-defined,misc]
-    """A token changed in every transaction that changes what the « Actions » dashboard counts.
+    """A token changed in every transaction that changes the territory's plans or catalogue.
 
-    The territory's plans (an action added, its status or dates changed, an organisation
-    deleted with its plan) and its catalogue (titles, actions retired or added): the page's
-    figures are cached under (territory, filters, day, token), as the dashboard's are under
-    the network version.
+    The « Actions » figures are cached under (territory, filters, day, token).
     """
 
     __tablename__ = "plan_version"
 
-    territory_id: Mapped[int] = mapped_column(
-        ForeignKey("territory.id", ondelete="CASCADE"), primary_key=True
-    )
+    territory_id: Mapped[TerritoryKey]
     token: Mapped[str] = mapped_column(String(32))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -10,7 +10,7 @@ from ..content_text import content_plain
 from ..domain.actions import EFFORT_LABELS
 from ..domain.plans import PLAN_STATUSES, STATUS_LABELS
 from .actions import AdoptionLine, Lever, SharingPlan, ThemeActions
-from .columns import INTEGER, LABEL, PERCENT, Column, Table
+from .columns import INTEGER, LABEL, PERCENT, Column, Table, translated
 
 
 def _status(status: str) -> Column:
@@ -41,7 +41,7 @@ def _adoption_columns() -> list[Column]:
             _("Effort"),
             lambda r: r.action.effort,
             LABEL,
-            labels={key: _(label) for key, label in EFFORT_LABELS.items()},
+            labels=translated(EFFORT_LABELS),
         ),
         Column(_("Organisations qui l'ont engagée"), lambda r: r.engaged, INTEGER),
         Column(_("Organisations qui l'ont réalisée"), lambda r: r.done, INTEGER),

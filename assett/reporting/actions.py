@@ -38,11 +38,12 @@ from ..extensions import db
 from ..models import Organisation, PlanAction
 from ..services import plans
 from .cache import CACHE_SIZE, FigureCache
-from .columns import SUPPRESSED, WITHHELD
+from .columns import WITHHELD
 from .filters import Filters, matching_digest, org_conditions
 from .overview import ThemeInfo, ThemeView
+from .protection import marker, parents
 from .queries import count_registered
-from .sharing import SHARING_WITH_ANIMATORS
+from .sharing import SHARING_WITH_ANIMATORS, by_name
 from .totals import plan_version_of
 
 LEVERS_PER_QUESTION = 3
@@ -67,17 +68,7 @@ def plan_rows(territory_id: int, filters: Filters) -> list[PlanRow]:
 
 def _parents(filters: Filters) -> Iterator[Filters]:
     """The filters with one criterion less (the period does not change who counts)."""
-    for field in ("theme", "section", "headcount", "legal_type", "postcode", "cohort"):
-        if getattr(filters, field) is not None:
-            yield dataclasses.replace(filters, **{field: None})
-
-
-def _marker(found: Disclosure, key: Any, value: Any) -> Any:
-    if key in found.primary:
-        return SUPPRESSED
-    if key in found.secondary:
-        return WITHHELD
-    return value
+    return parents(filters, keep=("start", "end"))
 
 
 @dataclass(frozen=True)
@@ -126,7 +117,7 @@ class ActionsOverview:
 
 def _theme_line(found: NetworkActions, shown: Disclosure, key: str, title: str) -> ThemeActions:
     def mark(cell: Any) -> Any:
-        return _marker(shown, cell, found.tally(cell).actions)
+        return marker(shown, cell, found.tally(cell).actions)
 
     total = mark(("total", key))
     organisations = found.tally(("total", key)).organisations
@@ -198,8 +189,8 @@ def _adoption_lines(
         AdoptionLine(
             titles.get(row.theme_key, row.theme_key),
             actions[row.action_key],
-            _marker(shown, ("engaged", row.action_key), row.engaged),
-            _marker(shown, ("done", row.action_key), row.done),
+            marker(shown, ("engaged", row.action_key), row.engaged),
+            marker(shown, ("done", row.action_key), row.done),
         )
         for row, shown in protected
     ]
@@ -229,19 +220,11 @@ def _cache() -> FigureCache[_Counted]:
 
 
 def _kept(
-    rows_of: _Rows,
-    filters: Filters,
-    keys: Sequence[str],
-    today: date | None,
-    population: int,
+    rows_of: _Rows, filters: Filters, keys: Sequence[str], today: date | None, population: int
 ) -> _Counted:
-    """The counts for the filters (with `today`, the statuses too; without, the adoption only).
-
-    They are kept per process under everything they depend on: the plans' version token
-    (changed by every plan change and organisation deletion), the day (overdue actions), the
-    filters, the organisations they keep (count, and their set under profile or cohort
-    filters) and the catalogue's actions.
-    """
+    """The counts for the filters (with `today`, the statuses too; without, the adoption only),
+    kept per process under all they depend on: plans' version, day, filters, organisations kept
+    and the catalogue's actions."""
     territory_id = rows_of.territory_id
     key = (
         territory_id,
@@ -349,14 +332,7 @@ def sharing_plans(
     territory_id: int, filters: Filters, page: int = 1, per_page: int = 50
 ) -> list[SharingPlan]:
     """A page of the sharing organisations that have a plan, by name, with its size."""
-    organisations = list(
-        db.session.scalars(
-            _sharing_query(territory_id, filters)
-            .order_by(func.lower(Organisation.name), Organisation.id)
-            .offset((max(page, 1) - 1) * per_page)
-            .limit(per_page)
-        )
-    )
+    organisations = by_name(_sharing_query(territory_id, filters), page, per_page)
     ids = [org.id for org in organisations]
     counts: dict[int, list[int]] = {org_id: [0, 0, 0] for org_id in ids}
     query = select(PlanAction.organisation_id, PlanAction.status, func.count()).where(

@@ -8,14 +8,8 @@ assessment of the theme has a score (« Non évalué » left out), **the organis
 excluded**. The actor compares itself with the others; and since it knows its own score, a
 group counted with it would let it read a figure built on only four other organisations.
 
-The territory's medians are read in index order (the (territory, theme, latest score) index
-of org_theme_status): for each theme a count, then the middle scores by OFFSET, so
-that a results page never loads the scores of a 10,000-organisation territory. A peer group,
-a small part of it, is read in one query.
-
-The national peer group spans every territory: organisations of the same NAF section and
-headcount bracket whose sharing choice lets their results be used beyond their members
-(`NATIONAL_SHARING`: « animators » or « public »; a private organisation is never counted).
+The national peer group spans every territory, among the organisations whose sharing choice
+lets their results be used beyond their members (a private organisation is never counted).
 """
 
 from __future__ import annotations
@@ -46,17 +40,13 @@ class GroupMedian:
 
     @property
     def suppressed(self) -> bool:
-        """Whether the group is too small for its median to be shown."""
         return aggregation.is_suppressed(self.n)
 
 
 @dataclass(frozen=True)
 class Benchmark:
-    """One theme of an organisation: its latest score and the medians of the others.
-
-    `comparable` is None when the organisation's profile lacks its NAF section or its
-    headcount bracket: there is no peer group to speak of.
-    """
+    """One theme of an organisation: its latest score and the medians of the others
+    (`comparable` None when its profile lacks a NAF section or a headcount bracket)."""
 
     theme_key: str
     score: float | None
@@ -85,12 +75,8 @@ def comparable_label(org: Organisation) -> str | None:
 
 
 def median_without(window: Sequence[float], own: float, others: int) -> float | None:
-    """The median of a group's scores but one, read from a window of the sorted full group.
-
-    The full group's sorted scores include `own`, one of them; `others` is their number less
-    one, and `window` holds the sorted scores from index (others - 1) // 2, three of them. The
-    others' scores are the full group's with one score equal to `own` taken out, whichever.
-    """
+    """The median of the others' scores, from the full group's sorted scores (`own` among them)
+    at index (others - 1) // 2, three of them: one score equal to `own` is taken out."""
     values = list(window)
     if own < values[0]:  # taken out before the window: the others' middle starts one further
         rest = values[1:]
@@ -105,9 +91,9 @@ def median_without(window: Sequence[float], own: float, others: int) -> float | 
 def _territory_medians(org: Organisation, own: dict[str, float | None]) -> dict[str, GroupMedian]:
     """The median latest score per theme of the territory's other organisations.
 
-    The queries take in the organisation itself and its score is taken out here: an
-    `organisation_id !=` condition would make them visit every row of a large territory
-    instead of reading the (territory, theme, score) index alone.
+    Read in index order, (territory, theme, score): a count, then the middle scores by OFFSET,
+    so that a page never loads a large territory's scores. The organisation's own score is
+    taken out here, as an `organisation_id !=` condition would visit every row instead.
     """
     result: dict[str, GroupMedian] = {}
     for theme, own_score in sorted(own.items()):
@@ -151,11 +137,8 @@ NATIONAL_SHARING = ("animators", "public")
 def _peer_medians(
     org: Organisation, profile: tuple[str, str], themes: Sequence[str], national: bool = False
 ) -> dict[str, GroupMedian]:
-    """The median latest score per theme of the other organisations of the same profile.
-
-    In the territory, or across territories (`national`) among the organisations whose
-    sharing choice allows it. A peer group is a small part of the whole: one query.
-    """
+    """The median latest score per theme of the other organisations of the same profile,
+    in the territory or (`national`) across territories: a small group, read in one query."""
     scope = (
         Organisation.sharing.in_(NATIONAL_SHARING)
         if national
@@ -187,11 +170,8 @@ def _peer_medians(
 
 
 def benchmark_for(org: Organisation) -> dict[str, Benchmark]:
-    """For each theme the organisation took: its score, the territory's and its peers' medians.
-
-    Peers share the organisation's NAF section and headcount bracket, in the territory and
-    nationally; every group leaves the organisation itself out (see the module's docstring).
-    """
+    """For each theme the organisation took: its score, the territory's and its peers' medians
+    (same NAF section and headcount bracket), the organisation itself left out."""
     own = dict(
         db.session.execute(
             select(OrgThemeStatus.theme_key, OrgThemeStatus.latest_score).where(
@@ -230,7 +210,6 @@ class ThemeMean:
 
     @property
     def suppressed(self) -> bool:
-        """Whether too few organisations have a score for the mean to be shown."""
         return aggregation.is_suppressed(self.n)
 
 
@@ -269,30 +248,23 @@ def _counts_by_territory(statement: Any) -> dict[int, int]:
     return {int(key): int(count) for key, count in db.session.execute(statement).all()}
 
 
+def _questionnaires(condition: Any, *order: Any) -> list[Questionnaire]:
+    query = select(Questionnaire).where(condition).order_by(*order)
+    return with_english_titles(list(db.session.scalars(query)))
+
+
 def _theme_columns(keys: Iterable[str]) -> list[ThemeColumn]:
     """The platform's default themes in their order, then the territories' own ones."""
-    defaults = with_english_titles(
-        list(
-            db.session.scalars(
-                select(Questionnaire)
-                .where(Questionnaire.territory_id.is_(None))
-                .order_by(Questionnaire.position, Questionnaire.id)
-            )
-        )
+    defaults = _questionnaires(
+        Questionnaire.territory_id.is_(None), Questionnaire.position, Questionnaire.id
     )
     columns = [ThemeColumn(q.theme_key, shown_title(q)) for q in defaults]
     known = {column.key for column in columns}
     extra = sorted(set(keys) - known)
     if extra:
         titles: dict[str, str] = {}
-        for questionnaire in with_english_titles(
-            list(
-                db.session.scalars(
-                    select(Questionnaire)
-                    .where(Questionnaire.theme_key.in_(extra))
-                    .order_by(Questionnaire.territory_id, Questionnaire.id)
-                )
-            )
+        for questionnaire in _questionnaires(
+            Questionnaire.theme_key.in_(extra), Questionnaire.territory_id, Questionnaire.id
         ):
             titles.setdefault(questionnaire.theme_key, shown_title(questionnaire))
         columns += sorted(
@@ -303,15 +275,8 @@ def _theme_columns(keys: Iterable[str]) -> list[ThemeColumn]:
 
 
 def territories_side_by_side(now: datetime | None = None) -> Comparison:
-    """Each territory's participation and mean latest score per theme: one grouped query each.
-
-    Participation counts organisations as the territory dashboard does (reporting.queries,
-    with no filter): registered; with at least one submitted assessment; active, i.e. with an
-    assessment submitted in the last 12 months. Means are suppressed below
-    `aggregation.MIN_GROUP_SIZE` organisations with a score. The dashboard's functions work
-    one territory at a time; these group by territory, so the page costs the same few
-    queries for any number of territories.
-    """
+    """Each territory's participation and mean latest score per theme, as the unfiltered
+    dashboard counts them, in a few queries grouped by territory whatever their number."""
     since = months_before(now or utcnow())
     status = OrgThemeStatus
     registered = _counts_by_territory(
@@ -320,10 +285,7 @@ def territories_side_by_side(now: datetime | None = None) -> Comparison:
     # One row per organisation with a submitted assessment, then counted per territory:
     # cheaper than COUNT(DISTINCT …), which sorts every row of org_theme_status.
     per_org = (
-        select(
-            status.territory_id,
-            func.max(status.latest_submitted_at).label("last_submitted_at"),
-        )
+        select(status.territory_id, func.max(status.latest_submitted_at).label("last_submitted_at"))
         .group_by(status.territory_id, status.organisation_id)
         .subquery()
     )

@@ -2,14 +2,9 @@
 
 No tracking pixel and no click count: a recipient « created an account » when an account with
 their address exists, « created the organisation » when its organisation exists (the picked
-one, else an organisation of the territory with the imported SIRET, else the first one the
-account is a member of), and the themes are that organisation's submitted assessments.
-
-The database does the work: one statement links each recipient to its account and
-organisation (a CTE) and returns, per stage and day, how many reached it; a few hundred rows
-at most whatever the number of invitations. Days are the territory's (Europe/Paris): PostgreSQL
-converts in the statement; SQLite, which knows no time zone, groups by UTC hour and each hour is
-turned into its local day here (Paris is a whole number of hours from UTC).
+one, else the territory's one with the imported SIRET, else the account's first), and the
+themes are that organisation's submitted assessments. One statement returns, per stage and
+local day, how many reached it: a few hundred rows whatever the number of invitations.
 """
 
 from __future__ import annotations
@@ -68,10 +63,7 @@ def _linked(campaign: Campaign) -> Any:
     by_membership = (
         select(Membership.organisation_id)
         .join(Organisation, Organisation.id == Membership.organisation_id)
-        .where(
-            Membership.user_id == user.c.id,
-            Organisation.territory_id == campaign.territory_id,
-        )
+        .where(Membership.user_id == user.c.id, Organisation.territory_id == campaign.territory_id)
         .order_by(Organisation.created_at, Organisation.id)
         .limit(1)
         .scalar_subquery()
@@ -136,10 +128,7 @@ def _stage_days(campaign: Campaign) -> list[tuple[str, date, int]]:
         _per_day("organisation", Organisation.created_at, with_org),
         _per_day("first_theme", themes.c.first_at, with_themes),
         _per_day(
-            "all_themes",
-            themes.c.last_at,
-            with_themes,
-            themes.c.themes >= max(len(theme_keys), 1),
+            "all_themes", themes.c.last_at, with_themes, themes.c.themes >= max(len(theme_keys), 1)
         ),
     )
     rows = db.session.connection().execute(statement).all()

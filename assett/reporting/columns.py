@@ -1,10 +1,7 @@
 """The dashboard's tables, declared once: the page, the CSV and the XLSX are rendered from these.
 
-A table is a list of `Column(label, getter, format)`. The getter reads a row; the format says
-how the value is rounded and written (a score with one decimal « 2,5 », a percentage, a count,
-a date, a label looked up from a code). A column with `hidden` shows « moins de 5
-organisations » instead of any figure of a row computed over too few organisations: the rows
-already hold None there (domain.aggregation), the label says why.
+A column with `hidden` shows « moins de 5 organisations » instead of a figure of a row computed
+over too few organisations (the rows already hold None there; the label says why).
 """
 
 from __future__ import annotations
@@ -25,7 +22,7 @@ from ..domain.aggregation import MIN_GROUP_SIZE, FunnelStep
 from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
 from ..services.organisations import SHARING_SHORT_LABELS
 from .filters import Filters
-from .overview import Overview, PotentialLine, ThemeInfo, ThemeView
+from .overview import Overview, ThemeInfo, ThemeView
 from .sharing import Progressor, SharingOrganisation
 from .totals import LOCAL_TIMEZONE
 
@@ -181,6 +178,11 @@ class Table:
     rows: Iterable[Any]
 
 
+def translated(labels: Mapping[str, str]) -> dict[str, str]:
+    """The labels of a LABEL column, translated."""
+    return {key: _(label) for key, label in labels.items()}
+
+
 def _score(label: str, getter: Callable[[Any], Any], hidden: Callable[[Any], bool]) -> Column:
     return Column(label, getter, SCORE, hidden)
 
@@ -199,12 +201,17 @@ def participation(steps: Sequence[FunnelStep], labels: Mapping[str, str]) -> Tab
     )
 
 
+def _scores_hidden(t: ThemeView) -> bool:
+    return t.summary.suppressed
+
+
+def _pairs_hidden(t: ThemeView) -> bool:
+    return t.paired.suppressed
+
+
 def maturity(themes: Sequence[ThemeView]) -> Table:
     """Coverage and the mean and median score per theme."""
-
-    def hidden(t: ThemeView) -> bool:
-        return t.summary.suppressed
-
+    hidden = _scores_hidden
     return Table(
         "maturite",
         _("Maturité"),
@@ -221,13 +228,14 @@ def maturity(themes: Sequence[ThemeView]) -> Table:
 
 
 def _of(
-    find: Callable[[Any], Any], read: Callable[[Any], Any], missing: Any = None
+    find: Callable[[Any], Any], read: str | Callable[[Any], Any], missing: Any = None
 ) -> Callable[[Any], Any]:
-    """A getter reading the part of a row that `find` picks, or `missing` when there is none."""
+    """A getter reading (an attribute of) the part of a row that `find` picks, or `missing`."""
+    read_found = attrgetter(read) if isinstance(read, str) else read
 
     def getter(row: Any) -> Any:
         found = find(row)
-        return missing if found is None else read(found)
+        return missing if found is None else read_found(found)
 
     return getter
 
@@ -236,26 +244,24 @@ def _band(key: str) -> Callable[[ThemeView], Any]:
     return lambda theme: next((band for band in theme.bands if band.key == key), None)
 
 
-def bands(themes: Sequence[ThemeView]) -> Table:
-    """Organisations per level and theme, each count beside its share."""
+def band_columns(themes: Sequence[ThemeView]) -> list[tuple[str, str]]:
+    """The levels across themes, in level order: (key, label) of the first theme naming them."""
     seen: dict[str, str] = {}
     for theme in themes:
         for band in theme.bands:
             seen.setdefault(band.key, band.label)
+    return list(seen.items())
+
+
+def bands(themes: Sequence[ThemeView]) -> Table:
+    """Organisations per level and theme, each count beside its share."""
     columns = [Column(_("Thème"), lambda t: t.title)]
-    for key, label in seen.items():
+    for key, label in band_columns(themes):
+        level = _band(key)
         columns += [
+            Column(label, _of(level, "count"), INTEGER, _scores_hidden),
             Column(
-                label,
-                _of(_band(key), attrgetter("count")),
-                INTEGER,
-                lambda t: t.summary.suppressed,
-            ),
-            Column(
-                _("%(level)s (part)", level=label),
-                _of(_band(key), attrgetter("share")),
-                PERCENT,
-                lambda t: t.summary.suppressed,
+                _("%(level)s (part)", level=label), _of(level, "share"), PERCENT, _scores_hidden
             ),
         ]
     return Table("niveaux", _("Niveaux"), columns, themes)
@@ -263,10 +269,7 @@ def bands(themes: Sequence[ThemeView]) -> Table:
 
 def paired(themes: Sequence[ThemeView]) -> Table:
     """First and latest score of the organisations that reassessed a theme."""
-
-    def hidden(t: ThemeView) -> bool:
-        return t.paired.suppressed
-
+    hidden = _pairs_hidden
     return Table(
         "reevaluees",
         _("Réévaluées"),
@@ -306,21 +309,22 @@ def quarterly(overview: Overview) -> Table:
         columns += [
             Column(
                 _("%(theme)s : score moyen", theme=theme.title),
-                _of(point, attrgetter("mean")),
+                _of(point, "mean"),
                 SCORE,
-                _of(point, attrgetter("suppressed"), False),
+                _of(point, "suppressed", False),
             ),
             Column(
-                _("%(theme)s : organisations", theme=theme.title),
-                _of(point, attrgetter("n_orgs")),
-                INTEGER,
+                _("%(theme)s : organisations", theme=theme.title), _of(point, "n_orgs"), INTEGER
             ),
         ]
     return Table("trimestres", _("Trimestres"), columns, overview.quarter_labels)
 
 
-def _losses() -> list[Column]:
+def _losses(named: list[Column]) -> list[Column]:
+    """A theme, the columns naming a line of « Où agir », then what the network loses on it."""
     return [
+        Column(_("Thème"), lambda r: r[0]),
+        *named,
         Column(_("Points perdus (pondérés)"), lambda r: r[1].potential.weighted_lost, DECIMAL),
         Column(_("Part des points perdus"), lambda r: r[1].potential.share_lost, PERCENT),
         Column(_("Par organisation"), lambda r: r[1].lost_per_org, DECIMAL),
@@ -330,37 +334,19 @@ def _losses() -> list[Column]:
 
 def category_losses(themes: Sequence[ThemeView]) -> Table:
     """The categories where the network loses the most points, per theme."""
-    rows: list[tuple[str, PotentialLine]] = [
-        (t.title, line) for t in themes for line in t.categories
-    ]
-    return Table(
-        "categories",
-        _("Où agir, catégories"),
-        [
-            Column(_("Thème"), lambda r: r[0]),
-            Column(_("Catégorie"), lambda r: r[1].label),
-            *_losses(),
-        ],
-        rows,
-    )
+    columns = [Column(_("Catégorie"), lambda r: r[1].label)]
+    rows = [(t.title, line) for t in themes for line in t.categories]
+    return Table("categories", _("Où agir, catégories"), _losses(columns), rows)
 
 
 def question_losses(themes: Sequence[ThemeView]) -> Table:
     """The questions where the network loses the most points, per theme."""
-    rows: list[tuple[str, PotentialLine]] = [
-        (t.title, line) for t in themes for line in t.questions
+    columns = [
+        Column(_("Question"), lambda r: r[1].label),
+        Column(_("Catégorie"), lambda r: r[1].category),
     ]
-    return Table(
-        "questions",
-        _("Où agir, questions"),
-        [
-            Column(_("Thème"), lambda r: r[0]),
-            Column(_("Question"), lambda r: r[1].label),
-            Column(_("Catégorie"), lambda r: r[1].category),
-            *_losses(),
-        ],
-        rows,
-    )
+    rows = [(t.title, line) for t in themes for line in t.questions]
+    return Table("questions", _("Où agir, questions"), _losses(columns), rows)
 
 
 def resources(opened: Sequence[tuple[Any, int]]) -> Table:
@@ -464,19 +450,19 @@ def organisations(rows: Iterable[SharingOrganisation], themes: Sequence[ThemeInf
             _("Section NAF"),
             lambda r: r.organisation.naf_section,
             LABEL,
-            labels={key: _(label) for key, label in NAF_SECTIONS.items()},
+            labels=translated(NAF_SECTIONS),
         ),
         Column(
             _("Tranche d'effectif"),
             lambda r: r.organisation.headcount_code,
             LABEL,
-            labels={key: _(label) for key, label in HEADCOUNT_LABELS.items()},
+            labels=translated(HEADCOUNT_LABELS),
         ),
         Column(
             _("Statut juridique"),
             lambda r: r.organisation.legal_type,
             LABEL,
-            labels={key: _(label) for key, label in LEGAL_TYPES.items()},
+            labels=translated(LEGAL_TYPES),
         ),
         Column(_("Partage"), lambda r: r.organisation.sharing, LABEL, labels=SHARING_SHORT_LABELS),
         Column(_("Dernière activité"), lambda r: r.organisation.last_activity_at, DATE),
@@ -486,14 +472,10 @@ def organisations(rows: Iterable[SharingOrganisation], themes: Sequence[ThemeInf
         band_labels = {band.key: band.label for band in info.bands}
         title = info.title
         columns += [
-            Column(
-                _("%(theme)s : score sur 5", theme=title),
-                _of(result, attrgetter("score")),
-                SCORE,
-            ),
+            Column(_("%(theme)s : score sur 5", theme=title), _of(result, "score"), SCORE),
             Column(
                 _("%(theme)s : niveau", theme=title),
-                _of(result, attrgetter("band_key")),
+                _of(result, "band_key"),
                 LABEL,
                 labels=band_labels,
             ),
@@ -504,17 +486,17 @@ def organisations(rows: Iterable[SharingOrganisation], themes: Sequence[ThemeInf
             ),
             Column(
                 _("%(theme)s : auto-évaluations", theme=title),
-                _of(result, attrgetter("assessment_count"), 0),
+                _of(result, "assessment_count", 0),
                 INTEGER,
             ),
             Column(
                 _("%(theme)s : dernière auto-évaluation", theme=title),
-                _of(result, attrgetter("submitted_at")),
+                _of(result, "submitted_at"),
                 DATE,
             ),
             Column(
                 _("%(theme)s : réévaluation due", theme=title),
-                _of(result, attrgetter("reassessment_due")),
+                _of(result, "reassessment_due"),
                 YES_NO,
             ),
         ]

@@ -15,7 +15,7 @@ from statistics import fmean
 
 from sqlalchemy import select
 
-from ..domain.aggregation import MIN_GROUP_SIZE
+from ..domain.aggregation import suppress
 from ..domain.campaigns import CycleWindow
 from ..extensions import db
 from ..models import Assessment
@@ -63,17 +63,13 @@ def _last_scores(territory_id: int, window: CycleWindow) -> dict[tuple[int, str]
     return scores
 
 
-def _shown(count: int) -> int | None:
-    return count if count >= MIN_GROUP_SIZE else None
-
-
 def _figures(window: CycleWindow, scores: dict[tuple[int, str], float]) -> CycleFigures:
     per_org: dict[int, list[float]] = defaultdict(list)
     for (org_id, _theme), score in scores.items():
         per_org[org_id].append(score)
     count = len(per_org)
     mean = fmean(fmean(values) for values in per_org.values()) if count else None
-    return CycleFigures(window, _shown(count), mean if _shown(count) is not None else None)
+    return CycleFigures(window, suppress(count, count), suppress(mean, count))
 
 
 def compare(
@@ -84,7 +80,7 @@ def compare(
     before = _last_scores(territory_id, previous)
     pairs = [key for key in now_scores if key in before]
     organisations = {org_id for org_id, _theme in pairs}
-    shown = _shown(len(organisations))
-    change = fmean(now_scores[key] - before[key] for key in pairs) if shown is not None else None
-    paired = PairedFigures(shown, change)
+    n = len(organisations)
+    change = fmean(now_scores[key] - before[key] for key in pairs) if pairs else None
+    paired = PairedFigures(suppress(n, n), suppress(change, n))
     return _figures(this, now_scores), _figures(previous, before), paired

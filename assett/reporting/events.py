@@ -61,9 +61,7 @@ def workshop_summary(territory: Territory, now: datetime | None = None) -> Works
     shown = int(organisations) >= MIN_GROUP_SIZE
     rows = db.session.execute(
         select(
-            EventOutput.kind,
-            func.count(),
-            func.count(func.distinct(EventOutput.organisation_id)),
+            EventOutput.kind, func.count(), func.count(func.distinct(EventOutput.organisation_id))
         )
         .where(EventOutput.event_id.in_(held))
         .group_by(EventOutput.kind)
@@ -74,9 +72,9 @@ def workshop_summary(territory: Territory, now: datetime | None = None) -> Works
         n, orgs = counted.get(kind, (0, 0))
         outputs[kind] = n if (n == 0 or orgs >= MIN_GROUP_SIZE) else None
     return WorkshopSummary(
-        held=int(by_state.get("held", 0)),
-        upcoming=int(by_state.get("upcoming", 0)),
-        cancelled=int(by_state.get("cancelled", 0)),
+        held=by_state.get("held", 0),
+        upcoming=by_state.get("upcoming", 0),
+        cancelled=by_state.get("cancelled", 0),
         participants=int(people) if shown or not organisations else None,
         organisations=int(organisations) if shown or not organisations else None,
         outputs=outputs,

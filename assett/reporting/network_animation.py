@@ -1,10 +1,9 @@
 """The network's animation seen by the platform admin: events, awards and published retours
 d'expérience of every territory, as counts per territory and recent lists.
 
-Only what is public or aggregated leaves a territory: a count of organisations over fewer than
-MIN_GROUP_SIZE is suppressed (None), award lists name only winners in the public directory,
-and the retours d'expérience counted and listed are those the territories' libraries show
-(published, organisation in the public directory).
+Only what is public or aggregated leaves a territory: a count of fewer than MIN_GROUP_SIZE
+organisations is None; awards name only winners in the public directory, and the retours
+d'expérience are the published ones of organisations in it (what the libraries show).
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ..domain.aggregation import MIN_GROUP_SIZE
+from ..domain.aggregation import suppress
 from ..extensions import db
 from ..models import (
     Award,
@@ -32,11 +31,6 @@ from ..models._base import utcnow
 RECENT_LIMIT = 10
 
 
-def _organisations(count: int) -> int | None:
-    """An organisation count, or None when it covers too few organisations to be shown."""
-    return count if count >= MIN_GROUP_SIZE else None
-
-
 @dataclass(frozen=True)
 class AnimationFigures:
     """One territory's animation in figures; organisation counts None when suppressed."""
@@ -48,6 +42,10 @@ class AnimationFigures:
     awarded: int | None = None  # distinct winning organisations
     cases: int = 0
     case_authors: int | None = None  # distinct organisations with a published case
+
+
+def _shown(count: int) -> int | None:
+    return suppress(count, count)
 
 
 def _grouped(query: Any) -> dict[int, int]:
@@ -62,32 +60,22 @@ def figures_by_territory(now: datetime | None = None) -> dict[int, AnimationFigu
     """Per territory: events held and to come, awards, published cases and their organisations."""
     now = now or utcnow()
     live = Event.status != "cancelled"
-    held = _grouped(
-        select(Event.territory_id, func.count())
-        .where(live, Event.starts_at < now)
-        .group_by(Event.territory_id)
-    )
-    upcoming = _grouped(
-        select(Event.territory_id, func.count())
-        .where(live, Event.starts_at >= now)
-        .group_by(Event.territory_id)
-    )
+    events = select(Event.territory_id, func.count()).group_by(Event.territory_id)
+    held = _grouped(events.where(live, Event.starts_at < now))
+    upcoming = _grouped(events.where(live, Event.starts_at >= now))
     participants = _grouped(
         select(Event.territory_id, func.count(func.distinct(EventRegistration.organisation_id)))
         .join(EventRegistration, EventRegistration.event_id == Event.id)
         .where(live, EventRegistration.status == "registered")
         .group_by(Event.territory_id)
     )
-    awards = _grouped(
-        select(Award.territory_id, func.count(AwardWinner.id))
+    winners = (
+        select(Award.territory_id)
         .join(AwardWinner, AwardWinner.award_id == Award.id)
         .group_by(Award.territory_id)
     )
-    awarded = _grouped(
-        select(Award.territory_id, func.count(func.distinct(AwardWinner.organisation_id)))
-        .join(AwardWinner, AwardWinner.award_id == Award.id)
-        .group_by(Award.territory_id)
-    )
+    awards = _grouped(winners.add_columns(func.count(AwardWinner.id)))
+    awarded = _grouped(winners.add_columns(func.count(func.distinct(AwardWinner.organisation_id))))
     published = (
         select(
             ExperienceCase.territory_id,
@@ -106,11 +94,11 @@ def figures_by_territory(now: datetime | None = None) -> dict[int, AnimationFigu
         tid: AnimationFigures(
             events_held=held.get(tid, 0),
             events_upcoming=upcoming.get(tid, 0),
-            participants=_organisations(participants.get(tid, 0)),
+            participants=_shown(participants.get(tid, 0)),
             awards=awards.get(tid, 0),
-            awarded=_organisations(awarded.get(tid, 0)),
+            awarded=_shown(awarded.get(tid, 0)),
             cases=cases.get(tid, (0, 0))[0],
-            case_authors=_organisations(cases.get(tid, (0, 0))[1]),
+            case_authors=_shown(cases.get(tid, (0, 0))[1]),
         )
         for tid in territories
     }

@@ -1,14 +1,8 @@
 """The territory's public aggregates as open data: a long CSV and its Table Schema (frictionless).
 
-Read from the dashboard's protected overview with no filter: a cell the dashboard withholds is
-published empty with its status, so that the file never says more than the dashboard.
-
-Both files are written in French whatever the downloader's language (admin.views.api_keys
-forces it): the CSV is a territory's publication on French portals (data.gouv.fr), whose
-column names, indicator codes and statuses are identifiers; its `libelle` texts and the
-schema's titles and descriptions, which describe those columns, must read the same language
-and stay the same from one download to the next, so that a republished file differs only by
-its figures.
+Read from the dashboard's protected overview with no filter: a withheld cell is published
+empty with its status. Both files are in French whatever the downloader's language (the caller
+forces it), so that a file republished on French portals differs only by its figures.
 """
 
 from __future__ import annotations
@@ -16,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import Any
 
 from flask_babel import gettext as _
@@ -30,59 +24,54 @@ PUBLISHED = "publie"
 SUPPRESSED_STATUS = "secret_statistique"
 WITHHELD_STATUS = "non_diffuse"
 
+REQUIRED = {"required": True}
+
+
+def _field(name: str, title: Any, description: Any = None, **more: Any) -> dict[str, Any]:
+    """A Table Schema field, a string unless `type` says otherwise."""
+    spec = {"name": name, "type": more.pop("type", "string"), "title": title}
+    if description is not None:
+        spec["description"] = description
+    return spec | more
+
+
 FIELDS: tuple[dict[str, Any], ...] = (
-    {
-        "name": "territoire",
-        "type": "string",
-        "title": _l("Territoire"),
-        "description": _l("L'identifiant du territoire dans ASSETT."),
-        "constraints": {"required": True},
-    },
-    {
-        "name": "theme",
-        "type": "string",
-        "title": _l("Thème"),
-        "description": _l("La clé du thème ; vide pour un chiffre de tout le territoire."),
-    },
-    {
-        "name": "theme_libelle",
-        "type": "string",
-        "title": _l("Libellé du thème"),
-    },
-    {
-        "name": "indicateur",
-        "type": "string",
-        "title": _l("Indicateur"),
-        "description": _l("Ce qui est compté ou mesuré (voir « libelle »)."),
-        "constraints": {"required": True},
-    },
-    {
-        "name": "modalite",
-        "type": "string",
-        "title": _l("Modalité"),
-        "description": _l("Le niveau de maturité ou le trimestre (« 2025 T3 ») ; vide sinon."),
-    },
-    {
-        "name": "libelle",
-        "type": "string",
-        "title": _l("Libellé"),
-        "constraints": {"required": True},
-    },
-    {
-        "name": "valeur",
-        "type": "number",
-        "title": _l("Valeur"),
-        "description": _l(
+    _field(
+        "territoire",
+        _l("Territoire"),
+        _l("L'identifiant du territoire dans ASSETT."),
+        constraints=REQUIRED,
+    ),
+    _field(
+        "theme", _l("Thème"), _l("La clé du thème ; vide pour un chiffre de tout le territoire.")
+    ),
+    _field("theme_libelle", _l("Libellé du thème")),
+    _field(
+        "indicateur",
+        _l("Indicateur"),
+        _l("Ce qui est compté ou mesuré (voir « libelle »)."),
+        constraints=REQUIRED,
+    ),
+    _field(
+        "modalite",
+        _l("Modalité"),
+        _l("Le niveau de maturité ou le trimestre (« 2025 T3 ») ; vide sinon."),
+    ),
+    _field("libelle", _l("Libellé"), constraints=REQUIRED),
+    _field(
+        "valeur",
+        _l("Valeur"),
+        _l(
             "Un nombre d'organisations, une part (0 à 1) ou un score sur 5 ; vide quand le "
             "chiffre n'est pas diffusé."
         ),
-        "decimalChar": ".",
-    },
-    {
-        "name": "statut",
-        "type": "string",
-        "title": _l("Statut"),
-        "description": _l(
+        type="number",
+        decimalChar=".",
+    ),
+    _field(
+        "statut",
+        _l("Statut"),
+        _l(
             "« %(published)s » ; « %(suppressed)s » : moins de %(count)s organisations ; "
             "« %(withheld)s » : le chiffre révélerait un petit groupe par soustraction.",
             published=PUBLISHED,
@@ -90,11 +79,8 @@ FIELDS: tuple[dict[str, Any], ...] = (
             count=MIN_GROUP_SIZE,
             withheld=WITHHELD_STATUS,
         ),
-        "constraints": {
-            "required": True,
-            "enum": [PUBLISHED, SUPPRESSED_STATUS, WITHHELD_STATUS],
-        },
-    },
+        constraints={**REQUIRED, "enum": [PUBLISHED, SUPPRESSED_STATUS, WITHHELD_STATUS]},
+    ),
 )
 HEADER = tuple(str(spec["name"]) for spec in FIELDS)
 
@@ -177,18 +163,7 @@ def csv_text(slug: str, data: Overview) -> str:
     writer.writerow(HEADER)
     for row in rows_of(data):
         value, status = _cell(row.value)
-        writer.writerow(
-            [
-                slug,
-                row.theme,
-                row.theme_label,
-                row.indicator,
-                row.modality,
-                row.label,
-                value,
-                status,
-            ]
-        )
+        writer.writerow([slug, *astuple(row)[:-1], value, status])  # Row's fields in HEADER order
     return out.getvalue()
 
 

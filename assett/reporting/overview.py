@@ -1,10 +1,8 @@
 """The dashboard's overview: participation funnel, then per theme its summary, levels, paired
 progress, quarters and where to act, labelled with the theme's current definition.
 
-The privacy rule is domain.aggregation's: a figure about scores computed over fewer than
-MIN_GROUP_SIZE organisations is None (and `suppressed`), so that no template, chart or export
-can show it; counts of organisations are always given (reporting is then protected by
-dashboard.protection before it is shown).
+A figure about scores over fewer than MIN_GROUP_SIZE organisations is None (domain.aggregation);
+counts of organisations are given, then withheld by reporting.protection before any is shown.
 """
 
 from __future__ import annotations
@@ -167,11 +165,8 @@ def overview(
     themes: list[ThemeInfo] | None = None,
     counts_only: bool = False,
 ) -> Overview:
-    """Compute the dashboard for the filters (`themes`: themes_of(territory), if known).
-
-    `counts_only`: without the losses by question and category (« Où agir »), which a
-    comparison of counts does not read.
-    """
+    """Compute the dashboard for the filters (`themes`: themes_of(territory), if known;
+    `counts_only`: without « Où agir », which a comparison of counts does not read)."""
     now = now or utcnow()
     territory_id = territory.id
     infos = [
@@ -184,7 +179,8 @@ def overview(
     infos = [info for info in infos if info.enabled or info.key in found.totals]
     views = []
     for info in infos:
-        totals = found.totals.get(info.key, ThemeTotals())
+        key = info.key
+        totals = found.totals.get(key, ThemeTotals())
         summary = summary_of(totals, registered)
         views.append(
             ThemeView(
@@ -192,14 +188,12 @@ def overview(
                 summary=summary,
                 bands=_bands(info, summary),
                 paired=paired_of(totals),
-                quarters=found.quarters.get(info.key, []),
+                quarters=found.quarters.get(key, []),
                 categories=[
-                    info.line(potential, "category")
-                    for potential in found.potentials.get((info.key, "category"), [])
+                    info.line(p, "category") for p in found.potentials.get((key, "category"), [])
                 ],
                 questions=[
-                    info.line(potential, "question")
-                    for potential in found.potentials.get((info.key, "question"), [])
+                    info.line(p, "question") for p in found.potentials.get((key, "question"), [])
                 ],
             )
         )

@@ -4,15 +4,9 @@ Applied to the computed overview before anything is drawn or exported: each with
 replaced by a marker (reporting.columns.SUPPRESSED for a small group, WITHHELD for a count that
 would give one away), so that the page, the charts and the exports show the same cells.
 
-Cells and their relations:
-- the funnel's stages, each within the registered organisations (registered = stage + rest);
-- per theme: organisations = evaluated + not evaluated, evaluated = the sum of the levels,
-  evaluated = reassessed + the others, reassessed = improving + stable + declining, and the
-  theme's organisations within the registered ones;
-- the organisations per quarter.
 With a filter, each cell is also compared with the same cell under every filter with one
-criterion less: when the difference is a small group (the complement of the filter, e.g. the
-3 organisations outside a NAF section), the filtered cell is withheld.
+criterion less: when the difference is a small group (e.g. the 3 organisations outside a NAF
+section), the filtered cell is withheld.
 """
 
 from __future__ import annotations
@@ -82,10 +76,10 @@ def _cells(overview: service.Overview) -> tuple[Cells, Cells, list[Relation]]:
     return shown, values, relations
 
 
-def _parents(filters: Filters) -> Iterator[Filters]:
-    """The filters with one criterion less."""
+def parents(filters: Filters, keep: tuple[str, ...] = ()) -> Iterator[Filters]:
+    """The filters with one criterion less (those named in `keep` are never dropped)."""
     for field in dataclasses.fields(filters):
-        if getattr(filters, field.name) is not None:
+        if field.name not in keep and getattr(filters, field.name) is not None:
             yield dataclasses.replace(filters, **{field.name: None})
 
 
@@ -99,7 +93,7 @@ def disclosure_of(
     """Which of the overview's counts are withheld."""
     shown, values, relations = _cells(overview)
     sensitive: set[Hashable] = set()
-    for parent in _parents(overview.filters):
+    for parent in parents(overview.filters):
         wider = service.overview(
             territory, parent, now=overview.computed_at, themes=themes, counts_only=True
         )
@@ -109,7 +103,7 @@ def disclosure_of(
     )
 
 
-def _marker(disclosure: Disclosure, key: Hashable, value: Any) -> Any:
+def marker(disclosure: Disclosure, key: Hashable, value: Any) -> Any:
     if key in disclosure.primary:
         return SUPPRESSED
     if key in disclosure.secondary:
@@ -121,7 +115,7 @@ def _theme(theme: service.ThemeView, found: Disclosure) -> service.ThemeView:
     key = theme.key
 
     def mark(cell: Hashable, value: Any) -> Any:
-        return _marker(found, cell, value)
+        return marker(found, cell, value)
 
     scored_hidden = not found.shows(("theme", key, "scored"))
     summary = dataclasses.replace(
@@ -162,7 +156,7 @@ def protected(
     registered_shown = found.shows(("funnel", "registered"))
     funnel = []
     for step in overview.funnel:
-        count = _marker(found, ("funnel", step.key), step.count)
+        count = marker(found, ("funnel", step.key), step.count)
         share: Any = step.share_of_registered
         if count is not step.count:
             share = count
@@ -171,7 +165,7 @@ def protected(
         funnel.append(dataclasses.replace(step, count=count, share_of_registered=share))
     return dataclasses.replace(
         overview,
-        registered=_marker(found, ("funnel", "registered"), overview.registered),
+        registered=marker(found, ("funnel", "registered"), overview.registered),
         funnel=funnel,
         themes=[_theme(theme, found) for theme in overview.themes],
     )
@@ -181,10 +175,10 @@ def registered(territory_id: int, filters: Filters) -> Any:
     """The organisations registered under the filters, or a marker when withheld."""
     count = count_registered(territory_id, filters)
     sensitive = any(
-        is_small(count_registered(territory_id, parent) - count) for parent in _parents(filters)
+        is_small(count_registered(territory_id, parent) - count) for parent in parents(filters)
     )
     found = protect({"registered": count}, sensitive=["registered"] if sensitive else [])
-    return _marker(found, "registered", count)
+    return marker(found, "registered", count)
 
 
 def most_opened(opened: list[tuple[Any, int]]) -> list[tuple[Any, Any]]:

@@ -78,8 +78,7 @@ def sharing_conditions(territory_id: int, filters: Filters) -> list[ColumnElemen
         conditions.append(
             exists(
                 select(STATUS.c.organisation_id).where(
-                    STATUS.c.organisation_id == Organisation.id,
-                    STATUS.c.theme_key == filters.theme,
+                    STATUS.c.organisation_id == Organisation.id, STATUS.c.theme_key == filters.theme
                 )
             )
         )
@@ -88,23 +87,22 @@ def sharing_conditions(territory_id: int, filters: Filters) -> list[ColumnElemen
 
 def count_sharing(territory_id: int, filters: Filters) -> int:
     """Sharing organisations matching the filters."""
-    return (
-        db.session.scalar(
-            select(func.count(Organisation.id)).where(*sharing_conditions(territory_id, filters))
-        )
-        or 0
-    )
+    query = select(func.count(Organisation.id)).where(*sharing_conditions(territory_id, filters))
+    return db.session.scalar(query) or 0
 
 
 def sharing_page(
     territory_id: int, filters: Filters, page: int = 1, per_page: int | None = PAGE_SIZE
 ) -> list[Organisation]:
     """One page of the sharing organisations, by name (per_page None: all of them)."""
-    query = (
-        select(Organisation)
-        .where(*sharing_conditions(territory_id, filters))
-        .order_by(func.lower(Organisation.name), Organisation.id)
+    return by_name(
+        select(Organisation).where(*sharing_conditions(territory_id, filters)), page, per_page
     )
+
+
+def by_name(query: Any, page: int, per_page: int | None) -> list[Organisation]:
+    """One page of the organisations the query selects, by name."""
+    query = query.order_by(func.lower(Organisation.name), Organisation.id)
     if per_page is not None:
         query = query.offset((max(page, 1) - 1) * per_page).limit(per_page)
     return list(db.session.scalars(query))
@@ -116,11 +114,8 @@ def results_of(
     theme_key: str | None = None,
     months: int = REASSESSMENT_MONTHS,
 ) -> dict[int, dict[str, ThemeResult]]:
-    """The latest result per theme of the given organisations (OrgThemeStatus).
-
-    A theme is due for reassessment when its latest submission is `months` old (the
-    territory's delay).
-    """
+    """The latest result per theme of the given organisations; due for reassessment `months`
+    (the territory's delay) after its latest submission."""
     if not organisation_ids:
         return {}
     due_before = months_before(now, months)
@@ -137,15 +132,8 @@ def results_of(
         query = query.where(STATUS.c.theme_key == theme_key)
     found: dict[int, dict[str, ThemeResult]] = defaultdict(dict)
     for org_id, key, score, band_key, first, submitted_at, count in db.session.execute(query):
-        found[org_id][key] = ThemeResult(
-            theme_key=key,
-            score=score,
-            band_key=band_key,
-            first_score=first,
-            submitted_at=submitted_at,
-            assessment_count=count,
-            reassessment_due=submitted_at < due_before,
-        )
+        due = submitted_at < due_before
+        found[org_id][key] = ThemeResult(key, score, band_key, first, submitted_at, count, due)
     return dict(found)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -22,7 +21,7 @@ from ..domain.synergy_benefits import FIGURES, PHASES
 from ..domain.synergy_pipeline import STAGE_LABELS, STAGES
 from ..extensions import db
 from ..models import Synergy, SynergyBenefit, SynergyParticipant, Territory
-from .columns import DECIMAL, INTEGER, LABEL, SUPPRESSED, WITHHELD, Column, Suppressed, Table
+from .columns import DATE, DECIMAL, INTEGER, LABEL, SUPPRESSED, WITHHELD, Column, Suppressed, Table
 from .totals import LOCAL_TIMEZONE
 
 BENEFIT_FIELDS = (*FIGURES, "co2e")
@@ -220,6 +219,13 @@ def _figure_columns(getter: Any) -> list[Column]:
     return columns
 
 
+def _counted() -> list[Column]:
+    return [
+        Column(_("Synergies"), lambda r: r.synergies, INTEGER),
+        Column(_("Organisations"), lambda r: r.organisations, INTEGER),
+    ]
+
+
 def stage_table(totals: SynergyTotals) -> Table:
     return Table(
         "synergies_par_etape",
@@ -228,8 +234,7 @@ def stage_table(totals: SynergyTotals) -> Table:
             Column(
                 _("Étape"), lambda r: r.key, LABEL, labels={**_stage_labels(), "total": _("Total")}
             ),
-            Column(_("Synergies"), lambda r: r.synergies, INTEGER),
-            Column(_("Organisations"), lambda r: r.organisations, INTEGER),
+            *_counted(),
         ],
         [*totals.by_stage, totals.total],
     )
@@ -241,8 +246,7 @@ def year_table(totals: SynergyTotals) -> Table:
         _("Synergies par année de création"),
         [
             Column(_("Année"), lambda r: str(r.key)),
-            Column(_("Synergies"), lambda r: r.synergies, INTEGER),
-            Column(_("Organisations"), lambda r: r.organisations, INTEGER),
+            *_counted(),
         ],
         totals.by_year,
     )
@@ -262,8 +266,7 @@ def benefit_table(rows: Sequence[BenefitRow]) -> Table:
                     "measured": _("Mesurés (synergies actives)"),
                 },
             ),
-            Column(_("Synergies"), lambda r: r.synergies, INTEGER),
-            Column(_("Organisations"), lambda r: r.organisations, INTEGER),
+            *_counted(),
             *_figure_columns(lambda r: r.figures),
         ],
         rows,
@@ -276,8 +279,7 @@ def platform_table(rows: Sequence[TerritorySynergies]) -> Table:
         _("Synergies par territoire"),
         [
             Column(_("Territoire"), lambda r: r.territory.name),
-            Column(_("Synergies"), lambda r: r.synergies, INTEGER),
-            Column(_("Organisations"), lambda r: r.organisations, INTEGER),
+            *_counted(),
             Column(_("Actives"), lambda r: r.active, INTEGER),
             *_figure_columns(lambda r: r.measured.figures),
         ],
@@ -307,21 +309,9 @@ def pipeline_table(rows: Sequence[Any], benefits: dict[int, dict[str, SynergyBen
             Column(_("Organisations"), lambda r: " | ".join(r.organisations)),
             Column(_("Pilote"), lambda r: r.lead),
             Column(_("Prochaine étape"), lambda r: r.synergy.next_step),
-            Column(
-                _("Date de la prochaine étape"), lambda r: r.synergy.next_step_on, _date_format()
-            ),
+            Column(_("Date de la prochaine étape"), lambda r: r.synergy.next_step_on, DATE),
             Column(_("tCO2e/an estimées"), co2("estimated"), DECIMAL),
             Column(_("tCO2e/an mesurées"), co2("measured"), DECIMAL),
         ],
         rows,
     )
-
-
-def _date_format() -> Any:
-    from .columns import DATE
-
-    return DATE
-
-
-def year_now(now: datetime) -> int:
-    return now.astimezone(LOCAL_TIMEZONE).year

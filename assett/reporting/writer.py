@@ -1,26 +1,12 @@
-"""The single writer of the dashboard's maintained tables.
+"""The single writer of the dashboard's maintained tables (models.aggregates).
 
 Every maintained row is recomputed from the raw rows (submitted assessments and their answers)
-and replaced, never incremented:
+and replaced, never incremented. The entry points run inside the caller's transaction (nothing
+here commits); none depends on sharing levels or questionnaire publications.
 
-- per organisation and theme: `org_theme_status` (first and latest assessment, count),
-  `org_potential` (the latest assessment's weighted losses), `org_quarter_score` (the last
-  assessment of each quarter); per organisation: `org_participation`;
-- per territory and theme: `network_potential`, `network_quarter` (sums taken with
-  `math.fsum`, exact whatever the order of the rows) and `network_theme` (counts, sums and
-  medians of `org_theme_status`).
-
-Entry points, called inside the caller's transaction (nothing here commits):
-`record_submission` (services.assessments), `forget_organisation` (services.organisations,
-before the organisation's row goes, which covers account deletions too), `record_rows` (test
-factories writing assessment rows directly) and `rebuild` (the `flask rebuild-dashboard`
-command, the synthetic generator's bulk load). No maintained row depends on sharing levels or
-on questionnaire publications: those change nothing here.
-
-Each entry point first gives the territory a new version token (`network_version`, what the
-figure cache keys on). On PostgreSQL that upsert locks the territory's version row until the
-commit, so two writers of one territory recompute its sums one after the other, the second
-seeing the first's rows; a submission locks its organisation's row before, in that order.
+Each entry point first gives the territory a new version token (what the figure cache keys on).
+On PostgreSQL that upsert locks the territory's version row until the commit, so two writers of
+one territory recompute its sums one after the other, the second seeing the first's rows.
 """
 
 from __future__ import annotations
@@ -28,7 +14,7 @@ from __future__ import annotations
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import Any
 
 from sqlalchemy import Table, delete, func, insert, select, tuple_
@@ -52,6 +38,8 @@ from ..models import (
 from ..models._base import utcnow
 from .totals import theme_totals
 from .writer_rows import (
+    BATCH,
+    Row,
     participation_rows,
     potential_rows,
     quarter_rows,
@@ -66,9 +54,6 @@ PARTICIPATION = OrgParticipation.__table__
 NETWORK_POTENTIAL = NetworkPotential.__table__
 NETWORK_QUARTER = NetworkQuarter.__table__
 NETWORK_THEME = NetworkTheme.__table__
-NETWORK_VERSION = NetworkVersion.__table__
-PLAN_VERSION = PlanVersion.__table__
-
 # Every table this module keeps, per organisation first, then per territory.
 MAINTAINED: tuple[Table, ...] = (
     STATUS,
@@ -82,9 +67,6 @@ MAINTAINED: tuple[Table, ...] = (
 KEYS: dict[str, tuple[str, ...]] = {
     table.name: tuple(column.name for column in table.primary_key.columns) for table in MAINTAINED
 }
-BATCH = 500
-
-Row = dict[str, Any]
 
 
 @dataclass
@@ -96,11 +78,7 @@ class Change:
     deleted: int = 0
 
     def __add__(self, other: Change) -> Change:
-        return Change(
-            self.inserted + other.inserted,
-            self.updated + other.updated,
-            self.deleted + other.deleted,
-        )
+        return Change(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
 
 Report = dict[str, Change]  # table name -> what changed in it
@@ -149,19 +127,13 @@ def _dialect_insert(table: Table) -> Any:
 
 
 def bump_version(territory_id: int) -> None:
-    """Give the territory a new version token (cached figures become unreachable).
-
-    On PostgreSQL the upsert also locks the territory's row until the commit: called first,
-    it serialises the writers of one territory.
-    """
-    _new_token(NETWORK_VERSION, territory_id)
+    """Give the territory a new version token: cached figures become unreachable."""
+    _new_token(NetworkVersion.__table__, territory_id)
 
 
 def bump_plan_version(territory_id: int) -> None:
-    """Give the territory's plans a new version token (the « Actions » figures cached under the
-    old one become unreachable); called in the transaction that changes a plan or the catalogue.
-    """
-    _new_token(PLAN_VERSION, territory_id)
+    """Give the territory's plans a new version token: cached « Actions » figures go."""
+    _new_token(PlanVersion.__table__, territory_id)
 
 
 def _new_token(table: Table, territory_id: int) -> None:
@@ -176,16 +148,12 @@ def _new_token(table: Table, territory_id: int) -> None:
 
 
 def _network(territory_id: int, theme_key: str, report: Report) -> None:
-    """Recompute the territory's network rows of a theme from the per-organisation rows.
-
-    Each sum is taken afresh over its rows (SQL SUM), never nudged by a difference: it equals
-    the rows' sum up to the order the database adds them in.
-    """
+    """Recompute the territory's network rows of a theme afresh from the per-organisation rows."""
     p, q = POTENTIAL.c, QUARTER.c
+    scope = {"territory_id": territory_id, "theme_key": theme_key}
     potential = [
         {
-            "territory_id": territory_id,
-            "theme_key": theme_key,
+            **scope,
             "kind": kind,
             "key": key,
             "weighted_lost": float(lost),
@@ -200,8 +168,7 @@ def _network(territory_id: int, theme_key: str, report: Report) -> None:
     ]
     quarters = [
         {
-            "territory_id": territory_id,
-            "theme_key": theme_key,
+            **scope,
             "quarter": quarter,
             "score_sum": float(score_sum or 0.0),
             "n_scored": int(n_scored),
@@ -217,30 +184,16 @@ def _network(territory_id: int, theme_key: str, report: Report) -> None:
     totals = theme_totals(STATUS, conditions).get(theme_key)
     themes = []
     if totals is not None and totals.n_status:
-        themes.append(
-            {
-                "territory_id": territory_id,
-                "theme_key": theme_key,
-                "n_status": totals.n_status,
-                "n_scored": totals.n_scored,
-                "score_sum": totals.score_sum,
-                "median_score": totals.median_score,
-                "band_counts": dict(sorted(totals.band_counts.items())),
-                "n_pairs": totals.n_pairs,
-                "first_sum": totals.first_sum,
-                "latest_sum": totals.latest_sum,
-                "median_change": totals.median_change,
-                "improved": totals.improved,
-                "declined": totals.declined,
-            }
-        )
+        # network_theme's columns are the totals' fields of the same names.
+        figures = {c.name: getattr(totals, c.name) for c in NETWORK_THEME.c if c.name not in scope}
+        themes.append({**scope, **figures, "band_counts": dict(sorted(totals.band_counts.items()))})
     for table, rows in (
         (NETWORK_POTENTIAL, potential),
         (NETWORK_QUARTER, quarters),
         (NETWORK_THEME, themes),
     ):
-        scope = [table.c.territory_id == territory_id, table.c.theme_key == theme_key]
-        _merge(report, table, _replace(table, scope, rows))
+        where = [table.c.territory_id == territory_id, table.c.theme_key == theme_key]
+        _merge(report, table, _replace(table, where, rows))
 
 
 def _organisation(organisation_id: int, theme_keys: Iterable[str], report: Report) -> None:
@@ -298,8 +251,7 @@ def record_rows(territory_id: int, touched: Iterable[tuple[int, str]]) -> Report
 def forget_organisation(organisation_id: int) -> Report:
     """Take an organisation about to be deleted out of every maintained table (caller commits).
 
-    Its rows are deleted here rather than left to ON DELETE CASCADE, so that the territory's
-    sums are recomputed without them in the same transaction.
+    Not left to ON DELETE CASCADE: the territory's sums are recomputed without it here.
     """
     territory_id = db.session.scalar(
         select(Organisation.territory_id).where(Organisation.id == organisation_id)
@@ -324,11 +276,7 @@ def forget_organisation(organisation_id: int) -> Report:
 
 
 def rebuild(territory_id: int) -> Report:
-    """Recompute every maintained table of a territory from its submitted assessments.
-
-    Also the bulk path: rows loaded outside the application (synthetic generator, restores)
-    get their maintained rows here. Returns what changed per table (caller commits).
-    """
+    """Recompute every maintained table of a territory (also the bulk path: generator, restores)."""
     db.session.flush()
     bump_version(territory_id)
     report: Report = {table.name: Change() for table in MAINTAINED}
