@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
 from flask import Response, render_template, request, stream_with_context
@@ -24,6 +22,7 @@ from ..reporting import actions as action_report
 from ..reporting import columns as tables
 from ..reporting import overview as service
 from ..reporting.filters import Filters, cohorts_of, communes_of
+from ..reporting.sharing_rows import sharing_rows
 from ..reporting.totals import LOCAL_TIMEZONE
 from ..services import resource_base
 from . import bp, protection
@@ -36,7 +35,6 @@ FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 WHATS = {"aggregates": "agregats", "organisations": "organisations"}
-EXPORT_PAGE_SIZE = 2500
 PAGE_MAX = 100_000  # pages of organisations: far beyond any territory
 
 
@@ -155,17 +153,6 @@ def _download(chunks: Iterator[bytes], fmt: str, name: str) -> Response:
     return response
 
 
-def _all_sharing(
-    territory_id: int, filters: Filters, now: datetime
-) -> Iterator[sharing.SharingOrganisation]:
-    """Every sharing organisation, read a page at a time while the export is written."""
-    for page in itertools.count(1):
-        rows = sharing.sharing_organisations(territory_id, filters, now, page, EXPORT_PAGE_SIZE)
-        yield from rows
-        if len(rows) < EXPORT_PAGE_SIZE:
-            return
-
-
 @bp.get("/t/<slug>/animation/export")
 @login_required
 def export(slug: str) -> Response | tuple[str, int]:
@@ -197,7 +184,7 @@ def export(slug: str) -> Response | tuple[str, int]:
     else:
         shown = [info for info in themes if filters.theme is None or info.key == filters.theme]
         found = [
-            tables.organisations(_all_sharing(territory.id, filters, now), shown),
+            tables.organisations(sharing_rows(territory.id, filters, now), shown),
             tables.progressors(
                 sharing.top_progressors(territory.id, filters),
                 {info.key: info.title for info in themes},
