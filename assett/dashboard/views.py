@@ -176,6 +176,7 @@ def export(slug: str) -> Response | tuple[str, int]:
         return render_error(400, _("Filtres invalides. %(errors)s", errors=errors))
     labels = _labels(form)
     now = utcnow()
+    table = request.args.get("table")
     if what == "aggregates":
         data = protection.protected(
             territory, service.overview(territory, filters, themes=themes), themes
@@ -183,14 +184,15 @@ def export(slug: str) -> Response | tuple[str, int]:
         found = tables.overview_tables(data, funnel_labels(active_label=filters.end is not None))
     else:
         shown = [info for info in themes if filters.theme is None or info.key == filters.theme]
-        found = [
-            tables.organisations(sharing_rows(territory.id, filters, now), shown),
-            tables.progressors(
-                sharing.top_progressors(territory.id, filters),
-                {info.key: info.title for info in themes},
-            ),
-        ]
-    table = request.args.get("table")
+        found = [tables.organisations(sharing_rows(territory.id, filters, now), shown)]
+        # The list's CSV is its first table alone: the progressors are read only to be written.
+        if (fmt == "xlsx" and table is None) or table == "progressions":
+            found.append(
+                tables.progressors(
+                    sharing.top_progressors(territory.id, filters),
+                    {info.key: info.title for info in themes},
+                )
+            )
     if table is not None:
         found = [t for t in found if t.key == table]
         if not found:
