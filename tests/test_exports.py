@@ -167,6 +167,30 @@ def test_the_csv_streams_in_chunks_of_rows(app: Flask) -> None:
     assert len(_csv(chunks)) == 1201
 
 
+def test_repeated_values_are_written_as_each_one_alone_would_be(app: Flask) -> None:
+    # Each column's texts are remembered per value read: 1, 1.0 and True are equal keys,
+    # a rounded -0.04 is -0.0, equal to 0.0 but written with its sign; a list is no key.
+    read = [1, 1.0, True, "1", [1], 1, 1.0, True]
+    changes = [-0.04, 0.0, 0.04, -0.04, 0.0, -0.03, None, 0.0]
+    table = Table(
+        "essai",
+        "Résultats",
+        [
+            Column("Texte", lambda row: row[0]),
+            Column("Évolution", lambda row: row[1], CHANGE),
+        ],
+        list(zip(read, changes, strict=True)),
+    )
+
+    _, *rows = _csv(csv_stream(table))
+    sheet = _sheet([table])
+
+    assert [row[0] for row in rows] == ["1", "1.0", "True", "1", "[1]", "1", "1.0", "True"]
+    assert [row[1] for row in rows] == ["-0,0", "0,0", "0,0", "-0,0", "0,0", "-0,0", "", "0,0"]
+    signs = [str(row[1].value) for row in sheet.iter_rows(min_row=2)]
+    assert signs == ["-0.0", "0.0", "0.0", "-0.0", "0.0", "-0.0", "None", "0.0"]
+
+
 def test_the_long_csv_has_one_figure_per_line_and_never_a_suppressed_one(app: Flask) -> None:
     header, *rows = _csv(long_csv_stream([_table()]))
 

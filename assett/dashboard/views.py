@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from flask import Response, render_template, request, stream_with_context
@@ -24,6 +23,7 @@ from ..reporting import actions as action_report
 from ..reporting import columns as tables
 from ..reporting import overview as service
 from ..reporting.filters import Filters, cohorts_of, communes_of
+from ..reporting.sharing_rows import sharing_rows
 from ..reporting.totals import LOCAL_TIMEZONE
 from ..services import resource_base
 from . import bp, protection
@@ -36,7 +36,6 @@ FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 WHATS = {"aggregates": "agregats", "organisations": "organisations"}
-EXPORT_PAGE_SIZE = 2500
 PAGE_MAX = 100_000  # pages of organisations: far beyond any territory
 
 
@@ -185,17 +184,6 @@ def _export(
     return _download(chunks, fmt, exports.file_name(parts, filters.args(), labels, day, fmt))
 
 
-def _all_sharing(
-    territory_id: int, filters: Filters, now: datetime
-) -> Iterator[sharing.SharingOrganisation]:
-    """Every sharing organisation, read a page at a time while the export is written."""
-    for page in itertools.count(1):
-        rows = sharing.sharing_organisations(territory_id, filters, now, page, EXPORT_PAGE_SIZE)
-        yield from rows
-        if len(rows) < EXPORT_PAGE_SIZE:
-            return
-
-
 @bp.get("/t/<slug>/animation/export")
 @login_required
 def export(slug: str) -> Response | tuple[str, int]:
@@ -213,6 +201,7 @@ def export(slug: str) -> Response | tuple[str, int]:
         return _invalid_filters(form)
     labels = _labels(form)
     now = utcnow()
+    table = request.args.get("table")
     if what == "aggregates":
         data = protection.protected(
             territory, service.overview(territory, filters, themes=themes), themes
@@ -220,12 +209,14 @@ def export(slug: str) -> Response | tuple[str, int]:
         found = tables.overview_tables(data, funnel_labels(active_label=filters.end is not None))
     else:
         shown = [info for info in themes if filters.theme is None or info.key == filters.theme]
-        found = [
-            tables.organisations(_all_sharing(territory.id, filters, now), shown),
-            tables.progressors(
-                sharing.top_progressors(territory.id, filters),
-                {info.key: info.title for info in themes},
-            ),
-        ]
+        found = [tables.organisations(sharing_rows(territory.id, filters, now), shown)]
+        # The list's CSV is its first table alone: the progressors are read only to be written.
+        if (fmt == "xlsx" and table is None) or table == "progressions":
+            found.append(
+                tables.progressors(
+                    sharing.top_progressors(territory.id, filters),
+                    {info.key: info.title for info in themes},
+                )
+            )
     day = now.astimezone(LOCAL_TIMEZONE).date()
     return _export(territory, found, fmt, filters, labels, day, WHATS[what])

@@ -24,6 +24,7 @@ from ..services.organisations import SHARING_SHORT_LABELS
 from .filters import Filters
 from .overview import Overview, ThemeInfo, ThemeView
 from .sharing import Progressor, SharingOrganisation
+from .sharing_rows import SharedRow
 from .totals import LOCAL_TIMEZONE
 
 EMPTY = "–"
@@ -108,7 +109,10 @@ class Column:
         """The typed value written in every export: rounded, labelled, or SUPPRESSED."""
         if self.hidden is not None and self.hidden(row):
             return SUPPRESSED
-        value = self.getter(row)
+        return self.typed(self.getter(row))
+
+    def typed(self, value: Any) -> Any:
+        """The value written for what the getter read, which alone decides it (exports cache it)."""
         if isinstance(value, Suppressed):
             return value
         if value is None or value == "":
@@ -436,11 +440,19 @@ def _change_since_first(result: Any) -> float | None:
     return float(result.score - result.first_score)
 
 
-def _theme_result(key: str, row: SharingOrganisation) -> Any:
-    return row.results.get(key)
+def _latest(key: str, read: Callable[[Any], Any], missing: Any = None) -> Callable[[Any], Any]:
+    """A getter of a row's latest result on a theme (one call per cell: exports read 100,000s)."""
+
+    def getter(row: Any) -> Any:
+        found = row.results.get(key)
+        return missing if found is None else read(found)
+
+    return getter
 
 
-def organisations(rows: Iterable[SharingOrganisation], themes: Sequence[ThemeInfo]) -> Table:
+def organisations(
+    rows: Iterable[SharingOrganisation | SharedRow], themes: Sequence[ThemeInfo]
+) -> Table:
     """One row per sharing organisation: its profile, then each theme's latest result."""
     columns = [
         Column(_("Organisation"), lambda r: r.organisation.name),
@@ -468,35 +480,38 @@ def organisations(rows: Iterable[SharingOrganisation], themes: Sequence[ThemeInf
         Column(_("Dernière activité"), lambda r: r.organisation.last_activity_at, DATE),
     ]
     for info in themes:
-        result = partial(_theme_result, info.key)
         band_labels = {band.key: band.label for band in info.bands}
         title = info.title
         columns += [
-            Column(_("%(theme)s : score sur 5", theme=title), _of(result, "score"), SCORE),
+            Column(
+                _("%(theme)s : score sur 5", theme=title),
+                _latest(info.key, attrgetter("score")),
+                SCORE,
+            ),
             Column(
                 _("%(theme)s : niveau", theme=title),
-                _of(result, "band_key"),
+                _latest(info.key, attrgetter("band_key")),
                 LABEL,
                 labels=band_labels,
             ),
             Column(
                 _("%(theme)s : évolution depuis la première", theme=title),
-                _of(result, _change_since_first),
+                _latest(info.key, _change_since_first),
                 CHANGE,
             ),
             Column(
                 _("%(theme)s : auto-évaluations", theme=title),
-                _of(result, "assessment_count", 0),
+                _latest(info.key, attrgetter("assessment_count"), 0),
                 INTEGER,
             ),
             Column(
                 _("%(theme)s : dernière auto-évaluation", theme=title),
-                _of(result, "submitted_at"),
+                _latest(info.key, attrgetter("submitted_at")),
                 DATE,
             ),
             Column(
                 _("%(theme)s : réévaluation due", theme=title),
-                _of(result, "reassessment_due"),
+                _latest(info.key, attrgetter("reassessment_due")),
                 YES_NO,
             ),
         ]

@@ -17,7 +17,7 @@ import itertools
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import IO, Any
 
@@ -26,13 +26,14 @@ from flask_babel import gettext as _
 from ..domain.aggregation import neutralise_cell
 from ..services.exports import sheet_title, xlsx_text
 from .columns import Column, Suppressed, Table, in_french, page_number
-from .xlsx import SheetColumn, Workbook
+from .xlsx import SheetColumn, Workbook, cell_body
 
 CSV_SEPARATOR = ";"  # French: the decimal comma takes ","
 ENGLISH_CSV_SEPARATOR = ","  # English: decimal point, the separator an English Excel expects
 CSV_CHUNK_ROWS = 500
 FILE_CHUNK_BYTES = 64 * 1024
 WIDTH_SAMPLE_ROWS = 200
+CACHED_VALUES = 1024  # per column: labels, rounded scores, counts and days repeat
 MIN_WIDTH, MAX_WIDTH, HEADER_WIDTH = 8, 50, 22
 
 # The filters written by their label in a file name (« effectif-20-a-49-salaries »), not a code.
@@ -83,14 +84,53 @@ class _Lines:
         return data
 
 
+def _remember(
+    render: Callable[[Any], Any], read: Callable[[Any], Any] = lambda value: value
+) -> Callable[[Any], Any]:
+    """x -> render(read(x)), remembered for a bounded number of values read (by value and type).
+
+    A rounded -0.04 is written « -0,0 » but -0.0 == 0.0, so float zeros are never remembered.
+    """
+    known: dict[Any, tuple[type, Any]] = {}
+
+    def remembered(x: Any) -> Any:
+        value = read(x)
+        try:
+            hit = known.get(value)
+        except TypeError:  # unhashable: rendered every time
+            return render(value)
+        if hit is not None and hit[0] is value.__class__:
+            return hit[1]
+        made = render(value)
+        if len(known) < CACHED_VALUES and (value.__class__ is not float or value != 0):
+            known[value] = (value.__class__, made)
+        return made
+
+    return remembered
+
+
+def _cached(column: Column, render: Callable[[Column, Any], Any]) -> Callable[[Any], Any]:
+    """row -> render(column, column.value(row)), remembered per value read and value written.
+
+    A column's written value depends only on what its getter read (`Column.typed`), and a
+    network's rows repeat the same labels, rounded scores, counts and days: each is rendered
+    once. A column that hides figures row by row is rendered every time.
+    """
+    if column.hidden is not None:
+        return lambda row: render(column, column.value(row))
+    written = _remember(lambda value: render(column, value))
+    return _remember(lambda value: written(column.typed(value)), column.getter)
+
+
 def csv_stream(table: Table) -> Iterator[bytes]:
     """The table as CSV for an Excel of the page's language: UTF-8 with BOM, CRLF; ';' and
     decimal comma in French, ',' and decimal point in English."""
     lines = _Lines()
     lines.buffer.write("\ufeff")  # the BOM makes Excel read UTF-8 accents
     lines.writer.writerow([_header(column) for column in table.columns])
+    cells = [_cached(column, _csv_text) for column in table.columns]
     for number, row in enumerate(table.rows, start=1):
-        lines.writer.writerow([_csv_text(c, c.value(row)) for c in table.columns])
+        lines.writer.writerow([cell(row) for cell in cells])
         if number % CSV_CHUNK_ROWS == 0:
             yield lines.take()
     yield lines.take()
@@ -128,18 +168,26 @@ def _width(column: Column, sample: Sequence[Any]) -> int:
     return max(MIN_WIDTH, min(MAX_WIDTH, max(longest, header, column.format.width) + 2))
 
 
-def _cells(table: Table, rows: Iterable[Any]) -> Iterator[list[Any]]:
-    """Each row as typed cells: numbers, dates, texts neutralised; None for an empty cell."""
-    for row in rows:
-        cells: list[Any] = []
-        for column in table.columns:
-            value = column.value(row)
-            if isinstance(value, str | Suppressed):
-                value = xlsx_text(str(value))
-            elif value is True or value is False:
-                value = column.text(value)
-            cells.append(value)
-        yield cells
+def _xlsx_value(column: Column, value: Any) -> Any:
+    """A typed value as the workbook holds it: texts neutralised, yes/no as words."""
+    if isinstance(value, str | Suppressed):
+        return xlsx_text(str(value))
+    if value is True or value is False:
+        return column.text(value)
+    return value
+
+
+def _xlsx_cells(table: Table, styles: Sequence[int | None]) -> Callable[[Any], list[str | None]]:
+    """row -> the XML of each of its cells (None: empty)."""
+
+    def renderer(style: int | None) -> Callable[[Column, Any], str | None]:
+        return lambda column, value: cell_body(_xlsx_value(column, value), style)
+
+    cells = [
+        _cached(column, renderer(style))
+        for column, style in zip(table.columns, styles, strict=True)
+    ]
+    return lambda row: [cell(row) for cell in cells]
 
 
 def write_xlsx(tables: Sequence[Table], target: IO[bytes]) -> None:
@@ -159,7 +207,8 @@ def write_xlsx(tables: Sequence[Table], target: IO[bytes]) -> None:
             )
             for column in table.columns
         ]
-        workbook.add_sheet(title, columns, _cells(table, itertools.chain(sample, rows)))
+        cells = _xlsx_cells(table, [workbook.style(column.number_format) for column in columns])
+        workbook.add_sheet(title, columns, map(cells, itertools.chain(sample, rows)))
     workbook.close()
 
 

@@ -52,6 +52,22 @@ def _text(value: str) -> str:
     return f'<is><t xml:space="preserve">{escape(value)}</t></is>'
 
 
+def cell_body(value: Any, style: int | None) -> str | None:
+    """A cell's XML after its reference: type, style, value; None leaves the cell empty."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return f' t="inlineStr">{_text(value)}</c>'
+    if isinstance(value, date):
+        value = _serial(value)
+    elif isinstance(value, bool):
+        value = int(value)
+    elif not math.isfinite(value):
+        return None
+    shown = f' s="{style}"' if style is not None else ""
+    return f"{shown}><v>{value!r}</v></c>"
+
+
 class Workbook:
     """Sheets added one after the other, each written row by row into the zip; then close()."""
 
@@ -60,17 +76,18 @@ class Workbook:
         self.sheets: list[tuple[str, str]] = []  # (title, filter range)
         self.formats: dict[str, int] = {}  # number format -> cellXfs index
 
-    def _style(self, number_format: str | None) -> int | None:
+    def style(self, number_format: str | None) -> int | None:
+        """The style index of a number format (None: the default style)."""
         if number_format is None:
             return None
         return self.formats.setdefault(number_format, STYLE_HEADER + 1 + len(self.formats))
 
     def add_sheet(
-        self, title: str, columns: Sequence[SheetColumn], rows: Iterable[Sequence[Any]]
+        self, title: str, columns: Sequence[SheetColumn], rows: Iterable[Sequence[str | None]]
     ) -> None:
-        """Write a sheet: the header row, then each row's values (None leaves a cell empty)."""
+        """Write a sheet: the header row, then each row's cells, as `cell_body` writes them."""
         letters = [get_column_letter(index) for index in range(1, len(columns) + 1)]
-        styles = [self._style(column.number_format) for column in columns]
+        styles = [self.style(column.number_format) for column in columns]
         number = len(self.sheets) + 1
         with self.zip.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as out:
             out.write(self._sheet_start(columns, styles).encode())
@@ -81,7 +98,7 @@ class Workbook:
             chunk = [f'<row r="1" ht="{HEADER_ROW_HEIGHT}" customHeight="1">{header}</row>']
             last = 1
             for last, values in enumerate(rows, start=2):
-                chunk.append(self._row(last, values, letters, styles))
+                chunk.append(self._row(last, values, letters))
                 if len(chunk) >= ROWS_PER_WRITE:
                     out.write("".join(chunk).encode())
                     chunk = []
@@ -111,25 +128,16 @@ class Workbook:
         )
 
     @staticmethod
-    def _row(
-        number: int, values: Sequence[Any], letters: Sequence[str], styles: Sequence[int | None]
-    ) -> str:
-        cells = []
-        for letter, style, value in zip(letters, styles, values, strict=True):
-            if value is None:
-                continue
-            if isinstance(value, str):
-                cells.append(f'<c r="{letter}{number}" t="inlineStr">{_text(value)}</c>')
-                continue
-            if isinstance(value, date):
-                value = _serial(value)
-            elif isinstance(value, bool):
-                value = int(value)
-            elif not math.isfinite(value):
-                continue
-            shown = f' s="{style}"' if style is not None else ""
-            cells.append(f'<c r="{letter}{number}"{shown}><v>{value!r}</v></c>')
-        return f'<row r="{number}">{"".join(cells)}</row>'
+    def _row(number: int, bodies: Sequence[str | None], letters: Sequence[str]) -> str:
+        row = str(number)
+        cells = "".join(
+            [
+                f'<c r="{letter}{row}"{body}'
+                for letter, body in zip(letters, bodies, strict=True)
+                if body is not None
+            ]
+        )
+        return f'<row r="{row}">{cells}</row>'
 
     def close(self) -> None:
         """Write the workbook, its relations, styles and content types, and end the zip."""
