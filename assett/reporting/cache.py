@@ -55,11 +55,13 @@ def compute_figures(territory_id: int, filters: Filters, counts_only: bool = Fal
     quarters = queries.quarterly(territory_id, filters)
     if filters.dated:
         found = period.period_statuses(territory_id, filters, with_categories=False)
-        losses = (
-            []
-            if counts_only
-            else period_losses.question_losses(found) + period_losses.category_losses(found)
-        )
+        if counts_only:
+            losses = []
+        elif period.open_ended(filters):
+            themes = sorted({status.theme_key for status in found})
+            losses = period_losses.current_losses(territory_id, filters, themes)
+        else:
+            losses = period_losses.question_losses(found) + period_losses.category_losses(found)
         return Figures(
             totals=period.totals_of(found),
             quarters=quarters,

@@ -20,6 +20,10 @@ from ..models import Assessment, Cohort, CohortMember, Organisation, OrgThemeSta
 from .totals import LOCAL_TIMEZONE
 
 REASSESSMENT_MONTHS = 12
+# Above this share of the territory's organisations, a filter's sums are taken along the
+# tables' group indexes (every row of the territory read in the grouping's order, those of the
+# other organisations skipped); below it, from the matching organisations' rows, then sorted.
+WIDE_SHARE = 0.2
 STATUS = OrgThemeStatus.__table__
 ASSESSMENT = Assessment.__table__
 
@@ -138,6 +142,33 @@ def of_matching(table: Table, territory_id: int, filters: Filters) -> FromClause
     if filters.theme is not None and "theme_key" in table.c:
         query = query.where(table.c.theme_key == filters.theme)
     return query.subquery(table.name)
+
+
+def keeps_many(territory_id: int, filters: Filters) -> bool:
+    """Whether the profile and cohort filters keep more than WIDE_SHARE of the organisations."""
+    everyone = select(func.count(Organisation.id)).where(Organisation.territory_id == territory_id)
+    total = db.session.scalar(everyone) or 0
+    kept = db.session.scalar(
+        select(func.count()).select_from(matching_org_ids(territory_id, filters).subquery())
+    )
+    return (kept or 0) > WIDE_SHARE * total
+
+
+def to_group(table: Table, territory_id: int, filters: Filters) -> FromClause:
+    """The table's rows of the matching organisations (and theme), for sums by group.
+
+    `table` has territory_id, organisation_id and theme_key, and an index led by
+    (territory_id, theme_key, then the grouping) that the database sums along when the
+    filters keep many organisations (`keeps_many`).
+    """
+    if filters.by_organisation and not keeps_many(territory_id, filters):
+        return of_matching(table, territory_id, filters)
+    conditions: list[ColumnElement[bool]] = [table.c.territory_id == territory_id]
+    if filters.theme is not None:
+        conditions.append(table.c.theme_key == filters.theme)
+    if filters.by_organisation:
+        conditions.append(table.c.organisation_id.in_(matching_org_ids(territory_id, filters)))
+    return select(*table.c).where(*conditions).subquery(table.name)
 
 
 def statuses(territory_id: int, filters: Filters) -> tuple[FromClause, list[Any]]:

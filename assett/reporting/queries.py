@@ -36,6 +36,7 @@ from .filters import (
     of_matching,
     org_conditions,
     statuses,
+    to_group,
 )
 from .period import (
     ORG_QUARTER,
@@ -178,7 +179,7 @@ def network_quarters(territory_id: int, filters: Filters) -> QuarterSums:
 
 def organisations_quarters(territory_id: int, filters: Filters) -> QuarterSums:
     """The sums of the matching organisations' OrgQuarterScore rows."""
-    q = of_matching(ORG_QUARTER, territory_id, filters).c
+    q = to_group(ORG_QUARTER, territory_id, filters).c
     rows = db.session.execute(
         select(q.theme_key, q.quarter, func.sum(q.score), func.count(q.score)).group_by(
             q.theme_key, q.quarter
@@ -223,7 +224,7 @@ def network_potential(territory_id: int, filters: Filters) -> list[PotentialRow]
 
 def organisations_potential(territory_id: int, filters: Filters) -> list[PotentialRow]:
     """The sums of the matching organisations' OrgPotential rows."""
-    o = of_matching(POTENTIAL, territory_id, filters).c
+    o = to_group(POTENTIAL, territory_id, filters).c
     rows = db.session.execute(
         select(
             o.theme_key,
