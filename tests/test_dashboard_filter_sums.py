@@ -159,3 +159,44 @@ def test_an_open_ended_period_reads_the_maintained_rows_and_gives_the_raw_figure
 
     monkeypatch.setattr(period, "open_ended", lambda filters: False)
     assert cache.compute_figures(territory_id, filters) == fast
+
+
+def test_the_participation_kept_with_a_filter_s_figures_follows_submissions_and_profiles(
+    world, network, app: Flask
+):
+    from datetime import UTC, datetime
+
+    from assett.reporting import overview as service
+
+    now = datetime(2026, 6, 1, 12, tzinfo=UTC)
+    themes = service.themes_of(world.territory.id)
+    chosen = [Filters(section="C"), Filters(section="C", theme="energie")]
+
+    def funnels(size: int) -> list[Any]:
+        app.config["DASHBOARD_CACHE_SIZE"] = size
+        app.extensions.pop("assett_dashboard_figures", None)
+        return [
+            service.overview(world.territory, filters, now=now, themes=themes).funnel
+            for filters in chosen
+        ]
+
+    app.config["DASHBOARD_CACHE_SIZE"] = 16
+    kept = [
+        service.overview(world.territory, filters, now=now, themes=themes).funnel
+        for filters in chosen
+    ]
+    assert kept == funnels(0)
+    cache_now = app.extensions["assett_dashboard_figures"] = cache.FigureCache(16)
+    for filters in chosen:
+        service.overview(world.territory, filters, now=now, themes=themes)
+    # « nouveau » (section C by default) submits for the first time, then a1 becomes section C.
+    factories.make_assessment(network.orgs["nouveau"], "energie", {"suivi": 3, "travaux": 3})
+    network.orgs["a1"].naf_section = "C"
+    db.session.commit()
+    app.extensions["assett_dashboard_figures"] = cache_now
+    after = [
+        service.overview(world.territory, filters, now=now, themes=themes).funnel
+        for filters in chosen
+    ]
+    assert after != kept
+    assert after == funnels(0)
