@@ -3,7 +3,9 @@
 Each matching organisation's first and latest assessment per theme in the period is computed
 once per request (`period_statuses`, one query); the totals and the participation are made
 from those rows in Python, the losses by question and category by the database from the
-latest assessments' ids (`period_losses`).
+latest assessments' ids (`period_losses`). A period with a start and no end (`open_ended`, the
+usual « since » period: one ending after the last submission is computed so) starts from the
+maintained statuses instead, each organisation's latest assessment in it being its current one.
 """
 
 from __future__ import annotations
