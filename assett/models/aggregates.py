@@ -48,6 +48,18 @@ class OrgPotential(db.Model):  # type: ignore[name-defined,misc]
             "weighted_lost",
             "weighted_max",
         ),
+        # The sums of a filter's organisations are taken along it, in the order of the
+        # grouping (no sort of the rows).
+        Index(
+            "ix_org_potential_group",
+            "territory_id",
+            "theme_key",
+            "kind",
+            "key",
+            "organisation_id",
+            "weighted_lost",
+            "weighted_max",
+        ),
     )
 
     organisation_id: Mapped[OrganisationKey]
@@ -67,6 +79,15 @@ class OrgQuarterScore(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "org_quarter_score"
     __table_args__ = (
         Index("ix_org_quarter_score_cover", "organisation_id", "theme_key", "quarter", "score"),
+        Index(
+            "ix_org_quarter_score_group",
+            "territory_id",
+            "theme_key",
+            "quarter",
+            "organisation_id",
+            "submitted_at",
+            "score",
+        ),
     )
 
     organisation_id: Mapped[OrganisationKey]

@@ -23,7 +23,17 @@ class Assessment(db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "assessment"
     __table_args__ = (
-        Index("ix_assessment_latest", "organisation_id", "theme_key", "status", "submitted_at"),
+        # An organisation's assessments of a theme in order; with the id and score, a period's
+        # first score is read from the index (reporting.period).
+        Index(
+            "ix_assessment_latest",
+            "organisation_id",
+            "theme_key",
+            "status",
+            "submitted_at",
+            "id",
+            "score",
+        ),
         Index("ix_assessment_territory_submitted", "territory_id", "theme_key", "submitted_at"),
         # One draft per organisation and theme: a second « Commencer » resumes it.
         partial_unique(

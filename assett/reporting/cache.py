@@ -3,7 +3,9 @@
 The key holds the territory's version token (changed in the transaction of every
 submission, reporting.writer) and, with profile or cohort filters, a digest of the set of
 matching organisations read at each request, so that a profile or cohort change is seen at
-once. Counts of organisations (the funnel) are never cached.
+once. The funnel's participation counts change with submissions only and are kept with the
+figures of a period or of profile and cohort filters (« active » counted at each request);
+its registered organisations and charter signatories change without one and are never cached.
 
 A period ending after the territory's last submission holds the same assessments as the
 period without its end: its figures are computed (and kept) once, under the filters without
@@ -43,6 +45,8 @@ class Figures:
     totals: dict[str, ThemeTotals]
     quarters: dict[str, list[QuarterPoint]]
     potentials: dict[tuple[str, str], list[Potential]]
+    # The funnel's participation of a period, or of profile and cohort filters (None: read
+    # from the territory's rows at each request).
     period: PeriodParticipation | None
 
 
@@ -55,11 +59,13 @@ def compute_figures(territory_id: int, filters: Filters, counts_only: bool = Fal
     quarters = queries.quarterly(territory_id, filters)
     if filters.dated:
         found = period.period_statuses(territory_id, filters, with_categories=False)
-        losses = (
-            []
-            if counts_only
-            else period_losses.question_losses(found) + period_losses.category_losses(found)
-        )
+        if counts_only:
+            losses = []
+        elif period.open_ended(filters):
+            themes = sorted({status.theme_key for status in found})
+            losses = period_losses.current_losses(territory_id, filters, themes)
+        else:
+            losses = period_losses.question_losses(found) + period_losses.category_losses(found)
         return Figures(
             totals=period.totals_of(found),
             quarters=quarters,
@@ -72,7 +78,7 @@ def compute_figures(territory_id: int, filters: Filters, counts_only: bool = Fal
             totals=theme_totals(table, conditions),
             quarters=quarters,
             potentials=queries.potentials(queries.organisations_potential(territory_id, filters)),
-            period=None,
+            period=queries.organisations_participation(territory_id, filters),
         )
     return Figures(
         totals=queries.network_themes(territory_id, filters),

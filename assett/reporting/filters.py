@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, Table, func, select
+from sqlalchemy import Select, String, Table, and_, case, cast, func, literal, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
 
@@ -20,6 +21,10 @@ from ..models import Assessment, Cohort, CohortMember, Organisation, OrgThemeSta
 from .totals import LOCAL_TIMEZONE
 
 REASSESSMENT_MONTHS = 12
+# Above this share of the territory's organisations, a filter's sums are taken along the
+# tables' group indexes (every row of the territory read in the grouping's order, those of the
+# other organisations skipped); below it, from the matching organisations' rows, then sorted.
+WIDE_SHARE = 0.2
 STATUS = OrgThemeStatus.__table__
 ASSESSMENT = Assessment.__table__
 
@@ -119,12 +124,23 @@ def matching_org_ids(territory_id: int, filters: Filters) -> Select[Any]:
 
 
 def matching_digest(territory_id: int, filters: Filters) -> str:
-    """A digest of the set of organisations the profile and cohort filters keep."""
-    ids = db.session.scalars(matching_org_ids(territory_id, filters).order_by(Organisation.id))
-    digest = hashlib.blake2b(digest_size=16)
-    for org_id in ids:
-        digest.update(org_id.to_bytes(8, "little"))
-    return digest.hexdigest()
+    """A digest of the set of organisations the profile and cohort filters keep.
+
+    The database lists their ids in one string (ordered: a different order would only miss
+    the cache), so that one row comes back whatever their number.
+    """
+    ids = matching_org_ids(territory_id, filters)
+    if db.session.get_bind().dialect.name == "postgresql":
+        listed = select(
+            func.string_agg(
+                cast(Organisation.id, String), aggregate_order_by(literal(","), Organisation.id)
+            )
+        ).where(*org_conditions(territory_id, filters))
+    else:
+        ordered = ids.order_by(Organisation.id).subquery()
+        listed = select(func.group_concat(ordered.c.id, ","))
+    text = db.session.scalar(listed) or ""
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def of_matching(table: Table, territory_id: int, filters: Filters) -> FromClause:
@@ -138,6 +154,34 @@ def of_matching(table: Table, territory_id: int, filters: Filters) -> FromClause
     if filters.theme is not None and "theme_key" in table.c:
         query = query.where(table.c.theme_key == filters.theme)
     return query.subquery(table.name)
+
+
+def keeps_many(territory_id: int, filters: Filters) -> bool:
+    """Whether the profile and cohort filters keep more than WIDE_SHARE of the organisations."""
+    matching = and_(*org_conditions(territory_id, filters)[1:])
+    total, kept = db.session.execute(
+        select(func.count(), func.count(case((matching, 1)))).where(
+            Organisation.territory_id == territory_id
+        )
+    ).one()
+    return int(kept or 0) > WIDE_SHARE * int(total or 0)
+
+
+def to_group(table: Table, territory_id: int, filters: Filters) -> FromClause:
+    """The table's rows of the matching organisations (and theme), for sums by group.
+
+    `table` has territory_id, organisation_id and theme_key, and an index led by
+    (territory_id, theme_key, then the grouping) that the database sums along when the
+    filters keep many organisations (`keeps_many`).
+    """
+    if filters.by_organisation and not keeps_many(territory_id, filters):
+        return of_matching(table, territory_id, filters)
+    conditions: list[ColumnElement[bool]] = [table.c.territory_id == territory_id]
+    if filters.theme is not None:
+        conditions.append(table.c.theme_key == filters.theme)
+    if filters.by_organisation:
+        conditions.append(table.c.organisation_id.in_(matching_org_ids(territory_id, filters)))
+    return select(*table.c).where(*conditions).subquery(table.name)
 
 
 def statuses(territory_id: int, filters: Filters) -> tuple[FromClause, list[Any]]:

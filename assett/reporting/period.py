@@ -3,28 +3,39 @@
 Each matching organisation's first and latest assessment per theme in the period is computed
 once per request (`period_statuses`, one query); the totals and the participation are made
 from those rows in Python, the losses by question and category by the database from the
-latest assessments' ids (`period_losses`).
+latest assessments' ids (`period_losses`). A period with a start and no end (`open_ended`, the
+usual « since » period: one ending after the last submission is computed so) starts from the
+maintained statuses instead, each organisation's latest assessment in it being its current one.
 """
 
 from __future__ import annotations
 
 import bisect
+import gc
 import math
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Float, func, null, select
-from sqlalchemy.sql.selectable import FromClause
+from sqlalchemy import Float, case, func, null, select
+from sqlalchemy.sql.selectable import FromClause, Select
 
 from ..domain import aggregation
 from ..domain.aggregation import ThemeTotals
 from ..extensions import db
 from ..models import OrgQuarterScore
-from .filters import ASSESSMENT, Filters, of_matching, period_conditions, quarter_start
+from .filters import (
+    ASSESSMENT,
+    Filters,
+    period_conditions,
+    quarter_start,
+    to_group,
+)
+from .filters import statuses as matching_statuses
 from .totals import CHANGE_THRESHOLD, last_of_each_quarter, quarter_of
 
 ORG_QUARTER = OrgQuarterScore.__table__
@@ -126,6 +137,51 @@ def period_statuses_query(territory_id: int, filters: Filters) -> FromClause:
     )
 
 
+def open_ended(filters: Filters) -> bool:
+    """Whether the period has a start and no end: each organisation's latest assessment of a
+    theme in it, if any, is its current one (the maintained OrgThemeStatus and OrgPotential)."""
+    return filters.start is not None and filters.end is None
+
+
+def current_statuses_query(territory_id: int, filters: Filters) -> Select[Any]:
+    """period_statuses' rows for an open-ended period, from OrgThemeStatus.
+
+    The statuses whose latest assessment is in the period; their first assessment and count
+    too when the first is in it, else the period's first (the earlier row on a tie) and count
+    are looked up among the organisation's assessments of the theme, by index.
+    """
+    begin, _ = filters.window()
+    table, conditions = matching_statuses(territory_id, filters)
+    s = table.c
+    one = ASSESSMENT.alias("one")
+    of_status = (
+        one.c.organisation_id == s.organisation_id,
+        one.c.theme_key == s.theme_key,
+        one.c.status == "submitted",
+        one.c.submitted_at >= begin,
+    )
+    first_score = (
+        select(one.c.score)
+        .where(*of_status)
+        .order_by(one.c.submitted_at, one.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    count = select(func.count()).select_from(one).where(*of_status).scalar_subquery()
+    whole = s.first_submitted_at >= begin
+    return select(
+        s.organisation_id,
+        s.theme_key,
+        s.latest_assessment_id,
+        s.latest_score,
+        s.latest_band_key,
+        s.latest_submitted_at,
+        case((whole, s.first_score), else_=first_score),
+        case((whole, s.assessment_count), else_=count),
+        null(),
+    ).where(*conditions, s.latest_submitted_at >= begin)
+
+
 def period_statuses_windowed(territory_id: int, filters: Filters) -> FromClause:
     """period_statuses_query with window functions (PostgreSQL)."""
     a = ASSESSMENT.c
@@ -158,9 +214,9 @@ def period_statuses_windowed(territory_id: int, filters: Filters) -> FromClause:
     )
 
 
-@dataclass(frozen=True)
-class PeriodStatus:
-    """An organisation's first and latest assessment of a theme in the period."""
+class PeriodStatus(NamedTuple):
+    """An organisation's first and latest assessment of a theme in the period (a tuple: tens of
+    thousands are made per request)."""
 
     organisation_id: int
     theme_key: str
@@ -173,6 +229,19 @@ class PeriodStatus:
     category_scores: dict[str, Any] | None
 
 
+@contextmanager
+def bulk_rows() -> Iterator[None]:
+    """Cyclic garbage collection paused while tens of thousands of rows are made: none holds a
+    cycle, and each collection on the way would walk the whole process."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def period_statuses(
     territory_id: int, filters: Filters, with_categories: bool = True
 ) -> list[PeriodStatus]:
@@ -180,11 +249,13 @@ def period_statuses(
 
     Without `with_categories`, the latest's category scores are neither read nor decoded
     (None): the figures need none of them (the database sums them, `period_losses`), and
-    decoding would be half of the pass.
+    decoding would be half of the pass. An open-ended period reads the maintained statuses.
     """
-    s = period_statuses_query(territory_id, filters).c
-    rows = db.session.execute(
-        select(
+    if open_ended(filters) and not with_categories:
+        query: Select[Any] = current_statuses_query(territory_id, filters)
+    else:
+        s = period_statuses_query(territory_id, filters).c
+        query = select(
             s.organisation_id,
             s.theme_key,
             s.latest_assessment_id,
@@ -195,8 +266,8 @@ def period_statuses(
             s.assessment_count,
             s.category_scores if with_categories else null(),
         )
-    )
-    return [PeriodStatus(*row) for row in rows]
+    with bulk_rows():
+        return [PeriodStatus(*row) for row in db.session.execute(query).all()]
 
 
 def totals_of(statuses: Iterable[PeriodStatus]) -> dict[str, ThemeTotals]:
@@ -257,7 +328,7 @@ def period_quarters(territory_id: int, filters: Filters) -> QuarterSums:
     of the period: that quarter is recomputed from its assessments (`partial_quarter`).
     """
     begin, end = filters.window()
-    q = of_matching(ORG_QUARTER, territory_id, filters).c
+    q = to_group(ORG_QUARTER, territory_id, filters).c
     conditions = []
     if begin is not None:
         conditions.append(q.submitted_at >= begin)

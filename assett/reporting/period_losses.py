@@ -1,10 +1,12 @@
 """Where a period's organisations lose points: sums taken by the database.
 
-Both read the latest assessment of each status of the period (`period.period_statuses`), by
-its id: the questions from its counted answers, the categories from the category sub-scores
-frozen at submission (a JSON object per assessment, unpacked by the database: no row is
-decoded here). The ids are bound as one parameter (a JSON array on SQLite, an array on
-PostgreSQL), not as one parameter each.
+An open-ended period (`period.open_ended`) sums the maintained OrgPotential rows of the
+statuses whose latest assessment is in it (`current_losses`). Otherwise both functions read
+the latest assessment of each status of the period (`period.period_statuses`), by its id: the
+questions from its counted answers, the categories from the category sub-scores frozen at
+submission (a JSON object per assessment, unpacked by the database: no row is decoded here).
+The ids are bound as one parameter (a JSON array on SQLite, an array on PostgreSQL), not as
+one parameter each.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
-from ..models import Answer
-from .filters import ASSESSMENT
+from ..models import Answer, OrgPotential
+from .filters import ASSESSMENT, STATUS, Filters, matching_org_ids
 from .period import PeriodStatus, PotentialRow
+
+POTENTIAL = OrgPotential.__table__
 
 ANSWER = Answer.__table__
 
@@ -116,3 +120,42 @@ def category_losses(statuses: Sequence[PeriodStatus]) -> list[PotentialRow]:
             .group_by(a.theme_key, entries.c.key)
         )
     ]
+
+
+def current_losses(
+    territory_id: int, filters: Filters, themes: Sequence[str]
+) -> list[PotentialRow]:
+    """Per theme, question and category of an open-ended period: the sums of the OrgPotential
+    rows (the current latest assessment's losses) of the matching organisations whose latest
+    assessment of the theme is in the period, taken along the index in the grouping's order
+    (every OrgPotential row has its OrgThemeStatus row)."""
+    begin, _ = filters.window()
+    s, p = STATUS.c, POTENTIAL.c
+    rows: list[PotentialRow] = []
+    for theme_key in sorted(themes):
+        # Most statuses are usually in the period: those before it are the shorter list.
+        before = select(s.organisation_id).where(
+            s.territory_id == territory_id, s.theme_key == theme_key, s.latest_submitted_at < begin
+        )
+        kept = [p.organisation_id.not_in(before)]
+        if filters.by_organisation:
+            kept.append(p.organisation_id.in_(matching_org_ids(territory_id, filters)))
+        rows += [
+            (theme_key, kind, key, float(lost or 0.0), float(maximum or 0.0), int(n))
+            for kind, key, lost, maximum, n in db.session.execute(
+                select(
+                    p.kind,
+                    p.key,
+                    func.sum(p.weighted_lost),
+                    func.sum(p.weighted_max),
+                    func.count(),
+                )
+                .where(
+                    p.territory_id == territory_id,
+                    p.theme_key == theme_key,
+                    *kept,
+                )
+                .group_by(p.kind, p.key)
+            )
+        ]
+    return rows

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
@@ -36,6 +37,7 @@ from .filters import (
     of_matching,
     org_conditions,
     statuses,
+    to_group,
 )
 from .period import (
     ORG_QUARTER,
@@ -97,6 +99,25 @@ def participation(territory_id: int, filters: Filters, since: datetime) -> Parti
         ).where(*conditions)
     ).one()
     return Participation(int(row[0]), int(row[1]), int(row[2]))
+
+
+def organisations_participation(territory_id: int, filters: Filters) -> PeriodParticipation:
+    """`participation` of the profile and cohort filters before « active » is counted, kept
+    with the figures (the rows change with submissions only): each matching organisation's
+    last submission (of the theme, with one), and whether it reassessed."""
+    if filters.theme is None:
+        p = of_matching(PARTICIPATION, territory_id, filters).c
+        query = select(p.last_submitted_at, p.reassessed)
+    else:
+        table, conditions = statuses(territory_id, filters)
+        s = table.c
+        query = select(s.latest_submitted_at, s.assessment_count >= 2).where(*conditions)
+    rows = db.session.execute(query).all()
+    return PeriodParticipation(
+        len(rows),
+        sum(1 for _, again in rows if again),
+        array("d", sorted(moment.timestamp() for moment, _ in rows)),
+    )
 
 
 def count_signatories(territory_id: int, filters: Filters) -> int:
@@ -178,7 +199,7 @@ def network_quarters(territory_id: int, filters: Filters) -> QuarterSums:
 
 def organisations_quarters(territory_id: int, filters: Filters) -> QuarterSums:
     """The sums of the matching organisations' OrgQuarterScore rows."""
-    q = of_matching(ORG_QUARTER, territory_id, filters).c
+    q = to_group(ORG_QUARTER, territory_id, filters).c
     rows = db.session.execute(
         select(q.theme_key, q.quarter, func.sum(q.score), func.count(q.score)).group_by(
             q.theme_key, q.quarter
@@ -223,7 +244,7 @@ def network_potential(territory_id: int, filters: Filters) -> list[PotentialRow]
 
 def organisations_potential(territory_id: int, filters: Filters) -> list[PotentialRow]:
     """The sums of the matching organisations' OrgPotential rows."""
-    o = of_matching(POTENTIAL, territory_id, filters).c
+    o = to_group(POTENTIAL, territory_id, filters).c
     rows = db.session.execute(
         select(
             o.theme_key,
