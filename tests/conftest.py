@@ -50,6 +50,7 @@ from assett import create_app
 from assett.extensions import db, limiter
 
 from . import demo_snapshot, factories
+from .own_database import MigratedDatabases
 
 TEST_DATABASE_URL = os.environ.get("ASSETT_TEST_DATABASE_URL")
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
@@ -309,6 +310,15 @@ def demo_rows(keep_rows: Callable[[Callable[[], object]], demo_snapshot.DemoRows
 def built_demo(demo_rows: demo_snapshot.DemoRows, app: Flask) -> Any:
     """The demo territory as `flask demo` leaves it (see tests/demo_snapshot.py)."""
     return demo_snapshot.load(demo_rows)
+
+
+@pytest.fixture(scope="session")
+def migrated_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MigratedDatabases]:
+    """The database at each Alembic revision, built once per worker on first use; a test
+    takes a copy (`migrated_databases.copy(tmp_path, purpose, revision)`)."""
+    databases = MigratedDatabases(tmp_path_factory.mktemp("revisions"))
+    yield databases
+    databases.drop()
 
 
 # --- Clients and personas ----------------------------------------------------------------------
