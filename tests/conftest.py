@@ -49,7 +49,8 @@ from sqlalchemy.engine import Connection
 from assett import create_app
 from assett.extensions import db, limiter
 
-from . import demo_snapshot, factories
+from . import demo_snapshot, factories, network_snapshot
+from .own_database import MigratedDatabases
 
 TEST_DATABASE_URL = os.environ.get("ASSETT_TEST_DATABASE_URL")
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
@@ -311,6 +312,15 @@ def built_demo(demo_rows: demo_snapshot.DemoRows, app: Flask) -> Any:
     return demo_snapshot.load(demo_rows)
 
 
+@pytest.fixture(scope="session")
+def migrated_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MigratedDatabases]:
+    """The database at each Alembic revision, built once per worker on first use; a test
+    takes a copy (`migrated_databases.copy(tmp_path, purpose, revision)`)."""
+    databases = MigratedDatabases(tmp_path_factory.mktemp("revisions"))
+    yield databases
+    databases.drop()
+
+
 # --- Clients and personas ----------------------------------------------------------------------
 
 
@@ -320,9 +330,29 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def world(app: Flask) -> factories.World:
-    """Personas on the demo territory and a second territory to check isolation."""
+def world(request: pytest.FixtureRequest, app: Flask) -> factories.World:
+    """Personas on the demo territory and a second territory to check isolation.
+
+    In a test that uses `dashboard_network`, the world comes with the network's kept rows.
+    """
+    if "dashboard_network" in request.fixturenames:
+        return network_snapshot.load_world(request.getfixturevalue("_kept_dashboard_network"))
     return factories.make_world()
+
+
+@pytest.fixture(scope="session")
+def _kept_dashboard_network(
+    keep_rows: Callable[[Callable[[], object]], demo_snapshot.DemoRows],
+) -> network_snapshot.KeptNetwork:
+    return network_snapshot.keep(keep_rows)
+
+
+@pytest.fixture
+def dashboard_network(
+    world: factories.World, _kept_dashboard_network: network_snapshot.KeptNetwork
+) -> factories.DashboardNetwork:
+    """What `factories.make_dashboard_network(world)` builds, built once per worker."""
+    return network_snapshot.network(_kept_dashboard_network)
 
 
 @pytest.fixture

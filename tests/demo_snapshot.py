@@ -45,6 +45,20 @@ def read_rows() -> DemoRows:
 
 def load(snapshot: DemoRows) -> Territory:
     """Insert the demo's rows into the test's transaction; the demo territory."""
+    load_rows(snapshot)
+    territory = db.session.scalar(select(Territory).where(Territory.slug == DEMO_SLUG))
+    assert territory is not None
+    return territory
+
+
+def load_rows(snapshot: DemoRows) -> None:
+    """Insert kept rows, ids included, into the test's transaction, and commit them.
+
+    The commit matters: the rows are written inside the session's savepoint, and the first
+    `rollback()` a service makes (a refused form) would take them away before any commit did.
+    Committed, they stay until the test's outer transaction is rolled back, as rows a factory
+    writes do.
+    """
     connection = db.session.connection()
     for table, rows in snapshot.tables:
         connection.execute(table.insert(), list(rows))
@@ -61,7 +75,4 @@ def load(snapshot: DemoRows) -> Territory:
                             "value": max(row[column.key] for row in rows),
                         },
                     )
-    db.session.expire_all()
-    territory = db.session.scalar(select(Territory).where(Territory.slug == DEMO_SLUG))
-    assert territory is not None
-    return territory
+    db.session.commit()

@@ -81,11 +81,21 @@ def give_role(user: User, territory: Territory, role: str) -> None:
 
 def log_in(client: FlaskClient, user: User) -> None:
     """Open a server-side session for the user and put its id in the client's cookie."""
+    use_session(client, open_session(user).id)
+
+
+def open_session(user: User) -> UserSession:
+    """A server-side session for the user, as the login view opens it."""
     record = UserSession(id=secrets.token_urlsafe(32), user_id=user.id)
     db.session.add(record)
     db.session.commit()
+    return record
+
+
+def use_session(client: FlaskClient, session_id: str) -> None:
+    """Put a server-side session's id in the client's cookie."""
     with client.session_transaction() as session:
-        session["_user_id"] = record.id
+        session["_user_id"] = session_id
         session["_fresh"] = True
 
 

@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask_migrate import upgrade
 from sqlalchemy import func, inspect, select
 
 from assett.domain.scoring import Answer as Reply
@@ -35,19 +34,18 @@ from assett.services.errors import ServiceError
 from assett.services.unit_of_work import transaction
 
 from . import factories
-from .own_database import own_app, own_database
+from .own_database import MigratedDatabases, own_app
 from .test_assessment import JOURNEY_ANSWERS, THEME_YAML
 
 Action = Callable[[threading.Barrier], Any]
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
+def app(tmp_path: Path, migrated_databases: MigratedDatabases) -> Iterator[Flask]:
     """The app on a migrated database of its own: the threads' commits are real."""
-    with own_database(tmp_path, "concurrency") as url:
+    with migrated_databases.copy(tmp_path, "concurrency", "head") as url:
         app = own_app(url)
         with app.app_context():
-            upgrade()
             yield app
             db.session.remove()
             db.engine.dispose()

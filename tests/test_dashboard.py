@@ -32,8 +32,8 @@ SUPPRESSED = "moins de 5 organisations"
 
 
 @pytest.fixture
-def network(world: factories.World) -> factories.DashboardNetwork:
-    return factories.make_dashboard_network(world)
+def network(dashboard_network: factories.DashboardNetwork) -> factories.DashboardNetwork:
+    return dashboard_network
 
 
 def theme(overview: service.Overview, key: str = "energie") -> service.ThemeView:

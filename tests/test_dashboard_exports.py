@@ -34,8 +34,8 @@ ORGANISATION_SHEETS = {"organisations": "Organisations", "progressions": "Meille
 
 
 @pytest.fixture
-def network(world: factories.World) -> factories.DashboardNetwork:
-    return factories.make_dashboard_network(world)
+def network(dashboard_network: factories.DashboardNetwork) -> factories.DashboardNetwork:
+    return dashboard_network
 
 
 @pytest.fixture

@@ -29,9 +29,11 @@ NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 
 
 @pytest.fixture
-def network(world: factories.World, app: Flask) -> factories.DashboardNetwork:
+def network(
+    dashboard_network: factories.DashboardNetwork, app: Flask
+) -> factories.DashboardNetwork:
     app.config["DASHBOARD_CACHE_SIZE"] = 0  # every overview computes its figures
-    return factories.make_dashboard_network(world)
+    return dashboard_network
 
 
 def computed_as_given(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -58,8 +58,8 @@ def small(value: int) -> bool:
 
 
 @pytest.fixture
-def attacked(world, login_as):  # type: ignore[no-untyped-def]
-    network = factories.make_dashboard_network(world)
+def attacked(world, login_as, dashboard_network):  # type: ignore[no-untyped-def]
+    network = dashboard_network
     # One farm (NAF section A) that assessed twice: the issue's « 1 inscrite, 1 active… ».
     farm = factories.make_org(world.territory, "Ferme des Saules", naf_section="A",
                               naf_code="01.11Z", headcount_code="03")

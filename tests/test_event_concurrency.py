@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask_migrate import upgrade
 from sqlalchemy import select
 
 from assett.extensions import db
@@ -18,17 +17,16 @@ from assett.services import event_registrations as registrations
 
 from . import factories
 from .events_helpers import make_event
-from .own_database import own_app, own_database
+from .own_database import MigratedDatabases, own_app
 from .test_concurrency import race
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
+def app(tmp_path: Path, migrated_databases: MigratedDatabases) -> Iterator[Flask]:
     """The app on a migrated database of its own: the threads' commits are real."""
-    with own_database(tmp_path, "events") as url:
+    with migrated_databases.copy(tmp_path, "events", "head") as url:
         app = own_app(url)
         with app.app_context():
-            upgrade()
             yield app
             db.session.remove()
             db.engine.dispose()

@@ -32,8 +32,9 @@ from werkzeug.routing import Rule
 
 from assett.extensions import db
 
+from .matrix_snapshot import _kept_matrix_world as _kept_matrix_world  # noqa: F401  (fixture)
+from .matrix_snapshot import kept_matrix_world as kept_matrix_world  # noqa: F401  (fixture)
 from .test_access_matrix import MATRIX, PERSONAS, MatrixWorld, _url
-from .test_access_matrix import matrix_world as matrix_world  # noqa: F401  (fixture)
 
 # Values a field or a query argument receives, one request each.
 HOSTILE: dict[str, str] = {
@@ -454,10 +455,10 @@ def _get_forms(html: str, url: str) -> list[str]:
 
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
 def test_no_hostile_input_gives_a_500_or_a_partial_write(
-    app: Flask, matrix_world: MatrixWorld, endpoint: str, monkeypatch: pytest.MonkeyPatch
+    app: Flask, kept_matrix_world: MatrixWorld, endpoint: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(app, "request_class", recording(app.request_class))
-    probe = Probe(matrix_world)
+    probe = Probe(kept_matrix_world)
     refused_but_written: list[str] = []
     with Rows().watching() as rows:
         rows.start()

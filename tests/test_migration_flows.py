@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from flask import Flask
-from flask_migrate import downgrade, upgrade
+from flask_migrate import downgrade
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from assett.extensions import db
 
-from .test_migrations import NOW, _insert, _organisation_at_0001, migration_app  # noqa: F401
+from .test_migrations import NOW, MigratedApp, _insert, _organisation_at_0001, migrated_app  # noqa: F401
 
 FLOW = {
     "direction": "offer",
@@ -55,10 +54,10 @@ def _flow(connection: Any, organisation: int, **changes: Any) -> int:
     ],
 )
 def test_the_flow_table_refuses_values_the_code_never_writes(
-    migration_app: Flask,  # noqa: F811
+    migrated_app: MigratedApp,  # noqa: F811
     changes: dict[str, Any],
 ) -> None:
-    upgrade()
+    migrated_app("head")
     with db.engine.begin() as connection:
         _territory, organisation = _organisation_at_0001(connection)
         _flow(connection, organisation)  # the valid row goes in
@@ -68,9 +67,9 @@ def test_the_flow_table_refuses_values_the_code_never_writes(
 
 
 def test_flows_go_with_their_organisation_and_their_ids_are_never_reused(
-    migration_app: Flask,  # noqa: F811
+    migrated_app: MigratedApp,  # noqa: F811
 ) -> None:
-    upgrade()
+    migrated_app("head")
     with db.engine.begin() as connection:
         _territory, organisation = _organisation_at_0001(connection)
         first = _flow(connection, organisation, quantity=None, unit=None, yearly_quantity=None)
@@ -86,8 +85,8 @@ def test_flows_go_with_their_organisation_and_their_ids_are_never_reused(
         assert connection.execute(text("SELECT count(*) FROM flow")).scalar() == 0
 
 
-def test_downgrading_0008_removes_the_flow_table(migration_app: Flask) -> None:  # noqa: F811
-    upgrade(revision="0008")
+def test_downgrading_0008_removes_the_flow_table(migrated_app: MigratedApp) -> None:  # noqa: F811
+    migrated_app("0008")
     assert "flow" in inspect(db.engine).get_table_names()
 
     downgrade(revision="-1")  # to whatever revision 0008 follows

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -10,42 +11,41 @@ from typing import Any
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import CheckConstraint, Connection, MetaData, Table, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-import assett
 from assett.demo import seed_demo
 from assett.extensions import db
 
-from .own_database import own_app, own_database
+from .own_database import MigratedDatabases, own_app, revisions
 
-MIGRATIONS = Path(assett.__file__).resolve().parent.parent / "migrations"
-
-
-def _revisions() -> list[str]:
-    """Every revision, oldest first: revisions added later are covered without editing here."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    script = ScriptDirectory.from_config(config)
-    return [revision.revision for revision in reversed(list(script.walk_revisions()))]
-
-
-REVISIONS = _revisions()
+# Every revision, oldest first: revisions added later are covered without editing here.
+REVISIONS = revisions()
+MigratedApp = Callable[[str], Flask]
 
 
 @pytest.fixture
-def migration_app(tmp_path: Path) -> Iterator[Flask]:
-    with own_database(tmp_path, "migrations") as url:
-        app = own_app(url)
-        with app.app_context():
-            yield app
-            db.session.remove()
-            db.engine.dispose()
+def migrated_app(tmp_path: Path, migrated_databases: MigratedDatabases) -> Iterator[MigratedApp]:
+    """`migrated_app(revision)`: the app, its context pushed, on a database of its own at that
+    revision ("base": empty, "head": the last), copied from the one the worker built once."""
+    with ExitStack() as stack:
+
+        def at(revision: str) -> Flask:
+            url = stack.enter_context(migrated_databases.copy(tmp_path, "migrations", revision))
+            app = own_app(url)
+            stack.enter_context(app.app_context())
+            stack.callback(_close)
+            return app
+
+        yield at
+
+
+def _close() -> None:
+    db.session.remove()
+    db.engine.dispose()
 
 
 def _upgrade_or_raise(app: Flask) -> None:
@@ -84,11 +84,11 @@ def _dump() -> dict[str, list[dict[str, Any]]]:
 
 @pytest.mark.parametrize("revision", REVISIONS)
 def test_each_revision_upgrades_downgrades_and_upgrades_again(
-    migration_app: Flask, revision: str
+    migrated_app: MigratedApp, revision: str
 ) -> None:
     position = REVISIONS.index(revision)
     below = REVISIONS[position - 1] if position else "base"
-    upgrade(revision=below)
+    migrated_app(below)
     before = _tables()
 
     upgrade(revision=revision)
@@ -101,8 +101,8 @@ def test_each_revision_upgrades_downgrades_and_upgrades_again(
     assert _version() == revision
 
 
-def test_downgrading_every_revision_removes_every_table(migration_app: Flask) -> None:
-    upgrade()
+def test_downgrading_every_revision_removes_every_table(migrated_app: MigratedApp) -> None:
+    migrated_app("head")
     for revision in reversed(REVISIONS):
         assert _version() == revision
         downgrade(revision="-1")
@@ -110,8 +110,8 @@ def test_downgrading_every_revision_removes_every_table(migration_app: Flask) ->
     assert _tables() == set()
 
 
-def test_the_migrated_schema_is_the_one_the_models_describe(migration_app: Flask) -> None:
-    upgrade()
+def test_the_migrated_schema_is_the_one_the_models_describe(migrated_app: MigratedApp) -> None:
+    migrated_app("head")
 
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
@@ -139,10 +139,12 @@ def test_the_migrated_schema_is_the_one_the_models_describe(migration_app: Flask
         assert found_partial == partial, table.name
 
 
-def test_sqlite_never_reuses_the_ids_the_models_say_appear_in_links(migration_app: Flask) -> None:
+def test_sqlite_never_reuses_the_ids_the_models_say_appear_in_links(
+    migrated_app: MigratedApp,
+) -> None:
+    migrated_app("head")
     if db.engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL sequences never hand out an id twice")
-    upgrade()
 
     with db.engine.connect() as connection:
         for table in db.metadata.sorted_tables:
@@ -235,8 +237,10 @@ def _draft_at_0001(
     return draft
 
 
-def test_upgrading_keeps_the_draft_updated_last_when_a_theme_has_two(migration_app: Flask) -> None:
-    upgrade(revision="0001")
+def test_upgrading_keeps_the_draft_updated_last_when_a_theme_has_two(
+    migrated_app: MigratedApp,
+) -> None:
+    migrated_app("0001")
     with db.engine.begin() as connection:
         territory, organisation = _organisation_at_0001(connection)
         questionnaire, version = _theme_at_0001(connection, territory)
@@ -254,8 +258,8 @@ def test_upgrading_keeps_the_draft_updated_last_when_a_theme_has_two(migration_a
     assert older not in drafts
 
 
-def test_upgrading_archives_all_but_the_latest_published_version(migration_app: Flask) -> None:
-    upgrade(revision="0001")
+def test_upgrading_archives_all_but_the_latest_published_version(migrated_app: MigratedApp) -> None:
+    migrated_app("0001")
     with db.engine.begin() as connection:
         questionnaire, first = _theme_at_0001(connection)
         second = _insert(
@@ -278,9 +282,9 @@ def test_upgrading_archives_all_but_the_latest_published_version(migration_app: 
 
 
 def test_upgrading_refuses_two_platform_questionnaires_of_one_theme_and_says_which(
-    migration_app: Flask,
+    migrated_app: MigratedApp,
 ) -> None:
-    upgrade(revision="0001")
+    migration_app = migrated_app("0001")
     with db.engine.begin() as connection:
         _theme_at_0001(connection)
         _theme_at_0001(connection)
@@ -296,9 +300,9 @@ def test_upgrading_refuses_two_platform_questionnaires_of_one_theme_and_says_whi
 
 
 def test_upgrading_refuses_a_value_outside_the_codes_lists_and_names_the_rule(
-    migration_app: Flask,
+    migrated_app: MigratedApp,
 ) -> None:
-    upgrade(revision="0001")
+    migration_app = migrated_app("0001")
     with db.engine.begin() as connection:
         _territory, organisation = _organisation_at_0001(connection)
         connection.execute(
@@ -326,9 +330,9 @@ def test_upgrading_refuses_a_value_outside_the_codes_lists_and_names_the_rule(
     ],
 )
 def test_the_migrated_database_refuses_values_the_code_never_writes(
-    migration_app: Flask, table: str, column: str, value: Any
+    migrated_app: MigratedApp, table: str, column: str, value: Any
 ) -> None:
-    upgrade(revision="0001")
+    migrated_app("0001")
     with db.engine.begin() as connection:
         territory, organisation = _organisation_at_0001(connection)
         questionnaire, version = _theme_at_0001(connection, territory)
@@ -345,8 +349,8 @@ def test_the_migrated_database_refuses_values_the_code_never_writes(
         )
 
 
-def test_the_migrated_database_refuses_a_second_draft_of_a_theme(migration_app: Flask) -> None:
-    upgrade(revision="0001")
+def test_the_migrated_database_refuses_a_second_draft_of_a_theme(migrated_app: MigratedApp) -> None:
+    migrated_app("0001")
     with db.engine.begin() as connection:
         territory, organisation = _organisation_at_0001(connection)
         questionnaire, version = _theme_at_0001(connection, territory)
@@ -358,8 +362,8 @@ def test_the_migrated_database_refuses_a_second_draft_of_a_theme(migration_app: 
         _draft_at_0001(connection, ids, NOW, "mensuel")
 
 
-def test_a_deleted_organisations_id_is_never_given_to_a_new_one(migration_app: Flask) -> None:
-    upgrade()
+def test_a_deleted_organisations_id_is_never_given_to_a_new_one(migrated_app: MigratedApp) -> None:
+    migrated_app("head")
     with db.engine.begin() as connection:
         _territory, deleted = _organisation_at_0001(connection)
         connection.execute(text("DELETE FROM organisation WHERE id = :id"), {"id": deleted})
@@ -379,11 +383,11 @@ def test_a_deleted_organisations_id_is_never_given_to_a_new_one(migration_app: F
 
 
 def test_the_demo_data_comes_back_from_0001_to_head_without_a_row_lost(
-    migration_app: Flask,
+    migrated_app: MigratedApp,
 ) -> None:
     # The demo writes through today's models, which only the head schema fits: it fills the
     # head, the data goes down to 0001 and comes back up through every revision.
-    upgrade()
+    migration_app = migrated_app("head")
     report = seed_demo(migration_app.config["QUESTIONNAIRES_DIR"])
     assert report.assessments > 0
     filled = _dump()

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask_migrate import downgrade, upgrade
+from flask_migrate import downgrade
 from sqlalchemy import Connection, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from assett.extensions import db
 
-from .own_database import own_app, own_database
+from .own_database import MigratedDatabases, own_app
 from .test_migrations import _insert, _organisation_at_0001
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -24,11 +24,10 @@ NEW_TABLES = {"plan_evidence", "evidence_blob", "theme_target"}
 
 
 @pytest.fixture
-def migrated(tmp_path: Path) -> Iterator[Flask]:
-    with own_database(tmp_path, "evidence") as url:
+def migrated(tmp_path: Path, migrated_databases: MigratedDatabases) -> Iterator[Flask]:
+    with migrated_databases.copy(tmp_path, "evidence", "head") as url:
         app = own_app(url)
         with app.app_context():
-            upgrade()
             yield app
             db.session.remove()
             db.engine.dispose()

@@ -1,0 +1,85 @@
+"""The access matrix's world, built once per module and loaded into each test that asks.
+
+`matrix_world` (tests/test_access_matrix.py) builds personas and one object of every kind
+behind a URL for each test: half a second, and test_hostile_input.py asks for it once per
+endpoint. `kept_matrix_world` builds the same world once, keeps its rows, its files (logos,
+evidence) and the personas' server-side sessions, and gives each test a copy of them.
+
+What is kept across tests is plain data (rows, ids, tokens, session ids), never an ORM object:
+each test reads its objects again from the rows loaded into its own transaction.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask, current_app
+
+from . import factories
+from .demo_snapshot import DemoRows, load_rows
+from .test_access_matrix import MatrixWorld, url_values
+
+
+@dataclass(frozen=True)
+class KeptMatrixWorld:
+    rows: DemoRows
+    values: dict[str, Any]
+    sessions: dict[str, str]  # persona -> id of its server-side session
+    instance: Path  # the files the world wrote under the app's instance folder
+
+
+@pytest.fixture(scope="module")
+def _kept_matrix_world(
+    keep_rows: Callable[[Callable[[], object]], DemoRows],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> KeptMatrixWorld:
+    instance = tmp_path_factory.mktemp("matrix-instance")
+    kept: dict[str, Any] = {}
+
+    def build() -> None:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(app, "instance_path", str(instance))
+            world = factories.make_world()
+            kept["values"] = url_values(world, instance)
+            foreign_admin = factories.make_user("admin@ailleurs.example.org")
+            factories.give_role(foreign_admin, world.other_territory, "admin")
+            users = {
+                "actor": world.actor,
+                "other_actor": world.other_actor,
+                "admin": world.admin,
+                "animator": world.animator,
+                "foreign_admin": foreign_admin,
+                "platform_admin": world.platform_admin,
+            }
+            kept["sessions"] = {
+                name: factories.open_session(user).id for name, user in users.items()
+            }
+
+    rows = keep_rows(build)
+    return KeptMatrixWorld(rows, kept["values"], kept["sessions"], instance)
+
+
+@pytest.fixture
+def kept_matrix_world(
+    _kept_matrix_world: KeptMatrixWorld,
+    app: Flask,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> MatrixWorld:
+    """What `matrix_world` gives, from the module's kept copy."""
+    kept = _kept_matrix_world
+    instance = tmp_path / "instance"
+    shutil.copytree(kept.instance, instance)
+    monkeypatch.setattr(app, "instance_path", str(instance))
+    load_rows(kept.rows)
+    clients = {"anonymous": app.test_client()}
+    for name, session_id in kept.sessions.items():
+        clients[name] = app.test_client()
+        factories.use_session(clients[name], session_id)
+    return MatrixWorld(clients, dict(kept.values))
