@@ -183,7 +183,7 @@ def test_the_aggregates_csv_has_one_figure_per_line(world, network, animator):
     response = animator.get("/t/demo/animation/export?format=csv&what=aggregates")
 
     assert response.status_code == 200
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset
     rows = csv_rows(response.data)
     assert rows[0] == ["Rubrique", "Ligne", "Indicateur", "Valeur", "Remarque"]
     figures = {(row[0], row[1], row[2]): row[3] for row in rows[1:]}

@@ -145,7 +145,7 @@ def organisations(slug: str) -> tuple[str, int] | str:
 
 def _download(chunks: Iterator[bytes], fmt: str, name: str) -> Response:
     """A streamed attachment: the body is written while it is sent, memory stays flat."""
-    response = Response(stream_with_context(chunks), mimetype=FORMATS[fmt])
+    response = Response(stream_with_context(chunks), content_type=FORMATS[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response
