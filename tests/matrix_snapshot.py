@@ -22,7 +22,7 @@ from flask import Flask, current_app
 
 from . import factories
 from .demo_snapshot import DemoRows, load_rows
-from .test_access_matrix import MatrixWorld, url_values
+from .test_access_matrix import MatrixWorld, personas, url_values
 
 
 @dataclass(frozen=True)
@@ -47,16 +47,7 @@ def _kept_matrix_world(
             patch.setattr(app, "instance_path", str(instance))
             world = factories.make_world()
             kept["values"] = url_values(world, instance)
-            foreign_admin = factories.make_user("admin@ailleurs.example.org")
-            factories.give_role(foreign_admin, world.other_territory, "admin")
-            users = {
-                "actor": world.actor,
-                "other_actor": world.other_actor,
-                "admin": world.admin,
-                "animator": world.animator,
-                "foreign_admin": foreign_admin,
-                "platform_admin": world.platform_admin,
-            }
+            users = personas(world)
             kept["sessions"] = {
                 name: factories.open_session(user).id for name, user in users.items()
             }

@@ -29,7 +29,7 @@ from werkzeug.routing import Rule
 from assett.clock import local_today
 from assett.domain import scoring
 from assett.extensions import db
-from assett.models import Assessment, Synergy, SynergyParticipant, TerritoryRole
+from assett.models import Assessment, Synergy, SynergyParticipant, TerritoryRole, User
 from assett.services import campaigns, national_library, roadmap, territory_catalogue
 from assett.services.account_changes import make_email_change_token
 from assett.services.accounts import make_reset_token
@@ -505,15 +505,11 @@ def _catalogue_entry(world: factories.World) -> int:
     return rows[0][0].id
 
 
-@pytest.fixture
-def matrix_world(
-    app: Flask, world: factories.World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> MatrixWorld:
-    monkeypatch.setattr(app, "instance_path", str(tmp_path))
-    values = url_values(world, tmp_path)
+def personas(world: factories.World) -> dict[str, User]:
+    """Who the matrix logs in: the world's personas and an admin of another territory."""
     foreign_admin = factories.make_user("admin@ailleurs.example.org")
     factories.give_role(foreign_admin, world.other_territory, "admin")
-    users = {
+    return {
         "actor": world.actor,
         "other_actor": world.other_actor,
         "admin": world.admin,
@@ -521,6 +517,15 @@ def matrix_world(
         "foreign_admin": foreign_admin,
         "platform_admin": world.platform_admin,
     }
+
+
+@pytest.fixture
+def matrix_world(
+    app: Flask, world: factories.World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> MatrixWorld:
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    values = url_values(world, tmp_path)
+    users = personas(world)
     clients = {"anonymous": app.test_client()}
     for name, user in users.items():
         clients[name] = app.test_client()
