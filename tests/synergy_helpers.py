@@ -11,13 +11,14 @@ from assett.models import Organisation, Synergy, User
 from assett.services import synergy_pipeline
 
 from . import factories
+from .page_source import source
 from .test_flows import make_flow
 
 __all__ = ["make_flow"]
 
 
 def text(response: Any) -> str:
-    return re.sub(r"\s+", " ", unescape(response.get_data(as_text=True)))
+    return source(response)
 
 
 def words(response: Any) -> str:

@@ -11,11 +11,12 @@ from assett.extensions import db
 from assett.models import Organisation
 
 from . import factories
+from .page_source import source
 from .test_flows import make_flow
 
 
 def text(response: Any) -> str:
-    return re.sub(r"\s+", " ", unescape(response.get_data(as_text=True)))
+    return source(response)
 
 
 def figure(response: Any) -> dict[str, Any]:

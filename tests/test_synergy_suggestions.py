@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from html import unescape
 from typing import Any
 
 from flask import Flask
@@ -15,11 +13,12 @@ from assett.models import Flow, Organisation, Territory
 from assett.services.synergies import territory_suggestions
 
 from . import factories
+from .page_source import source
 from .test_flows import make_flow
 
 
 def text(response: Any) -> str:
-    return re.sub(r"\s+", " ", unescape(response.get_data(as_text=True)))
+    return source(response)
 
 
 def sharing(*orgs: Organisation) -> None:
