@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 
 import pandas as pd
@@ -23,7 +24,13 @@ from assett.reporting.columns import (
     Table,
     rounded,
 )
-from assett.reporting.exports import csv_stream, file_name, long_csv_stream, xlsx_bytes
+from assett.reporting.exports import (
+    csv_stream,
+    file_name,
+    long_csv_stream,
+    xlsx_bytes,
+    xlsx_stream,
+)
 from assett.services.exports import sheet_title, to_csv_bytes
 
 DANGEROUS = [
@@ -65,7 +72,7 @@ def _rows() -> list[dict[str, object]]:
     ]
 
 
-def _table(rows: list[dict[str, object]] | None = None) -> Table:
+def _table(rows: Iterable[dict[str, object]] | None = None) -> Table:
     small = lambda row: row["small"]  # noqa: E731
     return Table(
         "essai",
@@ -165,6 +172,26 @@ def test_the_csv_streams_in_chunks_of_rows(app: Flask) -> None:
 
     assert len(chunks) == 3
     assert len(_csv(chunks)) == 1201
+
+
+def test_the_workbook_sends_its_first_bytes_before_its_last_row_is_read(app: Flask) -> None:
+    # Distinct names, so that the compressed sheet outgrows a chunk long before the end.
+    read: list[int] = []
+
+    def rows() -> Iterator[dict[str, object]]:
+        for index in range(30_000):
+            read.append(index)
+            yield {**_rows()[7], "name": f"Organisation n° {index * 7919 % 100_003}"}
+
+    stream = xlsx_stream([_table(rows())])
+    first = next(stream)
+
+    assert first.startswith(b"PK")  # a zip's first entry, sent at once
+    assert 0 < len(read) < 30_000
+    data = first + b"".join(stream)
+    sheet = load_workbook(io.BytesIO(data))["Résultats"]
+    assert sheet.max_row == 30_001
+    assert sheet.cell(30_001, 1).value == f"Organisation n° {29_999 * 7919 % 100_003}"
 
 
 def test_repeated_values_are_written_as_each_one_alone_would_be(app: Flask) -> None:

@@ -1,8 +1,8 @@
 """CSV and XLSX of any dashboard table, written from its column spec, row by row.
 
 Both stream: the CSV is yielded in chunks of rows; the workbook (reporting.xlsx) is written
-row by row into a temporary file that the response then reads in chunks. Memory stays flat
-whatever the network's size.
+row by row into its zip, and each chunk of compressed bytes is sent as soon as it is made. Memory
+stays flat whatever the network's size, and the first bytes leave before the last row is read.
 
 Text cells and headers go through `neutralise_cell`, so that a name an organisation typed
 (« =HYPERLINK(…) ») is never run as a formula; figures stay typed numbers and dates with the
@@ -15,7 +15,6 @@ import csv
 import io
 import itertools
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
@@ -26,7 +25,7 @@ from flask_babel import gettext as _
 from ..domain.aggregation import neutralise_cell
 from ..services.exports import sheet_title, xlsx_text
 from .columns import Column, Suppressed, Table, in_french, page_number
-from .xlsx import SheetColumn, Workbook, cell_body
+from .xlsx import SheetColumn, Spool, Workbook, cell_body
 
 CSV_SEPARATOR = ";"  # French: the decimal comma takes ","
 ENGLISH_CSV_SEPARATOR = ","  # English: decimal point, the separator an English Excel expects
@@ -190,8 +189,9 @@ def _xlsx_cells(table: Table, styles: Sequence[int | None]) -> Callable[[Any], l
     return lambda row: [cell(row) for cell in cells]
 
 
-def write_xlsx(tables: Sequence[Table], target: IO[bytes]) -> None:
-    """Write the tables as a workbook, one sheet each: bold frozen header, typed figures."""
+def write_xlsx(tables: Sequence[Table], target: IO[bytes] | Spool) -> Iterator[None]:
+    """Write the tables as a workbook, one sheet each: bold frozen header, typed figures; one
+    step per chunk of rows written."""
     if not tables:
         raise ValueError("un classeur doit avoir au moins une feuille")
     workbook = Workbook(target)
@@ -208,17 +208,17 @@ def write_xlsx(tables: Sequence[Table], target: IO[bytes]) -> None:
             for column in table.columns
         ]
         cells = _xlsx_cells(table, [workbook.style(column.number_format) for column in columns])
-        workbook.add_sheet(title, columns, map(cells, itertools.chain(sample, rows)))
+        yield from workbook.sheet(title, columns, map(cells, itertools.chain(sample, rows)))
     workbook.close()
 
 
 def xlsx_stream(tables: Sequence[Table]) -> Iterator[bytes]:
-    """The workbook, written to a temporary file, then read back in chunks."""
-    with tempfile.TemporaryFile() as target:
-        write_xlsx(tables, target)
-        target.seek(0)
-        while chunk := target.read(FILE_CHUNK_BYTES):
-            yield chunk
+    """The workbook's bytes, in chunks of about FILE_CHUNK_BYTES, sent while it is written."""
+    spool = Spool()
+    for _step in write_xlsx(tables, spool):
+        if spool.size >= FILE_CHUNK_BYTES:
+            yield spool.take()
+    yield spool.take()
 
 
 def xlsx_bytes(tables: Sequence[Table]) -> bytes:
