@@ -38,6 +38,7 @@ ENV_KEYS: dict[str, str] = {
     "ASSETT_PROCONNECT_CLIENT_SECRET": "PROCONNECT_CLIENT_SECRET",
     "ASSETT_PROCONNECT_SCOPE": "PROCONNECT_SCOPE",
     "ASSETT_WARM_UP": "WARM_UP",
+    "ASSETT_EXPORTS_AT_ONCE": "EXPORTS_AT_ONCE",
 }
 
 BOOL_KEYS = {"SESSION_COOKIE_SECURE", "SMTP_STARTTLS", "COMPANY_SEARCH_ENABLED", "WARM_UP"}
@@ -51,6 +52,7 @@ INT_KEYS = {
     "ACCOUNT_RETENTION_DAYS",
     "ACCOUNT_RETENTION_NOTICE_DAYS",
     "COMPANY_SEARCH_TIMEOUT",
+    "EXPORTS_AT_ONCE",
 }
 LIST_KEYS = {"TRUSTED_HOSTS"}
 
@@ -144,6 +146,11 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Seconds: calls to the provider; how long its discovery document and keys are kept.
         "PROCONNECT_TIMEOUT": 10,
         "PROCONNECT_CACHE_SECONDS": 3600,
+        # Large exports (the organisations' list) running at once across every process: one
+        # fewer than the gunicorn workers keeps a worker free for pages; 0 sets no limit. A slot
+        # left by a killed process lapses after EXPORT_SLOT_SECONDS.
+        "EXPORTS_AT_ONCE": 3,
+        "EXPORT_SLOT_SECONDS": 600,
         "QUESTIONNAIRES_DIR": str(Path(__file__).resolve().parent.parent / "questionnaires"),
     }
 

@@ -96,6 +96,9 @@ def test_config(tmp_path: Path, **overrides: Any) -> dict[str, Any]:
         "SERVER_NAME": "localhost",
         # Jobs run at once where they are enqueued; tests of the worker set a real queue.
         "QUEUE_URL": "immediate",
+        # The test client never closes a response it read: no slot would be given back.
+        # tests/test_export_slots.py sets a limit and closes its responses, as a server does.
+        "EXPORTS_AT_ONCE": 0,
     }
     config.update(overrides)
     return config

@@ -29,6 +29,7 @@ from ..services import resource_base
 from . import bp, protection
 from .figures import figures_of, funnel_labels
 from .forms import FilterForm
+from .slots import Answer, in_a_slot
 
 ROLES = ("animator", "admin")
 FORMATS = {
@@ -186,7 +187,7 @@ def _export(
 
 @bp.get("/t/<slug>/animation/export")
 @login_required
-def export(slug: str) -> Response | tuple[str, int]:
+def export(slug: str) -> Answer:
     """CSV or XLSX of the filtered aggregates, or of the sharing organisations' results."""
     territory, themes, form, filters = _filtered(slug)
     fmt = request.args.get("format", "csv")
@@ -201,16 +202,19 @@ def export(slug: str) -> Response | tuple[str, int]:
         return _invalid_filters(form)
     labels = _labels(form)
     now = utcnow()
-    table = request.args.get("table")
+    day = now.astimezone(LOCAL_TIMEZONE).date()
     if what == "aggregates":
         data = protection.protected(
             territory, service.overview(territory, filters, themes=themes), themes
         )
         found = tables.overview_tables(data, funnel_labels(active_label=filters.end is not None))
-    else:
+        return _export(territory, found, fmt, filters, labels, day, WHATS[what])
+
+    def organisations() -> Response | tuple[str, int]:
         shown = [info for info in themes if filters.theme is None or info.key == filters.theme]
         found = [tables.organisations(sharing_rows(territory.id, filters, now), shown)]
         # The list's CSV is its first table alone: the progressors are read only to be written.
+        table = request.args.get("table")
         if (fmt == "xlsx" and table is None) or table == "progressions":
             found.append(
                 tables.progressors(
@@ -218,5 +222,7 @@ def export(slug: str) -> Response | tuple[str, int]:
                     {info.key: info.title for info in themes},
                 )
             )
-    day = now.astimezone(LOCAL_TIMEZONE).date()
-    return _export(territory, found, fmt, filters, labels, day, WHATS[what])
+        return _export(territory, found, fmt, filters, labels, day, WHATS[what])
+
+    # One row per sharing organisation: long on a large network, so it runs in a slot.
+    return in_a_slot(organisations)

@@ -22,6 +22,7 @@ from .collective import (
 from .establishment import Establishment
 from .event import Event, EventInvitee, EventOutput, EventRegistration
 from .evidence import EvidenceBlob, PlanEvidence, ThemeTarget
+from .export_slot import ExportSlot
 from .flow import Flow
 from .library import LibraryCopy, LibraryExperience, LibraryItem
 from .network import CharterSignature, CharterVersion, Cohort, CohortMember
@@ -85,6 +86,7 @@ __all__ = [
     "EventOutput",
     "EventRegistration",
     "EvidenceBlob",
+    "ExportSlot",
     "Flow",
     "OidcIdentity",
     "FlowConsent",
