@@ -25,7 +25,14 @@ from sqlalchemy import case, func, select
 from ..domain import aggregation
 from ..domain.profile import HEADCOUNT_BRACKETS, NAF_SECTIONS
 from ..extensions import db
-from ..models import Organisation, OrgThemeStatus, Questionnaire, Territory
+from ..models import (
+    NetworkTheme,
+    Organisation,
+    OrgParticipation,
+    OrgThemeStatus,
+    Questionnaire,
+    Territory,
+)
 from ..models._base import utcnow
 from ..services.questionnaires import shown_title, with_english_titles
 from .filters import months_before
@@ -276,39 +283,36 @@ def _theme_columns(keys: Iterable[str]) -> list[ThemeColumn]:
 
 def territories_side_by_side(now: datetime | None = None) -> Comparison:
     """Each territory's participation and mean latest score per theme, as the unfiltered
-    dashboard counts them, in a few queries grouped by territory whatever their number."""
+    dashboard counts them: from the maintained rows (one per organisation that took part, and
+    each territory's sums per theme), a few rows per territory whatever the network's size."""
     since = months_before(now or utcnow())
-    status = OrgThemeStatus
     registered = _counts_by_territory(
         select(Organisation.territory_id, func.count()).group_by(Organisation.territory_id)
     )
-    # One row per organisation with a submitted assessment, then counted per territory:
-    # cheaper than COUNT(DISTINCT …), which sorts every row of org_theme_status.
-    per_org = (
-        select(status.territory_id, func.max(status.latest_submitted_at).label("last_submitted_at"))
-        .group_by(status.territory_id, status.organisation_id)
-        .subquery()
-    )
+    p = OrgParticipation.__table__.c
     with_assessment: dict[int, int] = {}
     active: dict[int, int] = {}
     for territory_id, assessed, recent in db.session.execute(
         select(
-            per_org.c.territory_id,
+            p.territory_id,
             func.count(),
-            func.sum(case((per_org.c.last_submitted_at >= since, 1), else_=0)),
-        ).group_by(per_org.c.territory_id)
+            func.sum(case((p.last_submitted_at >= since, 1), else_=0)),
+        ).group_by(p.territory_id)
     ):
         with_assessment[int(territory_id)] = int(assessed)
         active[int(territory_id)] = int(recent or 0)
     means: dict[int, dict[str, ThemeMean]] = {}
-    for territory_id, theme_key, n, mean in db.session.execute(
-        select(status.territory_id, status.theme_key, func.count(), func.avg(status.latest_score))
-        .where(status.latest_score.is_not(None))
-        .group_by(status.territory_id, status.theme_key)
+    for territory_id, theme_key, n, total in db.session.execute(
+        select(
+            NetworkTheme.territory_id,
+            NetworkTheme.theme_key,
+            NetworkTheme.n_scored,
+            NetworkTheme.score_sum,
+        ).where(NetworkTheme.n_scored > 0)
     ):
         count = int(n)
         means.setdefault(int(territory_id), {})[theme_key] = ThemeMean(
-            count, aggregation.suppress(float(mean), count)
+            count, aggregation.suppress(float(total) / count, count)
         )
     territories = db.session.scalars(select(Territory).order_by(func.lower(Territory.name)))
     rows = [
