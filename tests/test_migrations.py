@@ -139,6 +139,31 @@ def test_the_migrated_schema_is_the_one_the_models_describe(migrated_app: Migrat
         assert found_partial == partial, table.name
 
 
+def test_the_top_progressors_are_read_along_the_gain_index(migrated_app: MigratedApp) -> None:
+    # SQLite cannot reflect an index on an expression, so the comparison above skips it there.
+    migrated_app("head")
+    query = (
+        "SELECT organisation_id FROM org_theme_status WHERE territory_id = 1"
+        " AND latest_score - first_score > 0.05"
+        " ORDER BY latest_score - first_score DESC LIMIT 10"
+    )
+
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            plan = " ".join(
+                str(row[-1]) for row in connection.execute(text(f"EXPLAIN QUERY PLAN {query}"))
+            )
+            assert "ix_org_theme_status_gain" in plan
+        else:
+            assert "ix_org_theme_status_gain" in {
+                index["name"] for index in inspect(connection).get_indexes("org_theme_status")
+            }
+    migrated_app("0027")
+    with db.engine.connect() as connection:
+        names = {index["name"] for index in inspect(connection).get_indexes("org_theme_status")}
+    assert "ix_org_theme_status_gain" not in names
+
+
 def test_sqlite_never_reuses_the_ids_the_models_say_appear_in_links(
     migrated_app: MigratedApp,
 ) -> None:

@@ -145,3 +145,12 @@ class OrgThemeStatus(db.Model):  # type: ignore[name-defined,misc]
     first_score: Mapped[float | None] = mapped_column()
     first_submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     assessment_count: Mapped[int] = mapped_column(default=1)
+
+
+# The top progressors (reporting/sharing.py) read a territory's largest first → latest gains in
+# this order and stop after the first few, instead of sorting every status of the territory.
+Index(
+    "ix_org_theme_status_gain",
+    OrgThemeStatus.territory_id,
+    OrgThemeStatus.latest_score - OrgThemeStatus.first_score,
+)
