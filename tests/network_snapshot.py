@@ -35,7 +35,7 @@ def keep(keep_rows: Callable[[Callable[[], object]], DemoRows]) -> KeptNetwork:
     def build() -> None:
         world = factories.make_world()
         network = factories.make_dashboard_network(world)
-        ids["world"] = {field.name: getattr(world, field.name).id for field in fields(world)}
+        ids["world"] = world_ids(world)
         ids["orgs"] = {key: org.id for key, org in network.orgs.items()}
         ids["cohort"] = network.cohort.id
 
@@ -46,9 +46,19 @@ def keep(keep_rows: Callable[[Callable[[], object]], DemoRows]) -> KeptNetwork:
 def load_world(kept: KeptNetwork) -> factories.World:
     """Load the kept rows into the test's transaction; the world read back from them."""
     load_rows(kept.rows)
+    return read_world(kept.world)
+
+
+def world_ids(world: factories.World) -> dict[str, int]:
+    """World field -> id: what `read_world` needs to read the world again."""
+    return {field.name: getattr(world, field.name).id for field in fields(world)}
+
+
+def read_world(ids: dict[str, int]) -> factories.World:
+    """The world whose ids `world_ids` kept, read from the rows in the test's transaction."""
     models = {"territory": Territory, "other_territory": Territory}
     models |= {name: Organisation for name in ("org", "other_org", "foreign_org")}
-    values = {name: db.session.get(models.get(name, User), id_) for name, id_ in kept.world.items()}
+    values = {name: db.session.get(models.get(name, User), id_) for name, id_ in ids.items()}
     assert all(value is not None for value in values.values())
     return factories.World(**values)  # type: ignore[arg-type]
 

@@ -27,9 +27,11 @@ from . import factories
 
 
 @pytest.fixture
-def network(world: factories.World, app: Flask) -> factories.DashboardNetwork:
+def network(
+    world: factories.World, app: Flask, dashboard_network: factories.DashboardNetwork
+) -> factories.DashboardNetwork:
     app.config["DASHBOARD_CACHE_SIZE"] = 0  # every overview computes its figures
-    return factories.make_dashboard_network(world)
+    return dashboard_network  # make_dashboard_network(world), kept once per worker
 
 
 def submitted(territory_id: int, filters: Filters) -> list[Assessment]:

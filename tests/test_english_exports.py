@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from assett.demo import DEMO_LOGINS, seed_demo
+from assett.demo import DEMO_LOGINS
 from assett.extensions import db
 from assett.models import Organisation, Synergy, User
 
@@ -90,8 +90,8 @@ def _french_cells(rows: list[list[Any]], content: set[str]) -> Iterator[str]:
 
 
 @pytest.fixture
-def demo(app: Flask) -> None:
-    seed_demo(app.config["QUESTIONNAIRES_DIR"])
+def demo(built_demo: object) -> None:
+    """The demo `flask demo` builds (kept once per worker, see tests/demo_snapshot.py)."""
 
 
 @pytest.mark.usefixtures("demo")

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 import statistics
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -22,7 +24,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -37,7 +39,6 @@ from assett.models import (
     Assessment,
     CharterSignature,
     CharterVersion,
-    Cohort,
     CohortMember,
     Organisation,
     ResourceOpen,
@@ -46,6 +47,8 @@ from assett.services.assessments import profile_of
 from assett.services.questionnaires import definition_of, published_version, territory_questionnaire
 
 from . import factories
+from .demo_snapshot import DemoRows, load_rows
+from .network_snapshot import read_world, world_ids
 from .test_access_matrix import url_values
 
 SECRET = "Entreprise Secrète Zorglub"
@@ -130,19 +133,43 @@ class Network:
     cohort_id: int
 
 
-def _client(app: Flask, user: Any) -> FlaskClient:
-    client = app.test_client()
-    if user is not None:
-        factories.log_in(client, user)
-    return client
+@dataclass(frozen=True)
+class _KeptNetwork:
+    """The module's world and network, built once: rows, ids, files and sessions."""
+
+    rows: DemoRows
+    world: dict[str, int]  # World field -> id
+    sessions: dict[str, str]  # persona -> id of its server-side session
+    scenarios: list[dict[str, Any]]
+    secret: int
+    cohort_id: int
+    instance: Path  # the files the world wrote under the app's instance folder
 
 
-@pytest.fixture
-def network(
-    app: Flask, world: factories.World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Network:
-    monkeypatch.setattr(app, "instance_path", str(tmp_path))
-    base = url_values(world, tmp_path)
+@pytest.fixture(scope="module")
+def _kept_network(
+    keep_rows: Callable[[Callable[[], object]], DemoRows],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> _KeptNetwork:
+    """The personas' world and the network below, built once for the module's tests."""
+    instance = tmp_path_factory.mktemp("privacy-instance")
+    kept: dict[str, Any] = {}
+
+    def build() -> None:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(app, "instance_path", str(instance))
+            world = factories.make_world()
+            kept["world"] = world_ids(world)
+            kept.update(_build_network(world, instance))
+
+    rows = keep_rows(build)
+    return _KeptNetwork(rows=rows, instance=instance, **kept)
+
+
+def _build_network(world: factories.World, instance: Path) -> dict[str, Any]:
+    """A private organisation, sharing ones on both territories, their assessments."""
+    base = url_values(world, instance)
     demo, autre = world.territory, world.other_territory
 
     owner = factories.make_user("direction@zorglub.example.org")
@@ -191,7 +218,6 @@ def network(
     factories.give_role(foreign_staff, autre, "animator")
 
     users = {
-        "anonymous": None,
         "actor": world.actor,
         "other_actor": world.other_actor,
         "animator": world.animator,
@@ -199,11 +225,37 @@ def network(
         "platform_admin": world.platform_admin,
         "foreign_staff": foreign_staff,
     }
-    own = dict(base)
     pointing_at_secret = {**base, "org_id": secret.id, "assessment_id": latest.id}
     in_autre = {**base, "slug": autre.slug, "territory_id": autre.id}
-    cohort = db.session.get(Cohort, base["cohort_id"])
-    assert cohort is not None
+    return {
+        "sessions": {name: factories.open_session(user).id for name, user in users.items()},
+        "scenarios": [dict(base), pointing_at_secret, in_autre],
+        "secret": secret.id,
+        "cohort_id": base["cohort_id"],
+    }
+
+
+@pytest.fixture
+def world(
+    _kept_network: _KeptNetwork, app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> factories.World:
+    """The personas' world, with the network, loaded from the module's kept copy."""
+    instance = tmp_path / "instance"
+    shutil.copytree(_kept_network.instance, instance)
+    monkeypatch.setattr(app, "instance_path", str(instance))
+    load_rows(_kept_network.rows)
+    return read_world(_kept_network.world)
+
+
+@pytest.fixture
+def network(app: Flask, world: factories.World, _kept_network: _KeptNetwork) -> Network:
+    kept = _kept_network
+    clients = {"anonymous": app.test_client()}
+    for name, session_id in kept.sessions.items():
+        clients[name] = app.test_client()
+        factories.use_session(clients[name], session_id)
+    secret = db.session.get(Organisation, kept.secret)
+    assert secret is not None
     today = local_today()
     filters = [
         {},
@@ -213,16 +265,16 @@ def network(
         {"headcount": "11"},
         {"legal_type": "entreprise"},
         {"postcode": "76000"},
-        {"cohort": str(cohort.id)},
+        {"cohort": str(kept.cohort_id)},
         {"start": (today - timedelta(days=30)).isoformat(), "end": today.isoformat()},
-        {"theme": "energie", "section": "C", "headcount": "11", "cohort": str(cohort.id)},
+        {"theme": "energie", "section": "C", "headcount": "11", "cohort": str(kept.cohort_id)},
     ]
     return Network(
-        clients={name: _client(app, user) for name, user in users.items()},
-        scenarios=[own, pointing_at_secret, in_autre],
+        clients={name: clients[name] for name in PERSONAS},
+        scenarios=[dict(scenario) for scenario in kept.scenarios],
         filters=filters,
         secret=secret,
-        cohort_id=cohort.id,
+        cohort_id=kept.cohort_id,
     )
 
 

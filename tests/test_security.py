@@ -406,6 +406,7 @@ def public_app(app: Flask, _database: Path) -> Iterator[Flask]:
             TESTING=False,
             BASE_URL="https://assett.example.fr/",
             TRUSTED_HOSTS=["localhost"],
+            WARM_UP=False,  # compiling every template is not what these tests look at
         )
     )
     yield fresh
@@ -425,7 +426,9 @@ def test_a_malformed_base_url_is_refused_at_start(tmp_path: Path, value: str) ->
 
 
 def test_debug_and_tests_start_without_a_base_url(tmp_path: Path) -> None:
-    assert create_app(make_config(tmp_path, TESTING=False, DEBUG=True)).config["BASE_URL"] is None
+    # WARM_UP off: compiling every template (tests/test_warmup.py) is not what is checked here.
+    debug = make_config(tmp_path, TESTING=False, DEBUG=True, WARM_UP=False)
+    assert create_app(debug).config["BASE_URL"] is None
     assert create_app(make_config(tmp_path)).config["TRUSTED_HOSTS"] is None
 
 
@@ -436,7 +439,7 @@ def test_the_base_url_and_extra_hosts_come_from_the_environment(
     monkeypatch.setenv("ASSETT_TRUSTED_HOSTS", "assett.internal, 10.0.0.5")
     monkeypatch.setenv("ASSETT_PROXIES", "1")
 
-    config = create_app(make_config(tmp_path, TESTING=False)).config
+    config = create_app(make_config(tmp_path, TESTING=False, WARM_UP=False)).config
 
     assert config["BASE_URL"] == "https://assett.example.fr"
     assert config["TRUSTED_HOSTS"] == ["assett.example.fr", "assett.internal", "10.0.0.5"]

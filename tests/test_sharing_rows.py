@@ -18,8 +18,10 @@ NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 
 @pytest.fixture
-def network(world: factories.World) -> factories.DashboardNetwork:
-    network = factories.make_dashboard_network(world)
+def network(
+    world: factories.World, dashboard_network: factories.DashboardNetwork
+) -> factories.DashboardNetwork:
+    network = dashboard_network  # make_dashboard_network(world), kept once per worker
     # Names equal once lowered: the order and the page boundaries must break their tie by id.
     for name in ("menuiserie leroy", "MENUISERIE LEROY", "Menuiserie Leroy"):
         factories.make_org(world.territory, name, sharing="animators")

@@ -75,6 +75,9 @@ def _live_app(database: Path, **overrides: Any) -> Flask:
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
             "RATELIMIT_ENABLED": False,
             "ARGON2_PARAMETERS": FAST_ARGON2,
+            # As under `python3 dev.py run` (flask run): templates compile when first needed,
+            # not all at once for each app the tests build (assett/warmup.py).
+            "WARM_UP": False,
             **overrides,
         }
     )

@@ -62,6 +62,7 @@ def server(provider: Provider, tmp_path_factory: pytest.TempPathFactory) -> Iter
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path / 'live.db'}",
             "RATELIMIT_ENABLED": False,
             "ARGON2_PARAMETERS": FAST_ARGON2,
+            "WARM_UP": False,  # as under `python3 dev.py run` (see tests/browser/conftest.py)
             "PROCONNECT_DISCOVERY_URL": provider.discovery_url,
             "PROCONNECT_CLIENT_ID": CLIENT_ID,
             "PROCONNECT_CLIENT_SECRET": CLIENT_SECRET,
