@@ -33,26 +33,39 @@ class KeptMatrixWorld:
     instance: Path  # the files the world wrote under the app's instance folder
 
 
+def keep_world(
+    keep_rows: Callable[[Callable[[], object]], DemoRows],
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    build: Callable[[factories.World, Path], dict[str, Any]],
+) -> tuple[DemoRows, Path, dict[str, Any]]:
+    """The rows written by `build` on a fresh world, with the app's instance folder set to a
+    folder of its own (the files it writes), that folder, and what `build` returned."""
+    instance = tmp_path_factory.mktemp(name)
+    kept: dict[str, Any] = {}
+
+    def run() -> None:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(app, "instance_path", str(instance))
+            kept.update(build(factories.make_world(), instance))
+
+    return keep_rows(run), instance, kept
+
+
 @pytest.fixture(scope="module")
 def _kept_matrix_world(
     keep_rows: Callable[[Callable[[], object]], DemoRows],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> KeptMatrixWorld:
-    instance = tmp_path_factory.mktemp("matrix-instance")
-    kept: dict[str, Any] = {}
+    def build(world: factories.World, instance: Path) -> dict[str, Any]:
+        users = personas(world)
+        return {
+            "values": url_values(world, instance),
+            "sessions": {name: factories.open_session(user).id for name, user in users.items()},
+        }
 
-    def build() -> None:
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(app, "instance_path", str(instance))
-            world = factories.make_world()
-            kept["values"] = url_values(world, instance)
-            users = personas(world)
-            kept["sessions"] = {
-                name: factories.open_session(user).id for name, user in users.items()
-            }
-
-    rows = keep_rows(build)
+    rows, instance, kept = keep_world(keep_rows, tmp_path_factory, "matrix-instance", build)
     return KeptMatrixWorld(rows, kept["values"], kept["sessions"], instance)
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from flask import Flask, current_app
+from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -48,6 +48,7 @@ from assett.services.questionnaires import definition_of, published_version, ter
 
 from . import factories
 from .demo_snapshot import DemoRows, load_rows
+from .matrix_snapshot import keep_world
 from .network_snapshot import read_world, world_ids
 from .test_access_matrix import url_values
 
@@ -152,18 +153,11 @@ def _kept_network(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> _KeptNetwork:
     """The personas' world and the network below, built once for the module's tests."""
-    instance = tmp_path_factory.mktemp("privacy-instance")
-    kept: dict[str, Any] = {}
 
-    def build() -> None:
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(app, "instance_path", str(instance))
-            world = factories.make_world()
-            kept["world"] = world_ids(world)
-            kept.update(_build_network(world, instance))
+    def build(world: factories.World, instance: Path) -> dict[str, Any]:
+        return {"world": world_ids(world), **_build_network(world, instance)}
 
-    rows = keep_rows(build)
+    rows, instance, kept = keep_world(keep_rows, tmp_path_factory, "privacy-instance", build)
     return _KeptNetwork(rows=rows, instance=instance, **kept)
 
 
