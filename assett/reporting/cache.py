@@ -30,7 +30,7 @@ from ..models import OrgParticipation
 from . import period, period_losses, queries
 from .filters import Filters, matching_digest, statuses
 from .period import PeriodParticipation
-from .totals import theme_totals, version_of
+from .totals import read_medians, status_totals, version_of
 
 T = TypeVar("T")
 PARTICIPATION = OrgParticipation.__table__
@@ -75,7 +75,7 @@ def compute_figures(territory_id: int, filters: Filters, counts_only: bool = Fal
     if filters.by_organisation:
         table, conditions = statuses(territory_id, filters)
         return Figures(
-            totals=theme_totals(table, conditions),
+            totals=read_medians(table, conditions, status_totals(table, conditions)),
             quarters=quarters,
             potentials=queries.potentials(queries.organisations_potential(territory_id, filters)),
             period=queries.organisations_participation(territory_id, filters),
