@@ -49,7 +49,7 @@ class OrgPotential(db.Model):  # type: ignore[name-defined,misc]
             "weighted_max",
         ),
         # The sums of a filter's organisations are taken along it, in the order of the
-        # grouping (no sort of the rows).
+        # grouping (no sort of the rows); an open-ended period keeps its rows by the last column.
         Index(
             "ix_org_potential_group",
             "territory_id",
@@ -59,6 +59,7 @@ class OrgPotential(db.Model):  # type: ignore[name-defined,misc]
             "organisation_id",
             "weighted_lost",
             "weighted_max",
+            "latest_submitted_at",
         ),
     )
 
@@ -71,6 +72,9 @@ class OrgPotential(db.Model):  # type: ignore[name-defined,misc]
     # Σ weight × (maximum − earned) and Σ weight × maximum over the counted questions.
     weighted_lost: Mapped[float] = mapped_column()
     weighted_max: Mapped[float] = mapped_column()
+    # The latest assessment's submission (OrgThemeStatus.latest_submitted_at, kept with it):
+    # an open-ended period's losses keep the rows submitted in it with no look-up.
+    latest_submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class OrgQuarterScore(db.Model):  # type: ignore[name-defined,misc]
@@ -210,6 +214,21 @@ Index(
     OrgThemeStatus.first_score,
     OrgThemeStatus.assessment_count,
     OrgThemeStatus.latest_submitted_at,
+)
+# An open-ended period's statuses, index only, in organisation order: each one's first
+# assessment of the period is then looked up in ix_assessment_latest in that index's order.
+Index(
+    "ix_org_theme_status_period",
+    OrgThemeStatus.territory_id,
+    OrgThemeStatus.organisation_id,
+    OrgThemeStatus.theme_key,
+    OrgThemeStatus.latest_submitted_at,
+    OrgThemeStatus.latest_assessment_id,
+    OrgThemeStatus.latest_score,
+    OrgThemeStatus.latest_band_key,
+    OrgThemeStatus.first_submitted_at,
+    OrgThemeStatus.first_score,
+    OrgThemeStatus.assessment_count,
 )
 # A period's first and latest assessments (date range filter), grouped without a sort.
 Index(

@@ -16,25 +16,13 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import (
-    Float,
-    Integer,
-    String,
-    any_,
-    cast,
-    column,
-    func,
-    literal,
-    select,
-    true,
-    tuple_,
-)
+from sqlalchemy import Float, Integer, String, any_, cast, column, func, literal, select, true
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
 from ..models import Answer, OrgPotential
-from .filters import ASSESSMENT, STATUS, Filters, matching_org_ids
+from .filters import ASSESSMENT, Filters, matching_org_ids
 from .period import PeriodStatus, PotentialRow
 
 POTENTIAL = OrgPotential.__table__
@@ -139,55 +127,34 @@ def current_losses(
 ) -> list[PotentialRow]:
     """Per theme, question and category of an open-ended period: the sums of the OrgPotential
     rows (the current latest assessment's losses) of the matching organisations whose latest
-    assessment of the theme is in the period, taken along the index in the grouping's order
-    (every OrgPotential row has its OrgThemeStatus row).
+    assessment of the theme is in the period, taken along the index in the grouping's order.
 
-    PostgreSQL reads the table once for every theme (a hashed list of the statuses before the
-    period); SQLite, which would scan that list for each row, takes one theme at a time along
-    its index.
+    Each row holds its status's latest submission: the rows of the period are kept by a
+    comparison in the index, every theme in one statement.
     """
+    if not themes:
+        return []
     begin, _ = filters.window()
-    s, p = STATUS.c, POTENTIAL.c
-    # Most statuses are usually in the period: those before it are the shorter list.
-    before = select(s.organisation_id).where(
-        s.territory_id == territory_id, s.latest_submitted_at < begin
-    )
-    kept = []
+    p = POTENTIAL.c
+    conditions = [
+        p.territory_id == territory_id,
+        p.theme_key.in_(sorted(themes)),
+        p.latest_submitted_at >= begin,
+    ]
     if filters.by_organisation:
-        kept.append(p.organisation_id.in_(matching_org_ids(territory_id, filters)))
-    sums = (func.sum(p.weighted_lost), func.sum(p.weighted_max), func.count())
-    if postgresql():
-        if not themes:
-            return []
-        return _potential_rows(
-            select(p.theme_key, p.kind, p.key, *sums)
-            .where(
-                p.territory_id == territory_id,
-                p.theme_key.in_(sorted(themes)),
-                tuple_(p.theme_key, p.organisation_id).not_in(
-                    before.with_only_columns(s.theme_key, s.organisation_id)
-                ),
-                *kept,
-            )
-            .group_by(p.theme_key, p.kind, p.key)
-        )
-    rows: list[PotentialRow] = []
-    for theme_key in sorted(themes):
-        rows += _potential_rows(
-            select(p.theme_key, p.kind, p.key, *sums)
-            .where(
-                p.territory_id == territory_id,
-                p.theme_key == theme_key,
-                p.organisation_id.not_in(before.where(s.theme_key == theme_key)),
-                *kept,
-            )
-            .group_by(p.theme_key, p.kind, p.key)
-        )
-    return rows
-
-
-def _potential_rows(query: Any) -> list[PotentialRow]:
+        conditions.append(p.organisation_id.in_(matching_org_ids(territory_id, filters)))
     return [
         (theme_key, kind, key, float(lost or 0.0), float(maximum or 0.0), int(n))
-        for theme_key, kind, key, lost, maximum, n in db.session.execute(query)
+        for theme_key, kind, key, lost, maximum, n in db.session.execute(
+            select(
+                p.theme_key,
+                p.kind,
+                p.key,
+                func.sum(p.weighted_lost),
+                func.sum(p.weighted_max),
+                func.count(),
+            )
+            .where(*conditions)
+            .group_by(p.theme_key, p.kind, p.key)
+        )
     ]

@@ -95,6 +95,7 @@ def potential_rows(statuses: Sequence[Row]) -> list[Row]:
             "assessment_id": assessment_id,
             "weighted_lost": loss.weighted_lost,
             "weighted_max": loss.weighted_max,
+            "latest_submitted_at": status["latest_submitted_at"],
         }
         for assessment_id, status in sorted(latest.items())
         for loss in losses_of(answers.get(assessment_id, []))
