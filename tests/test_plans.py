@@ -9,11 +9,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from assett.clock import LOCAL_TIMEZONE
 from assett.domain.definitions import Question
 from assett.domain.scoring import applicable_questions
 from assett.extensions import db
 from assett.models import PlanAction, PlanStep
-from assett.reporting.totals import LOCAL_TIMEZONE
 from assett.services import assessments, plans
 from assett.services.errors import ServiceError
 from assett.services.questionnaires import definition_of, published_version

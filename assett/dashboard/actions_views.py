@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import require_territory_role
+from ..clock import LOCAL_TIMEZONE
 from ..content_text import content_locale
 from ..domain.plans import STATUS_LABELS
 from ..errors import render_error
@@ -15,7 +16,6 @@ from ..models._base import utcnow
 from ..reporting import action_columns, columns
 from ..reporting import actions as report
 from ..reporting import overview as service
-from ..reporting.totals import LOCAL_TIMEZONE
 from ..services.errors import ServiceError
 from ..services.plan_follow_up import set_follow_up
 from ..services.plans import action_of, catalogue_actions, plan_of

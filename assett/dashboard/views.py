@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from ..access import require_territory_role
+from ..clock import LOCAL_TIMEZONE
 from ..content_text import content_locale
 from ..domain.aggregation import MIN_GROUP_SIZE
 from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
@@ -24,7 +25,6 @@ from ..reporting import columns as tables
 from ..reporting import overview as service
 from ..reporting.filters import Filters, cohorts_of, communes_of
 from ..reporting.sharing_rows import sharing_rows
-from ..reporting.totals import LOCAL_TIMEZONE
 from ..services import resource_base
 from . import bp, protection
 from .figures import figures_of, funnel_labels

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, literal, select, union_all
 
+from ..clock import LOCAL_TIMEZONE
 from ..domain.campaigns import StageCount, funnel_from_days
 from ..extensions import db
 from ..models import (
@@ -26,7 +27,6 @@ from ..models import (
     Questionnaire,
     User,
 )
-from .totals import LOCAL_TIMEZONE
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import Any
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from ..clock import LOCAL_TIMEZONE
 from ..content_text import content_plain, provider
 from ..domain.aggregation import MIN_GROUP_SIZE, FunnelStep
 from ..domain.profile import HEADCOUNT_BRACKETS, LEGAL_TYPES, NAF_SECTIONS
@@ -25,7 +26,6 @@ from .filters import Filters
 from .overview import Overview, ThemeInfo, ThemeView
 from .sharing import Progressor, SharingOrganisation
 from .sharing_rows import SharedRow
-from .totals import LOCAL_TIMEZONE
 
 EMPTY = "–"
 HEADCOUNT_LABELS = {code: label for code, (label, _min) in HEADCOUNT_BRACKETS.items()}

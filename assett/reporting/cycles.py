@@ -15,11 +15,11 @@ from statistics import fmean
 
 from sqlalchemy import select
 
+from ..clock import LOCAL_TIMEZONE
 from ..domain.aggregation import suppress
 from ..domain.campaigns import CycleWindow
 from ..extensions import db
 from ..models import Assessment
-from .totals import LOCAL_TIMEZONE
 
 
 @dataclass(frozen=True)

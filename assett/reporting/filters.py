@@ -16,9 +16,9 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
 
+from ..clock import LOCAL_TIMEZONE
 from ..extensions import db
 from ..models import Assessment, Cohort, CohortMember, Organisation, OrgThemeStatus
-from .totals import LOCAL_TIMEZONE
 
 REASSESSMENT_MONTHS = 12
 # Above this share of the territory's organisations, a filter's sums are taken along the

@@ -16,13 +16,13 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..clock import LOCAL_TIMEZONE
 from ..domain.disclosure import is_small, protect
 from ..domain.synergy_benefits import FIGURES, PHASES
 from ..domain.synergy_pipeline import STAGE_LABELS, STAGES
 from ..extensions import db
 from ..models import Synergy, SynergyBenefit, SynergyParticipant, Territory
 from .columns import DATE, DECIMAL, INTEGER, LABEL, SUPPRESSED, WITHHELD, Column, Suppressed, Table
-from .totals import LOCAL_TIMEZONE
 
 BENEFIT_FIELDS = (*FIGURES, "co2e")
 

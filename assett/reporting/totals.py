@@ -10,18 +10,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
 
+from ..clock import LOCAL_TIMEZONE
 from ..domain.aggregation import UNCHANGED_TOLERANCE, ThemeTotals, median
 from ..extensions import db
 from ..models import NetworkVersion, PlanVersion
 
-# Quarters are those of the territory's calendar (BABEL_DEFAULT_TIMEZONE).
-LOCAL_TIMEZONE = ZoneInfo("Europe/Paris")
 # domain.aggregation counts a change as a progress when round(change, 9) > 0.05: the same test
 # without rounding each row in SQL.
 CHANGE_THRESHOLD = round(UNCHANGED_TOLERANCE, 9) + 5e-10
@@ -32,7 +30,7 @@ Executor = Any  # the session, or a Connection
 
 
 def quarter_of(moment: datetime) -> int:
-    """The local calendar quarter of a moment as year × 10 + quarter (20253 = 2025 T3)."""
+    """The calendar quarter in France of a moment as year × 10 + quarter (20253 = 2025 T3)."""
     local = moment.astimezone(LOCAL_TIMEZONE)
     return local.year * 10 + (local.month - 1) // 3 + 1
 
