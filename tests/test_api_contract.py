@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -33,8 +34,22 @@ from .test_privacy import (
     SECRET,
     SECRET_MARK,
     Network,
+    _kept_network,  # noqa: F401  # the module's kept network, which `network` loads
+    load_kept_world,
     network,  # noqa: F401  # the fixture `net` reads
 )
+
+# The privacy test's network is built once per module, before any test opens its transaction.
+pytestmark = pytest.mark.usefixtures("_kept_network")
+
+
+@pytest.fixture
+def world(
+    request: pytest.FixtureRequest, app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> factories.World:
+    """The personas' world with the privacy test's network, loaded from the module's copy."""
+    kept = request.getfixturevalue("_kept_network")
+    return load_kept_world(kept, app, tmp_path, monkeypatch)
 
 
 @pytest.fixture

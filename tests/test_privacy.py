@@ -229,16 +229,23 @@ def _build_network(world: factories.World, instance: Path) -> dict[str, Any]:
     }
 
 
+def load_kept_world(
+    kept: _KeptNetwork, app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> factories.World:
+    """The personas' world, with the network, loaded from the module's kept copy."""
+    instance = tmp_path / "instance"
+    shutil.copytree(kept.instance, instance)
+    monkeypatch.setattr(app, "instance_path", str(instance))
+    load_rows(kept.rows)
+    return read_world(kept.world)
+
+
 @pytest.fixture
 def world(
     _kept_network: _KeptNetwork, app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> factories.World:
     """The personas' world, with the network, loaded from the module's kept copy."""
-    instance = tmp_path / "instance"
-    shutil.copytree(_kept_network.instance, instance)
-    monkeypatch.setattr(app, "instance_path", str(instance))
-    load_rows(_kept_network.rows)
-    return read_world(_kept_network.world)
+    return load_kept_world(_kept_network, app, tmp_path, monkeypatch)
 
 
 @pytest.fixture
