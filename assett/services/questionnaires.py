@@ -63,6 +63,24 @@ def published_version(questionnaire: Questionnaire) -> QuestionnaireVersion | No
     )
 
 
+def published_versions(territory_id: int) -> dict[int, QuestionnaireVersion]:
+    """The published version of each of the territory's questionnaires, by questionnaire id,
+    in one query (their definitions read on use only, as `published_version`'s)."""
+    return {
+        version.questionnaire_id: version
+        for version in db.session.scalars(
+            select(QuestionnaireVersion)
+            .options(defer(QuestionnaireVersion.definition))
+            .join(Questionnaire, Questionnaire.id == QuestionnaireVersion.questionnaire_id)
+            .where(
+                Questionnaire.territory_id == territory_id,
+                QuestionnaireVersion.status == "published",
+            )
+            .order_by(QuestionnaireVersion.number)
+        )
+    }
+
+
 def with_english_titles(found: list[Questionnaire]) -> list[Questionnaire]:
     """Give each questionnaire `title_en` (not stored): the English title of its published
     definition, else of its draft, so that `content(questionnaire, "title")` shows it."""

@@ -39,7 +39,7 @@ from ..models import Questionnaire, QuestionnaireVersion, Resource, Territory, T
 from ..models._base import utcnow
 from .errors import ServiceError
 from .kept import Kept
-from .questionnaires import definition_of, published_version, territory_questionnaires
+from .questionnaires import definition_of, published_versions, territory_questionnaires
 from .unit_of_work import transaction
 
 
@@ -88,8 +88,9 @@ def territory_themes(territory_id: int) -> dict[str, ThemeDefinition]:
         )
     ]
     found: dict[str, ThemeDefinition] = {}
+    published = published_versions(territory_id)
     for questionnaire in territory_questionnaires(territory_id, enabled_only=False):
-        version = published_version(questionnaire)
+        version = published.get(questionnaire.id)
         if version is not None:
             definition = definition_of(version)
             found[questionnaire.theme_key] = definition.model_copy(update={"resources": keys})
