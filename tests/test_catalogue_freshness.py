@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from assett import create_app
 from assett.extensions import db
 from assett.models import Questionnaire, TerritoryAction
-from assett.services import drafts, editor, plans
+from assett.services import drafts, editor, offered_actions, plans
 from assett.services import territory_catalogue as catalogue
 from assett.services.questionnaires import definition_of, published_version
 
@@ -39,12 +39,12 @@ def values(title: str = "Éteindre les veilles la nuit") -> dict[str, object]:
 
 
 def energy_keys(world: factories.World) -> list[str]:
-    offered = catalogue.catalogue_for(world.territory.id).get("energie")
+    offered = offered_actions.catalogue_for(world.territory.id).get("energie")
     return [action.key for action in offered.actions] if offered else []
 
 
 def titles(world: factories.World) -> dict[str, str]:
-    offered = catalogue.catalogue_for(world.territory.id)["energie"]
+    offered = offered_actions.catalogue_for(world.territory.id)["energie"]
     return {action.key: str(action.title) for action in offered.actions}
 
 
@@ -110,7 +110,7 @@ def test_a_published_version_is_seen_at_the_next_call(
     assert "referent_energie" in {q.key for _c, q in definition_of(before).iter_questions()}
     aimed = {
         action.key
-        for action in catalogue.catalogue_for(assessed.territory.id)["energie"].actions
+        for action in offered_actions.catalogue_for(assessed.territory.id)["energie"].actions
         if any(improvement.question == "referent_energie" for improvement in action.improves)
     }
     assert aimed
