@@ -7,6 +7,7 @@ under a key read from the database at each call, so an edit made anywhere is see
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -49,7 +50,7 @@ def titles(world: factories.World) -> dict[str, str]:
 
 
 def energy_questionnaire(world: factories.World) -> Questionnaire:
-    found = db.session.scalar(
+    found: Questionnaire | None = db.session.scalar(
         select(Questionnaire).where(
             Questionnaire.territory_id == world.territory.id, Questionnaire.theme_key == "energie"
         )
@@ -135,7 +136,7 @@ def test_a_published_version_is_seen_at_the_next_call(
 
 
 @pytest.fixture
-def second_app(app: Flask, tmp_path) -> Iterator[Flask]:  # type: ignore[no-untyped-def]
+def second_app(app: Flask, tmp_path: Path) -> Iterator[Flask]:
     """Another app on the same database, as another server process would run."""
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     other = create_app(test_config(tmp_path, SQLALCHEMY_DATABASE_URI=uri))
