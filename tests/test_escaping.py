@@ -25,6 +25,7 @@ from assett.models import (
     Resource,
     User,
 )
+from assett.services.drafts import canonical_hash
 
 from . import factories
 from .test_access_matrix import MatrixWorld, _rules, _url
@@ -71,6 +72,7 @@ def poison_everything(world: factories.World) -> None:
         questionnaire.title = hostile(questionnaire.title)
     for version in db.session.scalars(select(QuestionnaireVersion)):
         version.definition = _poison_definition(version.definition)
+        version.content_hash = canonical_hash(version.definition)  # as every write keeps it
     for resource in db.session.scalars(select(Resource)):
         resource.title = hostile(resource.title)
         resource.description = f"{resource.description} {PAYLOAD}"

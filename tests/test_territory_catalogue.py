@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from assett.extensions import db
 from assett.models import TerritoryAction
-from assett.services import plans
+from assett.services import offered_actions, plans
 from assett.services import territory_catalogue as catalogue
 
 from . import factories
@@ -329,7 +329,7 @@ def test_a_theme_added_after_the_copy_reads_the_files_then_gets_its_own_copy(
     energie = len(rows(assessed))
     factories.publish_theme(assessed.territory, ROOT / "questionnaires/4-mobilite.yaml")
     shipped = catalogue.shipped_catalogue()["mobilite"]
-    offered = catalogue.catalogue_for(assessed.territory.id)["mobilite"]
+    offered = offered_actions.catalogue_for(assessed.territory.id)["mobilite"]
     assert [a.key for a in offered.actions] == [a.key for a in shipped.actions]
 
     admin.get(f"{BASE}/")

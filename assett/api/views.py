@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from ..extensions import csrf
 from ..reporting import overview as service
 from ..reporting.protection import protected
-from ..services import organisations, resource_base, territory_catalogue
+from ..services import offered_actions, organisations, resource_base
 from ..services.api_keys import Caller
 from ..services.questionnaires import definition_of, published_version, territory_questionnaires
 from . import bp, problems, schemas
@@ -106,7 +106,7 @@ def resources(caller: Caller) -> Response:
 @require("read:definitions")
 def actions(caller: Caller) -> Response:
     """The improvement actions the territory suggests, by theme (retired ones left out)."""
-    catalogue = territory_catalogue.catalogue_for(caller.territory.id)
+    catalogue = offered_actions.catalogue_for(caller.territory.id)
     everything = [
         schemas.CatalogueAction(theme_key=theme_key, action=action)
         for theme_key, themed in catalogue.items()

@@ -24,7 +24,11 @@ from ..domain.content_language import SOURCE_LANGUAGE, local, localize_definitio
 from ..domain.definitions import Band, ThemeDefinition
 from ..models import Territory
 from ..models._base import utcnow
-from ..services.questionnaires import definition_of, published_version, territory_questionnaires
+from ..services.questionnaires import (
+    definition_of,
+    published_versions,
+    territory_questionnaires,
+)
 from .cache import figures
 from .filters import Filters
 from .queries import active_since, count_registered, funnel
@@ -59,8 +63,9 @@ def themes_of(territory_id: int, locale: str = SOURCE_LANGUAGE) -> list[ThemeInf
     """The territory's themes in display order, disabled ones included (their history counts);
     titles, levels and questions in the locale's language."""
     infos = []
+    published = published_versions(territory_id)
     for questionnaire in territory_questionnaires(territory_id, enabled_only=False):
-        version = published_version(questionnaire)
+        version = published.get(questionnaire.id)
         definition = definition_of(version) if version is not None else None
         infos.append(
             ThemeInfo(

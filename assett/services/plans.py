@@ -27,7 +27,7 @@ from ..models import (
 )
 from ..models._base import utcnow
 from ..reporting import writer
-from . import assessments, territory_catalogue
+from . import assessments, offered_actions
 from .errors import ServiceError
 from .evidence import export_evidence
 from .questionnaires import (
@@ -41,12 +41,12 @@ from .unit_of_work import transaction
 
 def catalogue(territory_id: int) -> dict[str, ActionCatalogue]:
     """The territory's action catalogue by theme key (its own copy, or the shipped files)."""
-    return territory_catalogue.catalogue_for(territory_id)
+    return offered_actions.catalogue_for(territory_id)
 
 
 def catalogue_action(territory_id: int, key: str) -> tuple[str, ActionDef] | None:
     """The territory's catalogue action with this key, with its theme key."""
-    return territory_catalogue.catalogue_action(territory_id, key)
+    return offered_actions.catalogue_action(territory_id, key)
 
 
 def catalogue_actions(territory_id: int) -> dict[str, ActionDef]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 
 from ..content_text import content_locale
 from ..domain.content_language import LocalText, local
@@ -16,6 +17,7 @@ from ..domain.loader import load_directory, validate_definition
 from ..extensions import db
 from ..models import Questionnaire, QuestionnaireVersion, Resource, Territory
 from ..models._base import utcnow
+from .kept import Kept
 from .unit_of_work import transactional
 
 
@@ -26,25 +28,32 @@ class LoadReport:
     unchanged: list[str] = field(default_factory=list)
 
 
-@lru_cache(maxsize=512)
-def _parse_definition(version_id: int, content_hash: str, raw: str) -> ThemeDefinition:
-    import json
-
-    return validate_definition(json.loads(raw), f"version {version_id}")
+_DEFINITIONS: Kept[tuple[int, str], ThemeDefinition] = Kept(512)
 
 
 def definition_of(version: QuestionnaireVersion) -> ThemeDefinition:
-    """The parsed definition of a version (cached: published versions never change)."""
-    import json
+    """The parsed definition of a version, kept per process under its id and content hash.
 
-    raw = json.dumps(version.definition, sort_keys=True)
-    return _parse_definition(version.id, version.content_hash, raw)
+    Every write of a version's definition writes its content hash (the sha256 of its canonical
+    JSON), so the pair names one content: a draft edited since is parsed again, and a kept
+    definition is reused without reading the stored JSON.
+    """
+    key = (version.id, version.content_hash)
+    found = _DEFINITIONS.get(key) if version.id is not None else None
+    if found is None:
+        raw = json.loads(json.dumps(version.definition, sort_keys=True))
+        found = validate_definition(raw, f"version {version.id}")
+        if version.id is not None:
+            _DEFINITIONS.put(key, found)
+    return found
 
 
 def published_version(questionnaire: Questionnaire) -> QuestionnaireVersion | None:
-    """The version new assessments of this questionnaire use."""
+    """The version new assessments of this questionnaire use (its definition read on use only:
+    `definition_of` needs none when it keeps the version's)."""
     return db.session.scalar(
         select(QuestionnaireVersion)
+        .options(defer(QuestionnaireVersion.definition))
         .where(
             QuestionnaireVersion.questionnaire_id == questionnaire.id,
             QuestionnaireVersion.status == "published",
@@ -52,6 +61,24 @@ def published_version(questionnaire: Questionnaire) -> QuestionnaireVersion | No
         .order_by(QuestionnaireVersion.number.desc())
         .limit(1)
     )
+
+
+def published_versions(territory_id: int) -> dict[int, QuestionnaireVersion]:
+    """The published version of each of the territory's questionnaires, by questionnaire id,
+    in one query (their definitions read on use only, as `published_version`'s)."""
+    return {
+        version.questionnaire_id: version
+        for version in db.session.scalars(
+            select(QuestionnaireVersion)
+            .options(defer(QuestionnaireVersion.definition))
+            .join(Questionnaire, Questionnaire.id == QuestionnaireVersion.questionnaire_id)
+            .where(
+                Questionnaire.territory_id == territory_id,
+                QuestionnaireVersion.status == "published",
+            )
+            .order_by(QuestionnaireVersion.number)
+        )
+    }
 
 
 def with_english_titles(found: list[Questionnaire]) -> list[Questionnaire]:

@@ -3,7 +3,7 @@
 A theme the territory has no row for in `territory_action` reads the shipped file; the copy is
 written the first time its admins open or change its catalogue (`ensure_copy`, idempotent, theme
 by theme: a theme added later is copied on the next visit), so that reads never write.
-Suggestions and « Ajouter à mon plan » read `catalogue_for` only.
+Suggestions and « Ajouter à mon plan » read `offered_actions.catalogue_for` only.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from ..extensions import db
 from ..models import Resource, Territory, TerritoryAction
 from ..models._base import utcnow
 from .errors import ServiceError
-from .questionnaires import definition_of, published_version, territory_questionnaires
+from .questionnaires import definition_of, published_versions, territory_questionnaires
 from .unit_of_work import transaction
 
 
@@ -84,8 +84,9 @@ def territory_themes(territory_id: int) -> dict[str, ThemeDefinition]:
         )
     ]
     found: dict[str, ThemeDefinition] = {}
+    published = published_versions(territory_id)
     for questionnaire in territory_questionnaires(territory_id, enabled_only=False):
-        version = published_version(questionnaire)
+        version = published.get(questionnaire.id)
         if version is not None:
             definition = definition_of(version)
             found[questionnaire.theme_key] = definition.model_copy(update={"resources": keys})
@@ -101,36 +102,6 @@ def rows_of(territory_id: int, theme_key: str | None = None) -> list[TerritoryAc
     return list(db.session.scalars(query.order_by(*order)))
 
 
-def catalogue_for(territory_id: int) -> dict[str, ActionCatalogue]:
-    """The actions the territory suggests, by theme, in its order (retired ones left out).
-
-    A theme the territory has not copied yet (no row) reads the shipped file. Actions whose
-    answers its published questionnaire does not have are left out either way.
-    """
-    themes = territory_themes(territory_id)
-    rows = rows_of(territory_id)
-    grouped: dict[str, list[ActionDef]] = {}
-    for row in rows:
-        theme = themes.get(row.theme_key)
-        if row.retired or theme is None:
-            continue
-        action = _action_of(row)
-        if not stale_answers(theme, action):
-            grouped.setdefault(row.theme_key, []).append(action)
-    copied = {row.theme_key for row in rows}
-    for theme_key, themed in shipped_catalogue().items():
-        if theme_key in copied:
-            continue
-        theme = themes.get(theme_key)
-        fitting = [a for a in themed.actions if theme is None or not stale_answers(theme, a)]
-        if fitting:
-            grouped[theme_key] = fitting
-    return {
-        theme: ActionCatalogue.model_construct(theme=theme, actions=actions)
-        for theme, actions in grouped.items()
-    }
-
-
 def stale_answers(theme: ThemeDefinition, action: ActionDef) -> list[str]:
     """What in the action's answers the theme's published questionnaire no longer has.
 
@@ -141,15 +112,6 @@ def stale_answers(theme: ThemeDefinition, action: ActionDef) -> list[str]:
     return [
         reason for loc, reason in check_against_theme(single, theme) if loc[2:3] == ("improves",)
     ]
-
-
-def catalogue_action(territory_id: int, key: str) -> tuple[str, ActionDef] | None:
-    """An action the territory offers (not retired), with its theme key."""
-    for theme_key, themed in catalogue_for(territory_id).items():
-        for action in themed.actions:
-            if action.key == key:
-                return theme_key, action
-    return None
 
 
 def _action_of(row: TerritoryAction) -> ActionDef:
