@@ -63,7 +63,7 @@ def openpyxl_organisations(app: Any) -> float:
     from assett.extensions import db
     from assett.models import Territory
     from assett.models._base import utcnow
-    from assett.reporting import columns
+    from assett.reporting import tables
     from assett.reporting.filters import Filters
     from assett.reporting.overview import themes_of
     from assett.reporting.sharing import sharing_organisations
@@ -73,7 +73,7 @@ def openpyxl_organisations(app: Any) -> float:
         assert territory is not None
         rows = sharing_organisations(territory.id, Filters(), utcnow(), per_page=None)
         started = time.perf_counter()
-        table = columns.organisations(rows, themes_of(territory.id))
+        table = tables.organisations(rows, themes_of(territory.id))
         book = Workbook(write_only=True)
         sheet = book.create_sheet("Organisations")
         sheet.freeze_panes = "A2"

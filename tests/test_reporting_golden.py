@@ -25,9 +25,9 @@ from assett import demo
 from assett.dashboard.figures import funnel_labels
 from assett.extensions import db
 from assett.models import Cohort, Organisation, Territory
-from assett.reporting import benchmark, exports, sharing
-from assett.reporting import columns as tables
+from assett.reporting import benchmark, exports, sharing, tables
 from assett.reporting import overview as service
+from assett.reporting.columns import Table
 from assett.reporting.filters import Filters
 from assett.reporting.queries import count_registered
 
@@ -82,11 +82,11 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
-def _csv(table: tables.Table) -> str:
+def _csv(table: Table) -> str:
     return b"".join(exports.csv_stream(table)).decode("utf-8")
 
 
-def _xlsx(found: list[tables.Table]) -> dict[str, list[list[Any]]]:
+def _xlsx(found: list[Table]) -> dict[str, list[list[Any]]]:
     book = openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes(found)), read_only=True)
     return {
         sheet.title: [[plain(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]

@@ -13,7 +13,7 @@ from ..domain.plans import STATUS_LABELS
 from ..errors import render_error
 from ..models import Organisation, PlanAction, Territory
 from ..models._base import utcnow
-from ..reporting import action_columns, columns
+from ..reporting import action_columns, tables
 from ..reporting import actions as report
 from ..reporting import overview as service
 from ..services.errors import ServiceError
@@ -44,7 +44,7 @@ def actions(slug: str) -> tuple[str, int] | str:
         territory=territory,
         form=form,
         filters=filters,
-        filter_lines=columns.filter_lines(filters, _labels(form)),
+        filter_lines=tables.filter_lines(filters, _labels(form)),
         data=report.actions_overview(territory.id, filters, themes, today),
         sharing=report.sharing_plans(territory.id, filters, page, PER_PAGE),
         sharing_total=total,

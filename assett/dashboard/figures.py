@@ -15,8 +15,8 @@ from flask_babel import gettext as _
 
 from .. import charts, i18n
 from ..domain.aggregation import FunnelStep
-from ..reporting.columns import band_columns, quarter_shown
 from ..reporting.overview import Overview, ThemeView
+from ..reporting.tables import band_columns, quarter_shown
 
 PATTERNS = ("", "/", ".", "x", "\\", "+", "-")
 # Levels from the first to the last, light to dark enough to read the white text on them.

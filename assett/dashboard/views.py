@@ -19,10 +19,10 @@ from ..errors import render_error
 from ..models import Territory
 from ..models._base import utcnow
 from ..params import int_param
-from ..reporting import action_columns, exports, sharing
+from ..reporting import action_columns, exports, sharing, tables
 from ..reporting import actions as action_report
-from ..reporting import columns as tables
 from ..reporting import overview as service
+from ..reporting.columns import Table
 from ..reporting.filters import Filters, cohorts_of, communes_of
 from ..reporting.sharing_rows import sharing_rows
 from ..services import resource_base
@@ -162,7 +162,7 @@ def _invalid_filters(form: FilterForm) -> tuple[str, int]:
 
 def _export(
     territory: Territory,
-    found: list[tables.Table],
+    found: list[Table],
     fmt: str,
     filters: Filters,
     labels: dict[str, dict[str, str]],
