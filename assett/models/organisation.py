@@ -26,6 +26,8 @@ class Organisation(db.Model):  # type: ignore[name-defined,misc]
         Index("ix_organisation_territory_sharing", "territory_id", "sharing"),
         # The national peer group (reporting.benchmark): same section and size, any territory.
         Index("ix_organisation_peer_profile", "naf_section", "headcount_code", "sharing"),
+        # Organisations registered by a period's end (reporting.queries.count_registered).
+        Index("ix_organisation_territory_created", "territory_id", "created_at"),
         one_of("legal_type", LEGAL_TYPES, name="legal_type"),
         one_of("sharing", SHARING_LEVELS, name="sharing"),
         one_of("headcount_code", HEADCOUNT_BRACKETS, name="headcount_code"),
