@@ -16,10 +16,8 @@ dashboard's own figures, and its « until the end » filter the maintained table
 from __future__ import annotations
 
 import dataclasses
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -27,6 +25,7 @@ from sqlalchemy import func, select
 from ..domain.aggregation import Potential, QuarterPoint, ThemeTotals
 from ..extensions import db
 from ..models import OrgParticipation
+from ..services.kept import Kept
 from . import period, period_losses, queries
 from .filters import Filters, matching_digest, statuses
 from .period import PeriodParticipation
@@ -112,34 +111,26 @@ def figure_filters(territory_id: int, filters: Filters, counts_only: bool = Fals
     return dataclasses.replace(filters, end=None)
 
 
-class FigureCache(Generic[T]):
-    """The latest figures computed, per key, in this process (least recently used dropped)."""
+class FigureCache(Kept[tuple[Any, ...], T]):
+    """The latest figures computed, per key, in this process (least recently used dropped),
+    with the hits and misses counted; a size of 0 keeps nothing."""
 
     def __init__(self, size: int) -> None:
-        self.size = size
-        self._entries: OrderedDict[tuple[Any, ...], T] = OrderedDict()
-        self._lock = threading.Lock()
+        super().__init__(size)
         self.hits = 0
         self.misses = 0
 
     def get(self, key: tuple[Any, ...]) -> T | None:
-        with self._lock:
-            found = self._entries.get(key)
-            if found is None:
-                self.misses += 1
-                return None
-            self._entries.move_to_end(key)
+        found = super().get(key)
+        if found is None:
+            self.misses += 1
+        else:
             self.hits += 1
-            return found
+        return found
 
     def put(self, key: tuple[Any, ...], figures: T) -> None:
-        if self.size <= 0:
-            return
-        with self._lock:
-            self._entries[key] = figures
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+        if self.size > 0:
+            super().put(key, figures)
 
 
 def figure_cache() -> FigureCache[Figures]:
