@@ -34,6 +34,7 @@ class Timing:
     case: Case
     status: str = ""
     samples_ms: list[float] = field(default_factory=list)
+    first_byte_ms: list[float] = field(default_factory=list)
     cold_ms: list[float] = field(default_factory=list)
     queries: int | None = None
     response_bytes: int | None = None
@@ -41,6 +42,11 @@ class Timing:
     @property
     def median(self) -> float | None:
         return statistics.median(self.samples_ms) if self.samples_ms else None
+
+    @property
+    def first_byte(self) -> float | None:
+        """The median time to the first chunk of a streamed response (None for a page)."""
+        return statistics.median(self.first_byte_ms) if self.first_byte_ms else None
 
     @property
     def cold(self) -> float | None:
@@ -114,14 +120,24 @@ class QueryCounter:
         self.count += 1
 
 
-def one_request(client: Any, url: str) -> tuple[float, int, int]:
-    """(milliseconds, status, bytes) of one GET, body included (a streamed one is consumed)."""
+def one_request(client: Any, url: str) -> tuple[float, int, int, float | None]:
+    """(milliseconds, status, bytes, milliseconds to the first chunk) of one GET, body
+    included. A download (an export) is read chunk by chunk, as a server sends it: its first
+    chunk's time is what the user waits before the download starts; None for a page."""
     began = time.perf_counter()
     response = client.get(url)
-    body = response.get_data()
+    first: float | None = None
+    if "attachment" in response.headers.get("Content-Disposition", ""):
+        size = 0
+        for chunk in response.iter_encoded():
+            if first is None:
+                first = (time.perf_counter() - began) * 1000
+            size += len(chunk)
+    else:
+        size = len(response.get_data())
     elapsed = (time.perf_counter() - began) * 1000
     response.close()
-    return elapsed, response.status_code, len(body)
+    return elapsed, response.status_code, size, first
 
 
 def measure_cold(url: str, timing: Timing, values: dict[str, Any], repeats: int) -> None:
@@ -150,12 +166,14 @@ def measure_warm(
     gc.collect()
     for index in range(warmup + requests):
         counter.count = 0
-        elapsed, status, size = one_request(client, url)
+        elapsed, status, size, first = one_request(client, url)
         if status != 200:
             timing.status, timing.samples_ms = f"HTTP {status}", []
             return
         if index >= warmup:
             timing.samples_ms.append(elapsed)
+            if first is not None:
+                timing.first_byte_ms.append(first)
         timing.queries, timing.response_bytes = counter.count, size
     timing.status = "ok"
 
@@ -166,7 +184,7 @@ def cold_child(url: str, case: Case, values: dict[str, Any]) -> dict[str, Any]:
     client = logged_in(app, values["logins"][case.who])
     if case.endpoint not in app.view_functions:
         return {"ms": None, "status": 404}
-    elapsed, status, _size = one_request(client, url_of(app, case, values))
+    elapsed, status, _size, _first = one_request(client, url_of(app, case, values))
     return {"ms": elapsed, "status": status}
 
 

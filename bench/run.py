@@ -271,6 +271,41 @@ def targets(runs: list[Run], smallest: int, largest: int) -> list[str]:
     return lines or ["- Not measured in this run."]
 
 
+def streamed(runs: list[Run], smallest: int) -> list[str]:
+    """The streamed exports: when their first chunk leaves, against the whole file, and how
+    each grows with the network beside the file's own size."""
+    lines = [
+        "### Streamed exports",
+        "",
+        "An export is sent chunk by chunk while its rows are read: « first chunk » is what the "
+        "user waits before the download starts, « whole file » the time to its last byte. "
+        f"Ratios: at this size / at {thousands(smallest)} organisations.",
+        "",
+        "| database | organisations | what | first chunk ms | whole file ms | bytes "
+        "| first chunk ratio | whole file ratio | bytes ratio |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    rows = 0
+    for run in (r for r in runs if not r.error):
+        small = next((r for r in runs if r.database == run.database and r.size == smallest), None)
+        for t in (t for t in run.timings if t.first_byte is not None):
+            base = small.timing(t.case.key) if small and run.size != smallest else None
+
+            def times(big: float | None, little: float | None) -> str:
+                r = ratio(big, little)
+                return "" if r is None else f"{r:.2f}"
+
+            lines.append(
+                f"| {run.database} | {thousands(run.size)} | {t.case.label} | "
+                f"{ms(t.first_byte)} | {ms(t.median)} | {thousands(t.response_bytes or 0)} | "
+                f"{times(t.first_byte, base.first_byte if base else None)} | "
+                f"{times(t.median, base.median if base else None)} | "
+                f"{times(t.response_bytes, base.response_bytes if base else None)} |"
+            )
+            rows += 1
+    return [*lines, ""] if rows else []
+
+
 def section(runs: list[Run], args: argparse.Namespace, started: datetime, load: str) -> list[str]:
     sizes = sorted({run.size for run in runs})
     smallest, largest = sizes[0], sizes[-1]
@@ -311,7 +346,9 @@ def section(runs: list[Run], args: argparse.Namespace, started: datetime, load: 
                     else f"{t.status} ||||||"
                 )
             )
-    lines += ["", "### Targets", "", *targets(runs, smallest, largest), "", "### SQL floor", ""]
+    lines += ["", "### Targets", "", *targets(runs, smallest, largest), ""]
+    lines += streamed(runs, smallest)
+    lines += ["### SQL floor", ""]
     lines += [
         "The SELECT statements of one no-filter dashboard request (figure cache off, so every "
         "query runs), parameters written in, timed in the database's own client: summed, and "
