@@ -37,14 +37,18 @@ def _as_list(territory_id: int, filters: Filters) -> list[tuple[object, ...]]:
     ]
 
 
-def _as_export(territory_id: int, filters: Filters, page_size: int) -> list[tuple[object, ...]]:
+def _as_export(
+    territory_id: int, filters: Filters, pages: tuple[int, int]
+) -> list[tuple[object, ...]]:
+    first, largest = pages
     return [
         (tuple(row.organisation), row.results)
-        for row in sharing_rows(territory_id, filters, NOW, page_size)
+        for row in sharing_rows(territory_id, filters, NOW, largest, first)
     ]
 
 
-@pytest.mark.parametrize("page_size", [1, 2, 3, 100])
+# (first page, largest page): fixed sizes, and pages growing 1, 2, 4, 4… then 3, 6, 7, 7…
+@pytest.mark.parametrize("pages", [(1, 1), (2, 2), (3, 3), (100, 100), (1, 4), (3, 7)])
 @pytest.mark.parametrize(
     "filters",
     [
@@ -58,11 +62,11 @@ def test_the_export_reads_the_lists_rows_in_its_order_whatever_the_page_size(
     world: factories.World,
     network: factories.DashboardNetwork,
     filters: Filters,
-    page_size: int,
+    pages: tuple[int, int],
 ) -> None:
     expected = _as_list(world.territory.id, filters)
     assert expected  # the case compares something
-    assert _as_export(world.territory.id, filters, page_size) == expected
+    assert _as_export(world.territory.id, filters, pages) == expected
 
 
 def test_the_export_names_no_organisation_that_keeps_its_results_private(
