@@ -13,7 +13,7 @@ from ..domain.plans import STATUS_LABELS
 from ..errors import render_error
 from ..models import Organisation, PlanAction, Territory
 from ..models._base import utcnow
-from ..reporting import action_columns, tables
+from ..reporting import action_columns
 from ..reporting import actions as report
 from ..reporting import overview as service
 from ..services.errors import ServiceError
@@ -21,7 +21,7 @@ from ..services.plan_follow_up import set_follow_up
 from ..services.plans import action_of, catalogue_actions, plan_of
 from . import bp, protection
 from .follow_up_forms import FollowUpForm
-from .views import FORMATS, ROLES, _export, _filtered, _invalid_filters, _labels, _page
+from .views import FORMATS, ROLES, _export, _filtered, _invalid_filters, _labels, _page, filter_form
 
 PER_PAGE = 50
 
@@ -33,7 +33,10 @@ def actions(slug: str) -> tuple[str, int] | str:
     territory, themes, form, filters = _filtered(slug)
     if filters is None:
         return render_template(
-            "dashboard/actions.html", territory=territory, form=form, data=None
+            "dashboard/actions.html",
+            territory=territory,
+            filter_form=filter_form("dashboard.actions", territory, form, None),
+            data=None,
         ), 400
     today = utcnow().astimezone(LOCAL_TIMEZONE).date()
     total = report.count_sharing_plans(territory.id, filters)
@@ -42,9 +45,8 @@ def actions(slug: str) -> tuple[str, int] | str:
     return render_template(
         "dashboard/actions.html",
         territory=territory,
-        form=form,
+        filter_form=filter_form("dashboard.actions", territory, form, filters),
         filters=filters,
-        filter_lines=tables.filter_lines(filters, _labels(form)),
         data=report.actions_overview(territory.id, filters, themes, today),
         sharing=report.sharing_plans(territory.id, filters, page, PER_PAGE),
         sharing_total=total,

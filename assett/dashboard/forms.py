@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
@@ -10,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectField, StringField
 from wtforms.validators import ValidationError
 
+from .. import i18n
 from ..forms import BaseForm
 from ..models import Cohort
 from ..reporting.filters import Filters
@@ -18,6 +20,19 @@ from ..services.reference_labels import headcount_choices, legal_type_choices, n
 from ..validators import MaxLength
 
 ALL = ""
+Choices = tuple[tuple[str, str], ...]
+
+
+@lru_cache(maxsize=len(i18n.LANGUAGES))
+def fixed_choices(language: str) -> tuple[Choices, Choices, Choices]:
+    """NAF sections, headcount brackets and legal types, each after its « all » choice, as
+    plain text in `language` (the page's): built once per language."""
+    everything = (ALL, _("Tous"))
+    return (
+        (everything, *((code, str(label)) for code, label in naf_section_choices())),
+        ((ALL, _("Toutes")), *((code, str(label)) for code, label in headcount_choices())),
+        (everything, *((code, str(label)) for code, label in legal_type_choices())),
+    )
 
 
 class FilterForm(BaseForm):
@@ -54,11 +69,11 @@ class FilterForm(BaseForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        everything = (ALL, _("Tous"))
-        self.theme.choices = [everything] + [(info.key, info.title) for info in themes]
-        self.section.choices = [everything, *naf_section_choices()]
-        self.headcount.choices = [(ALL, _("Toutes")), *headcount_choices()]
-        self.legal_type.choices = [everything, *legal_type_choices()]
+        sections, headcounts, legal_types = fixed_choices(i18n.language())
+        self.theme.choices = [(ALL, _("Tous"))] + [(info.key, info.title) for info in themes]
+        self.section.choices = list(sections)
+        self.headcount.choices = list(headcounts)
+        self.legal_type.choices = list(legal_types)
         self.postcode.choices = [(ALL, _("Toutes"))] + [
             (postcode, f"{postcode} {commune}".strip()) for postcode, commune in communes
         ]

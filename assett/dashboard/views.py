@@ -9,6 +9,7 @@ from typing import Any
 from flask import Response, render_template, request, stream_with_context
 from flask_babel import gettext as _
 from flask_login import login_required
+from markupsafe import Markup
 
 from ..access import require_territory_role
 from ..clock import LOCAL_TIMEZONE
@@ -29,6 +30,7 @@ from ..services import resource_base
 from . import bp, protection
 from .figures import figures_of, funnel_labels
 from .forms import FilterForm
+from .fragments import TerritoryRef, rendered
 from .slots import Answer, in_a_slot
 
 ROLES = ("animator", "admin")
@@ -64,6 +66,37 @@ def _labels(form: FilterForm) -> dict[str, dict[str, str]]:
     }
 
 
+def filter_form(
+    endpoint: str, territory: Territory, form: FilterForm, filters: Filters | None
+) -> Markup:
+    """The filter form of the page `endpoint`, with the filters applied under it."""
+    lines = tuple(tables.filter_lines(filters, _labels(form))) if filters is not None else ()
+    active = filters is not None and filters.active
+    shown = TerritoryRef(territory.slug)
+    values = (
+        shown,
+        tuple(
+            (field.name, field.data, tuple(getattr(field, "choices", ())), tuple(field.errors))
+            for field in form
+        ),
+        lines,
+        active,
+    )
+    args = tuple(sorted(filters.args().items())) if filters is not None else None
+    return rendered(
+        "dashboard/_filter_form.html",
+        (territory.id, endpoint, args),
+        values,
+        lambda: {
+            "endpoint": endpoint,
+            "territory": shown,
+            "form": form,
+            "filter_lines": lines,
+            "active": active,
+        },
+    )
+
+
 def _page() -> int:
     """The page asked for: a whole number from 1 (a 400 naming « page » otherwise)."""
     return int_param(request.args, "page", minimum=1, maximum=PAGE_MAX) or 1
@@ -87,27 +120,43 @@ def dashboard_helpers() -> dict[str, Any]:
 def overview(slug: str) -> tuple[str, int] | str:
     """The territory's dashboard: participation, maturity, progress, where to act."""
     territory, themes, form, filters = _filtered(slug)
+    endpoint = "dashboard.overview"
     if filters is None:
         return render_template(
-            "dashboard/overview.html", territory=territory, form=form, data=None
+            "dashboard/overview.html",
+            territory=territory,
+            filter_form=filter_form(endpoint, territory, form, None),
+            data=None,
         ), 400
     data = protection.protected(
         territory, service.overview(territory, filters, themes=themes), themes
     )
     labels = funnel_labels(active_label=filters.end is not None)
+    levers = action_report.levers(territory.id, filters, data.themes)
+    shown = TerritoryRef(territory.slug)
+    figures = rendered(
+        "dashboard/_overview_figures.html",
+        (territory.id, tuple(sorted(filters.args().items()))),
+        (shown, filters, data, labels, levers),
+        lambda: {
+            "territory": shown,
+            "filters": filters,
+            "data": data,
+            "funnel_labels": labels,
+            "figures": figures_of(data, labels),
+            "band_columns": tables.band_columns(data.themes),
+            "levers": levers,
+            "action_tables": action_columns,
+        },
+    )
     return render_template(
         "dashboard/overview.html",
         territory=territory,
-        form=form,
-        data=data,
         filters=filters,
-        filter_lines=tables.filter_lines(filters, _labels(form)),
-        funnel_labels=labels,
-        figures=figures_of(data, labels),
-        band_columns=tables.band_columns(data.themes),
+        filter_form=filter_form(endpoint, territory, form, filters),
+        data=data,
+        overview_figures=figures,
         most_opened=protection.most_opened(resource_base.most_opened(territory)),
-        levers=action_report.levers(territory.id, filters, data.themes),
-        action_tables=action_columns,
     )
 
 
@@ -118,7 +167,10 @@ def organisations(slug: str) -> tuple[str, int] | str:
     territory, themes, form, filters = _filtered(slug)
     if filters is None:
         return render_template(
-            "dashboard/organisations.html", territory=territory, form=form, rows=None
+            "dashboard/organisations.html",
+            territory=territory,
+            filter_form=filter_form("dashboard.organisations", territory, form, None),
+            rows=None,
         ), 400
     now = utcnow()
     page = _page()
@@ -129,9 +181,8 @@ def organisations(slug: str) -> tuple[str, int] | str:
     return render_template(
         "dashboard/organisations.html",
         territory=territory,
-        form=form,
+        filter_form=filter_form("dashboard.organisations", territory, form, filters),
         filters=filters,
-        filter_lines=tables.filter_lines(filters, _labels(form)),
         rows=sharing.sharing_organisations(territory.id, filters, now, page, sharing.PAGE_SIZE),
         total=total,
         page=page,

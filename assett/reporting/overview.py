@@ -7,7 +7,7 @@ counts of organisations are given, then withheld by reporting.protection before 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..domain.aggregation import (
@@ -133,15 +133,16 @@ class ThemeView:
 
 @dataclass(frozen=True)
 class Overview:
-    """The dashboard: participation funnel, then each theme."""
+    """The dashboard: participation funnel, then each theme. Two overviews are equal when they
+    hold the same figures, whenever computed (the moments are shown nowhere)."""
 
     territory_id: int
     filters: Filters
     registered: int
     funnel: list[FunnelStep]
     themes: list[ThemeView]
-    active_since: datetime
-    computed_at: datetime
+    active_since: datetime = field(compare=False)
+    computed_at: datetime = field(compare=False)
 
     @property
     def quarter_labels(self) -> list[str]:
