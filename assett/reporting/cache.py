@@ -4,8 +4,10 @@ The key holds the territory's version token (changed in the transaction of every
 submission, reporting.writer) and, with profile or cohort filters, a digest of the set of
 matching organisations read at each request, so that a profile or cohort change is seen at
 once. The funnel's participation counts change with submissions only and are kept with the
-figures of a period or of profile and cohort filters (« active » counted at each request);
-its registered organisations and charter signatories change without one and are never cached.
+figures: a period's, or profile and cohort filters', as each organisation's last submission
+(« active » counted at each request); without them, as counted at a moment and kept until an
+organisation then active leaves the 12 months. Its registered organisations and charter
+signatories change without a submission and are never cached.
 
 A period ending after the territory's last submission holds the same assessments as the
 period without its end: its figures are computed (and kept) once, under the filters without
@@ -16,7 +18,7 @@ dashboard's own figures, and its « until the end » filter the maintained table
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from flask import current_app
@@ -29,6 +31,7 @@ from ..services.kept import Kept
 from . import period, period_losses, queries
 from .filters import Filters, matching_digest, statuses
 from .period import PeriodParticipation
+from .queries import KeptWindow
 from .totals import read_medians, status_totals, version_of
 
 T = TypeVar("T")
@@ -44,9 +47,10 @@ class Figures:
     totals: dict[str, ThemeTotals]
     quarters: dict[str, list[QuarterPoint]]
     potentials: dict[tuple[str, str], list[Potential]]
-    # The funnel's participation of a period, or of profile and cohort filters (None: read
-    # from the territory's rows at each request).
+    # The funnel's participation of a period, or of profile and cohort filters (None: counted
+    # from the territory's rows, and kept in `active` while no organisation leaves the 12 months).
     period: PeriodParticipation | None
+    active: KeptWindow = field(default_factory=KeptWindow, compare=False)
 
 
 def compute_figures(territory_id: int, filters: Filters, counts_only: bool = False) -> Figures:

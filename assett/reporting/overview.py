@@ -207,7 +207,7 @@ def overview(
         territory_id=territory_id,
         filters=filters,
         registered=registered,
-        funnel=funnel(territory_id, filters, now, found.period, registered),
+        funnel=funnel(territory_id, filters, now, found.period, registered, found.active),
         themes=views,
         active_since=active_since(filters, now),
         computed_at=now,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -70,7 +71,31 @@ def active_since(filters: Filters, now: datetime) -> datetime:
     return months_before(reference)
 
 
-def participation(territory_id: int, filters: Filters, since: datetime) -> Participation:
+@dataclass(frozen=True)
+class ActiveWindow:
+    """Participation counted at `since`, still right at any later `since` up to `until`: the
+    earliest submission then active, the first to leave the 12 months (None: none active).
+    Nothing else changes it without a submission, which changes the figures' version."""
+
+    counts: Participation
+    since: datetime
+    until: datetime | None
+
+    def at(self, since: datetime) -> Participation | None:
+        """The counts at `since`; None when an organisation may have stopped being active."""
+        if since < self.since or (self.until is not None and since > self.until):
+            return None
+        return self.counts
+
+
+class KeptWindow:
+    """The latest ActiveWindow of some kept figures, replaced once outdated."""
+
+    def __init__(self) -> None:
+        self.window: ActiveWindow | None = None
+
+
+def participation(territory_id: int, filters: Filters, since: datetime) -> ActiveWindow:
     """Count organisations by their submissions: any, since `since`, two of a theme or more."""
     if filters.theme is None:
         # OrgParticipation: one row per organisation that took part.
@@ -80,25 +105,22 @@ def participation(territory_id: int, filters: Filters, since: datetime) -> Parti
         else:
             p = PARTICIPATION.c
             conditions = [p.territory_id == territory_id]
-        row = db.session.execute(
-            select(
-                func.count(),
-                func.coalesce(func.sum(case((p.last_submitted_at >= since, 1), else_=0)), 0),
-                func.coalesce(func.sum(case((p.reassessed.is_(True), 1), else_=0)), 0),
-            ).where(*conditions)
-        ).one()
-        return Participation(int(row[0]), int(row[1]), int(row[2]))
-    # One theme: one status per organisation.
-    table, conditions = statuses(territory_id, filters)
-    s = table.c
+        last, again = p.last_submitted_at, p.reassessed.is_(True)
+    else:
+        # One theme: one status per organisation.
+        table, conditions = statuses(territory_id, filters)
+        s = table.c
+        last, again = s.latest_submitted_at, s.assessment_count >= 2
     row = db.session.execute(
         select(
             func.count(),
-            func.coalesce(func.sum(case((s.latest_submitted_at >= since, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((s.assessment_count >= 2, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((last >= since, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((again, 1), else_=0)), 0),
+            func.min(case((last >= since, last))),
         ).where(*conditions)
     ).one()
-    return Participation(int(row[0]), int(row[1]), int(row[2]))
+    counts = Participation(int(row[0]), int(row[1]), int(row[2]))
+    return ActiveWindow(counts, since, row[3])
 
 
 def organisations_participation(territory_id: int, filters: Filters) -> PeriodParticipation:
@@ -143,10 +165,22 @@ def funnel(
     now: datetime,
     period: PeriodParticipation | None = None,
     registered: int | None = None,
+    kept: KeptWindow | None = None,
 ) -> list[FunnelStep]:
-    """The engagement funnel (counts of organisations, never suppressed)."""
+    """The engagement funnel (counts of organisations, never suppressed): the participation of
+    `period` when given, else `kept`'s while still right, else counted (and kept)."""
     since = active_since(filters, now)
-    counts = period.at(since) if period is not None else participation(territory_id, filters, since)
+    if period is not None:
+        counts = period.at(since)
+    else:
+        window = kept.window if kept is not None else None
+        found = window.at(since) if window is not None else None
+        if found is None:
+            window = participation(territory_id, filters, since)
+            if kept is not None:
+                kept.window = window
+            found = window.counts
+        counts = found
     return aggregation.funnel(
         registered=registered
         if registered is not None
