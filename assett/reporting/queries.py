@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 
 from ..domain import aggregation
 from ..domain.aggregation import FunnelStep, Potential, QuarterPoint, ThemeTotals
@@ -97,6 +97,7 @@ class KeptWindow:
 
 def participation(territory_id: int, filters: Filters, since: datetime) -> ActiveWindow:
     """Count organisations by their submissions: any, since `since`, two of a theme or more."""
+    again: ColumnElement[bool]
     if filters.theme is None:
         # OrgParticipation: one row per organisation that took part.
         if filters.by_organisation:
