@@ -23,21 +23,29 @@ from assett.models import (
     NetworkPotential,
     NetworkQuarter,
     NetworkTheme,
+    Organisation,
     OrgParticipation,
     OrgPotential,
     OrgQuarterScore,
     OrgThemeStatus,
+    ProfilePotential,
 )
+from assett.reporting import queries, writer
 from assett.reporting import totals as aggregates
-from assett.reporting import writer
 from assett.reporting.cache import figures
 from assett.reporting.filters import Filters
-from assett.services.organisations import delete_organisation
+from assett.services.organisations import delete_organisation, profile_form_data, update_profile
 
 from . import factories
 from .conftest import TEST_DATABASE_URL
 
 PARIS = ZoneInfo("Europe/Paris")
+PROFILE_COLUMNS = {  # profile_potential's facets: the Filters field and the organisation column
+    "legal_type": "legal_type",
+    "section": "naf_section",
+    "headcount": "headcount_code",
+    "postcode": "postcode",
+}
 
 
 def at(text: str) -> datetime:
@@ -113,6 +121,23 @@ def expected_state(territory_id: int) -> dict[str, dict[Any, Any]]:
         entry[1] += at_stake
         entry[2] += 1
 
+    organisations = {
+        org.id: org
+        for org in db.session.scalars(
+            select(Organisation).where(Organisation.territory_id == territory_id)
+        )
+    }
+    profile_potential: dict[Any, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
+    for (org_id, theme_key, kind, key), (lost, at_stake) in potential.items():
+        for facet, column in PROFILE_COLUMNS.items():
+            value = getattr(organisations[org_id], column)
+            if value is None:
+                continue
+            entry = profile_potential[(facet, value, theme_key, kind, key, org_id // 512)]
+            entry[0] += lost
+            entry[1] += at_stake
+            entry[2] += 1
+
     network_quarter: dict[Any, list[float]] = defaultdict(lambda: [0.0, 0, 0])
     for (_, theme_key, quarter), (_, _, score) in quarters.items():
         entry = network_quarter[(theme_key, quarter)]
@@ -165,6 +190,10 @@ def expected_state(territory_id: int) -> dict[str, dict[Any, Any]]:
             key: (pytest.approx(total), n_scored, n)
             for key, (total, n_scored, n) in network_quarter.items()
         },
+        "profile_potential": {
+            key: (pytest.approx(lost), pytest.approx(at_stake), n)
+            for key, (lost, at_stake, n) in profile_potential.items()
+        },
         "network_theme": {
             key: {
                 name: pytest.approx(value) if isinstance(value, float) else value
@@ -202,6 +231,14 @@ def actual_state(territory_id: int) -> dict[str, dict[Any, Any]]:
         "network_quarter": {
             (r.theme_key, r.quarter): (r.score_sum, r.n_scored, r.n_orgs)
             for r in rows(NetworkQuarter)
+        },
+        "profile_potential": {
+            (r.facet, r.value, r.theme_key, r.kind, r.key, r.block): (
+                r.weighted_lost,
+                r.weighted_max,
+                r.n_orgs,
+            )
+            for r in rows(ProfilePotential)
         },
         "network_theme": {
             r.theme_key: {
@@ -290,6 +327,45 @@ def test_deleting_an_organisation_takes_it_out_of_the_sums(world, network):
         assert_consistent(world.territory.id)
 
     assert network["c4"].id not in actual_state(world.territory.id)["org_participation"]
+
+
+def test_an_organisation_editing_its_profile_moves_its_losses_to_its_new_values(
+    world, network, monkeypatch
+):
+    submit_series(network, world.territory.id, check_each=False)
+    territory_id = world.territory.id
+    associations = Filters(legal_type="association")
+    assert queries.organisations_potential(territory_id, associations) == []
+
+    data = profile_form_data(network["c6"])
+    data.update(legal_type="association", naf_code="47.11B", postcode="76100", commune="Rouen")
+    update_profile(network["c6"], data)
+    db.session.commit()
+
+    assert_consistent(territory_id)
+    own = actual_state(territory_id)["org_potential"]
+    expected = sorted(
+        (theme_key, kind, key, lost, at_stake, 1)
+        for (org_id, theme_key, kind, key), (lost, at_stake) in own.items()
+        if org_id == network["c6"].id
+    )
+    assert sorted(queries.organisations_potential(territory_id, associations)) == expected
+    chosen = [
+        associations,
+        Filters(legal_type="entreprise"),
+        Filters(section="G", theme="energie"),
+        Filters(section="C"),
+        Filters(postcode="76100"),
+        Filters(postcode="76000", theme="mobilite"),
+        Filters(headcount="11"),
+    ]
+    kept = {
+        filters: sorted(queries.organisations_potential(territory_id, filters))
+        for filters in chosen
+    }
+    monkeypatch.setattr(queries, "kept_facet", lambda filters: None)  # every matching row summed
+    for filters in chosen:
+        assert kept[filters] == sorted(queries.organisations_potential(territory_id, filters))
 
 
 def test_rebuild_gives_back_what_submissions_maintained(world, network):

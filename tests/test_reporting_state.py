@@ -1,9 +1,10 @@
 """Random sequences of what users do leave every maintained table equal to a recomputation.
 
 A hypothesis state machine starts, submits and retakes assessments (at moments chosen to fall
-on quarter edges, ties and backdates), changes sharing levels, deletes organisations and
-accounts, publishes questionnaires again and rebuilds; after each step every maintained table
-must equal what the raw rows give, computed here independently of assett.reporting.
+on quarter edges, ties and backdates), changes sharing levels and profiles, deletes
+organisations and accounts, publishes questionnaires again and rebuilds; after each step every
+maintained table must equal what the raw rows give, computed here independently of
+assett.reporting.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from assett.models import (
     OrgPotential,
     OrgQuarterScore,
     OrgThemeStatus,
+    ProfilePotential,
     User,
 )
 from assett.reporting import writer
@@ -59,6 +61,14 @@ MOMENTS = [
     datetime(2024, 11, 5, 8, 0, tzinfo=UTC),
 ]
 ORGANISATIONS = 3
+BLOCK = 512  # organisations per block of profile_potential (consecutive ids)
+# The profile criteria profile_potential keeps, by Filters field.
+FACETS = {
+    "legal_type": "legal_type",
+    "section": "naf_section",
+    "headcount": "headcount_code",
+    "postcode": "postcode",
+}
 answers = st.lists(st.one_of(st.none(), st.integers(0, 5)), min_size=2, max_size=2)
 
 
@@ -123,7 +133,24 @@ def expected(territory_id: int) -> dict[str, dict[Any, Any]]:
     network_theme: dict[str, list[Any]] = defaultdict(list)
     for (_, theme_key), row in status.items():
         network_theme[theme_key].append(row)
+    profiles: dict[int, Organisation] = {
+        org.id: org
+        for org in db.session.scalars(
+            select(Organisation).where(Organisation.territory_id == territory_id)
+        )
+    }
+    profile_potential: dict[Any, list[Any]] = defaultdict(list)
+    for (org_id, theme_key, kind, key), values in potential.items():
+        for facet, column in FACETS.items():
+            value = getattr(profiles[org_id], column)
+            if value is not None:
+                group = (facet, value, theme_key, kind, key, org_id // BLOCK)
+                profile_potential[group].append(values)
     return {
+        "profile_potential": {
+            key: (_sum(v[0] for v in found), _sum(v[1] for v in found), len(found))
+            for key, found in profile_potential.items()
+        },
         "org_theme_status": status,
         "org_potential": potential,
         "org_quarter_score": quarters,
@@ -180,6 +207,14 @@ def stored(territory_id: int) -> dict[str, dict[Any, Any]]:
         return list(db.session.scalars(select(model).where(model.territory_id == territory_id)))
 
     return {
+        "profile_potential": {
+            (r.facet, r.value, r.theme_key, r.kind, r.key, r.block): (
+                r.weighted_lost,
+                r.weighted_max,
+                r.n_orgs,
+            )
+            for r in rows(ProfilePotential)
+        },
         "org_theme_status": {
             (r.organisation_id, r.theme_key): (
                 r.latest_assessment_id,
@@ -300,6 +335,31 @@ class Reporting(RuleBasedStateMachine):
         org = self._org(index)
         if org is not None and (user := self._member(org)) is not None:
             organisations.set_sharing(org, level, user)
+
+    @rule(
+        index=st.integers(0, ORGANISATIONS - 1),
+        legal_type=st.sampled_from(["association", "autre", "etablissement_public"]),
+        naf_code=st.sampled_from(["", "10.71C", "47.11B"]),
+        headcount=st.sampled_from(["", "11", "12"]),
+        postcode=st.sampled_from(["76000", "76100"]),
+    )
+    def change_profile(
+        self, index: int, legal_type: str, naf_code: str, headcount: str, postcode: str
+    ) -> None:
+        """The organisation edits its profile: its losses move to its new values' sums."""
+        org = self._org(index)
+        if org is None:
+            return
+        data = organisations.profile_form_data(org)
+        data.update(
+            legal_type=legal_type,
+            siret="",
+            naf_code=naf_code,
+            headcount_code=headcount,
+            postcode=postcode,
+            commune="Rouen",
+        )
+        organisations.update_profile(org, data)
 
     @rule(index=st.integers(0, ORGANISATIONS - 1))
     def delete_organisation(self, index: int) -> None:

@@ -9,6 +9,7 @@ from .aggregates import (
     OrgPotential,
     OrgQuarterScore,
     PlanVersion,
+    ProfilePotential,
 )
 from .api_key import ApiKey
 from .assessment import Answer, Assessment, OrgThemeStatus
@@ -100,6 +101,7 @@ __all__ = [
     "NetworkTheme",
     "NetworkVersion",
     "PlanVersion",
+    "ProfilePotential",
     "PlatformSetting",
     "OrgThemeStatus",
     "OrgQuarterScore",

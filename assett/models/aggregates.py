@@ -1,7 +1,8 @@
 """What the animator dashboard reads, kept up to date when an assessment is submitted.
 
 Org* rows are read when the dashboard is filtered by profile or cohort; Network* rows, their
-sums per territory, when it is not (a few rows whatever the network's size). `reporting.writer`,
+sums per territory, when it is not (a few rows whatever the network's size); ProfilePotential,
+the losses per profile value, when it is filtered by one profile criterion. `reporting.writer`,
 their only writer, recomputes them in the transaction of the change;
 `tests/test_reporting_state.py` checks that they equal a recomputation from the raw rows.
 """
@@ -132,6 +133,30 @@ class NetworkPotential(db.Model):  # type: ignore[name-defined,misc]
     weighted_lost: Mapped[float] = mapped_column(default=0.0)
     weighted_max: Mapped[float] = mapped_column(default=0.0)
     # Organisations whose latest assessment counted this question (or a question of it).
+    n_orgs: Mapped[int] = mapped_column(default=0)
+
+
+class ProfilePotential(db.Model):  # type: ignore[name-defined,misc]
+    """OrgPotential summed over a block of organisations sharing one profile value.
+
+    A dashboard filtered by one profile criterion (legal type, NAF section, headcount bracket
+    or commune) adds a few rows per block instead of every matching organisation's rows. The
+    organisations are cut into blocks of consecutive ids (`block` = id // PROFILE_BLOCK), so
+    that a submission recomputes from their rows the sums of a few hundred organisations.
+    """
+
+    __tablename__ = "profile_potential"
+
+    territory_id: Mapped[TerritoryKey]
+    # Filters' name of the criterion: "legal_type", "section", "headcount" or "postcode".
+    facet: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[str] = mapped_column(String(30), primary_key=True)
+    theme_key: Mapped[ThemeKey]
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # "question" or "category"
+    key: Mapped[str] = mapped_column(String(63), primary_key=True)
+    block: Mapped[int] = mapped_column(primary_key=True)
+    weighted_lost: Mapped[float] = mapped_column(default=0.0)
+    weighted_max: Mapped[float] = mapped_column(default=0.0)
     n_orgs: Mapped[int] = mapped_column(default=0)
 
 

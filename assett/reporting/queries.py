@@ -30,6 +30,7 @@ from ..models import (
     Organisation,
     OrgParticipation,
     OrgPotential,
+    ProfilePotential,
 )
 from .filters import (
     Filters,
@@ -52,6 +53,9 @@ from .period import (
 TOP_CATEGORIES = 3
 TOP_QUESTIONS = 5
 POTENTIAL = OrgPotential.__table__
+PROFILE_POTENTIAL = ProfilePotential.__table__
+# The profile criteria whose losses are kept per value (profile_potential's facets).
+KEPT_FACETS = ("legal_type", "section", "headcount", "postcode")
 PARTICIPATION = OrgParticipation.__table__
 
 
@@ -277,8 +281,48 @@ def network_potential(territory_id: int, filters: Filters) -> list[PotentialRow]
     return [tuple(row) for row in db.session.execute(query)]  # type: ignore[misc]
 
 
+def kept_facet(filters: Filters) -> tuple[str, str] | None:
+    """(facet, value) when the filters keep organisations by one profile criterion only (a
+    theme aside): their losses are then kept per value in profile_potential."""
+    if filters.dated or filters.cohort is not None:
+        return None
+    chosen = [(name, getattr(filters, name)) for name in KEPT_FACETS]
+    found = [(name, value) for name, value in chosen if value is not None]
+    return found[0] if len(found) == 1 else None
+
+
+def profile_potential(
+    territory_id: int, facet: str, value: str, theme: str | None
+) -> list[PotentialRow]:
+    """The kept sums of one profile value's organisations, added up over their blocks."""
+    c = PROFILE_POTENTIAL.c
+    conditions = [c.territory_id == territory_id, c.facet == facet, c.value == value]
+    if theme is not None:
+        conditions.append(c.theme_key == theme)
+    rows = db.session.execute(
+        select(
+            c.theme_key,
+            c.kind,
+            c.key,
+            func.sum(c.weighted_lost),
+            func.sum(c.weighted_max),
+            func.sum(c.n_orgs),
+        )
+        .where(*conditions)
+        .group_by(c.theme_key, c.kind, c.key)
+    )
+    return [
+        (theme_key, kind, key, float(lost), float(maximum), int(n))
+        for theme_key, kind, key, lost, maximum, n in rows
+    ]
+
+
 def organisations_potential(territory_id: int, filters: Filters) -> list[PotentialRow]:
-    """The sums of the matching organisations' OrgPotential rows."""
+    """The sums of the matching organisations' OrgPotential rows (kept per value for a single
+    profile criterion, `kept_facet`)."""
+    kept = kept_facet(filters)
+    if kept is not None:
+        return profile_potential(territory_id, *kept, filters.theme)
     o = to_group(POTENTIAL, territory_id, filters).c
     rows = db.session.execute(
         select(

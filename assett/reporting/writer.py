@@ -34,14 +34,19 @@ from ..models import (
     OrgQuarterScore,
     OrgThemeStatus,
     PlanVersion,
+    ProfilePotential,
 )
 from ..models._base import utcnow
 from .totals import theme_totals
 from .writer_rows import (
     BATCH,
+    FACETS,
+    PROFILE_BLOCK,
     Row,
     participation_rows,
     potential_rows,
+    profile_groups,
+    profile_rows,
     quarter_rows,
     status_rows,
     submitted,
@@ -54,6 +59,7 @@ PARTICIPATION = OrgParticipation.__table__
 NETWORK_POTENTIAL = NetworkPotential.__table__
 NETWORK_QUARTER = NetworkQuarter.__table__
 NETWORK_THEME = NetworkTheme.__table__
+PROFILE_POTENTIAL = ProfilePotential.__table__
 # Every table this module keeps, per organisation first, then per territory.
 MAINTAINED: tuple[Table, ...] = (
     STATUS,
@@ -63,6 +69,7 @@ MAINTAINED: tuple[Table, ...] = (
     NETWORK_POTENTIAL,
     NETWORK_QUARTER,
     NETWORK_THEME,
+    PROFILE_POTENTIAL,
 )
 KEYS: dict[str, tuple[str, ...]] = {
     table.name: tuple(column.name for column in table.primary_key.columns) for table in MAINTAINED
@@ -220,6 +227,36 @@ def _organisation(organisation_id: int, theme_keys: Iterable[str], report: Repor
     _merge(report, PARTICIPATION, _replace(PARTICIPATION, scope, participation_rows(statuses)))
 
 
+def _profiles(
+    territory_id: int,
+    groups: Iterable[tuple[str, str, int]],
+    theme_keys: Iterable[str] | None,
+    report: Report,
+) -> None:
+    """Recompute the profile_potential rows of (facet, value, block) groups afresh from the
+    per-organisation rows, for the given themes (None: all)."""
+    themes = None if theme_keys is None else sorted(set(theme_keys))
+    c = PROFILE_POTENTIAL.c
+    for facet, value, block in sorted(set(groups)):
+        first = block * PROFILE_BLOCK
+        conditions: list[ColumnElement[bool]] = [
+            FACETS[facet] == value,
+            Organisation.id >= first,
+            Organisation.id < first + PROFILE_BLOCK,
+        ]
+        scope = [
+            c.territory_id == territory_id,
+            c.facet == facet,
+            c.value == value,
+            c.block == block,
+        ]
+        if themes is not None:
+            conditions.append(POTENTIAL.c.theme_key.in_(themes))
+            scope.append(c.theme_key.in_(themes))
+        rows = profile_rows(territory_id, facet, conditions)
+        _merge(report, PROFILE_POTENTIAL, _replace(PROFILE_POTENTIAL, scope, rows))
+
+
 # Entry points
 
 
@@ -243,8 +280,35 @@ def record_rows(territory_id: int, touched: Iterable[tuple[int, str]]) -> Report
         by_org[org_id].add(theme_key)
     for org_id, theme_keys in sorted(by_org.items()):
         _organisation(org_id, theme_keys, report)
-    for theme_key in sorted(set().union(*by_org.values()) if by_org else set()):
+    themes = sorted(set().union(*by_org.values()) if by_org else set())
+    for theme_key in themes:
         _network(territory_id, theme_key, report)
+    _profiles(territory_id, profile_groups(by_org), themes, report)
+    return report
+
+
+def profile_of(organisation: Organisation) -> dict[str, Any]:
+    """The organisation's values of the profile criteria kept in profile_potential."""
+    return {facet: getattr(organisation, column.key) for facet, column in FACETS.items()}
+
+
+def record_profile(organisation_id: int, before: dict[str, Any]) -> Report:
+    """Move an organisation's losses to the sums of its new profile values (caller commits).
+
+    `before` is its `profile_of` before the change.
+    """
+    db.session.flush()
+    territory_id = db.session.scalar(
+        select(Organisation.territory_id).where(Organisation.id == organisation_id)
+    )
+    block = organisation_id // PROFILE_BLOCK
+    old = {(facet, value, block) for facet, value in before.items() if value is not None}
+    new = profile_groups([organisation_id])
+    if territory_id is None or old == new:
+        return {}
+    bump_version(territory_id)
+    report: Report = {}
+    _profiles(territory_id, old ^ new, None, report)
     return report
 
 
@@ -272,6 +336,7 @@ def forget_organisation(organisation_id: int) -> Report:
         _merge(report, table, _replace(table, [table.c.organisation_id == organisation_id], []))
     for theme_key in sorted(themes):
         _network(territory_id, theme_key, report)
+    _profiles(territory_id, profile_groups([organisation_id]), themes, report)
     return report
 
 
@@ -298,4 +363,7 @@ def rebuild(territory_id: int) -> Report:
         )
     for theme_key in sorted(themes):
         _network(territory_id, theme_key, report)
+    profiles = [row for facet in FACETS for row in profile_rows(territory_id, facet)]
+    scope = [PROFILE_POTENTIAL.c.territory_id == territory_id]
+    _merge(report, PROFILE_POTENTIAL, _replace(PROFILE_POTENTIAL, scope, profiles))
     return report

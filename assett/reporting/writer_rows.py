@@ -9,14 +9,24 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
-from ..models import Answer, Assessment
+from ..models import Answer, Assessment, Organisation, OrgPotential
 from .totals import last_of_each_quarter, losses_of
 
 BATCH = 500
+# Organisations per block of profile_potential (consecutive ids): a submission recomputes the
+# sums of its organisation's blocks from at most this many organisations' rows.
+PROFILE_BLOCK = 512
+# The profile criteria kept in profile_potential: the Filters field and its organisation column.
+FACETS: dict[str, Any] = {
+    "legal_type": Organisation.legal_type,
+    "section": Organisation.naf_section,
+    "headcount": Organisation.headcount_code,
+    "postcode": Organisation.postcode,
+}
 
 Row = dict[str, Any]
 
@@ -139,4 +149,60 @@ def participation_rows(statuses: Iterable[Any]) -> list[Row]:
             "reassessed": max(row["assessment_count"] for row in rows) >= 2,
         }
         for org_id, rows in sorted(grouped.items())
+    ]
+
+
+def profile_groups(organisation_ids: Iterable[int]) -> set[tuple[str, str, int]]:
+    """The (facet, value, block) groups of profile_potential the organisations count in."""
+    found: set[tuple[str, str, int]] = set()
+    ids = sorted(set(organisation_ids))
+    for begin in range(0, len(ids), BATCH):
+        for row in db.session.execute(
+            select(Organisation.id, *FACETS.values()).where(
+                Organisation.id.in_(ids[begin : begin + BATCH])
+            )
+        ):
+            for facet, value in zip(FACETS, row[1:], strict=True):
+                if value is not None:
+                    found.add((facet, value, row[0] // PROFILE_BLOCK))
+    return found
+
+
+def profile_rows(
+    territory_id: int, facet: str, conditions: Sequence[ColumnElement[bool]] = ()
+) -> list[Row]:
+    """profile_potential rows of one facet: org_potential summed per value and block."""
+    p = OrgPotential.__table__.c
+    column = FACETS[facet]
+    block = Organisation.id // PROFILE_BLOCK
+    rows = db.session.execute(
+        select(
+            column,
+            block,
+            p.theme_key,
+            p.kind,
+            p.key,
+            func.sum(p.weighted_lost),
+            func.sum(p.weighted_max),
+            func.count(),
+        )
+        .select_from(OrgPotential.__table__)
+        .join(Organisation, Organisation.id == p.organisation_id)
+        .where(Organisation.territory_id == territory_id, column.isnot(None), *conditions)
+        .group_by(column, block, p.theme_key, p.kind, p.key)
+    )
+    return [
+        {
+            "territory_id": territory_id,
+            "facet": facet,
+            "value": value,
+            "theme_key": theme_key,
+            "kind": kind,
+            "key": key,
+            "block": int(number),
+            "weighted_lost": float(lost),
+            "weighted_max": float(maximum),
+            "n_orgs": int(n),
+        }
+        for value, number, theme_key, kind, key, lost, maximum, n in rows
     ]

@@ -250,8 +250,10 @@ def create_organisation(territory: Territory, user: User, data: Mapping[str, Any
 def update_profile(organisation: Organisation, data: Mapping[str, Any]) -> Organisation:
     """Replace an organisation's profile with validated values."""
     values = clean_profile(data, organisation.territory_id, organisation.id)
+    before = writer.profile_of(organisation)
     for key, value in values.items():
         setattr(organisation, key, value)
+    writer.record_profile(organisation.id, before)  # the dashboard's tables, same transaction
     return organisation
 
 
