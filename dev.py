@@ -108,7 +108,13 @@ def test(args: list[str]) -> None:
     # One worker per core unless the caller chose (-n 0 runs everything in one process).
     if not any(arg == "-n" or arg.startswith(("-n", "--numprocesses")) for arg in args):
         args = ["-n", "auto", *args]
-    result = subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT)
+    # pytest keeps the test modules it rewrote (and Python the modules it compiled) only where
+    # bytecode may be written: without it each worker, and each process a test starts,
+    # compiles everything again (a worker's collection takes 12 s of CPU instead of 5 s).
+    environment = {
+        name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"
+    }
+    result = subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT, env=environment)
     sys.exit(result.returncode)
 
 

@@ -122,6 +122,28 @@ def _definitions_parsed_once() -> Iterator[None]:
         yield
 
 
+# Tests sharing a costly per-worker set-up go to one worker, which builds it once: the browser
+# tests (Chromium, the live server's installed demo) and the migration tests (the database at
+# each revision). Every other test is scheduled alone. (`xdist_group` marks would do it, but
+# pytest-xdist 3.8 names the group in `Item._nodeid`, which pytest 9 no longer reads.)
+_SHARED_SET_UPS = {"tests/browser/": "browser", "tests/test_migration": "migrations"}
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    if config.getvalue("dist") != "load":  # another distribution asked for explicitly
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedSetUpScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            for prefix, group in _SHARED_SET_UPS.items():
+                if nodeid.startswith(prefix):
+                    return group
+            return nodeid
+
+    return SharedSetUpScheduling(config, log)
+
+
 # --- One app per worker ------------------------------------------------------------------------
 
 

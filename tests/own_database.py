@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from alembic.config import Config
 from alembic.script import ScriptDirectory
@@ -88,6 +88,7 @@ def revisions() -> list[str]:
     return [revision.revision for revision in reversed(list(script.walk_revisions()))]
 
 
+T = TypeVar("T")
 MIGRATIONS = Path(assett.__file__).resolve().parent.parent / "migrations"
 
 
@@ -98,6 +99,7 @@ class MigratedDatabases:
         self.folder = folder
         self.revisions = revisions()
         self.templates: dict[str, str] = {}  # revision -> SQLite file or PostgreSQL database
+        self.filled: dict[str, object] = {}  # prepared name -> what its `fill` returned
 
     def _build(self) -> None:
         """Upgrade one database a revision at a time, keeping a copy at each."""
@@ -120,9 +122,26 @@ class MigratedDatabases:
         _admin(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(url).database}"')
         return name
 
+    def prepare(self, name: str, revision: str, fill: Callable[[Flask], T]) -> T:
+        """Keep under `name` the database at `revision` once `fill(app)` has run on it (app
+        context pushed), built once; `copy(tmp_path, purpose, name)` then copies it. Returns
+        what `fill` returned."""
+        if name not in self.templates:
+            if not self.templates:
+                self._build()
+            with own_database(self.folder, f"preparing_{name}", self.templates[revision]) as url:
+                app = own_app(url)
+                with app.app_context():
+                    self.filled[name] = fill(app)
+                    db.session.remove()
+                    db.engine.dispose()
+                self.templates[name] = self._keep(url, name)
+        return cast(T, self.filled[name])
+
     @contextmanager
     def copy(self, tmp_path: Path, purpose: str, revision: str) -> Iterator[str]:
-        """The URL of a copy of the database at `revision` ("base": empty; "head": the last)."""
+        """The URL of a copy of the database at `revision` ("base": empty; "head": the last;
+        or a name given to `prepare`)."""
         if revision == "base":
             with own_database(tmp_path, purpose) as url:
                 yield url

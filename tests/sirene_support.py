@@ -14,7 +14,6 @@ from urllib.parse import parse_qs, urlsplit
 from stdnum import luhn
 
 RECORDINGS = Path(__file__).resolve().parent / "recordings"
-REPLAY_PORT = 5141  # this feature's own port range: 5140-5149
 
 STOCK_HEADER = [
     "siren",
@@ -109,8 +108,11 @@ class Replay:
 
 @contextmanager
 def replay_server() -> Iterator[Replay]:
-    """The company search API on 127.0.0.1:5141, answering from recordings."""
-    replay = Replay(url=f"http://127.0.0.1:{REPLAY_PORT}")
+    """The company search API on a free port of 127.0.0.1, answering from recordings.
+
+    A port of its own: two tests running at once (two xdist workers, two checkouts) never
+    meet on a fixed one."""
+    replay = Replay(url="")
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802  (http.server's naming)
@@ -139,8 +141,8 @@ def replay_server() -> Iterator[Replay]:
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             return None
 
-    ThreadingHTTPServer.allow_reuse_address = True
-    server = ThreadingHTTPServer(("127.0.0.1", REPLAY_PORT), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    replay.url = f"http://127.0.0.1:{server.server_port}"
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

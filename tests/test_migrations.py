@@ -342,6 +342,34 @@ def test_upgrading_refuses_a_value_outside_the_codes_lists_and_names_the_rule(
     assert _version() == "0001"
 
 
+@pytest.fixture
+def draft_upgraded_from_0001(
+    migrated_app: MigratedApp, migrated_databases: MigratedDatabases
+) -> dict[str, int]:
+    """A copy of a database where a draft was written at 0001, then upgraded to the head (the
+    upgrade runs once per worker); the ids of its rows by table."""
+
+    def fill(app: Flask) -> dict[str, int]:
+        with db.engine.begin() as connection:
+            territory, organisation = _organisation_at_0001(connection)
+            questionnaire, version = _theme_at_0001(connection, territory)
+            ids = (territory, organisation, questionnaire, version)
+            draft = _draft_at_0001(connection, ids, NOW, "annuel")
+        upgrade()
+        assert _version() == REVISIONS[-1]
+        return {
+            "territory": territory,
+            "organisation": organisation,
+            "questionnaire": questionnaire,
+            "questionnaire_version": version,
+            "assessment": draft,
+        }
+
+    ids = migrated_databases.prepare("draft_from_0001", "0001", fill)
+    migrated_app("draft_from_0001")
+    return ids
+
+
 @pytest.mark.parametrize(
     ("table", "column", "value"),
     [
@@ -355,33 +383,25 @@ def test_upgrading_refuses_a_value_outside_the_codes_lists_and_names_the_rule(
     ],
 )
 def test_the_migrated_database_refuses_values_the_code_never_writes(
-    migrated_app: MigratedApp, table: str, column: str, value: Any
+    draft_upgraded_from_0001: dict[str, int], table: str, column: str, value: Any
 ) -> None:
-    migrated_app("0001")
-    with db.engine.begin() as connection:
-        territory, organisation = _organisation_at_0001(connection)
-        questionnaire, version = _theme_at_0001(connection, territory)
-        draft = _draft_at_0001(
-            connection, (territory, organisation, questionnaire, version), NOW, "annuel"
-        )
-    upgrade()
-    row_id = {"organisation": organisation, "assessment": draft, "questionnaire_version": version}
-
     with pytest.raises(IntegrityError), db.engine.begin() as connection:
         connection.execute(
             text(f"UPDATE {table} SET {column} = :value WHERE id = :id"),  # noqa: S608
-            {"value": value, "id": row_id[table]},
+            {"value": value, "id": draft_upgraded_from_0001[table]},
         )
 
 
-def test_the_migrated_database_refuses_a_second_draft_of_a_theme(migrated_app: MigratedApp) -> None:
-    migrated_app("0001")
-    with db.engine.begin() as connection:
-        territory, organisation = _organisation_at_0001(connection)
-        questionnaire, version = _theme_at_0001(connection, territory)
-        ids = (territory, organisation, questionnaire, version)
-        _draft_at_0001(connection, ids, NOW, "annuel")
-    upgrade()
+def test_the_migrated_database_refuses_a_second_draft_of_a_theme(
+    draft_upgraded_from_0001: dict[str, int],
+) -> None:
+    rows = draft_upgraded_from_0001
+    ids = (
+        rows["territory"],
+        rows["organisation"],
+        rows["questionnaire"],
+        rows["questionnaire_version"],
+    )
 
     with pytest.raises(IntegrityError), db.engine.begin() as connection:
         _draft_at_0001(connection, ids, NOW, "mensuel")
