@@ -126,3 +126,25 @@ def test_a_period_starting_on_a_utc_month_has_no_partial_month():
 )
 def test_points_are_kept_in_millionths_rounded_half_up(points: float, millionths: int):
     assert to_millionths(points) == millionths
+
+
+@pytest.mark.parametrize("start", [date(2024, 1, 1), date(2025, 3, 20), date(2025, 12, 1)])
+def test_an_open_period_finds_each_first_assessment_and_count_as_the_period_does(
+    world, dashboard_network: factories.DashboardNetwork, start: date
+):
+    from assett.reporting import period
+
+    org = dashboard_network.orgs["c1"]
+    tie = datetime(2025, 12, 5, 12, tzinfo=UTC)  # two assessments at one moment: the earlier
+    factories.make_assessment(org, "energie", {"suivi": 1, "travaux": 1}, tie)  # row is first
+    factories.make_assessment(org, "energie", {"suivi": 4, "travaux": 4}, tie)
+    filters = Filters(start=start)
+
+    from_statuses = period.period_statuses(world.territory.id, filters, with_categories=False)
+    from_assessments = period.period_statuses(world.territory.id, filters, with_categories=True)
+
+    def fields(rows: list[Any]) -> list[tuple[Any, ...]]:
+        return sorted(tuple(row)[:8] for row in rows)
+
+    assert fields(from_statuses) == fields(from_assessments)
+    assert any(row.assessment_count >= 2 for row in from_statuses)
