@@ -299,33 +299,38 @@ def period_statuses(
 
 
 def totals_of(statuses: Iterable[PeriodStatus]) -> dict[str, ThemeTotals]:
-    """ThemeTotals of statuses, with domain.aggregation's medians and tolerance."""
+    """ThemeTotals of statuses, with domain.aggregation's medians and tolerance (one pass over
+    each theme's rows: tens of thousands in a period)."""
     by_theme: dict[str, list[PeriodStatus]] = defaultdict(list)
     for status in statuses:
         by_theme[status.theme_key].append(status)
     totals = {}
     for theme_key, rows in by_theme.items():
-        scores = [row.latest_score for row in rows if row.latest_score is not None]
+        scores: list[float] = []
         bands: dict[str, int] = defaultdict(int)
+        firsts: list[float] = []
+        latests: list[float] = []
+        changes: list[float] = []
         for row in rows:
-            if row.latest_score is not None and row.latest_band_key is not None:
+            latest = row.latest_score
+            if latest is None:
+                continue
+            scores.append(latest)
+            if row.latest_band_key is not None:
                 bands[row.latest_band_key] += 1
-        pairs = [
-            (row.first_score, row.latest_score)
-            for row in rows
-            if row.assessment_count >= 2
-            and row.first_score is not None
-            and row.latest_score is not None
-        ]
-        changes = [latest - first for first, latest in pairs]
+            first = row.first_score
+            if row.assessment_count >= 2 and first is not None:
+                firsts.append(first)
+                latests.append(latest)
+                changes.append(latest - first)
         totals[theme_key] = ThemeTotals(
             n_status=len(rows),
             n_scored=len(scores),
             score_sum=math.fsum(scores),
             band_counts=dict(bands),
-            n_pairs=len(pairs),
-            first_sum=math.fsum(first for first, _ in pairs),
-            latest_sum=math.fsum(latest for _, latest in pairs),
+            n_pairs=len(changes),
+            first_sum=math.fsum(firsts),
+            latest_sum=math.fsum(latests),
             improved=sum(1 for change in changes if change > CHANGE_THRESHOLD),
             declined=sum(1 for change in changes if change < -CHANGE_THRESHOLD),
             median_score=aggregation.median(scores),
