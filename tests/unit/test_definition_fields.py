@@ -25,7 +25,7 @@ def test_the_refused_characters_are_exactly_unicodes_control_characters_but_tab_
     [("a\x00b", "U+0000"), ("Énergie\x85", "U+0085"), ("x\x7fy\x00", "U+007F")],
 )
 def test_a_text_with_a_control_character_is_refused_naming_the_first(text: str, code: str):
-    with pytest.raises(ValueError) as refused:
+    with pytest.raises(ValueError, match="caractère de contrôle interdit") as refused:
         _printable(text)
     assert str(refused.value.args[0]) == f"caractère de contrôle interdit ({code})"
 
