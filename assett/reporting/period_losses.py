@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Float, Integer, String, any_, cast, column, func, literal, select, true
@@ -139,11 +140,11 @@ def current_losses(
     by a comparison in the index, taken along it in the grouping's order, every theme in one
     statement.
     """
-    if not themes:
+    begin, _ = filters.window()
+    if not themes or begin is None:  # no start: not an open-ended period, nothing is in it
         return []
     if not filters.by_organisation:
-        return month_losses(territory_id, filters, themes)
-    begin, _ = filters.window()
+        return month_losses(territory_id, begin, themes)
     p = POTENTIAL.c
     conditions = [
         p.territory_id == territory_id,
@@ -168,13 +169,10 @@ def current_losses(
     ]
 
 
-def month_losses(territory_id: int, filters: Filters, themes: Sequence[str]) -> list[PotentialRow]:
+def month_losses(territory_id: int, begin: datetime, themes: Sequence[str]) -> list[PotentialRow]:
     """current_losses of the whole territory: its whole months' sums, then the organisations'
     rows of the first month from the period's start (found through their statuses, by the
     territory's period index), all in integer millionths, exact."""
-    begin, _ = filters.window()
-    if begin is None:
-        raise ValueError("une période ouverte a un début")
     first_month, partial_end = first_whole_month(begin)
     m = MONTH.c
     rows = list(
