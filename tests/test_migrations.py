@@ -449,3 +449,20 @@ def test_the_demo_data_comes_back_from_0001_to_head_without_a_row_lost(
         for dump in (filled, after):  # later revisions may add columns: compare 0001's
             assert [{c: row[c] for c in columns} for row in dump[table]] == rows, table
     assert len(after["assessment"]) == report.assessments
+
+
+def test_upgrading_fills_the_months_losses_as_the_writer_keeps_them(
+    migrated_app: MigratedApp,
+) -> None:
+    # The demo writes through the single writer at the head; 0031 then fills the table again
+    # from org_potential, with the same months and the same rounding.
+    migration_app = migrated_app("head")
+    seed_demo(migration_app.config["QUESTIONNAIRES_DIR"])
+    written = _dump()["network_potential_month"]
+    assert written
+    downgrade(revision="0030")
+    assert "network_potential_month" not in _tables()
+
+    upgrade()
+
+    assert _dump()["network_potential_month"] == written

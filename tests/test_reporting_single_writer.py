@@ -22,6 +22,7 @@ MODELS = {
         writer.OrgQuarterScore,
         writer.OrgParticipation,
         writer.NetworkPotential,
+        writer.NetworkPotentialMonth,
         writer.NetworkQuarter,
         writer.NetworkTheme,
         writer.NetworkVersion,

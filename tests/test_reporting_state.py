@@ -28,6 +28,7 @@ from assett.models import (
     SHARING_LEVELS,
     Assessment,
     NetworkPotential,
+    NetworkPotentialMonth,
     NetworkQuarter,
     NetworkTheme,
     Organisation,
@@ -59,6 +60,7 @@ MOMENTS = [
     datetime(2025, 6, 30, 22, 0, tzinfo=UTC),
     datetime(2025, 2, 1, 12, 0, tzinfo=UTC),
     datetime(2024, 11, 5, 8, 0, tzinfo=UTC),
+    datetime(2025, 1, 31, 23, 30, tzinfo=UTC),  # January in UTC, February in Paris
 ]
 ORGANISATIONS = 3
 BLOCK = 512  # organisations per block of profile_potential (consecutive ids)
@@ -127,6 +129,13 @@ def expected(territory_id: int) -> dict[str, dict[Any, Any]]:
     network_potential: dict[Any, list[Any]] = defaultdict(list)
     for (_, theme_key, kind, key), values in potential.items():
         network_potential[(theme_key, kind, key)].append(values)
+    network_month: dict[Any, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for (org_id, theme_key, kind, key), (lost, at_stake) in potential.items():
+        moment = status[(org_id, theme_key)][4].astimezone(UTC)
+        sums = network_month[(theme_key, kind, key, moment.year * 100 + moment.month)]
+        sums[0] += int(lost * 1_000_000 + 0.5)  # millionths, rounded half up, summed exactly
+        sums[1] += int(at_stake * 1_000_000 + 0.5)
+        sums[2] += 1
     network_quarter: dict[Any, list[Any]] = defaultdict(list)
     for (_, theme_key, quarter), (_, _, score) in quarters.items():
         network_quarter[(theme_key, quarter)].append(score)
@@ -159,6 +168,7 @@ def expected(territory_id: int) -> dict[str, dict[Any, Any]]:
             key: (_sum(v[0] for v in found), _sum(v[1] for v in found), len(found))
             for key, found in network_potential.items()
         },
+        "network_potential_month": {key: tuple(sums) for key, sums in network_month.items()},
         "network_quarter": {
             key: (
                 _sum(s for s in found if s is not None),
@@ -243,6 +253,10 @@ def stored(territory_id: int) -> dict[str, dict[Any, Any]]:
         "network_potential": {
             (r.theme_key, r.kind, r.key): (r.weighted_lost, r.weighted_max, r.n_orgs)
             for r in rows(NetworkPotential)
+        },
+        "network_potential_month": {
+            (r.theme_key, r.kind, r.key, r.month): (r.lost_millionths, r.max_millionths, r.n_orgs)
+            for r in rows(NetworkPotentialMonth)
         },
         "network_quarter": {
             (r.theme_key, r.quarter): (r.score_sum, r.n_scored, r.n_orgs)

@@ -2,6 +2,7 @@
 
 from .aggregates import (
     NetworkPotential,
+    NetworkPotentialMonth,
     NetworkQuarter,
     NetworkTheme,
     NetworkVersion,
@@ -97,6 +98,7 @@ __all__ = [
     "LibraryItem",
     "Membership",
     "NetworkPotential",
+    "NetworkPotentialMonth",
     "NetworkQuarter",
     "NetworkTheme",
     "NetworkVersion",

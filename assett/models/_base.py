@@ -13,6 +13,8 @@ from sqlalchemy.types import TypeDecorator
 from ..clock import utcnow as utcnow
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
+# Lengths of a UTC timestamp as SQLAlchemy writes it on SQLite, with and without microseconds.
+STORED_LENGTHS = frozenset({len("2026-04-09 21:43:53"), len("2026-04-09 21:43:53.000000")})
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -37,13 +39,22 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def result_processor(self, dialect: Any, coltype: Any) -> Any:
         """On SQLite, the stored text parsed by `datetime.fromisoformat` (in C), not by
-        SQLAlchemy's regular expression: a dashboard over a period reads 100,000s of them."""
+        SQLAlchemy's regular expression: a dashboard over a period reads 100,000s of them.
+
+        The text SQLAlchemy stores, « 2026-04-09 21:43:53.000000 » (or without its fraction),
+        is read with its zone written after it: one call, where `replace(tzinfo=UTC)` on the
+        parsed value costs eight times as much."""
         if dialect.name != "sqlite":
             return super().result_processor(dialect, coltype)
 
         def process(value: str | datetime | None) -> datetime | None:
             if value is None:
                 return None
+            if isinstance(value, str) and len(value) in STORED_LENGTHS:
+                try:
+                    return datetime.fromisoformat(value + "+00:00")
+                except ValueError:  # text of that length written otherwise, with its zone
+                    pass
             parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
             if parsed.tzinfo is None:
                 return parsed.replace(tzinfo=UTC)

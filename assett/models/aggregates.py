@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -133,6 +133,26 @@ class NetworkPotential(db.Model):  # type: ignore[name-defined,misc]
     weighted_lost: Mapped[float] = mapped_column(default=0.0)
     weighted_max: Mapped[float] = mapped_column(default=0.0)
     # Organisations whose latest assessment counted this question (or a question of it).
+    n_orgs: Mapped[int] = mapped_column(default=0)
+
+
+class NetworkPotentialMonth(db.Model):  # type: ignore[name-defined,misc]
+    """NetworkPotential's sums over the latest assessments submitted in one month (UTC).
+
+    An open-ended period adds up its whole months, then reads the organisations' rows of the
+    month it starts in. Sums in millionths of a point, as integers: added in any order, they
+    stay exact.
+    """
+
+    __tablename__ = "network_potential_month"
+
+    territory_id: Mapped[TerritoryKey]
+    theme_key: Mapped[ThemeKey]
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # "question" or "category"
+    key: Mapped[str] = mapped_column(String(63), primary_key=True)
+    month: Mapped[int] = mapped_column(primary_key=True)  # year × 100 + month, in UTC
+    lost_millionths: Mapped[int] = mapped_column(BigInteger, default=0)
+    max_millionths: Mapped[int] = mapped_column(BigInteger, default=0)
     n_orgs: Mapped[int] = mapped_column(default=0)
 
 

@@ -1,12 +1,13 @@
 """Where a period's organisations lose points: sums taken by the database.
 
 An open-ended period (`period.open_ended`) sums the maintained OrgPotential rows of the
-statuses whose latest assessment is in it (`current_losses`). Otherwise both functions read
-the latest assessment of each status of the period (`period.period_statuses`), by its id: the
-questions from its counted answers, the categories from the category sub-scores frozen at
-submission (a JSON object per assessment, unpacked by the database: no row is decoded here).
-The ids are bound as one parameter (a JSON array on SQLite, an array on PostgreSQL), not as
-one parameter each.
+statuses whose latest assessment is in it (`current_losses`); with no profile or cohort
+filter, the territory's sums per month (NetworkPotentialMonth) and the rows of its first
+month. Otherwise both functions read the latest assessment of each status of the period
+(`period.period_statuses`), by its id: the questions from its counted answers, the categories
+from the category sub-scores frozen at submission (a JSON object per assessment, unpacked by
+the database: no row is decoded here). The ids are bound as one parameter (a JSON array on
+SQLite, an array on PostgreSQL), not as one parameter each.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Float, Integer, String, any_, cast, column, func, literal, select, true
@@ -21,11 +23,14 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
-from ..models import Answer, OrgPotential
+from ..models import Answer, NetworkPotentialMonth, OrgPotential, OrgThemeStatus
 from .filters import ASSESSMENT, Filters, matching_org_ids
+from .months import MILLIONTHS, first_whole_month, millionths
 from .period import PeriodStatus, PotentialRow
 
 POTENTIAL = OrgPotential.__table__
+MONTH = NetworkPotentialMonth.__table__
+STATUS = OrgThemeStatus.__table__
 
 ANSWER = Answer.__table__
 
@@ -127,22 +132,26 @@ def current_losses(
 ) -> list[PotentialRow]:
     """Per theme, question and category of an open-ended period: the sums of the OrgPotential
     rows (the current latest assessment's losses) of the matching organisations whose latest
-    assessment of the theme is in the period, taken along the index in the grouping's order.
+    assessment of the theme is in the period.
 
-    Each row holds its status's latest submission: the rows of the period are kept by a
-    comparison in the index, every theme in one statement.
+    With no profile or cohort filter, the whole months of the period are added up from the
+    territory's NetworkPotentialMonth rows, and only its first, partial month is read from the
+    organisations' rows (`month_losses`). Otherwise every matching organisation's rows are kept
+    by a comparison in the index, taken along it in the grouping's order, every theme in one
+    statement.
     """
-    if not themes:
-        return []
     begin, _ = filters.window()
+    if not themes or begin is None:  # no start: not an open-ended period, nothing is in it
+        return []
+    if not filters.by_organisation:
+        return month_losses(territory_id, begin, themes)
     p = POTENTIAL.c
     conditions = [
         p.territory_id == territory_id,
         p.theme_key.in_(sorted(themes)),
         p.latest_submitted_at >= begin,
+        p.organisation_id.in_(matching_org_ids(territory_id, filters)),
     ]
-    if filters.by_organisation:
-        conditions.append(p.organisation_id.in_(matching_org_ids(territory_id, filters)))
     return [
         (theme_key, kind, key, float(lost or 0.0), float(maximum or 0.0), int(n))
         for theme_key, kind, key, lost, maximum, n in db.session.execute(
@@ -157,4 +166,65 @@ def current_losses(
             .where(*conditions)
             .group_by(p.theme_key, p.kind, p.key)
         )
+    ]
+
+
+def month_losses(territory_id: int, begin: datetime, themes: Sequence[str]) -> list[PotentialRow]:
+    """current_losses of the whole territory: its whole months' sums, then the organisations'
+    rows of the first month from the period's start (found through their statuses, by the
+    territory's period index), all in integer millionths, exact."""
+    first_month, partial_end = first_whole_month(begin)
+    m = MONTH.c
+    rows = list(
+        db.session.execute(
+            select(
+                m.theme_key,
+                m.kind,
+                m.key,
+                func.sum(m.lost_millionths),
+                func.sum(m.max_millionths),
+                func.sum(m.n_orgs),
+            )
+            .where(
+                m.territory_id == territory_id,
+                m.theme_key.in_(sorted(themes)),
+                m.month >= first_month,
+            )
+            .group_by(m.theme_key, m.kind, m.key)
+        )
+    )
+    if partial_end is not None:
+        p, s = POTENTIAL.c, STATUS.c
+        rows += db.session.execute(
+            select(
+                p.theme_key,
+                p.kind,
+                p.key,
+                func.sum(millionths(p.weighted_lost)),
+                func.sum(millionths(p.weighted_max)),
+                func.count(),
+            )
+            .select_from(
+                STATUS.join(
+                    POTENTIAL,
+                    (p.organisation_id == s.organisation_id) & (p.theme_key == s.theme_key),
+                )
+            )
+            .where(
+                s.territory_id == territory_id,
+                s.theme_key.in_(sorted(themes)),
+                s.latest_submitted_at >= begin,
+                s.latest_submitted_at < partial_end,
+            )
+            .group_by(p.theme_key, p.kind, p.key)
+        ).all()
+    sums: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for theme_key, kind, key, lost, maximum, n in rows:
+        found = sums[(theme_key, kind, key)]
+        found[0] += int(lost or 0)
+        found[1] += int(maximum or 0)
+        found[2] += int(n or 0)
+    return [
+        (theme_key, kind, key, lost / MILLIONTHS, maximum / MILLIONTHS, n)
+        for (theme_key, kind, key), (lost, maximum, n) in sorted(sums.items())
     ]

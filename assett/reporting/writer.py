@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import astuple, dataclass
 from typing import Any
 
@@ -25,6 +25,7 @@ from ..extensions import db
 from ..models import (
     Assessment,
     NetworkPotential,
+    NetworkPotentialMonth,
     NetworkQuarter,
     NetworkTheme,
     NetworkVersion,
@@ -38,6 +39,7 @@ from ..models import (
 )
 from ..models._base import utcnow
 from .totals import theme_totals
+from .writer_months import month_rows, status_months
 from .writer_rows import (
     BATCH,
     FACETS,
@@ -57,6 +59,7 @@ POTENTIAL = OrgPotential.__table__
 QUARTER = OrgQuarterScore.__table__
 PARTICIPATION = OrgParticipation.__table__
 NETWORK_POTENTIAL = NetworkPotential.__table__
+NETWORK_POTENTIAL_MONTH = NetworkPotentialMonth.__table__
 NETWORK_QUARTER = NetworkQuarter.__table__
 NETWORK_THEME = NetworkTheme.__table__
 PROFILE_POTENTIAL = ProfilePotential.__table__
@@ -67,6 +70,7 @@ MAINTAINED: tuple[Table, ...] = (
     QUARTER,
     PARTICIPATION,
     NETWORK_POTENTIAL,
+    NETWORK_POTENTIAL_MONTH,
     NETWORK_QUARTER,
     NETWORK_THEME,
     PROFILE_POTENTIAL,
@@ -154,8 +158,11 @@ def _new_token(table: Table, territory_id: int) -> None:
     db.session.execute(statement)
 
 
-def _network(territory_id: int, theme_key: str, report: Report) -> None:
-    """Recompute the territory's network rows of a theme afresh from the per-organisation rows."""
+def _network(
+    territory_id: int, theme_key: str, report: Report, months: Collection[int] | None = None
+) -> None:
+    """Recompute the territory's network rows of a theme afresh from the per-organisation rows
+    (of network_potential_month, those of `months` only; None: every month)."""
     p, q = POTENTIAL.c, QUARTER.c
     scope = {"territory_id": territory_id, "theme_key": theme_key}
     potential = [
@@ -173,6 +180,7 @@ def _network(territory_id: int, theme_key: str, report: Report) -> None:
             .group_by(p.kind, p.key)
         )
     ]
+    month_scope = [] if months is None else [NETWORK_POTENTIAL_MONTH.c.month.in_(months)]
     quarters = [
         {
             **scope,
@@ -194,13 +202,14 @@ def _network(territory_id: int, theme_key: str, report: Report) -> None:
         # network_theme's columns are the totals' fields of the same names.
         figures = {c.name: getattr(totals, c.name) for c in NETWORK_THEME.c if c.name not in scope}
         themes.append({**scope, **figures, "band_counts": dict(sorted(totals.band_counts.items()))})
-    for table, rows in (
-        (NETWORK_POTENTIAL, potential),
-        (NETWORK_QUARTER, quarters),
-        (NETWORK_THEME, themes),
+    for table, rows, narrower in (
+        (NETWORK_POTENTIAL, potential, []),
+        (NETWORK_POTENTIAL_MONTH, month_rows(territory_id, theme_key, months), month_scope),
+        (NETWORK_QUARTER, quarters, []),
+        (NETWORK_THEME, themes, []),
     ):
         where = [table.c.territory_id == territory_id, table.c.theme_key == theme_key]
-        _merge(report, table, _replace(table, where, rows))
+        _merge(report, table, _replace(table, [*where, *narrower], rows))
 
 
 def _organisation(organisation_id: int, theme_keys: Iterable[str], report: Report) -> None:
@@ -278,11 +287,15 @@ def record_rows(territory_id: int, touched: Iterable[tuple[int, str]]) -> Report
     by_org: dict[int, set[str]] = defaultdict(set)
     for org_id, theme_key in touched:
         by_org[org_id].add(theme_key)
+    pairs = [(org_id, theme_key) for org_id, keys in by_org.items() for theme_key in keys]
+    months = status_months(pairs)  # where the statuses' losses were, then where they are
     for org_id, theme_keys in sorted(by_org.items()):
         _organisation(org_id, theme_keys, report)
+    for theme_key, found in status_months(pairs).items():
+        months[theme_key] |= found
     themes = sorted(set().union(*by_org.values()) if by_org else set())
     for theme_key in themes:
-        _network(territory_id, theme_key, report)
+        _network(territory_id, theme_key, report, months.get(theme_key, set()))
     _profiles(territory_id, profile_groups(by_org), themes, report)
     return report
 
@@ -332,10 +345,11 @@ def forget_organisation(organisation_id: int) -> Report:
                 select(table.c.theme_key).where(table.c.organisation_id == organisation_id)
             )
         )
+    months = status_months((organisation_id, theme_key) for theme_key in themes)
     for table in (STATUS, POTENTIAL, QUARTER, PARTICIPATION):
         _merge(report, table, _replace(table, [table.c.organisation_id == organisation_id], []))
     for theme_key in sorted(themes):
-        _network(territory_id, theme_key, report)
+        _network(territory_id, theme_key, report, months.get(theme_key, set()))
     _profiles(territory_id, profile_groups([organisation_id]), themes, report)
     return report
 
@@ -355,7 +369,7 @@ def rebuild(territory_id: int) -> Report:
     ):
         _merge(report, table, _replace(table, [table.c.territory_id == territory_id], rows))
     themes = {row["theme_key"] for row in statuses}
-    for table in (NETWORK_POTENTIAL, NETWORK_QUARTER, NETWORK_THEME):
+    for table in (NETWORK_POTENTIAL, NETWORK_POTENTIAL_MONTH, NETWORK_QUARTER, NETWORK_THEME):
         themes.update(
             db.session.scalars(
                 select(table.c.theme_key).where(table.c.territory_id == territory_id).distinct()

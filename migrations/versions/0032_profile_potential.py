@@ -3,7 +3,7 @@ bracket, commune) and block of organisations: a dashboard filtered by one of the
 rows per block instead of every matching organisation's rows. Filled from org_potential.
 
 Revision ID: 0032
-Revises: 0030
+Revises: 0031
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0032"
-down_revision = "0030"
+down_revision = "0031"
 branch_labels = None
 depends_on = None
 
