@@ -219,6 +219,41 @@ def test_two_starts_at_once_make_one_draft_and_both_land_on_it(
     assert drafts == [first]
 
 
+def page_saver(draft_id: int, key: str) -> Action:
+    """A page of the draft sent with one answer, as from a tab opened before the others' saves."""
+
+    def save(barrier: threading.Barrier) -> bool:
+        draft = db.session.get(Assessment, draft_id)
+        assert draft is not None
+        assert draft.status == "draft"  # the page is read, its transaction still open
+        barrier.wait()
+        value = JOURNEY_ANSWERS[key]
+        assessments.save_answers(draft, {key: Reply(value=value, not_applicable=value is None)})
+        return True
+
+    return save
+
+
+def test_two_pages_saved_at_once_both_land(app: Flask, org: dict[str, int]) -> None:
+    organisation = db.session.get(Organisation, org["org"])
+    questionnaire = db.session.get(Questionnaire, org["questionnaire"])
+    user = db.session.get(User, org["actor"])
+    assert organisation is not None
+    assert questionnaire is not None
+    draft_id = assessments.start_assessment(organisation, questionnaire, user).id
+    db.session.remove()
+
+    saved = race(app, page_saver(draft_id, "suivi_factures"), page_saver(draft_id, "referent"))
+
+    assert saved == [True, True]  # neither « database is locked » nor a lost page
+    draft = db.session.get(Assessment, draft_id)
+    assert draft is not None
+    assert {answer.question_key: answer.value for answer in draft.answers} == {
+        "suivi_factures": "annuel",
+        "referent": "oui",
+    }
+
+
 def test_two_submissions_at_once_count_once(app: Flask, org: dict[str, int]) -> None:
     draft_id = _draft(org)
 

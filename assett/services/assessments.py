@@ -23,7 +23,7 @@ from ..reporting import writer
 from . import plan_prefill
 from .errors import ServiceError
 from .questionnaires import definition_of, published_version, territory_questionnaires
-from .unit_of_work import transaction
+from .unit_of_work import transaction, transactional
 
 
 @dataclass
@@ -274,6 +274,7 @@ def _require_draft(assessment: Assessment) -> None:
         )
 
 
+@transactional
 def save_answers(
     assessment: Assessment, answers: Mapping[str, scoring.Answer], page: int | None = None
 ) -> None:
@@ -317,7 +318,6 @@ def save_answers(
         assessment.current_category = max(known, reached)
     assessment.updated_at = now
     assessment.organisation.last_activity_at = now
-    db.session.commit()
 
 
 def progress_of(assessment: Assessment) -> tuple[int, int]:
