@@ -4,6 +4,7 @@ through services and access checks."""
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 import tomllib
@@ -115,6 +116,41 @@ def test_blueprint_modules_reach_the_database_only_through_services(path: Path) 
 )
 def test_the_guard_recognises_direct_database_access(source: str, found: list[str]) -> None:
     assert database_uses(source) == found
+
+
+def commits_by_hand(source: str) -> list[int]:
+    """The lines of `source` that commit a session themselves (a rollback that ends a read
+    writes nothing)."""
+    found = re.compile(r"\.commit\(\)")
+    return [number for number, line in enumerate(source.splitlines(), 1) if found.search(line)]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        path
+        for path in sorted((PACKAGE / "services").glob("*.py"))
+        if path.name != "unit_of_work.py"
+    ],
+    ids=lambda path: path.name,
+)
+def test_services_commit_only_through_the_unit_of_work(path: Path) -> None:
+    # A service's transaction begins and ends in unit_of_work.transaction(), which takes
+    # SQLite's write lock before its first read: a commit by hand would write after a plain read.
+    assert commits_by_hand(path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ("    db.session.commit()", [1]),
+        ("x = 1\n    session.commit()  # done", [2]),
+        ("    db.session.rollback()  # end the read", []),
+        ("with transaction():\n    pass", []),
+    ],
+)
+def test_the_commit_guard_recognises_a_commit_by_hand(source: str, found: list[int]) -> None:
+    assert commits_by_hand(source) == found
 
 
 # Templates run no query: each page's data is loaded by its view, through services.
