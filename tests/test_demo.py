@@ -65,9 +65,12 @@ def test_the_demo_builds_a_territory_with_history_and_prints_the_logins(
         table.name for table, _ in demo_rows.tables
     ]
     for (table, rows), (_, kept) in zip(built.tables, demo_rows.tables, strict=True):
-        assert len(rows) == len(kept), table.name
         if db.engine.dialect.name == "sqlite":  # elsewhere the ids (in texts too) differ
             assert _comparable(table, rows) == _comparable(table, kept), table.name
+        elif table.name in BLOCKED_BY_ID:
+            assert _blocks_summed(rows) == _blocks_summed(kept), table.name
+        else:
+            assert len(rows) == len(kept), table.name
 
 
 def test_running_the_demo_again_duplicates_nothing(app: Flask, built_demo: Territory) -> None:
@@ -80,6 +83,10 @@ def test_running_the_demo_again_duplicates_nothing(app: Flask, built_demo: Terri
     assert "rien de nouveau" in result.output
     assert [count(model) for model in (Organisation, Assessment, User, Questionnaire)] == before
 
+
+# Sums kept per block of consecutive organisation ids: where the ids differ, so do the blocks
+# the same organisations fall in, not the sums over all blocks.
+BLOCKED_BY_ID = {"profile_potential"}
 
 # Drawn at random by each build (salts, secrets): the only values two builds may differ in.
 RANDOM_COLUMNS = {"user.password_hash", "event.uid", "plan_version.token", "network_version.token"}
@@ -96,3 +103,19 @@ def _comparable(table: Table, rows: tuple[dict[str, Any], ...]) -> list[dict[str
         }
         for row in rows
     ]
+
+
+def _blocks_summed(rows: tuple[dict[str, Any], ...]) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    """profile_potential summed over its blocks, per value, theme and question or category."""
+    sums: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    for row in rows:
+        group = (row["facet"], row["value"], row["theme_key"], row["kind"], row["key"])
+        lost, most, orgs = sums.get(group, (0.0, 0.0, 0))
+        sums[group] = (
+            lost + row["weighted_lost"],
+            most + row["weighted_max"],
+            orgs + row["n_orgs"],
+        )
+    return {
+        group: (round(lost, 9), round(most, 9), orgs) for group, (lost, most, orgs) in sums.items()
+    }
