@@ -1,8 +1,9 @@
-"""An open-ended period's losses from the territory's sums per month (network_potential_month).
+"""An open-ended period's losses from the territory's sums per month (network_potential_month),
+its quarter means from the sums per quarter (network_quarter).
 
-The whole months are added up from the month sums, the first, partial month from the
+The whole months (quarters) are added up from the kept sums, the first, partial one from the
 organisations' rows: the result must be the sums of the organisations' rows of the period
-(their latest assessment submitted in it), whatever day the period starts on.
+(their latest assessment, of the quarter, submitted in it), whatever day the period starts on.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import pytest
 from sqlalchemy import select
 
 from assett.extensions import db
-from assett.models import NetworkPotentialMonth, OrgPotential
-from assett.reporting import period_losses
+from assett.models import NetworkPotentialMonth, OrgPotential, OrgQuarterScore
+from assett.reporting import period, period_losses
 from assett.reporting.filters import Filters
 from assett.reporting.months import first_whole_month, next_month_start, to_millionths
 
@@ -67,6 +68,49 @@ def test_an_open_period_loses_what_its_organisations_rows_add_up_to(
     assert {(theme, kind, key): rest for theme, kind, key, *rest in found} == {
         key: pytest.approx(value, abs=1e-9) for key, value in expected.items()
     }
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        date(2020, 1, 1),  # before every submission: every quarter whole
+        date(2025, 1, 1),  # a quarter's first day: held whole from its local midnight
+        date(2025, 3, 20),  # the day of a submission, mid-quarter
+        date(2025, 3, 21),  # the day after it: that submission is out
+        date(2026, 3, 1),  # the last submission's day
+        date(2030, 1, 1),  # after every submission
+    ],
+)
+@pytest.mark.parametrize("theme", [None, "energie"])
+def test_an_open_period_s_quarter_sums_are_its_organisations_rows_added_up(
+    world, dashboard_network: factories.DashboardNetwork, start: date, theme: str | None
+):
+    filters = Filters(start=start, theme=theme)
+    begin, _ = filters.window()
+    expected: dict[str, dict[int, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for row in db.session.scalars(
+        select(OrgQuarterScore).where(OrgQuarterScore.territory_id == world.territory.id)
+    ):
+        if row.submitted_at >= begin and theme in (None, row.theme_key):
+            expected[row.theme_key][row.quarter].append(row.score)
+
+    found = period.period_quarters(world.territory.id, filters)
+
+    assert found == {
+        theme_key: {
+            quarter: (
+                pytest.approx(math.fsum(s for s in scores if s is not None), abs=1e-9),
+                sum(s is not None for s in scores),
+            )
+            for quarter, scores in quarters.items()
+        }
+        for theme_key, quarters in expected.items()
+    }
+    if start == date(2025, 3, 21):  # the quarter it starts in has rows before the start
+        assert any(
+            row.quarter == 20251 and row.submitted_at < begin
+            for row in db.session.scalars(select(OrgQuarterScore))
+        )
 
 
 def test_the_month_sums_hold_every_latest_assessment_once(

@@ -28,7 +28,7 @@ from sqlalchemy.sql.selectable import FromClause, Select
 from ..domain import aggregation
 from ..domain.aggregation import ThemeTotals
 from ..extensions import db
-from ..models import OrgQuarterScore
+from ..models import NetworkQuarter, OrgQuarterScore
 from .filters import (
     ASSESSMENT,
     Filters,
@@ -40,6 +40,7 @@ from .filters import statuses as matching_statuses
 from .totals import CHANGE_THRESHOLD, last_of_each_quarter, quarter_of
 
 ORG_QUARTER = OrgQuarterScore.__table__
+NETWORK_QUARTER = NetworkQuarter.__table__
 
 PotentialRow = tuple[str, str, str, float, float, int]  # theme, kind, key, lost, max, orgs
 QuarterSums = dict[str, dict[int, tuple[float, int]]]  # theme -> quarter -> (sum, n scored)
@@ -363,6 +364,8 @@ def period_quarters(territory_id: int, filters: Filters) -> QuarterSums:
     of the period: that quarter is recomputed from its assessments (`partial_quarter`).
     """
     begin, end = filters.window()
+    if begin is not None and end is None and not filters.by_organisation:
+        return whole_quarters_since(territory_id, filters, begin)
     q = to_group(ORG_QUARTER, territory_id, filters).c
     conditions = []
     if begin is not None:
@@ -385,6 +388,47 @@ def period_quarters(territory_id: int, filters: Filters) -> QuarterSums:
             for theme_key, sums in partial_quarter(territory_id, filters, last_quarter).items():
                 found[theme_key][last_quarter] = sums
     return {theme_key: by_quarter for theme_key, by_quarter in found.items() if by_quarter}
+
+
+def whole_quarters_since(territory_id: int, filters: Filters, begin: datetime) -> QuarterSums:
+    """period_quarters of a period with a start and no end, over every organisation.
+
+    Each quarter after the one the period starts in is held whole: its sums are the kept
+    NetworkQuarter rows. Of the quarter it starts in, only the last assessments made since
+    the start count (they still are the organisations' last of that quarter): summed from
+    their OrgQuarterScore rows, theme by theme along the index led by (territory, theme,
+    quarter), for the themes the kept rows say have some in that quarter.
+    """
+    first = quarter_of(begin)
+    whole = quarter_start(first) == begin  # the period starts with the quarter: held whole
+    n = NETWORK_QUARTER.c
+    kept = select(n.theme_key, n.quarter, n.score_sum, n.n_scored).where(
+        n.territory_id == territory_id, n.n_orgs > 0, n.quarter >= first
+    )
+    if filters.theme is not None:
+        kept = kept.where(n.theme_key == filters.theme)
+    found: QuarterSums = defaultdict(dict)
+    started: list[str] = []
+    for theme_key, quarter, total, count in db.session.execute(kept):
+        if quarter == first and not whole:
+            started.append(theme_key)
+        else:
+            found[theme_key][quarter] = (float(total or 0.0), int(count or 0))
+    if started:
+        q = ORG_QUARTER.c
+        rows = db.session.execute(
+            select(q.theme_key, func.sum(q.score), func.count(q.score))
+            .where(
+                q.territory_id == territory_id,
+                q.theme_key.in_(started),
+                q.quarter == first,
+                q.submitted_at >= begin,
+            )
+            .group_by(q.theme_key)
+        )
+        for theme_key, total, count in rows:
+            found[theme_key][first] = (float(total or 0.0), int(count or 0))
+    return dict(found)
 
 
 def partial_quarter(
