@@ -297,8 +297,10 @@ def period_statuses(
             s.category_scores if with_categories else null(),
         )
     with bulk_rows():
-        # tuple.__new__ straight from C: no Python call per row, as PeriodStatus(*row) makes.
-        return list(map(partial(tuple.__new__, PeriodStatus), db.session.execute(query)))
+        # Fetched at once (the driver's fetchall, not one fetchone per row), then made
+        # PeriodStatus by tuple.__new__ straight from C: no Python call per row.
+        rows = db.session.execute(query).all()
+        return list(map(partial(tuple.__new__, PeriodStatus), rows))
 
 
 def totals_of(statuses: Iterable[PeriodStatus]) -> dict[str, ThemeTotals]:
