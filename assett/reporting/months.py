@@ -8,15 +8,19 @@ row, so that the sums are exact whatever the order the database adds them in.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, cast, func
+from sqlalchemy import BigInteger, Integer, cast, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
+from ..models import OrgPotential, OrgThemeStatus
 
 MILLIONTHS = 1_000_000
+POTENTIAL = OrgPotential.__table__
+STATUS = OrgThemeStatus.__table__
 
 
 def _postgresql() -> bool:
@@ -74,3 +78,42 @@ def first_whole_month(begin: datetime) -> tuple[int, datetime | None]:
         return month_of(utc), None
     after = next_month_start(utc)
     return month_of(after), after
+
+
+def losses_submitted_between(
+    territory_id: int, themes: Sequence[str], begin: datetime, end: datetime
+) -> list[tuple[str, str, str, int, int, int]]:
+    """(theme, kind, key, lost, max, organisations) of the org_potential rows whose latest
+    submission is in [begin, end), in millionths, summed.
+
+    The organisations are found through their statuses (their org_potential rows hold the same
+    latest submission) along the territory's period index, then their rows by key: no scan
+    of the themes' rows.
+    """
+    p, s = POTENTIAL.c, STATUS.c
+    rows = db.session.execute(
+        select(
+            p.theme_key,
+            p.kind,
+            p.key,
+            func.sum(millionths(p.weighted_lost)),
+            func.sum(millionths(p.weighted_max)),
+            func.count(),
+        )
+        .select_from(
+            STATUS.join(
+                POTENTIAL, (p.organisation_id == s.organisation_id) & (p.theme_key == s.theme_key)
+            )
+        )
+        .where(
+            s.territory_id == territory_id,
+            s.theme_key.in_(sorted(themes)),
+            s.latest_submitted_at >= begin,
+            s.latest_submitted_at < end,
+        )
+        .group_by(p.theme_key, p.kind, p.key)
+    )
+    return [
+        (theme_key, kind, key, int(lost or 0), int(maximum or 0), int(n))
+        for theme_key, kind, key, lost, maximum, n in rows
+    ]

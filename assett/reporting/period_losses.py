@@ -23,14 +23,13 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
-from ..models import Answer, NetworkPotentialMonth, OrgPotential, OrgThemeStatus
+from ..models import Answer, NetworkPotentialMonth, OrgPotential
 from .filters import ASSESSMENT, Filters, matching_org_ids
-from .months import MILLIONTHS, first_whole_month, millionths
+from .months import MILLIONTHS, first_whole_month, losses_submitted_between
 from .period import PeriodStatus, PotentialRow
 
 POTENTIAL = OrgPotential.__table__
 MONTH = NetworkPotentialMonth.__table__
-STATUS = OrgThemeStatus.__table__
 
 ANSWER = Answer.__table__
 
@@ -175,8 +174,9 @@ def month_losses(territory_id: int, begin: datetime, themes: Sequence[str]) -> l
     territory's period index), all in integer millionths, exact."""
     first_month, partial_end = first_whole_month(begin)
     m = MONTH.c
-    rows = list(
-        db.session.execute(
+    rows: list[tuple[Any, ...]] = [
+        tuple(row)
+        for row in db.session.execute(
             select(
                 m.theme_key,
                 m.kind,
@@ -192,32 +192,9 @@ def month_losses(territory_id: int, begin: datetime, themes: Sequence[str]) -> l
             )
             .group_by(m.theme_key, m.kind, m.key)
         )
-    )
+    ]
     if partial_end is not None:
-        p, s = POTENTIAL.c, STATUS.c
-        rows += db.session.execute(
-            select(
-                p.theme_key,
-                p.kind,
-                p.key,
-                func.sum(millionths(p.weighted_lost)),
-                func.sum(millionths(p.weighted_max)),
-                func.count(),
-            )
-            .select_from(
-                STATUS.join(
-                    POTENTIAL,
-                    (p.organisation_id == s.organisation_id) & (p.theme_key == s.theme_key),
-                )
-            )
-            .where(
-                s.territory_id == territory_id,
-                s.theme_key.in_(sorted(themes)),
-                s.latest_submitted_at >= begin,
-                s.latest_submitted_at < partial_end,
-            )
-            .group_by(p.theme_key, p.kind, p.key)
-        ).all()
+        rows += losses_submitted_between(territory_id, themes, begin, partial_end)
     sums: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for theme_key, kind, key, lost, maximum, n in rows:
         found = sums[(theme_key, kind, key)]

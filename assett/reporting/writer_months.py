@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import OrgPotential, OrgThemeStatus
-from .months import millionths, month_bounds, month_of, utc_month
+from .months import losses_submitted_between, millionths, month_bounds, month_of, utc_month
 from .writer_rows import Row
 
 STATUS = OrgThemeStatus.__table__
@@ -42,7 +42,7 @@ def status_months(pairs: Iterable[tuple[int, str]]) -> dict[str, set[int]]:
 def month_rows(territory_id: int, theme_key: str, months: Collection[int] | None) -> list[Row]:
     """The rows of a theme's months (None: every month), from the org_potential rows."""
     scope = {"territory_id": territory_id, "theme_key": theme_key}
-    p, s = POTENTIAL.c, STATUS.c
+    p = POTENTIAL.c
     sums = (
         func.sum(millionths(p.weighted_lost)),
         func.sum(millionths(p.weighted_max)),
@@ -60,27 +60,13 @@ def month_rows(territory_id: int, theme_key: str, months: Collection[int] | None
             )
         ]
     else:
-        # A month's organisations through their statuses (their org_potential rows hold the
-        # same latest submission), then their rows by key: no scan of the theme's rows.
+        # A month's organisations through their statuses, then their rows by key.
         for month_key in sorted(months):
             begin, end = month_bounds(month_key)
             found += [
                 (month_key, kind, key, lost, maximum, n)
-                for kind, key, lost, maximum, n in db.session.execute(
-                    select(p.kind, p.key, *sums)
-                    .select_from(
-                        STATUS.join(
-                            POTENTIAL,
-                            (p.organisation_id == s.organisation_id) & (p.theme_key == s.theme_key),
-                        )
-                    )
-                    .where(
-                        s.territory_id == territory_id,
-                        s.theme_key == theme_key,
-                        s.latest_submitted_at >= begin,
-                        s.latest_submitted_at < end,
-                    )
-                    .group_by(p.kind, p.key)
+                for _, kind, key, lost, maximum, n in losses_submitted_between(
+                    territory_id, [theme_key], begin, end
                 )
             ]
     return [
