@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from flask import abort, g
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from .extensions import db
 from .models import Assessment, Membership, Organisation, Resource, Territory, TerritoryRole
@@ -48,7 +49,9 @@ def is_member(user: Any, organisation_id: int) -> bool:
 
 def member_org_or_404(org_id: int) -> Organisation:
     """The organisation if the current user is a member; 404 otherwise."""
-    organisation = db.session.get(Organisation, org_id)
+    organisation = db.session.get(
+        Organisation, org_id, options=[joinedload(Organisation.territory)]
+    )
     if organisation is None or not is_member(current_user, org_id):
         abort(404)
     g.territory = organisation.territory
@@ -61,7 +64,9 @@ SHARED_WITH_ANIMATORS = ("animators", "public")
 
 def plan_reader_org_or_404(org_id: int) -> Organisation:
     """The organisation if the user is a member, or staff of its territory it shares with."""
-    organisation = db.session.get(Organisation, org_id)
+    organisation = db.session.get(
+        Organisation, org_id, options=[joinedload(Organisation.territory)]
+    )
     if organisation is None:
         abort(404)
     if not is_member(current_user, org_id):

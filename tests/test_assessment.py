@@ -558,6 +558,32 @@ def test_theme_statuses_list_the_draft_the_latest_and_the_count(world, theme):
     assert status.submitted_count == 1
 
 
+def test_theme_statuses_read_each_theme_apart_and_the_latest_by_submission_time(world, theme):
+    factories.publish_theme(world.territory, THEME_YAML.replace("key: energie", "key: eau"))
+    factories.publish_theme(world.territory, THEME_YAML.replace("key: energie", "key: air"))
+    late = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
+    first = factories.make_assessment(world.org, "energie", JOURNEY_ANSWERS, submitted_at=late)
+    earlier = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+    factories.make_assessment(world.org, "energie", JOURNEY_ANSWERS, submitted_at=earlier)
+    tied = factories.make_assessment(world.org, "energie", JOURNEY_ANSWERS, submitted_at=late)
+    eau = factories.make_assessment(world.org, "eau", JOURNEY_ANSWERS, submitted_at=earlier)
+    eau_draft = factories.make_assessment(world.org, "eau", {}, submitted_at=False)
+    factories.make_assessment(world.other_org, "air", JOURNEY_ANSWERS)  # another organisation
+
+    statuses = {s.questionnaire.theme_key: s for s in assessments.theme_statuses(world.org)}
+
+    assert list(statuses) == ["energie", "eau", "air"]
+    # The latest is the last submitted; at equal times, the last created.
+    assert statuses["energie"].latest.id == tied.id != first.id
+    assert statuses["energie"].submitted_count == 3
+    assert statuses["energie"].draft is None
+    assert statuses["energie"].level == tied.band_label
+    assert (statuses["eau"].latest.id, statuses["eau"].draft.id) == (eau.id, eau_draft.id)
+    assert statuses["eau"].submitted_count == 1
+    assert statuses["air"].latest is None and statuses["air"].draft is None
+    assert (statuses["air"].submitted_count, statuses["air"].level) == (0, None)
+
+
 def test_other_organisations_assessments_are_not_found(client, login_as, world, theme):
     draft = factories.make_assessment(world.org, "energie", {}, submitted_at=False)
     login_as(world.other_actor)

@@ -93,6 +93,30 @@ def test_a_french_reader_sees_french_and_no_mark(
     assert "lang-fallback" not in page
 
 
+def test_the_kept_copy_of_a_theme_in_one_language_is_never_shown_in_the_other(
+    app: Flask,
+    monkeypatch: pytest.MonkeyPatch,
+    login_as: Any,
+    world: factories.World,
+    theme: Questionnaire,
+) -> None:
+    draft = factories.make_assessment(world.org, "energie", {}, submitted_at=False)
+    client = login_as(world.actor)
+    url = f"/o/{world.org.id}/evaluations/{draft.id}/categorie/1"
+    pages = {}
+    for language in ("en", "fr", "en", "fr"):
+        monkeypatch.setattr(app.extensions["babel"], "locale_selector", lambda lang=language: lang)
+        pages.setdefault(language, []).append(client.get(url).get_data(as_text=True))
+
+    for page in pages["en"]:
+        assert "Do you follow your bills?" in page
+        assert "Suivez-vous vos factures" not in page
+    for page in pages["fr"]:
+        assert "Suivez-vous vos factures ?" in page
+        assert "Do you follow your bills?" not in page
+        assert "lang-fallback" not in page
+
+
 def test_the_review_page_lists_missing_questions_in_the_readers_language(
     english: None, login_as: Any, world: factories.World, theme: Questionnaire
 ) -> None:

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from ..access import assessment_or_404, member_org_or_404
 from ..content_text import content_locale
-from ..domain.content_language import local, localize_definition
+from ..domain.content_language import local
 from ..models import Assessment, Organisation
 from ..services import assessments as service
 from ..services import plan_prefill
@@ -32,11 +32,9 @@ def _not_a_draft(org: Organisation, assessment: Assessment) -> Response:
     return redirect(url_for("results.assessment", org_id=org.id, assessment_id=assessment.id))
 
 
-def _results_of(org: Organisation, assessment: Assessment) -> Response:
-    """The results page, opened at the assessment's theme."""
-    return redirect(
-        url_for("results.overview", org_id=org.id, _anchor=f"theme-{assessment.theme_key}")
-    )
+def _results_of(org_id: int, theme_key: str) -> Response:
+    """The results page, opened at a theme."""
+    return redirect(url_for("results.overview", org_id=org_id, _anchor=f"theme-{theme_key}"))
 
 
 def _newer_version_number(assessment: Assessment) -> int | None:
@@ -81,7 +79,7 @@ def fill(org_id: int, assessment_id: int, page: int) -> Response | tuple[str, in
     assessment = assessment_or_404(org, assessment_id)
     if assessment.status != "draft":
         return _not_a_draft(org, assessment)
-    defn = localize_definition(service.definition_for(assessment), content_locale())
+    defn = service.localized_definition_for(assessment, content_locale())
     pages = service.pages_of(defn, service.profile_of(org))
     if not pages:
         return redirect(url_for(".review", org_id=org.id, assessment_id=assessment.id))
@@ -105,7 +103,7 @@ def fill(org_id: int, assessment_id: int, page: int) -> Response | tuple[str, in
             else:
                 if action == "leave":  # the page's beacon as the browser leaves it
                     return "", 204
-                return _after_save(org, assessment, page, len(pages))
+                return _after_save(org_id, assessment_id, page, len(pages))
         else:
             if action == "leave":
                 return _("Ces réponses n'ont pas pu être enregistrées."), 400
@@ -135,8 +133,9 @@ def fill(org_id: int, assessment_id: int, page: int) -> Response | tuple[str, in
     return html, status
 
 
-def _after_save(org: Organisation, assessment: Assessment, page: int, page_count: int) -> Response:
-    """Follow the button the actor pressed once the page is saved."""
+def _after_save(org_id: int, assessment_id: int, page: int, page_count: int) -> Response:
+    """Follow the button the actor pressed once the page is saved (by ids: the saved rows are
+    not read again for a redirect)."""
     action = request.form.get("action", "next")
     if action == "previous" and page > 1:
         target = page - 1
@@ -148,12 +147,12 @@ def _after_save(org: Organisation, assessment: Assessment, page: int, page_count
             ),
             "success",
         )
-        return redirect(url_for("orgs.dashboard", org_id=org.id))
+        return redirect(url_for("orgs.dashboard", org_id=org_id))
     elif action == "review" or page >= page_count:
-        return redirect(url_for(".review", org_id=org.id, assessment_id=assessment.id))
+        return redirect(url_for(".review", org_id=org_id, assessment_id=assessment_id))
     else:
         target = page + 1
-    return redirect(url_for(".fill", org_id=org.id, assessment_id=assessment.id, page=target))
+    return redirect(url_for(".fill", org_id=org_id, assessment_id=assessment_id, page=target))
 
 
 @bp.route("/o/<int:org_id>/evaluations/<int:assessment_id>/envoyer", methods=["GET", "POST"])
@@ -165,11 +164,14 @@ def review(org_id: int, assessment_id: int) -> Response | tuple[str, int]:
     if assessment.status != "draft":
         if request.method == "POST":
             # Sent already (a double click, another tab, a retried request): its results.
-            return _results_of(org, assessment)
+            return _results_of(org_id, assessment.theme_key)
         return _not_a_draft(org, assessment)
     status = 200
     error = None
     if request.method == "POST":
+        # Read before submitting: the committed rows are not read again for the redirect.
+        title = local(service.definition_for(assessment), "title", content_locale())
+        theme_key = assessment.theme_key
         try:
             service.submit_assessment(assessment, current_user)
         except ServiceError as refusal:
@@ -179,13 +181,12 @@ def review(org_id: int, assessment_id: int) -> Response | tuple[str, int]:
             error = refusal.message
             status = 400
         else:
-            title = local(service.definition_for(assessment), "title", content_locale())
             flash(
                 _("Votre évaluation « %(theme)s » est envoyée : voici vos résultats.", theme=title),
                 "success",
             )
-            return _results_of(org, assessment)
-    defn = localize_definition(service.definition_for(assessment), content_locale())
+            return _results_of(org_id, theme_key)
+    defn = service.localized_definition_for(assessment, content_locale())
     pages = service.pages_of(defn, service.profile_of(org))
     page_of = {category.key: number for number, (category, _q) in enumerate(pages, start=1)}
     shown = {category.key: category for category in defn.categories}

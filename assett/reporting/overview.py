@@ -20,12 +20,13 @@ from ..domain.aggregation import (
     paired_of,
     summary_of,
 )
-from ..domain.content_language import SOURCE_LANGUAGE, local, localize_definition
+from ..domain.content_language import SOURCE_LANGUAGE, local
 from ..domain.definitions import Band, ThemeDefinition
 from ..models import Territory
 from ..models._base import utcnow
 from ..services.questionnaires import (
     definition_of,
+    localized_definition_of,
     published_versions,
     territory_questionnaires,
 )
@@ -73,8 +74,8 @@ def themes_of(territory_id: int, locale: str = SOURCE_LANGUAGE) -> list[ThemeInf
                 title=local(questionnaire, "title", locale),
                 enabled=questionnaire.enabled,
                 definition=(
-                    localize_definition(definition, locale)
-                    if definition is not None and locale != SOURCE_LANGUAGE
+                    localized_definition_of(version, locale)
+                    if version is not None and locale != SOURCE_LANGUAGE
                     else definition
                 ),
             )

@@ -35,7 +35,12 @@ from ..models import (
 )
 from .badges import active_synergy_counts
 from .errors import ServiceError
-from .questionnaires import definition_of, published_version, shown_title, territory_questionnaires
+from .questionnaires import (
+    definition_of,
+    published_versions,
+    shown_title,
+    territory_questionnaires,
+)
 from .unit_of_work import transaction
 
 SHARING_WITH_ANIMATORS = ("animators", "public")
@@ -82,8 +87,9 @@ def theme_names(territory_id: int) -> dict[str, Bilingual]:
 def level_names(territory_id: int) -> dict[str, Bilingual]:
     """The levels (bands) of the themes' published definitions, by their French name."""
     found: dict[str, Bilingual] = {}
+    published = published_versions(territory_id)
     for questionnaire in territory_questionnaires(territory_id, False):
-        version = published_version(questionnaire)
+        version = published.get(questionnaire.id)
         for band in definition_of(version).bands if version is not None else ():
             found.setdefault(band.label, Bilingual(band.label, english_of(band, "label")))
     return found

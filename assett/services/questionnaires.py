@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
 from ..content_text import content_locale
-from ..domain.content_language import LocalText, local
+from ..domain.content_language import LocalText, language_of, local, localize_definition
 from ..domain.definitions import ThemeDefinition
 from ..domain.loader import load_directory, validate_definition
 from ..extensions import db
@@ -29,6 +29,7 @@ class LoadReport:
 
 
 _DEFINITIONS: Kept[tuple[int, str], ThemeDefinition] = Kept(512)
+_LOCALIZED: Kept[tuple[int, str, str], ThemeDefinition] = Kept(512)
 
 
 def definition_of(version: QuestionnaireVersion) -> ThemeDefinition:
@@ -45,6 +46,19 @@ def definition_of(version: QuestionnaireVersion) -> ThemeDefinition:
         found = validate_definition(raw, f"version {version.id}")
         if version.id is not None:
             _DEFINITIONS.put(key, found)
+    return found
+
+
+def localized_definition_of(version: QuestionnaireVersion, locale: object) -> ThemeDefinition:
+    """`definition_of` with its texts in the locale's content language, kept likewise under the
+    version's id, content hash and that language (a definition and its copies are frozen)."""
+    language = language_of(locale)
+    key = (version.id, version.content_hash, language)
+    found = _LOCALIZED.get(key) if version.id is not None else None
+    if found is None:
+        found = localize_definition(definition_of(version), language)
+        if version.id is not None:
+            _LOCALIZED.put(key, found)
     return found
 
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..domain import scoring
-from ..domain.content_language import localize_definition
 from ..domain.definitions import Band, ThemeDefinition
 from ..models import Assessment, Organisation, Resource
 from . import assessments, questionnaires
@@ -120,7 +119,7 @@ def rescore(assessment: Assessment) -> scoring.ThemeResult:
 def theme_summary(org: Organisation, assessment: Assessment, locale: str = "fr") -> ThemeSummary:
     """A submitted assessment's score, level, coverage, resources and suggestions; texts in
     the locale's language where the definition has them."""
-    defn = localize_definition(assessments.definition_for(assessment), locale)
+    defn = assessments.localized_definition_for(assessment, locale)
     frozen = assessment.category_scores or {}
     categories = [
         CategoryScore(
@@ -160,7 +159,7 @@ def overview(org: Organisation, locale: str = "fr") -> Overview:
 
 def assessment_detail(assessment: Assessment, locale: str = "fr") -> list[CategoryDetail]:
     """Every question of a submitted assessment with the answer given and the points."""
-    defn = localize_definition(assessments.definition_for(assessment), locale)
+    defn = assessments.localized_definition_for(assessment, locale)
     result = rescore(assessment)
     rows = {row.question_key: row for row in assessment.answers}
     frozen = assessment.category_scores or {}

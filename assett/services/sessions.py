@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from flask import current_app, request
 from flask_login import login_user, logout_user
 from sqlalchemy import delete
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import User, UserSession
@@ -37,7 +38,7 @@ def is_expired(record: UserSession, now: datetime) -> bool:
 
 def load_user_from_session(session_id: str) -> User | None:
     """Return the user of a live server-side session, or None if it ended or expired."""
-    record = db.session.get(UserSession, session_id)
+    record = db.session.get(UserSession, session_id, options=[joinedload(UserSession.user)])
     if record is None:
         return None
     now = utcnow()
