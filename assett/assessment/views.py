@@ -14,7 +14,7 @@ from ..models import Assessment, Organisation
 from ..services import assessments as service
 from ..services import plan_prefill
 from ..services.errors import ServiceError
-from ..services.questionnaires import published_version, territory_questionnaire
+from ..services.questionnaires import published_version_id, territory_questionnaire
 from . import bp
 from .forms import initial_data, page_form_class
 
@@ -39,8 +39,8 @@ def _results_of(org_id: int, theme_key: str) -> Response:
 
 def _newer_version_number(assessment: Assessment) -> int | None:
     """The draft's own version number if a newer version was published since it started."""
-    published = published_version(assessment.questionnaire)
-    if published is not None and published.id != assessment.version_id:
+    published = published_version_id(assessment.questionnaire_id)
+    if published is not None and published != assessment.version_id:
         return assessment.version.number
     return None
 

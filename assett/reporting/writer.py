@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import astuple, dataclass
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select, tuple_
+from sqlalchemy import Table, and_, delete, func, insert, or_, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -93,6 +93,10 @@ class Change:
 
 
 Report = dict[str, Change]  # table name -> what changed in it
+
+# Profile groups whose stored rows one statement reads (their scopes OR-ed: SQLite parses an OR
+# chain as a tree, at most 1,000 deep).
+GROUPS_AT_ONCE = 50
 
 
 def _merge(report: Report, table: Table, change: Change) -> None:
@@ -243,27 +247,29 @@ def _profiles(
     report: Report,
 ) -> None:
     """Recompute the profile_potential rows of (facet, value, block) groups afresh from the
-    per-organisation rows, for the given themes (None: all)."""
+    per-organisation rows, for the given themes (None: all): one aggregate per group, then the
+    stored rows of up to GROUPS_AT_ONCE groups read, compared and written together."""
     themes = None if theme_keys is None else sorted(set(theme_keys))
     c = PROFILE_POTENTIAL.c
-    for facet, value, block in sorted(set(groups)):
-        first = block * PROFILE_BLOCK
-        conditions: list[ColumnElement[bool]] = [
-            FACETS[facet] == value,
-            Organisation.id >= first,
-            Organisation.id < first + PROFILE_BLOCK,
-        ]
-        scope = [
-            c.territory_id == territory_id,
-            c.facet == facet,
-            c.value == value,
-            c.block == block,
-        ]
-        if themes is not None:
-            conditions.append(POTENTIAL.c.theme_key.in_(themes))
-            scope.append(c.theme_key.in_(themes))
-        rows = profile_rows(territory_id, facet, conditions)
-        _merge(report, PROFILE_POTENTIAL, _replace(PROFILE_POTENTIAL, scope, rows))
+    ordered = sorted(set(groups))
+    for begin in range(0, len(ordered), GROUPS_AT_ONCE):
+        scopes: list[ColumnElement[bool]] = []
+        rows: list[Row] = []
+        for facet, value, block in ordered[begin : begin + GROUPS_AT_ONCE]:
+            first = block * PROFILE_BLOCK
+            conditions: list[ColumnElement[bool]] = [
+                FACETS[facet] == value,
+                Organisation.id >= first,
+                Organisation.id < first + PROFILE_BLOCK,
+            ]
+            scope = [c.facet == facet, c.value == value, c.block == block]
+            if themes is not None:
+                conditions.append(POTENTIAL.c.theme_key.in_(themes))
+                scope.append(c.theme_key.in_(themes))
+            rows += profile_rows(territory_id, facet, conditions)
+            scopes.append(and_(*scope))
+        where = [c.territory_id == territory_id, or_(*scopes)]
+        _merge(report, PROFILE_POTENTIAL, _replace(PROFILE_POTENTIAL, where, rows))
 
 
 # Entry points

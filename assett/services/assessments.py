@@ -10,6 +10,7 @@ from typing import Any
 from flask_babel import gettext, ngettext
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from ..content_text import content_locale, error_text
 from ..domain import scoring
@@ -17,7 +18,7 @@ from ..domain.content_language import local
 from ..domain.definitions import Category, Question, ThemeDefinition
 from ..domain.profile import HEADCOUNT_BRACKETS, Profile
 from ..extensions import db
-from ..models import Answer, Assessment, Organisation, Questionnaire, User
+from ..models import Answer, Assessment, Organisation, Questionnaire, QuestionnaireVersion, User
 from ..models._base import utcnow
 from ..reporting import writer
 from . import plan_prefill
@@ -177,7 +178,11 @@ def theme_statuses(org: Organisation) -> list[ThemeStatus]:
     latest = {
         assessment.theme_key: assessment
         for assessment in db.session.scalars(
-            select(Assessment).join(ranked, ranked.c.id == Assessment.id).where(ranked.c.rank == 1)
+            select(Assessment)
+            .join(ranked, ranked.c.id == Assessment.id)
+            .where(ranked.c.rank == 1)
+            # Their versions at once, for the level names (a definition is read on a miss only).
+            .options(selectinload(Assessment.version).defer(QuestionnaireVersion.definition))
         )
     }
     return [

@@ -77,6 +77,19 @@ def published_version(questionnaire: Questionnaire) -> QuestionnaireVersion | No
     )
 
 
+def published_version_id(questionnaire_id: int) -> int | None:
+    """The id of the version new assessments of this questionnaire use, if one is published."""
+    return db.session.scalar(
+        select(QuestionnaireVersion.id)
+        .where(
+            QuestionnaireVersion.questionnaire_id == questionnaire_id,
+            QuestionnaireVersion.status == "published",
+        )
+        .order_by(QuestionnaireVersion.number.desc())
+        .limit(1)
+    )
+
+
 def published_versions(territory_id: int) -> dict[int, QuestionnaireVersion]:
     """The published version of each of the territory's questionnaires, by questionnaire id,
     in one query (their definitions read on use only, as `published_version`'s)."""
