@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import gettext, ngettext
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -227,24 +227,31 @@ def _still_valid(question: Question, answer: scoring.Answer) -> scoring.Answer |
     return parsed
 
 
-def _prefill(assessment: Assessment, defn: ThemeDefinition, previous: Assessment) -> None:
-    """Copy the previous answers the new version still accepts into the new draft."""
+def _prefill_rows(
+    defn: ThemeDefinition, previous: Assessment, profile: Profile
+) -> list[dict[str, Any]]:
+    """The new draft's answers: the previous ones the new version still accepts, then moved
+    as the plan's actions completed since say (`plan_prefill`), in the previous order."""
     categories = {question.key: category.key for category, question in defn.iter_questions()}
+    kept: dict[str, scoring.Answer] = {}
     for row in previous.answers:
         if row.question_key not in categories:
             continue
         old = scoring.Answer(value=row.value, not_applicable=row.not_applicable)
         parsed = _still_valid(defn.question(row.question_key), old)
-        if parsed is None:
-            continue
-        assessment.answers.append(
-            Answer(
-                question_key=row.question_key,
-                category_key=categories[row.question_key],
-                value=parsed.value,
-                not_applicable=parsed.not_applicable,
-            )
-        )
+        if parsed is not None:
+            kept[row.question_key] = parsed
+    for key, prefilled in plan_prefill.moved_answers(defn, kept, previous, profile).items():
+        kept[key] = scoring.Answer(value=prefilled.answer.value, not_applicable=False)
+    return [
+        {
+            "question_key": key,
+            "category_key": categories[key],
+            "value": answer.value,
+            "not_applicable": answer.not_applicable,
+        }
+        for key, answer in kept.items()
+    ]
 
 
 def start_assessment(org: Organisation, questionnaire: Questionnaire, user: User) -> Assessment:
@@ -289,11 +296,12 @@ def start_assessment(org: Organisation, questionnaire: Questionnaire, user: User
             with db.session.begin_nested():
                 db.session.add(assessment)
                 if previous is not None:
-                    definition = definition_of(version)
-                    _prefill(assessment, definition, previous)
-                    plan_prefill.apply_done_actions(
-                        assessment, definition, previous, profile_of(org)
-                    )
+                    rows = _prefill_rows(definition_of(version), previous, profile_of(org))
+                    db.session.flush()  # the draft's id, for its answers
+                    if rows:  # at once (the ORM would insert them one by one on SQLite)
+                        answer_rows = [{**row, "assessment_id": assessment.id} for row in rows]
+                        db.session.execute(insert(Answer), answer_rows)
+                    db.session.expire(assessment, ["answers"])
         except IntegrityError:
             # Another request started the same theme first: resume its draft.
             existing = draft_for(org_id, theme_key)

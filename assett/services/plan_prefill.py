@@ -12,7 +12,7 @@ from ..domain.definitions import ThemeDefinition
 from ..domain.plan_prefill import DoneAction, PrefilledAnswer, answers_after_actions
 from ..domain.profile import Profile
 from ..extensions import db
-from ..models import Answer, Assessment, PlanAction
+from ..models import Assessment, PlanAction
 
 
 def done_actions_since(previous: Assessment) -> list[DoneAction]:
@@ -49,30 +49,15 @@ def _stored(assessment: Assessment) -> dict[str, scoring.Answer]:
     }
 
 
-def apply_done_actions(
-    draft: Assessment, definition: ThemeDefinition, previous: Assessment, profile: Profile
-) -> None:
-    """Move the new draft's pre-filled answers as the completed actions say (inside the
-    caller's transaction; the previous assessment is only read)."""
-    moved = answers_after_actions(definition, _stored(draft), done_actions_since(previous), profile)
-    if not moved:
-        return
-    categories = {question.key: category.key for category, question in definition.iter_questions()}
-    rows = {row.question_key: row for row in draft.answers}
-    for key, prefilled in moved.items():
-        row = rows.get(key)
-        if row is None:
-            draft.answers.append(
-                Answer(
-                    question_key=key,
-                    category_key=categories[key],
-                    value=prefilled.answer.value,
-                    not_applicable=False,
-                )
-            )
-        else:
-            row.value = prefilled.answer.value
-            row.not_applicable = False
+def moved_answers(
+    definition: ThemeDefinition,
+    answers: Mapping[str, scoring.Answer],
+    previous: Assessment,
+    profile: Profile,
+) -> Mapping[str, PrefilledAnswer]:
+    """The answers of a new draft (pre-filled from `previous`) that the actions completed
+    since move, by question key (the previous assessment is only read)."""
+    return answers_after_actions(definition, answers, done_actions_since(previous), profile)
 
 
 def action_notes(
