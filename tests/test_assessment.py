@@ -580,7 +580,8 @@ def test_theme_statuses_read_each_theme_apart_and_the_latest_by_submission_time(
     assert statuses["energie"].level == tied.band_label
     assert (statuses["eau"].latest.id, statuses["eau"].draft.id) == (eau.id, eau_draft.id)
     assert statuses["eau"].submitted_count == 1
-    assert statuses["air"].latest is None and statuses["air"].draft is None
+    assert statuses["air"].latest is None
+    assert statuses["air"].draft is None
     assert (statuses["air"].submitted_count, statuses["air"].level) == (0, None)
 
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass
 from typing import Any
 
-from sqlalchemy import Table, and_, delete, func, insert, or_, select, tuple_
+from sqlalchemy import Table, delete, func, insert, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -39,7 +39,14 @@ from ..models import (
 )
 from ..models._base import utcnow
 from .totals import theme_totals
-from .writer_months import month_rows, status_months
+from .writer_months import (
+    MonthKey,
+    Sums,
+    changed_month_rows,
+    changes,
+    month_rows,
+    organisation_sums,
+)
 from .writer_rows import (
     BATCH,
     FACETS,
@@ -93,10 +100,6 @@ class Change:
 
 
 Report = dict[str, Change]  # table name -> what changed in it
-
-# Profile groups whose stored rows one statement reads (their scopes OR-ed: SQLite parses an OR
-# chain as a tree, at most 1,000 deep).
-GROUPS_AT_ONCE = 50
 
 
 def _merge(report: Report, table: Table, change: Change) -> None:
@@ -163,10 +166,14 @@ def _new_token(table: Table, territory_id: int) -> None:
 
 
 def _network(
-    territory_id: int, theme_key: str, report: Report, months: Collection[int] | None = None
+    territory_id: int,
+    theme_key: str,
+    report: Report,
+    month_change: dict[MonthKey, Sums] | None = None,
 ) -> None:
-    """Recompute the territory's network rows of a theme afresh from the per-organisation rows
-    (of network_potential_month, those of `months` only; None: every month)."""
+    """Recompute the territory's network rows of a theme afresh from the per-organisation rows;
+    network_potential_month's, exact integers, changed by `month_change` only (None: every
+    month recomputed)."""
     p, q = POTENTIAL.c, QUARTER.c
     scope = {"territory_id": territory_id, "theme_key": theme_key}
     potential = [
@@ -184,7 +191,11 @@ def _network(
             .group_by(p.kind, p.key)
         )
     ]
-    month_scope = [] if months is None else [NETWORK_POTENTIAL_MONTH.c.month.in_(months)]
+    if month_change is None:
+        months, month_scope = month_rows(territory_id, theme_key), []
+    else:
+        changed, months = changed_month_rows(territory_id, theme_key, month_change)
+        month_scope = [NETWORK_POTENTIAL_MONTH.c.month.in_(changed)]
     quarters = [
         {
             **scope,
@@ -208,7 +219,7 @@ def _network(
         themes.append({**scope, **figures, "band_counts": dict(sorted(totals.band_counts.items()))})
     for table, rows, narrower in (
         (NETWORK_POTENTIAL, potential, []),
-        (NETWORK_POTENTIAL_MONTH, month_rows(territory_id, theme_key, months), month_scope),
+        (NETWORK_POTENTIAL_MONTH, months, month_scope),
         (NETWORK_QUARTER, quarters, []),
         (NETWORK_THEME, themes, []),
     ):
@@ -247,29 +258,27 @@ def _profiles(
     report: Report,
 ) -> None:
     """Recompute the profile_potential rows of (facet, value, block) groups afresh from the
-    per-organisation rows, for the given themes (None: all): one aggregate per group, then the
-    stored rows of up to GROUPS_AT_ONCE groups read, compared and written together."""
+    per-organisation rows, for the given themes (None: all)."""
     themes = None if theme_keys is None else sorted(set(theme_keys))
     c = PROFILE_POTENTIAL.c
-    ordered = sorted(set(groups))
-    for begin in range(0, len(ordered), GROUPS_AT_ONCE):
-        scopes: list[ColumnElement[bool]] = []
-        rows: list[Row] = []
-        for facet, value, block in ordered[begin : begin + GROUPS_AT_ONCE]:
-            first = block * PROFILE_BLOCK
-            conditions: list[ColumnElement[bool]] = [
-                FACETS[facet] == value,
-                Organisation.id >= first,
-                Organisation.id < first + PROFILE_BLOCK,
-            ]
-            scope = [c.facet == facet, c.value == value, c.block == block]
-            if themes is not None:
-                conditions.append(POTENTIAL.c.theme_key.in_(themes))
-                scope.append(c.theme_key.in_(themes))
-            rows += profile_rows(territory_id, facet, conditions)
-            scopes.append(and_(*scope))
-        where = [c.territory_id == territory_id, or_(*scopes)]
-        _merge(report, PROFILE_POTENTIAL, _replace(PROFILE_POTENTIAL, where, rows))
+    for facet, value, block in sorted(set(groups)):
+        first = block * PROFILE_BLOCK
+        conditions: list[ColumnElement[bool]] = [
+            FACETS[facet] == value,
+            Organisation.id >= first,
+            Organisation.id < first + PROFILE_BLOCK,
+        ]
+        scope = [
+            c.territory_id == territory_id,
+            c.facet == facet,
+            c.value == value,
+            c.block == block,
+        ]
+        if themes is not None:
+            conditions.append(POTENTIAL.c.theme_key.in_(themes))
+            scope.append(c.theme_key.in_(themes))
+        rows = profile_rows(territory_id, facet, conditions)
+        _merge(report, PROFILE_POTENTIAL, _replace(PROFILE_POTENTIAL, scope, rows))
 
 
 # Entry points
@@ -294,14 +303,13 @@ def record_rows(territory_id: int, touched: Iterable[tuple[int, str]]) -> Report
     for org_id, theme_key in touched:
         by_org[org_id].add(theme_key)
     pairs = [(org_id, theme_key) for org_id, keys in by_org.items() for theme_key in keys]
-    months = status_months(pairs)  # where the statuses' losses were, then where they are
+    before = organisation_sums(territory_id, pairs)  # their month sums, then the new ones
     for org_id, theme_keys in sorted(by_org.items()):
         _organisation(org_id, theme_keys, report)
-    for theme_key, found in status_months(pairs).items():
-        months[theme_key] |= found
+    change = changes(before, organisation_sums(territory_id, pairs))
     themes = sorted(set().union(*by_org.values()) if by_org else set())
     for theme_key in themes:
-        _network(territory_id, theme_key, report, months.get(theme_key, set()))
+        _network(territory_id, theme_key, report, change.get(theme_key, {}))
     _profiles(territory_id, profile_groups(by_org), themes, report)
     return report
 
@@ -351,11 +359,12 @@ def forget_organisation(organisation_id: int) -> Report:
                 select(table.c.theme_key).where(table.c.organisation_id == organisation_id)
             )
         )
-    months = status_months((organisation_id, theme_key) for theme_key in themes)
+    before = organisation_sums(territory_id, [(organisation_id, key) for key in themes])
     for table in (STATUS, POTENTIAL, QUARTER, PARTICIPATION):
         _merge(report, table, _replace(table, [table.c.organisation_id == organisation_id], []))
+    change = changes(before, {})
     for theme_key in sorted(themes):
-        _network(territory_id, theme_key, report, months.get(theme_key, set()))
+        _network(territory_id, theme_key, report, change.get(theme_key, {}))
     _profiles(territory_id, profile_groups([organisation_id]), themes, report)
     return report
 
