@@ -308,7 +308,12 @@ def submit_series(orgs: dict[str, Any], territory_id: int, check_each: bool) -> 
             assert_consistent(territory_id)
 
 
-def test_maintained_tables_equal_a_recomputation_after_each_submission(world, network):
+# The profile sums' groups are read several at once, or (1) each alone: the same rows.
+@pytest.mark.parametrize("groups_at_once", [writer.GROUPS_AT_ONCE, 1, 2])
+def test_maintained_tables_equal_a_recomputation_after_each_submission(
+    world, network, monkeypatch, groups_at_once
+):
+    monkeypatch.setattr(writer, "GROUPS_AT_ONCE", groups_at_once)
     submit_series(network, world.territory.id, check_each=True)
 
     state = actual_state(world.territory.id)
@@ -329,9 +334,11 @@ def test_deleting_an_organisation_takes_it_out_of_the_sums(world, network):
     assert network["c4"].id not in actual_state(world.territory.id)["org_participation"]
 
 
+@pytest.mark.parametrize("groups_at_once", [writer.GROUPS_AT_ONCE, 1])
 def test_an_organisation_editing_its_profile_moves_its_losses_to_its_new_values(
-    world, network, monkeypatch
+    world, network, monkeypatch, groups_at_once
 ):
+    monkeypatch.setattr(writer, "GROUPS_AT_ONCE", groups_at_once)
     submit_series(network, world.territory.id, check_each=False)
     territory_id = world.territory.id
     associations = Filters(legal_type="association")

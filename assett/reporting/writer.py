@@ -17,7 +17,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select, tuple_
+from sqlalchemy import (
+    Executable,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -101,20 +111,34 @@ class Change:
 
 Report = dict[str, Change]  # table name -> what changed in it
 
+# Profile groups whose stored rows one statement reads (a UNION ALL of one SELECT per group).
+GROUPS_AT_ONCE = 50
+
 
 def _merge(report: Report, table: Table, change: Change) -> None:
     report[table.name] = report.get(table.name, Change()) + change
 
 
-def _replace(table: Table, scope: Sequence[ColumnElement[bool]], rows: Iterable[Row]) -> Change:
-    """Make the table's rows within `scope` exactly `rows`; only differing rows are written."""
+def _replace(
+    table: Table,
+    scope: Sequence[ColumnElement[bool]],
+    rows: Iterable[Row],
+    stored_rows: Executable | None = None,
+) -> Change:
+    """Make the table's rows within `scope` exactly `rows`; only differing rows are written,
+    deleted by primary key.
+
+    `stored_rows`, when given, is the query reading the rows within the scope instead of a
+    WHERE on `scope` (several groups' scopes: a UNION ALL of one SELECT each, each along an
+    index, where OR-ed conditions would scan).
+    """
     session = db.session
     keys = KEYS[table.name]
     names = [column.name for column in table.columns]
     wanted = {tuple(row[key] for key in keys): row for row in rows}
+    query = select(table).where(*scope) if stored_rows is None else stored_rows
     stored = {
-        tuple(row[key] for key in keys): dict(row)
-        for row in session.execute(select(table).where(*scope)).mappings()
+        tuple(row[key] for key in keys): dict(row) for row in session.execute(query).mappings()
     }
     gone = [key for key in stored if key not in wanted]
     changed = [
@@ -124,11 +148,13 @@ def _replace(table: Table, scope: Sequence[ColumnElement[bool]], rows: Iterable[
     ]
     new = [key for key in wanted if key not in stored]
     removed = sorted(gone + changed)
-    key_columns = tuple_(*(table.c[key] for key in keys))
+    by_key = delete(table).where(*(table.c[key] == bindparam(f"old_{key}") for key in keys))
     for begin in range(0, len(removed), BATCH):
-        session.execute(
-            delete(table).where(*scope, key_columns.in_(removed[begin : begin + BATCH]))
-        )
+        params = [
+            {f"old_{name}": value for name, value in zip(keys, key, strict=True)}
+            for key in removed[begin : begin + BATCH]
+        ]
+        session.execute(by_key, params)
     added = [wanted[key] for key in sorted(changed + new)]
     for begin in range(0, len(added), BATCH):
         session.execute(insert(table), added[begin : begin + BATCH])
@@ -258,27 +284,31 @@ def _profiles(
     report: Report,
 ) -> None:
     """Recompute the profile_potential rows of (facet, value, block) groups afresh from the
-    per-organisation rows, for the given themes (None: all)."""
+    per-organisation rows, for the given themes (None: all): one aggregate per group, the
+    stored rows of up to GROUPS_AT_ONCE groups read in one statement (each group along the
+    key) and written together."""
     themes = None if theme_keys is None else sorted(set(theme_keys))
     c = PROFILE_POTENTIAL.c
-    for facet, value, block in sorted(set(groups)):
-        first = block * PROFILE_BLOCK
-        conditions: list[ColumnElement[bool]] = [
-            FACETS[facet] == value,
-            Organisation.id >= first,
-            Organisation.id < first + PROFILE_BLOCK,
-        ]
-        scope = [
-            c.territory_id == territory_id,
-            c.facet == facet,
-            c.value == value,
-            c.block == block,
-        ]
-        if themes is not None:
-            conditions.append(POTENTIAL.c.theme_key.in_(themes))
-            scope.append(c.theme_key.in_(themes))
-        rows = profile_rows(territory_id, facet, conditions)
-        _merge(report, PROFILE_POTENTIAL, _replace(PROFILE_POTENTIAL, scope, rows))
+    ordered = sorted(set(groups))
+    for begin in range(0, len(ordered), GROUPS_AT_ONCE):
+        reads: list[Select[Any]] = []
+        rows: list[Row] = []
+        for facet, value, block in ordered[begin : begin + GROUPS_AT_ONCE]:
+            first = block * PROFILE_BLOCK
+            conditions: list[ColumnElement[bool]] = [
+                FACETS[facet] == value,
+                Organisation.id >= first,
+                Organisation.id < first + PROFILE_BLOCK,
+            ]
+            scope = [c.territory_id == territory_id, c.facet == facet, c.value == value]
+            scope.append(c.block == block)
+            if themes is not None:
+                conditions.append(POTENTIAL.c.theme_key.in_(themes))
+                scope.append(c.theme_key.in_(themes))
+            rows += profile_rows(territory_id, facet, conditions)
+            reads.append(select(PROFILE_POTENTIAL).where(*scope))
+        stored = reads[0] if len(reads) == 1 else union_all(*reads)
+        _merge(report, PROFILE_POTENTIAL, _replace(PROFILE_POTENTIAL, [], rows, stored))
 
 
 # Entry points
