@@ -300,8 +300,12 @@ def _profiles(
                 Organisation.id >= first,
                 Organisation.id < first + PROFILE_BLOCK,
             ]
-            scope = [c.territory_id == territory_id, c.facet == facet, c.value == value]
-            scope.append(c.block == block)
+            scope = [
+                c.territory_id == territory_id,
+                c.facet == facet,
+                c.value == value,
+                c.block == block,
+            ]
             if themes is not None:
                 conditions.append(POTENTIAL.c.theme_key.in_(themes))
                 scope.append(c.theme_key.in_(themes))

@@ -70,9 +70,7 @@ def action_notes(
     previous = db.session.get(Assessment, draft.previous_id)
     if previous is None or previous.status != "submitted":
         return {}
-    moved = answers_after_actions(
-        definition, _stored(previous), done_actions_since(previous), profile
-    )
+    moved = moved_answers(definition, _stored(previous), previous, profile)
     current = _stored(draft)
     return {
         key: prefilled
