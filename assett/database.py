@@ -7,14 +7,20 @@ interleave, and one fails or both act on a stale read. A write transaction there
 with `BEGIN IMMEDIATE` (the write lock at once, waiting up to the busy timeout), while a
 read-only one begins with a plain `BEGIN` and never blocks anyone. The services' unit of work
 (`services/unit_of_work.py`) marks its transactions as writing; nothing else does.
+
+SQLite's own wait for that lock (the busy timeout) sleeps in steps growing to 100 ms: a writer
+that finds it taken idles long after it is freed, and its server worker with it. So writers
+first take their turn on an OS file lock beside the database (`writers_turn`), polled at most
+every millisecond: the next writer starts within a millisecond of the previous one's end.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import IO, Any
 
 from flask import Flask
 from sqlalchemy import event
@@ -23,8 +29,15 @@ from sqlalchemy.orm import Session, scoped_session
 
 from .extensions import db
 
+try:
+    import fcntl
+except ImportError:
+    fcntl = None  # type: ignore[assignment]  # Windows: writers wait in SQLite's busy handler
+
 # Per thread and per request (a context variable), so concurrent requests never share it.
 _writing: ContextVar[bool] = ContextVar("assett_sqlite_writing", default=False)
+BUSY_TIMEOUT_MS = 5000
+TURN_POLL_S = (0.0001, 0.001)  # first and longest pause between two tries of the writers' lock
 
 
 def _sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
@@ -33,7 +46,7 @@ def _sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
@@ -76,9 +89,47 @@ def writing(session: Session | scoped_session[Any]) -> Iterator[None]:
         current.commit()
     token = _writing.set(True)
     try:
-        yield
+        with writers_turn(current.get_bind().engine.url.database):
+            yield
     finally:
         _writing.reset(token)
+
+
+@contextmanager
+def writers_turn(database: str | None) -> Iterator[None]:
+    """Hold the SQLite file's writers' lock (an OS lock on `<file>.writers`) for the block.
+
+    The lock is shared by every process and thread writing to that file: each turn opens the
+    lock file anew, since threads sharing one open file would share the lock. Past the busy
+    timeout, or where no such lock can be had (a database in memory, a read-only directory,
+    Windows), the block goes on without it and SQLite's own wait decides, as without a turn.
+    """
+    if fcntl is None or not database or database == ":memory:" or database.startswith("file:"):
+        yield
+        return
+    try:
+        handle = open(f"{database}.writers", "a")  # noqa: SIM115  (closed below, lock with it)
+    except OSError:
+        yield
+        return
+    with handle:
+        _wait_for_turn(handle)
+        yield  # closing the file gives the lock back, whatever the block did
+
+
+def _wait_for_turn(handle: IO[str]) -> bool:
+    """Take the lock as soon as it is free; False after the busy timeout without it."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause, longest = TURN_POLL_S
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(pause)
+            pause = min(pause * 2, longest)
 
 
 def configure_engine(app: Flask) -> None:

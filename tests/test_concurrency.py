@@ -381,3 +381,84 @@ def test_a_read_only_transaction_leaves_the_write_lock_to_others(
     organisation = db.session.get(Organisation, org["org"])
     assert organisation is not None
     assert organisation.name == "Boulangerie Martin"
+
+
+def _try_lock(path: str) -> bool:
+    """Whether another writer could take its turn now (an OS lock on the file beside it)."""
+    import fcntl
+
+    with open(f"{path}.writers", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+
+def test_writers_take_their_turn_on_a_lock_beside_the_sqlite_file(
+    app: Flask, org: dict[str, int]
+) -> None:
+    path = _sqlite_path()
+
+    with transaction():
+        db.session.get(Organisation, org["org"])
+        assert not _try_lock(path)  # the next writer waits for this one's end…
+
+    assert _try_lock(path)  # …which gives the turn back
+    db.session.remove()
+
+
+def test_a_writer_whose_turn_does_not_come_is_left_to_sqlites_own_wait(
+    app: Flask, org: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fcntl
+
+    from assett import database
+
+    path = _sqlite_path()
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 50)
+    with open(f"{path}.writers", "a") as stuck:  # a writer that never ends its turn
+        fcntl.flock(stuck, fcntl.LOCK_EX)
+        with transaction():
+            organisation = db.session.get(Organisation, org["org"])
+            assert organisation is not None
+            organisation.name = "Boulangerie Martin"
+    db.session.remove()
+
+    renamed = db.session.get(Organisation, org["org"])
+    assert renamed is not None
+    assert renamed.name == "Boulangerie Martin"
+
+
+def test_a_writer_waiting_for_its_turn_writes_after_the_one_before(
+    app: Flask, org: dict[str, int]
+) -> None:
+    _sqlite_path()
+    waiting = threading.Event()
+    names: list[str] = []
+
+    def rename() -> None:
+        with app.app_context():
+            waiting.set()
+            with transaction():
+                organisation = db.session.get(Organisation, org["org"])
+                assert organisation is not None
+                names.append(organisation.name)  # what it read: the first writer's name
+                organisation.name = "Second"
+            db.session.remove()
+
+    with transaction():
+        organisation = db.session.get(Organisation, org["org"])
+        assert organisation is not None
+        organisation.name = "First"
+        second = threading.Thread(target=rename)
+        second.start()
+        assert waiting.wait(timeout=30)
+    second.join(timeout=30)
+    assert not second.is_alive()
+    db.session.remove()
+
+    assert names == ["First"]
+    renamed = db.session.get(Organisation, org["org"])
+    assert renamed is not None
+    assert renamed.name == "Second"
