@@ -64,12 +64,6 @@ def next_month_start(moment: datetime) -> datetime:
     return datetime(year, month + 1, 1, tzinfo=UTC)
 
 
-def month_bounds(month: int) -> tuple[datetime, datetime]:
-    """The first moment of a month (year × 100 + month, UTC) and of the next one."""
-    begin = datetime(month // 100, month % 100, 1, tzinfo=UTC)
-    return begin, next_month_start(begin)
-
-
 def first_whole_month(begin: datetime) -> tuple[int, datetime | None]:
     """The first UTC month lying wholly after `begin`, and the end of the part of a month
     before it (None when `begin` is a month's first moment)."""
