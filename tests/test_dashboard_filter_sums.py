@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from assett.extensions import db
 from assett.models import Answer, Assessment, Organisation
-from assett.reporting import cache, period, queries
+from assett.reporting import cache, period, period_losses, queries
 from assett.reporting.filters import Filters, keeps_many
 from assett.reporting.totals import last_of_each_quarter
 
@@ -161,6 +161,31 @@ def test_an_open_ended_period_reads_the_maintained_rows_and_gives_the_raw_figure
 
     monkeypatch.setattr(period, "open_ended", lambda filters: False)
     assert cache.compute_figures(territory_id, filters) == fast
+
+
+@pytest.mark.parametrize(
+    ("filters", "many", "in_period"),
+    [
+        # 7 organisations of 8, 4 in the period: Leroy's and Roux's latest assessments are of
+        # 2025-03-20 and 2025-05-01.
+        (Filters(start=date(2025, 6, 1), legal_type="entreprise"), True, 4),
+        # 1 of 8: Vélo Solidaire, whose latest assessment is of 2025-03-10.
+        (Filters(start=date(2025, 3, 1), legal_type="association"), False, 1),
+        (Filters(start=date(2025, 3, 15), legal_type="association"), False, 0),
+    ],
+)
+def test_an_open_ended_period_s_losses_are_the_raw_rows_for_a_wide_or_a_narrow_filter(
+    world, network, filters, many, in_period
+):
+    territory_id = world.territory.id
+    assert keeps_many(territory_id, filters) is many
+    raw = submitted(territory_id, filters)
+    assert len({row.organisation_id for row in raw}) == in_period
+    expected = raw_losses(raw)
+
+    themes = sorted({theme for theme, _, _ in expected} or {"energie"})
+    losses = summed(period_losses.current_losses(territory_id, filters, themes))
+    assert flat(losses) == pytest.approx(flat(expected))
 
 
 def test_the_participation_kept_with_a_filter_s_figures_follows_submissions_and_profiles(

@@ -24,7 +24,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
 from ..models import Answer, NetworkPotentialMonth, OrgPotential
-from .filters import ASSESSMENT, Filters, matching_org_ids
+from .filters import ASSESSMENT, Filters, keeps_many, matching_org_ids, of_matching
 from .months import MILLIONTHS, first_whole_month, losses_submitted_between
 from .period import PeriodStatus, PotentialRow
 
@@ -135,22 +135,26 @@ def current_losses(
 
     With no profile or cohort filter, the whole months of the period are added up from the
     territory's NetworkPotentialMonth rows, and only its first, partial month is read from the
-    organisations' rows (`month_losses`). Otherwise every matching organisation's rows are kept
-    by a comparison in the index, taken along it in the grouping's order, every theme in one
-    statement.
+    organisations' rows (`month_losses`). A filter keeping many organisations (`keeps_many`)
+    keeps their rows by a comparison in the index, taken along it in the grouping's order;
+    one keeping few reads their own rows, found from them (`of_matching`): every theme in one
+    statement either way.
     """
     begin, _ = filters.window()
     if not themes or begin is None:  # no start: not an open-ended period, nothing is in it
         return []
     if not filters.by_organisation:
         return month_losses(territory_id, begin, themes)
-    p = POTENTIAL.c
-    conditions = [
-        p.territory_id == territory_id,
-        p.theme_key.in_(sorted(themes)),
-        p.latest_submitted_at >= begin,
-        p.organisation_id.in_(matching_org_ids(territory_id, filters)),
-    ]
+    if keeps_many(territory_id, filters):
+        p = POTENTIAL.c
+        conditions = [
+            p.territory_id == territory_id,
+            p.organisation_id.in_(matching_org_ids(territory_id, filters)),
+        ]
+    else:  # a few organisations: their own rows, found from them
+        p = of_matching(POTENTIAL, territory_id, filters).c
+        conditions = []
+    conditions += [p.theme_key.in_(sorted(themes)), p.latest_submitted_at >= begin]
     return [
         (theme_key, kind, key, float(lost or 0.0), float(maximum or 0.0), int(n))
         for theme_key, kind, key, lost, maximum, n in db.session.execute(

@@ -64,7 +64,12 @@ def count_registered(territory_id: int, filters: Filters) -> int:
     conditions = org_conditions(territory_id, filters)
     _, end = filters.window()
     if end is not None:
-        conditions.append(Organisation.created_at < end)
+        created: ColumnElement[datetime] = Organisation.created_at.expression
+        if filters.by_organisation:
+            # Found by their profile or cohort, not along the registration-date index (which
+            # SQLite, without statistics, would walk through the whole territory).
+            created = func.coalesce(created, created)
+        conditions.append(created < end)
     return db.session.scalar(select(func.count(Organisation.id)).where(*conditions)) or 0
 
 
