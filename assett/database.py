@@ -118,7 +118,8 @@ def writers_turn(database: str | None) -> Iterator[None]:
 
 
 def _wait_for_turn(handle: IO[str]) -> bool:
-    """Take the lock as soon as it is free; False after the busy timeout without it."""
+    """Take the lock as soon as it is free; False after the busy timeout without it, or at
+    once where the file system has no such locks."""
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     pause, longest = TURN_POLL_S
     while True:
@@ -130,6 +131,8 @@ def _wait_for_turn(handle: IO[str]) -> bool:
                 return False
             time.sleep(pause)
             pause = min(pause * 2, longest)
+        except OSError:  # no locks on this file system (ENOLCK): SQLite's own wait only
+            return False
 
 
 def configure_engine(app: Flask) -> None:

@@ -462,3 +462,32 @@ def test_a_writer_waiting_for_its_turn_writes_after_the_one_before(
     renamed = db.session.get(Organisation, org["org"])
     assert renamed is not None
     assert renamed.name == "Second"
+
+
+def test_a_writer_on_a_file_system_without_locks_writes_all_the_same(
+    app: Flask, org: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import fcntl
+    import types
+
+    from assett import database
+
+    _sqlite_path()
+
+    def no_locks(handle: object, operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    without_locks = types.SimpleNamespace(
+        flock=no_locks, LOCK_EX=fcntl.LOCK_EX, LOCK_NB=fcntl.LOCK_NB
+    )
+    monkeypatch.setattr(database, "fcntl", without_locks)
+    with transaction():
+        organisation = db.session.get(Organisation, org["org"])
+        assert organisation is not None
+        organisation.name = "Boulangerie Martin"
+    db.session.remove()
+
+    renamed = db.session.get(Organisation, org["org"])
+    assert renamed is not None
+    assert renamed.name == "Boulangerie Martin"
