@@ -7,8 +7,11 @@ the rows a user would see.
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import sqlite3
 import threading
+import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -383,10 +386,25 @@ def test_a_read_only_transaction_leaves_the_write_lock_to_others(
     assert organisation.name == "Boulangerie Martin"
 
 
+def _rename(org_id: int, name: str) -> None:
+    """A write through a service's unit of work: the organisation renamed."""
+    with transaction():
+        organisation = db.session.get(Organisation, org_id)
+        assert organisation is not None
+        organisation.name = name
+    db.session.remove()
+
+
+def _name_of(org_id: int) -> str:
+    """The organisation's name as committed, read in a new transaction."""
+    db.session.remove()
+    organisation = db.session.get(Organisation, org_id)
+    assert organisation is not None
+    return organisation.name
+
+
 def _try_lock(path: str) -> bool:
     """Whether another writer could take its turn now (an OS lock on the file beside it)."""
-    import fcntl
-
     with open(f"{path}.writers", "a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -411,23 +429,15 @@ def test_writers_take_their_turn_on_a_lock_beside_the_sqlite_file(
 def test_a_writer_whose_turn_does_not_come_is_left_to_sqlites_own_wait(
     app: Flask, org: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import fcntl
-
     from assett import database
 
     path = _sqlite_path()
     monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 50)
     with open(f"{path}.writers", "a") as stuck:  # a writer that never ends its turn
         fcntl.flock(stuck, fcntl.LOCK_EX)
-        with transaction():
-            organisation = db.session.get(Organisation, org["org"])
-            assert organisation is not None
-            organisation.name = "Boulangerie Martin"
-    db.session.remove()
+        _rename(org["org"], "Boulangerie Martin")
 
-    renamed = db.session.get(Organisation, org["org"])
-    assert renamed is not None
-    assert renamed.name == "Boulangerie Martin"
+    assert _name_of(org["org"]) == "Boulangerie Martin"
 
 
 def test_a_writer_waiting_for_its_turn_writes_after_the_one_before(
@@ -459,18 +469,12 @@ def test_a_writer_waiting_for_its_turn_writes_after_the_one_before(
     db.session.remove()
 
     assert names == ["First"]
-    renamed = db.session.get(Organisation, org["org"])
-    assert renamed is not None
-    assert renamed.name == "Second"
+    assert _name_of(org["org"]) == "Second"
 
 
 def test_a_writer_on_a_file_system_without_locks_writes_all_the_same(
     app: Flask, org: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import errno
-    import fcntl
-    import types
-
     from assett import database
 
     _sqlite_path()
@@ -482,12 +486,6 @@ def test_a_writer_on_a_file_system_without_locks_writes_all_the_same(
         flock=no_locks, LOCK_EX=fcntl.LOCK_EX, LOCK_NB=fcntl.LOCK_NB
     )
     monkeypatch.setattr(database, "fcntl", without_locks)
-    with transaction():
-        organisation = db.session.get(Organisation, org["org"])
-        assert organisation is not None
-        organisation.name = "Boulangerie Martin"
-    db.session.remove()
+    _rename(org["org"], "Boulangerie Martin")
 
-    renamed = db.session.get(Organisation, org["org"])
-    assert renamed is not None
-    assert renamed.name == "Boulangerie Martin"
+    assert _name_of(org["org"]) == "Boulangerie Martin"
