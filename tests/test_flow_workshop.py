@@ -374,6 +374,24 @@ def test_an_xlsx_of_a_hundred_thousand_rows_is_refused(
     assert "plus de 2000 lignes" in text(response)
 
 
+@pytest.mark.parametrize(("rows", "refused"), [(2000, False), (2001, True)])
+def test_an_xlsx_is_refused_for_its_length_from_its_2001st_flow_row(
+    world: factories.World, login_as: Any, rows: int, refused: bool
+) -> None:
+    from openpyxl import Workbook as WriteOnly
+
+    workbook = WriteOnly(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(HEADER.split(";"))
+    for _row in range(rows):
+        sheet.append(["x"])
+    out = io.BytesIO()
+    workbook.save(out)
+    response = upload(login_as(world.animator), out.getvalue(), "flux.xlsx")
+    assert response.status_code == 400
+    assert ("plus de 2000 lignes" in text(response)) is refused
+
+
 def test_the_xlsx_template_checks_its_lists_and_imports_once_filled(
     world: factories.World, login_as: Any
 ) -> None:

@@ -8,6 +8,7 @@ transaction: every row's problem is reported at once and nothing is written if o
 from __future__ import annotations
 
 import io
+import itertools
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
@@ -157,6 +158,29 @@ def _xlsx_cell(value: object) -> str:
     return str(value)
 
 
+def _refuse_too_many_rows(content: bytes) -> None:
+    """SheetError when the first sheet has more than MAX_ROWS rows after its header.
+
+    Read as a stream, stopping at the first row past the limit: a whole workbook is loaded only
+    once its length is known to be a sheet's, not 100,000 rows of cells held in memory.
+    """
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on a bad file
+        raise file_problem(UNREADABLE_XLSX) from error
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        beyond = next(itertools.islice(rows, MAX_ROWS + 1, None), None)
+    except Exception as error:  # noqa: BLE001
+        raise file_problem(UNREADABLE_XLSX) from error
+    finally:
+        workbook.close()
+    if beyond is not None:
+        raise too_many_rows()
+
+
 def xlsx_rows(content: bytes) -> list[list[str]]:
     """The first sheet's rows as texts; SheetError for formulas, merged cells, bombs, size."""
     from openpyxl import load_workbook
@@ -167,6 +191,7 @@ def xlsx_rows(content: bytes) -> list[list[str]]:
                 raise file_problem(Message(N_("classeur trop volumineux une fois décompressé")))
     except zipfile.BadZipFile as error:
         raise file_problem(UNREADABLE_XLSX) from error
+    _refuse_too_many_rows(content)
     try:
         workbook = load_workbook(io.BytesIO(content), data_only=False)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on a bad file
@@ -183,8 +208,6 @@ def xlsx_rows(content: bytes) -> list[list[str]]:
                 cells=merged,
             )
         )
-    if sheet.max_row > MAX_ROWS + 1:
-        raise too_many_rows()
     if sheet.max_column > MAX_COLUMNS:
         raise file_problem(too_many_columns())
     rows: list[list[str]] = []
