@@ -24,11 +24,13 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+import werkzeug.test
 from flask import Flask, Request
 from flask.testing import FlaskClient
 from sqlalchemy import event, select
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import Rule
+from werkzeug.wsgi import get_current_url
 
 from assett.extensions import db
 
@@ -453,11 +455,23 @@ def _get_forms(html: str, url: str) -> list[str]:
     return names
 
 
+def _url_for_cookies(environ: dict[str, Any], *args: Any, **kwargs: Any) -> str:
+    """The request's URL without its query string, for the test client's cookie matching.
+
+    The client picks the cookies to send and files those it receives by the request's host
+    and path only, but builds the whole URL twice a request to read them, decoding the query
+    string each time: 0.25 s for the 2.8 MB query of « every argument 100 KB », against 0.03 s
+    for the app to answer it.
+    """
+    return get_current_url({**environ, "QUERY_STRING": ""}, *args, **kwargs)
+
+
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
 def test_no_hostile_input_gives_a_500_or_a_partial_write(
     app: Flask, kept_matrix_world: MatrixWorld, endpoint: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(app, "request_class", recording(app.request_class))
+    monkeypatch.setattr(werkzeug.test, "get_current_url", _url_for_cookies)
     probe = Probe(kept_matrix_world)
     refused_but_written: list[str] = []
     with Rows().watching() as rows:
