@@ -73,6 +73,8 @@ def _live_app(database: Path, **overrides: Any) -> Flask:
             "BASE_URL": "http://127.0.0.1",
             "SECRET_KEY": "browser-test-secret",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            # Mails and jobs queue beside the database, never in the checkout's instance/.
+            "QUEUE_URL": f"sqlite:///{database.parent / 'jobs.db'}",
             "RATELIMIT_ENABLED": False,
             "ARGON2_PARAMETERS": FAST_ARGON2,
             # As under `python3 dev.py run` (flask run): templates compile when first needed,

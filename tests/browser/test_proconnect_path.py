@@ -60,6 +60,7 @@ def server(provider: Provider, tmp_path_factory: pytest.TempPathFactory) -> Iter
             "BASE_URL": f"http://127.0.0.1:{port}",
             "SECRET_KEY": "browser-test-secret",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path / 'live.db'}",
+            "QUEUE_URL": f"sqlite:///{path / 'jobs.db'}",  # not the checkout's instance/
             "RATELIMIT_ENABLED": False,
             "ARGON2_PARAMETERS": FAST_ARGON2,
             "WARM_UP": False,  # as under `python3 dev.py run` (see tests/browser/conftest.py)
