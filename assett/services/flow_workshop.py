@@ -12,6 +12,7 @@ import itertools
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -158,18 +159,23 @@ def _xlsx_cell(value: object) -> str:
     return str(value)
 
 
+def _workbook(content: bytes, read_only: bool) -> Any:
+    """The workbook with its formulas as written (read_only: streamed, cells read on demand)."""
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(io.BytesIO(content), read_only=read_only, data_only=False)
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on a bad file
+        raise file_problem(UNREADABLE_XLSX) from error
+
+
 def _refuse_too_many_rows(content: bytes) -> None:
     """SheetError when the first sheet has more than MAX_ROWS rows after its header.
 
     Read as a stream, stopping at the first row past the limit: a whole workbook is loaded only
     once its length is known to be a sheet's, not 100,000 rows of cells held in memory.
     """
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on a bad file
-        raise file_problem(UNREADABLE_XLSX) from error
+    workbook = _workbook(content, read_only=True)
     try:
         rows = workbook.worksheets[0].iter_rows(values_only=True)
         beyond = next(itertools.islice(rows, MAX_ROWS + 1, None), None)
@@ -183,8 +189,6 @@ def _refuse_too_many_rows(content: bytes) -> None:
 
 def xlsx_rows(content: bytes) -> list[list[str]]:
     """The first sheet's rows as texts; SheetError for formulas, merged cells, bombs, size."""
-    from openpyxl import load_workbook
-
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if sum(item.file_size for item in archive.infolist()) > MAX_UNPACKED_BYTES:
@@ -192,11 +196,7 @@ def xlsx_rows(content: bytes) -> list[list[str]]:
     except zipfile.BadZipFile as error:
         raise file_problem(UNREADABLE_XLSX) from error
     _refuse_too_many_rows(content)
-    try:
-        workbook = load_workbook(io.BytesIO(content), data_only=False)
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on a bad file
-        raise file_problem(UNREADABLE_XLSX) from error
-    sheet = workbook.worksheets[0]
+    sheet = _workbook(content, read_only=False).worksheets[0]
     if sheet.merged_cells.ranges:
         merged = ", ".join(str(r) for r in list(sheet.merged_cells.ranges)[:5])
         raise file_problem(
