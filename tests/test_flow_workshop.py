@@ -357,19 +357,24 @@ def test_an_xlsx_with_a_formula_is_refused_naming_the_cell(
     assert "ligne 2, colonne « D2 » : formule refusée" in text(response)
 
 
-def test_an_xlsx_of_a_hundred_thousand_rows_is_refused(
-    world: factories.World, login_as: Any
-) -> None:
-    from openpyxl import Workbook as WriteOnly
+def _xlsx_of(rows: int) -> bytes:
+    """A workbook of the header then `rows` one-cell rows, written as a stream."""
+    from openpyxl import Workbook
 
-    workbook = WriteOnly(write_only=True)
+    workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
     sheet.append(HEADER.split(";"))
-    for _row in range(100_000):
+    for _row in range(rows):
         sheet.append(["x"])
     out = io.BytesIO()
     workbook.save(out)
-    response = upload(login_as(world.animator), out.getvalue(), "flux.xlsx")
+    return out.getvalue()
+
+
+def test_an_xlsx_of_a_hundred_thousand_rows_is_refused(
+    world: factories.World, login_as: Any
+) -> None:
+    response = upload(login_as(world.animator), _xlsx_of(100_000), "flux.xlsx")
     assert response.status_code == 400
     assert "plus de 2000 lignes" in text(response)
 
@@ -378,16 +383,7 @@ def test_an_xlsx_of_a_hundred_thousand_rows_is_refused(
 def test_an_xlsx_is_refused_for_its_length_from_its_2001st_flow_row(
     world: factories.World, login_as: Any, rows: int, refused: bool
 ) -> None:
-    from openpyxl import Workbook as WriteOnly
-
-    workbook = WriteOnly(write_only=True)
-    sheet = workbook.create_sheet()
-    sheet.append(HEADER.split(";"))
-    for _row in range(rows):
-        sheet.append(["x"])
-    out = io.BytesIO()
-    workbook.save(out)
-    response = upload(login_as(world.animator), out.getvalue(), "flux.xlsx")
+    response = upload(login_as(world.animator), _xlsx_of(rows), "flux.xlsx")
     assert response.status_code == 400
     assert ("plus de 2000 lignes" in text(response)) is refused
 
