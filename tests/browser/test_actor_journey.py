@@ -102,11 +102,16 @@ def test_an_actor_signs_up_fills_energie_and_sees_the_expected_score(
     screenshot(page, "questionnaire-energie-page-1")
 
     given: dict[str, Any] = {}
+    category = 1
     while True:
         given.update(answer_current_page(page))
         next_button = page.get_by_role("button", name="Suivant →")
         if next_button.count():
             next_button.click()
+            # Read the next page once loaded: while it is parsed, its last questions and
+            # buttons are not there yet.
+            category += 1
+            page.wait_for_url(f"**/categorie/{category}")
             continue
         page.get_by_role("button", name="Vérifier et envoyer").click()
         break
