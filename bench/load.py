@@ -15,6 +15,7 @@ is killed (SIGKILL) mid-run; actors whose request it was serving retry it, as a 
 from __future__ import annotations
 
 import argparse
+import http.client
 import math
 import os
 import re
@@ -69,7 +70,8 @@ def attempt(actor: Actor, action: Any, expected: tuple[int, ...] = (200, 302)) -
     for _ in range(ATTEMPTS):
         try:
             page: Page = action()
-        except OSError as error:  # reset or refused: the worker serving it died
+        # Reset, refused or cut mid-body (IncompleteRead): the worker serving it died.
+        except (OSError, http.client.HTTPException) as error:
             problem = f"{type(error).__name__}: {error}"
         else:
             if page.status in expected:
@@ -111,6 +113,8 @@ def fill_and_submit(actor: Actor, base_url: str, password: str, ready: threading
             raise Gone(f"submission answered {sent.location}")
     except (Gone, LookupError, threading.BrokenBarrierError) as error:
         actor.error = f"{type(error).__name__}: {error}"
+    except Exception as error:  # noqa: BLE001  (anything else is reported, not lost with the thread)
+        actor.error = f"unexpected {type(error).__name__}: {error}"
 
 
 def prepare(url: str, actors: int, seed: int) -> tuple[list[Actor], str]:
