@@ -30,6 +30,7 @@ from .xlsx import SheetColumn, Spool, Workbook, cell_body
 CSV_SEPARATOR = ";"  # French: the decimal comma takes ","
 ENGLISH_CSV_SEPARATOR = ","  # English: decimal point, the separator an English Excel expects
 CSV_CHUNK_ROWS = 500
+CSV_FIRST_CHUNK_ROWS = 100  # the download starts after these, not after a whole chunk
 FILE_CHUNK_BYTES = 64 * 1024
 WIDTH_SAMPLE_ROWS = 200
 CACHED_VALUES = 1024  # per column: labels, rounded scores, counts and days repeat
@@ -130,7 +131,7 @@ def csv_stream(table: Table) -> Iterator[bytes]:
     cells = [_cached(column, _csv_text) for column in table.columns]
     for number, row in enumerate(table.rows, start=1):
         lines.writer.writerow([cell(row) for cell in cells])
-        if number % CSV_CHUNK_ROWS == 0:
+        if number % CSV_CHUNK_ROWS == 0 or number == CSV_FIRST_CHUNK_ROWS:
             yield lines.take()
     yield lines.take()
 
@@ -213,10 +214,13 @@ def write_xlsx(tables: Sequence[Table], target: IO[bytes] | Spool) -> Iterator[N
 
 
 def xlsx_stream(tables: Sequence[Table]) -> Iterator[bytes]:
-    """The workbook's bytes, in chunks of about FILE_CHUNK_BYTES, sent while it is written."""
+    """The workbook's bytes, in chunks of about FILE_CHUNK_BYTES, sent while it is written;
+    the first as soon as the first sheet's header row is written, so the download starts."""
     spool = Spool()
+    first = True
     for _step in write_xlsx(tables, spool):
-        if spool.size >= FILE_CHUNK_BYTES:
+        if first or spool.size >= FILE_CHUNK_BYTES:
+            first = False
             yield spool.take()
     yield spool.take()
 

@@ -22,7 +22,7 @@ from .filters import REASSESSMENT_MONTHS, Filters
 from .sharing import ThemeResult, results_of, sharing_conditions
 
 EXPORT_PAGE_SIZE = 2500
-FIRST_PAGE_SIZE = 600
+FIRST_PAGE_SIZE = 200  # the rows an export reads before its first chunk leaves
 
 
 class Profile(NamedTuple):

@@ -95,7 +95,7 @@ class Workbook:
     def sheet(
         self, title: str, columns: Sequence[SheetColumn], rows: Iterable[Sequence[str | None]]
     ) -> Iterator[None]:
-        """add_sheet, one step per chunk of rows written into the zip."""
+        """add_sheet, one step once the header row is written, then one per chunk of rows."""
         letters = [get_column_letter(index) for index in range(1, len(columns) + 1)]
         styles = [self.style(column.number_format) for column in columns]
         number = len(self.sheets) + 1
@@ -105,7 +105,11 @@ class Workbook:
                 f'<c r="{letter}1" t="inlineStr" s="{STYLE_HEADER}">{_text(column.header)}</c>'
                 for letter, column in zip(letters, columns, strict=True)
             )
-            chunk = [f'<row r="1" ht="{HEADER_ROW_HEIGHT}" customHeight="1">{header}</row>']
+            out.write(
+                f'<row r="1" ht="{HEADER_ROW_HEIGHT}" customHeight="1">{header}</row>'.encode()
+            )
+            yield
+            chunk: list[str] = []
             last = 1
             for last, values in enumerate(rows, start=2):
                 chunk.append(self._row(last, values, letters))
