@@ -1,5 +1,5 @@
 """Engine settings per database: SQLite gets WAL, foreign keys, a busy timeout, write locks;
-PostgreSQL gets its just-in-time compiler turned off.
+PostgreSQL gets its just-in-time compiler turned off and its sessions in UTC.
 
 SQLite lets any number of readers work beside one writer (WAL), but a transaction that reads
 and then writes only asks for the write lock at its first write: two such transactions
@@ -63,8 +63,13 @@ def _postgresql_connect(dbapi_connection: Any, connection_record: Any) -> None:
     # The dashboard's statements are costly enough for PostgreSQL's JIT, which then compiles
     # them again at every run (about 30 ms for the period's statuses): more than it saves on
     # queries that read an index for some thousands of rows.
+    # Timestamps come back in UTC, the zone every stored one is read in (models.UTCDateTime):
+    # psycopg then gives them datetime.UTC itself, which needs no conversion per value, where
+    # a server set to « Etc/UTC » or « Europe/Paris » has each one converted. The app's SQL
+    # names the zone it computes in (timezone('UTC', …)), so no figure depends on this setting.
     with dbapi_connection.cursor() as cursor:
         cursor.execute("SET jit = off")
+        cursor.execute("SET TIME ZONE 'UTC'")
     dbapi_connection.commit()
 
 
