@@ -26,7 +26,11 @@ def git_revision() -> str:
             subprocess.run(  # noqa: S603  (fixed arguments)
                 [git, *command], cwd=ROOT, check=True, capture_output=True, text=True
             ).stdout.strip()
-            for command in (["rev-parse", "--short", "HEAD"], ["status", "--porcelain", "-uno"])
+            for command in (
+                ["rev-parse", "--short", "HEAD"],
+                # The results file itself, which each run rewrites, is no change to the code.
+                ["status", "--porcelain", "-uno", "--", ".", ":(exclude)bench/RESULTS.md"],
+            )
         )
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
